@@ -1,0 +1,30 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { EventStoreModule } from '@app/event-store';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './problem/problem-details.filter';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (appConfig: AppConfig) => ({
+            pinoHttp: { level: appConfig.log.level, redact: ['req.headers.authorization'] },
+            // Probes would drown the log; every other request is logged once.
+            exclude: [{ method: RequestMethod.GET, path: 'health' }],
+          }),
+        }),
+        EventStoreModule.forRoot(),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

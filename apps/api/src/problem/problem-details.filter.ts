@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  EventStoreClosedError,
+  EventStoreUnavailableError,
+  InvalidEventStoreRequestError,
+  WrongExpectedVersionError,
+} from '@app/event-store';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problemType } from './problem';
+
+const SLUG_BY_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable-entity',
+  429: 'too-many-requests',
+  503: 'service-unavailable',
+};
+
+/** Every error leaves the API as application/problem+json; unexpected ones are logged and answered without internals. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = { ...this.toProblem(exception), instance: request.url };
+    if (problem.status >= 500) this.logger.error({ err: exception, problem }, 'request failed');
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof ProblemException) return exception.problem;
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    if (exception instanceof WrongExpectedVersionError) {
+      return problem(409, 'concurrency-conflict', 'Concurrent change', 'the resource changed concurrently too often; retry');
+    }
+    if (exception instanceof InvalidEventStoreRequestError) return problem(400, 'bad-request', 'Bad request', exception.message);
+    if (exception instanceof EventStoreClosedError || exception instanceof EventStoreUnavailableError) {
+      return problem(503, 'store-unavailable', 'Event store unavailable', 'the event store cannot take requests now');
+    }
+    const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      // Fastify's own refusals (malformed JSON, wrong media type, body too large) carry a client status.
+      const slug = (exception as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'malformed-json' : undefined;
+      return problem(fastifyStatus, slug ?? SLUG_BY_STATUS[fastifyStatus] ?? 'bad-request', titleOf(fastifyStatus), (exception as Error).message);
+    }
+    return problem(500, 'internal-error', 'Internal error', 'an unexpected error occurred; it has been logged');
+  }
+}
+
+function fromHttpException(exception: HttpException): ProblemDetails {
+  const status = exception.getStatus();
+  const body = exception.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  return problem(status, SLUG_BY_STATUS[status] ?? (status >= 500 ? 'internal-error' : 'bad-request'), titleOf(status), detail);
+}
+
+function problem(status: number, slug: string, title: string, detail?: string): ProblemDetails {
+  return { type: problemType(slug), title, status, detail };
+}
+
+function titleOf(status: number): string {
+  const name = HttpStatus[status];
+  return name ? name.charAt(0) + name.slice(1).toLowerCase().replace(/_/g, ' ') : 'Error';
+}

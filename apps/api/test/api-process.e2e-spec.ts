@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnApi } from '../../../test/support/spawn-api';
+
+describe('API process (real port)', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'api-process-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts on the configured port and data directory, answers /health, and shuts down cleanly on SIGTERM', async () => {
+    const api = await spawnApi({ LICENSING_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const health = await fetch(`${api.baseUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' } });
+    expect(api.logs.some((l) => l.includes(join(dataDir, 'events.db')))).toBe(true);
+    // Logs are structured: one JSON object per line.
+    expect(() => api.logs.forEach((l) => JSON.parse(l))).not.toThrow();
+
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toEqual({ code: 0, signal: null });
+    expect(api.logs.some((l) => l.includes('event store closed'))).toBe(true);
+  });
+
+  it('refuses to start on a bad setting and says which', async () => {
+    await expect(spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_SQLITE_SYNCHRONOUS: 'OFF' }, 15_000)).rejects.toThrow(
+      /LICENSING_SQLITE_SYNCHRONOUS/,
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  const repoRoot = join(__dirname, '..', '..', '..');
+
+  it('reads the checked-in defaults: port 3000, embedded store under ./data, synchronous FULL', () => {
+    const config = loadConfig({}, repoRoot);
+    expect(config.http.port).toBe(3000);
+    expect(config.eventStore.adapter).toBe('embedded');
+    expect(config.dataDir).toBe(join(repoRoot, 'data'));
+    expect(config.eventStore.sqlite.file).toBe(join(repoRoot, 'data', 'events.db'));
+    expect(config.eventStore.sqlite.synchronous).toBe('FULL');
+  });
+
+  it('lets the environment override the files', () => {
+    const config = loadConfig({ PORT: '8080', LICENSING_DATA_DIR: '/var/lib/lic', LICENSING_SQLITE_SYNCHRONOUS: 'normal' }, repoRoot);
+    expect(config.http.port).toBe(8080);
+    expect(config.eventStore.sqlite.file).toBe('/var/lib/lic/events.db');
+    expect(config.eventStore.sqlite.synchronous).toBe('NORMAL');
+  });
+
+  it('merges config/local.json over the defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    try {
+      mkdirSync(join(dir, 'config'));
+      writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ http: { port: 3000, host: '::' }, log: { level: 'info' } }));
+      writeFileSync(join(dir, 'config', 'local.json'), JSON.stringify({ http: { port: 4000 } }));
+      const config = loadConfig({}, dir);
+      expect(config.http).toEqual({ port: 4000, host: '::' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports every bad setting at once', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', LICENSING_SQLITE_SYNCHRONOUS: 'OFF' }, repoRoot);
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(3);
+    }
+  });
+});

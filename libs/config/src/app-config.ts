@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+
+export type EventStoreAdapter = 'embedded';
+export type SqliteSynchronous = 'NORMAL' | 'FULL' | 'EXTRA';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  http: { port: number; host: string };
+  /** Absolute directory of the embedded store files. */
+  dataDir: string;
+  log: { level: LogLevel };
+  eventStore: {
+    adapter: EventStoreAdapter;
+    sqlite: { file: string; synchronous: SqliteSynchronous; pollIntervalMs: number };
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The configuration: `config/default.json`, then `config/local.json` if present (not checked in), then the
+ * environment. `LICENSING_CONFIG_DIR` points elsewhere than `./config`. Every problem is reported at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const configDir = resolve(cwd, env.LICENSING_CONFIG_DIR ?? 'config');
+  const defaults = readJson(join(configDir, 'default.json'));
+  const local = existsSync(join(configDir, 'local.json')) ? readJson(join(configDir, 'local.json')) : {};
+  const file = deepMerge(defaults, local) as Record<string, any>;
+  const problems: string[] = [];
+
+  const port = integer(env.PORT ?? file.http?.port, 'PORT / http.port', problems, 0, 65535);
+  const host = String(env.HOST ?? file.http?.host ?? '0.0.0.0');
+  const dataDir = String(env.LICENSING_DATA_DIR ?? file.dataDir ?? './data');
+  const level = oneOf(env.LOG_LEVEL ?? file.log?.level ?? 'info', LOG_LEVELS, 'LOG_LEVEL / log.level', problems);
+  const adapter = oneOf(env.LICENSING_EVENT_STORE ?? file.eventStore?.adapter ?? 'embedded', ['embedded'] as const, 'LICENSING_EVENT_STORE / eventStore.adapter', problems);
+  const sqlite = file.eventStore?.sqlite ?? {};
+  const synchronous = oneOf(
+    (env.LICENSING_SQLITE_SYNCHRONOUS ?? sqlite.synchronous ?? 'FULL').toUpperCase(),
+    ['NORMAL', 'FULL', 'EXTRA'] as const,
+    'LICENSING_SQLITE_SYNCHRONOUS / eventStore.sqlite.synchronous (OFF is never allowed: it can lose acknowledged appends)',
+    problems,
+  );
+  const pollIntervalMs = integer(sqlite.pollIntervalMs ?? 200, 'eventStore.sqlite.pollIntervalMs', problems, 10, 60_000);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const absoluteDataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
+  return {
+    http: { port, host },
+    dataDir: absoluteDataDir,
+    log: { level },
+    eventStore: {
+      adapter,
+      sqlite: { file: resolve(absoluteDataDir, String(sqlite.file ?? 'events.db')), synchronous, pollIntervalMs },
+    },
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`cannot read ${path}: ${(error as Error).message}`]);
+  }
+}
+
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isObject(base) || !isObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
+  return merged;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function integer(raw: unknown, name: string, problems: string[], min: number, max: number): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
+    return min;
+  }
+  return value;
+}
+
+function oneOf<T extends string>(raw: unknown, allowed: readonly T[], name: string, problems: string[]): T {
+  if (!allowed.includes(raw as T)) {
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got '${String(raw)}'`);
+    return allowed[0];
+  }
+  return raw as T;
+}

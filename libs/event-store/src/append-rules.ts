@@ -1,0 +1,110 @@
+import { validate as isUuid, v4 as uuidV4 } from 'uuid';
+import { InvalidEventStoreRequestError } from './event-store.errors';
+import type { ActualState } from './event-store.errors';
+import type { ExpectedState, NewEvent, ReadAllOptions, Revision } from './event-store.port';
+
+/**
+ * Rules every adapter applies identically, so that a request refused by one is refused by all, and the
+ * expected-state semantics cannot drift between the embedded store and KurrentDB.
+ */
+
+const MAX_STREAM_NAME = 256;
+
+export function assertValidStreamName(stream: string): void {
+  if (typeof stream !== 'string' || stream.length === 0 || stream.length > MAX_STREAM_NAME) {
+    throw new InvalidEventStoreRequestError(`stream name must be 1–${MAX_STREAM_NAME} characters`);
+  }
+  // '$' starts KurrentDB's system streams; control characters never belong in a name.
+  if (stream.startsWith('$') || /[\u0000-\u001f\u007f]/.test(stream)) {
+    throw new InvalidEventStoreRequestError(`stream name '${stream}' is reserved or contains control characters`);
+  }
+}
+
+export function assertValidExpectedState(expected: ExpectedState): void {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
+  if (typeof expected !== 'number' || !Number.isSafeInteger(expected) || expected < 0) {
+    throw new InvalidEventStoreRequestError(`expected state must be any, no_stream, stream_exists or a revision ≥ 0`);
+  }
+}
+
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/** Validates an append and serialises its events once, giving each a UUID if it has none. */
+export function prepareAppend(stream: string, events: NewEvent[], expected: ExpectedState): PreparedEvent[] {
+  assertValidStreamName(stream);
+  assertValidExpectedState(expected);
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidEventStoreRequestError('an append needs at least one event');
+  }
+  const seen = new Set<string>();
+  return events.map((event, index) => {
+    const id = event.id ?? uuidV4();
+    if (!isUuid(id)) throw new InvalidEventStoreRequestError(`event ${index}: id '${id}' is not a UUID`);
+    const lowered = id.toLowerCase();
+    if (seen.has(lowered)) throw new InvalidEventStoreRequestError(`event ${index}: id ${id} appears twice in one append`);
+    seen.add(lowered);
+    if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > 128) {
+      throw new InvalidEventStoreRequestError(`event ${index}: type must be 1–128 characters`);
+    }
+    if (!isPlainObject(event.data)) throw new InvalidEventStoreRequestError(`event ${index}: data must be a JSON object`);
+    if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
+      throw new InvalidEventStoreRequestError(`event ${index}: metadata must be a JSON object`);
+    }
+    return {
+      id: lowered,
+      type: event.type,
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(event.metadata ?? {}),
+    };
+  });
+}
+
+/** Does the stream's actual state satisfy the expected state? */
+export function expectedStateHolds(expected: ExpectedState, actual: ActualState): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === 'no_stream';
+    case 'stream_exists':
+      return actual !== 'no_stream';
+    default:
+      return actual === expected;
+  }
+}
+
+/**
+ * Was an append whose first event landed at `firstRevision` made with this expected state? If so, repeating it
+ * with the same events is a retry and answers the first result.
+ */
+export function expectedStateDescribesRevision(expected: ExpectedState, firstRevision: Revision): boolean {
+  const before: ActualState = firstRevision === 0 ? 'no_stream' : firstRevision - 1;
+  return expectedStateHolds(expected, before);
+}
+
+export function assertValidReadAllOptions(options: ReadAllOptions): void {
+  if (options.fromPosition !== undefined && options.afterPosition !== undefined) {
+    throw new InvalidEventStoreRequestError('readAll takes fromPosition or afterPosition, not both');
+  }
+  assertValidMaxCount(options.maxCount);
+}
+
+export function assertValidMaxCount(maxCount: number | undefined): void {
+  if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 1)) {
+    throw new InvalidEventStoreRequestError('maxCount must be a positive integer');
+  }
+}
+
+export function streamPrefixes(prefix: string | string[] | undefined): string[] {
+  if (prefix === undefined) return [];
+  return Array.isArray(prefix) ? prefix : [prefix];
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,59 @@
+import type { ExpectedState, Revision } from './event-store.port';
+
+/** The stream's current state, as reported in a wrong-expected-version error. */
+export type ActualState = 'no_stream' | Revision;
+
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+  protected constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The append's expected state did not hold: somebody else wrote first. Reload, decide again, retry. */
+export class WrongExpectedVersionError extends EventStoreError {
+  readonly code = 'wrong-expected-version';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedState,
+    readonly actual: ActualState,
+  ) {
+    super(`stream '${stream}': expected ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/** An event id is already recorded in the stream, but not as a repeat of the same append. */
+export class DuplicateEventIdError extends EventStoreError {
+  readonly code = 'duplicate-event-id';
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+  ) {
+    super(`stream '${stream}': event id ${eventId} is already recorded by a different append`);
+  }
+}
+
+/** The caller's input is not a valid append or read (bad stream name, id, type, data, option). */
+export class InvalidEventStoreRequestError extends EventStoreError {
+  readonly code = 'invalid-request';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class EventStoreClosedError extends EventStoreError {
+  readonly code = 'store-closed';
+  constructor() {
+    super('the event store is closed');
+  }
+}
+
+/** The store cannot be reached or failed underneath (disk, network, server). */
+export class EventStoreUnavailableError extends EventStoreError {
+  readonly code = 'store-unavailable';
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    this.cause = cause;
+  }
+}

@@ -1,0 +1,35 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { EVENT_STORE, EventStore } from './event-store.port';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+
+export function createEventStore(config: AppConfig): EventStore {
+  switch (config.eventStore.adapter) {
+    case 'embedded': {
+      const { file, synchronous, pollIntervalMs } = config.eventStore.sqlite;
+      return new SqliteEventStore({ file, synchronous, pollIntervalMs });
+    }
+  }
+}
+
+@Global()
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  private readonly logger = new Logger(EventStoreModule.name);
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  static forRoot(): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [{ provide: EVENT_STORE, useFactory: createEventStore, inject: [APP_CONFIG] }],
+      exports: [EVENT_STORE],
+    };
+  }
+
+  /** Runs after the HTTP server has stopped taking requests, so no accepted append is cut off. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    this.logger.log('event store closed');
+  }
+}

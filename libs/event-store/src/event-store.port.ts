@@ -1,0 +1,122 @@
+/**
+ * The event-store port. Its semantics are those of KurrentDB/EventStoreDB so that the embedded adapter and the
+ * production adapter are interchangeable: named streams with revisions from 0, an expected state on every append,
+ * one global order across all streams, and catch-up subscriptions to that order.
+ */
+
+/** Global position of an event in the store-wide order. Strictly increasing in commit order, not dense. */
+export type Position = bigint;
+
+/** Per-stream revision: the first event of a stream has revision 0. */
+export type Revision = number;
+
+export type ExpectedState = 'no_stream' | 'stream_exists' | 'any' | Revision;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Who and what caused an event. `correlationId` ties every event of one business request together; `causationId`
+ * names the command (or event) that directly caused it. Adapters store the object as given; more keys may follow
+ * (a later issue adds a hash chain).
+ */
+export interface EventMetadata {
+  correlationId?: string;
+  causationId?: string;
+  actor?: string;
+  tenant?: string;
+  [key: string]: JsonValue | undefined;
+}
+
+export interface NewEvent {
+  /** UUID. Supply it to make retries idempotent; the store generates one when absent. */
+  id?: string;
+  type: string;
+  data: JsonObject;
+  metadata?: EventMetadata;
+}
+
+export interface RecordedEvent {
+  id: string;
+  stream: string;
+  revision: Revision;
+  position: Position;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+  /** ISO-8601 instant at which the store committed the event. */
+  recordedAt: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event written; pass it as the expected state of the next append. */
+  nextExpectedRevision: Revision;
+  /** Global position of the last event written. */
+  position: Position;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive. Default: the first revision forwards, the last revision backwards. */
+  fromRevision?: Revision;
+  direction?: Direction;
+  maxCount?: number;
+}
+
+export type ReadStreamResult =
+  | { status: 'found'; stream: string; events: RecordedEvent[] }
+  | { status: 'stream-not-found'; stream: string };
+
+export interface AllFilter {
+  /** Keep events whose stream name starts with one of these prefixes. */
+  streamPrefix?: string | string[];
+  /** Keep events of these types. */
+  eventTypes?: string[];
+}
+
+export interface ReadAllOptions {
+  /** Inclusive, like KurrentDB's readAll. Forwards default: the start; backwards default: the end. */
+  fromPosition?: Position;
+  /** Exclusive: start just after this position (a checkpoint). Not together with `fromPosition`. */
+  afterPosition?: Position;
+  direction?: Direction;
+  maxCount?: number;
+  filter?: AllFilter;
+}
+
+export interface SubscribeToAllOptions {
+  /** Deliver the events after this position (exclusive, like KurrentDB); absent: from the very start. */
+  afterPosition?: Position;
+  filter?: AllFilter;
+}
+
+/**
+ * A catch-up subscription: history first, then live events, in global order, with no gap and no duplicate.
+ * Iterate it with `for await`; the next event is fetched only when the consumer asks, so a slow consumer is never
+ * flooded. `stop()` ends the iteration; resume later with a new subscription after the last position handled.
+ */
+export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  stop(): Promise<void>;
+}
+
+export interface EventStoreHealth {
+  status: 'up' | 'down';
+  adapter: string;
+  headPosition: string | null;
+  detail?: string;
+}
+
+export interface EventStore {
+  append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /** Position of the newest event in the store, or null while the store is empty. */
+  headPosition(): Promise<Position | null>;
+  health(): Promise<EventStoreHealth>;
+  close(): Promise<void>;
+}
+
+/** Nest injection token for the configured adapter. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
