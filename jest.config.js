@@ -9,6 +9,8 @@ module.exports = {
   moduleNameMapper: {
     '^@app/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
+    '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
+    '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
   },
   testTimeout: 60000,
 };
