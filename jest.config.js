@@ -10,6 +10,7 @@ module.exports = {
     '^@app/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
+    '^@app/application(|/.*)$': '<rootDir>/libs/application/src$1',
     '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
   },
   testTimeout: 60000,

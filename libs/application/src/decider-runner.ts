@@ -1,0 +1,337 @@
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { v5 as uuidV5 } from 'uuid';
+import type { Decider, Refusal } from '@app/domain';
+import { isRefusal } from '@app/domain';
+import {
+  EventStore,
+  EventMetadata,
+  JsonObject,
+  NewEvent,
+  Position,
+  RecordedEvent,
+  Revision,
+  WrongExpectedVersionError,
+} from '@app/event-store';
+
+/** Who sent a command and under which ids; becomes the metadata of every event the command records. */
+export interface CommandEnvelope {
+  /** Retries with the same id are idempotent. */
+  commandId: string;
+  correlationId: string;
+  actor: string;
+  tenant: string;
+}
+
+export interface DomainEvent {
+  type: string;
+  data: object;
+}
+
+export type RunOutcome<Event, Summary> =
+  | { kind: 'recorded'; events: Event[]; position: Position | null; summary: Summary; repeated: boolean }
+  | { kind: 'refused'; refusal: Refusal };
+
+/** The same command id was used earlier for a different command. */
+export class CommandIdReusedError extends Error {
+  constructor(readonly commandId: string) {
+    super(`command id ${commandId} was already used for a different command`);
+    this.name = 'CommandIdReusedError';
+  }
+}
+
+/** Every retry met a concurrent writer; the last conflict is kept as the cause. */
+export class ConcurrencyRetriesExhaustedError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly attempts: number,
+    cause: WrongExpectedVersionError,
+  ) {
+    super(`stream ${stream}: gave up after ${attempts} concurrent-write conflicts`);
+    this.name = 'ConcurrencyRetriesExhaustedError';
+    this.cause = cause;
+  }
+}
+
+interface RecordedCommand<Event> {
+  hash: string;
+  events: Event[];
+  /** Null while the command's append is under way. */
+  position: Position | null;
+}
+
+interface CachedStream<State, Event> {
+  state: State;
+  revision: Revision | 'no_stream';
+  /** Commands already recorded in this stream, by command id: a retry answers from here. */
+  commands: Map<string, RecordedCommand<Event>>;
+  lastPosition: Position | null;
+}
+
+const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
+const MAX_COMMANDS_PER_APPEND = 500;
+
+interface PendingCommand<Command, Event, State> {
+  command: Command;
+  envelope: CommandEnvelope;
+  hash: string;
+  summarize: (before: State, events: Event[]) => unknown;
+  resolve: (outcome: RunOutcome<Event, unknown>) => void;
+  reject: (error: unknown) => void;
+  conflicts: number;
+}
+
+interface PendingRead<State> {
+  read: (state: State, lastPosition: Position | null) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface StreamQueue<Command, Event, State> {
+  commands: PendingCommand<Command, Event, State>[];
+  reads: PendingRead<State>[];
+  busy: boolean;
+}
+
+/**
+ * Runs commands against one decider. Per stream, commands queue up; each turn catches the cached state up with the
+ * stream, decides the queued commands one after another (each sees the events of those before it), and appends
+ * all their events in one append with the expected revision. So commands of one process never conflict with each
+ * other and share one durable write; a conflict can only come from another process, and then the turn's decisions
+ * are dropped, the state reloaded, and the commands decided again (a bounded number of times).
+ *
+ * Event ids derive from the command id: a retry that races its own first attempt is collapsed by the store, and a
+ * retry after the first attempt landed answers the recorded result without deciding again.
+ */
+export class DeciderRunner<Command, Event extends DomainEvent, State> {
+  private readonly cache = new Map<string, CachedStream<State, Event>>();
+  private readonly queues = new Map<string, StreamQueue<Command, Event, State>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<Command, Event, State>,
+    private readonly options: { maxAttempts?: number; maxCachedStreams?: number } = {},
+  ) {}
+
+  /**
+   * `summarize` sees the state just before the command's own events; it describes exactly what this command
+   * changed. The answer's position is that of the append that recorded the command (its last event or later).
+   */
+  run<Summary>(
+    stream: string,
+    command: Command,
+    envelope: CommandEnvelope,
+    summarize: (before: State, events: Event[]) => Summary,
+  ): Promise<RunOutcome<Event, Summary>> {
+    return new Promise((resolve, reject) => {
+      this.queue(stream).commands.push({
+        command,
+        envelope,
+        hash: commandHash(command),
+        summarize,
+        resolve: resolve as (outcome: RunOutcome<Event, unknown>) => void,
+        reject,
+        conflicts: 0,
+      });
+      // Started a microtask later, so that commands issued in the same tick join one turn.
+      queueMicrotask(() => void this.drain(stream));
+    });
+  }
+
+  /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
+  read<T>(stream: string, read: (state: State, lastPosition: Position | null) => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.queue(stream).reads.push({ read, resolve: resolve as (value: unknown) => void, reject });
+      void this.drain(stream);
+    });
+  }
+
+  private queue(stream: string): StreamQueue<Command, Event, State> {
+    let queue = this.queues.get(stream);
+    if (!queue) {
+      queue = { commands: [], reads: [], busy: false };
+      this.queues.set(stream, queue);
+    }
+    return queue;
+  }
+
+  private async drain(stream: string): Promise<void> {
+    const queue = this.queue(stream);
+    if (queue.busy) return;
+    queue.busy = true;
+    try {
+      while (queue.commands.length > 0 || queue.reads.length > 0) {
+        const reads = queue.reads.splice(0);
+        const commands = queue.commands.splice(0, MAX_COMMANDS_PER_APPEND);
+        await this.turn(stream, reads, commands);
+      }
+    } finally {
+      queue.busy = false;
+      if (queue.commands.length === 0 && queue.reads.length === 0) this.queues.delete(stream);
+      else void this.drain(stream);
+    }
+  }
+
+  private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State>[]): Promise<void> {
+    let cached: CachedStream<State, Event>;
+    try {
+      cached = await this.catchUp(stream);
+    } catch (error) {
+      for (const waiting of [...reads, ...commands]) waiting.reject(error);
+      return;
+    }
+    for (const pending of reads) settle(pending, () => pending.read(cached.state, cached.lastPosition));
+
+    const expected = cached.revision;
+    const toAppend: NewEvent[] = [];
+    // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
+    const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
+    for (const pending of commands) {
+      const earlier = cached.commands.get(pending.envelope.commandId);
+      if (earlier && earlier.position !== null) {
+        settle(pending, () => this.repeat(earlier, pending, cached.state));
+        continue;
+      }
+      if (earlier) {
+        // The same command id twice in one turn: the second waits for the first's append.
+        held.push({ pending, answer: (position) => ({ ...this.repeat({ ...earlier, position: position! }, pending, cached.state) }) });
+        continue;
+      }
+      let decision: Event[] | Refusal;
+      let summary: unknown;
+      try {
+        decision = this.decider.decide(pending.command, cached.state);
+        if (!isRefusal(decision)) summary = pending.summarize(cached.state, decision);
+      } catch (error) {
+        pending.reject(error);
+        continue;
+      }
+      const outcome = decision;
+      if (isRefusal(outcome)) {
+        const answer = () => ({ kind: 'refused', refusal: outcome }) as RunOutcome<Event, unknown>;
+        if (toAppend.length === 0) pending.resolve(answer());
+        else held.push({ pending, answer });
+        continue;
+      }
+      if (outcome.length === 0) {
+        const answer = (position: Position | null) => ({ kind: 'recorded', events: [], position, summary, repeated: false }) as RunOutcome<Event, unknown>;
+        if (toAppend.length === 0) pending.resolve(answer(cached.lastPosition));
+        else held.push({ pending, answer });
+        continue;
+      }
+      for (const event of outcome) cached.state = this.decider.evolve(cached.state, event);
+      cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, position: null });
+      outcome.forEach((event, index) =>
+        toAppend.push({
+          id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
+          type: event.type,
+          data: event.data as JsonObject,
+          metadata: metadataOf(pending.envelope, pending.hash),
+        }),
+      );
+      held.push({ pending, answer: (position) => ({ kind: 'recorded', events: outcome, position, summary, repeated: false }) });
+    }
+    if (toAppend.length === 0) {
+      for (const { pending, answer } of held) settle(pending, () => answer(cached.lastPosition));
+      return;
+    }
+
+    try {
+      const result = await this.store.append(stream, toAppend, expected);
+      cached.revision = result.nextExpectedRevision;
+      cached.lastPosition = result.position;
+      for (const recorded of cached.commands.values()) if (recorded.position === null) recorded.position = result.position;
+      for (const { pending, answer } of held) settle(pending, () => answer(result.position));
+    } catch (error) {
+      // The turn's decisions were made on a state that did not come to be: forget it, reload, decide again.
+      this.cache.delete(stream);
+      if (!(error instanceof WrongExpectedVersionError)) {
+        for (const { pending } of held) pending.reject(error);
+        return;
+      }
+      const maxAttempts = this.options.maxAttempts ?? 10;
+      const again = held.map(({ pending }) => pending).filter((pending) => {
+        pending.conflicts++;
+        if (pending.conflicts < maxAttempts) return true;
+        pending.reject(new ConcurrencyRetriesExhaustedError(stream, pending.conflicts, error));
+        return false;
+      });
+      this.queue(stream).commands.unshift(...again);
+    }
+  }
+
+  private repeat(earlier: RecordedCommand<Event>, pending: PendingCommand<Command, Event, State>, state: State): RunOutcome<Event, unknown> {
+    if (earlier.hash !== pending.hash) throw new CommandIdReusedError(pending.envelope.commandId);
+    // The events are the recorded ones; the summary is taken against today's state.
+    return { kind: 'recorded', events: earlier.events, position: earlier.position, summary: pending.summarize(state, []), repeated: true };
+  }
+
+  private async catchUp(stream: string): Promise<CachedStream<State, Event>> {
+    let cached = this.cache.get(stream);
+    if (!cached) {
+      cached = { state: this.decider.initialState(), revision: 'no_stream', commands: new Map(), lastPosition: null };
+    }
+    const fromRevision = cached.revision === 'no_stream' ? 0 : cached.revision + 1;
+    const read = await this.store.readStream(stream, { fromRevision });
+    if (read.status === 'found') {
+      try {
+        for (const recorded of read.events) this.apply(cached, recorded);
+      } catch (error) {
+        // A half-applied fold must never serve a later command.
+        this.cache.delete(stream);
+        throw error;
+      }
+    }
+    this.remember(stream, cached);
+    return cached;
+  }
+
+  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent): void {
+    const event = { type: recorded.type, data: recorded.data } as unknown as Event;
+    cached.state = this.decider.evolve(cached.state, event);
+    cached.revision = recorded.revision;
+    cached.lastPosition = recorded.position;
+    const commandId = recorded.metadata.commandId;
+    if (typeof commandId === 'string') {
+      const earlier = cached.commands.get(commandId);
+      if (earlier) {
+        earlier.events.push(event);
+        earlier.position = recorded.position;
+      } else {
+        cached.commands.set(commandId, { hash: String(recorded.metadata.commandHash), events: [event], position: recorded.position });
+      }
+    }
+  }
+
+  private remember(stream: string, cached: CachedStream<State, Event>): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, cached);
+    const limit = this.options.maxCachedStreams ?? 1000;
+    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+function settle<T>(pending: { resolve: (value: T) => void; reject: (error: unknown) => void }, compute: () => T): void {
+  try {
+    pending.resolve(compute());
+  } catch (error) {
+    pending.reject(error);
+  }
+}
+
+function metadataOf(envelope: CommandEnvelope, hash: string): EventMetadata {
+  return {
+    correlationId: envelope.correlationId,
+    causationId: envelope.commandId,
+    actor: envelope.actor,
+    tenant: envelope.tenant,
+    commandId: envelope.commandId,
+    commandHash: hash,
+  };
+}
+
+/** Identifies what a command asks, leaving out when it was asked (`metadata.now`), which differs between retries. */
+function commandHash(command: unknown): string {
+  const { metadata: _, ...rest } = command as { metadata?: unknown };
+  return createHash('sha256').update(canonicalize(rest) ?? '').digest('hex');
+}

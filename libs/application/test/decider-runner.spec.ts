@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Decider, refuse } from '@app/domain';
+import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
+import { CommandEnvelope, CommandIdReusedError, ConcurrencyRetriesExhaustedError, DeciderRunner } from '../src';
+
+type Command = { type: 'Add'; data: { n: number } };
+type Event = { type: 'Added'; data: { n: number } };
+type State = { total: number };
+
+/** A counter that never passes 10: enough to see decide, refuse, retry and idempotency. */
+const counter: Decider<Command, Event, State> = {
+  initialState: () => ({ total: 0 }),
+  decide: (command, state) =>
+    state.total + command.data.n > 10 ? refuse('cap-exceeded', 'over 10', { total: state.total }) : [{ type: 'Added', data: { n: command.data.n } }],
+  evolve: (state, event) => ({ total: state.total + event.data.n }),
+};
+
+const add = (n: number): Command => ({ type: 'Add', data: { n } });
+const envelope = (commandId = randomUUID()): CommandEnvelope => ({ commandId, correlationId: 'corr-1', actor: 'tester', tenant: 'T1' });
+const totalOf = (_: State, events: Event[]) => events.reduce((sum, e) => sum + e.data.n, 0);
+
+describe('DeciderRunner', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let runner: DeciderRunner<Command, Event, State>;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-'));
+    store = new SqliteEventStore({ file: join(dir, 'events.db') });
+    runner = new DeciderRunner(store, counter);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const streamEvents = async () => {
+    const read = await store.readStream('counter-1');
+    return read.status === 'found' ? read.events : [];
+  };
+
+  it('records the decided events with correlation, causation, actor, tenant and command id', async () => {
+    const outcome = await runner.run('counter-1', add(3), envelope('11111111-1111-4111-8111-111111111111'), totalOf);
+    expect(outcome).toMatchObject({ kind: 'recorded', summary: 3, repeated: false });
+    const [event] = await streamEvents();
+    expect(event.metadata).toMatchObject({
+      correlationId: 'corr-1',
+      causationId: '11111111-1111-4111-8111-111111111111',
+      actor: 'tester',
+      tenant: 'T1',
+      commandId: '11111111-1111-4111-8111-111111111111',
+    });
+    expect(outcome.kind === 'recorded' && outcome.position).toBe(event.position);
+  });
+
+  it('answers a refusal and writes nothing', async () => {
+    await runner.run('counter-1', add(8), envelope(), totalOf);
+    const head = await store.headPosition();
+    const outcome = await runner.run('counter-1', add(5), envelope(), totalOf);
+    expect(outcome).toMatchObject({ kind: 'refused', refusal: { code: 'cap-exceeded', context: { total: 8 } } });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('a retry with the same command id answers the first result and writes nothing', async () => {
+    const id = randomUUID();
+    const first = await runner.run('counter-1', add(4), envelope(id), totalOf);
+    const head = await store.headPosition();
+    const again = await runner.run('counter-1', add(4), envelope(id), totalOf);
+    expect(again).toMatchObject({ kind: 'recorded', repeated: true, events: [{ type: 'Added', data: { n: 4 } }] });
+    expect(again.kind === 'recorded' && first.kind === 'recorded' && again.position === first.position).toBe(true);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('a retry is recognised by a fresh runner too (after a restart)', async () => {
+    const id = randomUUID();
+    await runner.run('counter-1', add(4), envelope(id), totalOf);
+    const restarted = new DeciderRunner(store, counter);
+    expect(await restarted.run('counter-1', add(4), envelope(id), totalOf)).toMatchObject({ repeated: true });
+    expect(await streamEvents()).toHaveLength(1);
+  });
+
+  it('refuses a command id reused for a different command', async () => {
+    const id = randomUUID();
+    await runner.run('counter-1', add(1), envelope(id), totalOf);
+    await expect(runner.run('counter-1', add(2), envelope(id), totalOf)).rejects.toBeInstanceOf(CommandIdReusedError);
+  });
+
+  it('20 concurrent copies of one command record it once', async () => {
+    const id = randomUUID();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => runner.run('counter-1', add(2), envelope(id), totalOf)));
+    expect(outcomes.every((o) => o.kind === 'recorded')).toBe(true);
+    expect(await streamEvents()).toHaveLength(1);
+  });
+
+  it('concurrent commands never pass the cap: conflicts are reloaded and decided again', async () => {
+    const runners = [runner, new DeciderRunner(store, counter), new DeciderRunner(store, counter)];
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => runners[i % 3].run('counter-1', add(1), envelope(), totalOf)));
+    expect(outcomes.filter((o) => o.kind === 'recorded')).toHaveLength(10);
+    expect(outcomes.filter((o) => o.kind === 'refused')).toHaveLength(20);
+    expect(await streamEvents()).toHaveLength(10);
+  });
+
+  it('commands queued together are decided in order and recorded by one append', async () => {
+    const appends = jest.spyOn(store, 'append');
+    const outcomes = await Promise.all([4, 4, 4, 1].map((n) => runner.run('counter-1', add(n), envelope(), totalOf)));
+    expect(outcomes.map((o) => o.kind)).toEqual(['recorded', 'recorded', 'refused', 'recorded']);
+    expect(appends).toHaveBeenCalledTimes(1);
+    expect((await streamEvents()).map((e) => e.data.n)).toEqual([4, 4, 1]);
+  });
+
+  it('catches up with events another process appended', async () => {
+    await runner.run('counter-1', add(5), envelope(), totalOf);
+    await new DeciderRunner(store, counter).run('counter-1', add(5), envelope(), totalOf);
+    expect(await runner.run('counter-1', add(1), envelope(), totalOf)).toMatchObject({ kind: 'refused', refusal: { context: { total: 10 } } });
+  });
+
+  it('gives up after a bounded number of conflicts, with the conflict as the cause', async () => {
+    const contended: EventStore = Object.create(store);
+    contended.append = async () => {
+      throw new WrongExpectedVersionError('counter-1', 0, 1);
+    };
+    const error = await new DeciderRunner(contended, counter, { maxAttempts: 3 }).run('counter-1', add(1), envelope(), totalOf).catch((e) => e);
+    expect(error).toBeInstanceOf(ConcurrencyRetriesExhaustedError);
+    expect(error.cause).toBeInstanceOf(WrongExpectedVersionError);
+  });
+
+  it('never swallows other store errors', async () => {
+    const broken: EventStore = Object.create(store);
+    broken.append = async () => {
+      throw new Error('disk full');
+    };
+    await expect(new DeciderRunner(broken, counter).run('counter-1', add(1), envelope(), totalOf)).rejects.toThrow('disk full');
+  });
+});
