@@ -1,9 +1,11 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { HealthController } from './health/health.controller';
+import { LedgerModule } from './ledger/ledger.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 
 @Module({})
@@ -22,6 +24,8 @@ export class AppModule {
           }),
         }),
         EventStoreModule.forRoot(),
+        CqrsModule.forRoot(),
+        LedgerModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

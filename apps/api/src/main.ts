@@ -9,6 +9,9 @@ async function main(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);
   logger.log(`listening on ${await app.getUrl()}; event store: ${config.eventStore.adapter} (${config.eventStore.sqlite.file})`, 'Main');
+  if (config.trust.developmentRootOnly) {
+    logger.warn('TRUSTING ONLY THE DEVELOPMENT ROOT (config/dev-root.pem), whose private key is public: set LICENSING_TRUSTED_ROOTS in production', 'Main');
+  }
   // Graceful stop: finish in-flight requests, commit pending appends, close the store, then exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -56,6 +56,8 @@ export class ConcurrencyRetriesExhaustedError extends Error {
 interface RecordedCommand<Event> {
   hash: string;
   events: Event[];
+  /** The answer given the first time, recorded in the events' metadata, so a retry gets the same answer. */
+  summary: unknown;
   /** Null while the command's append is under way. */
   position: Position | null;
 }
@@ -189,12 +191,12 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     for (const pending of commands) {
       const earlier = cached.commands.get(pending.envelope.commandId);
       if (earlier && earlier.position !== null) {
-        settle(pending, () => this.repeat(earlier, pending, cached.state));
+        settle(pending, () => this.repeat(earlier, pending));
         continue;
       }
       if (earlier) {
         // The same command id twice in one turn: the second waits for the first's append.
-        held.push({ pending, answer: (position) => ({ ...this.repeat({ ...earlier, position: position! }, pending, cached.state) }) });
+        held.push({ pending, answer: (position) => this.repeat({ ...earlier, position }, pending) });
         continue;
       }
       let decision: Event[] | Refusal;
@@ -220,13 +222,13 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
         continue;
       }
       for (const event of outcome) cached.state = this.decider.evolve(cached.state, event);
-      cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, position: null });
+      cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, summary, position: null });
       outcome.forEach((event, index) =>
         toAppend.push({
           id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
           type: event.type,
           data: event.data as JsonObject,
-          metadata: metadataOf(pending.envelope, pending.hash),
+          metadata: metadataOf(pending.envelope, pending.hash, summary),
         }),
       );
       held.push({ pending, answer: (position) => ({ kind: 'recorded', events: outcome, position, summary, repeated: false }) });
@@ -260,10 +262,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
   }
 
-  private repeat(earlier: RecordedCommand<Event>, pending: PendingCommand<Command, Event, State>, state: State): RunOutcome<Event, unknown> {
+  private repeat(earlier: RecordedCommand<Event>, pending: PendingCommand<Command, Event, State>): RunOutcome<Event, unknown> {
     if (earlier.hash !== pending.hash) throw new CommandIdReusedError(pending.envelope.commandId);
-    // The events are the recorded ones; the summary is taken against today's state.
-    return { kind: 'recorded', events: earlier.events, position: earlier.position, summary: pending.summarize(state, []), repeated: true };
+    return { kind: 'recorded', events: earlier.events, position: earlier.position, summary: earlier.summary, repeated: true };
   }
 
   private async catchUp(stream: string): Promise<CachedStream<State, Event>> {
@@ -298,7 +299,12 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
         earlier.events.push(event);
         earlier.position = recorded.position;
       } else {
-        cached.commands.set(commandId, { hash: String(recorded.metadata.commandHash), events: [event], position: recorded.position });
+        cached.commands.set(commandId, {
+          hash: String(recorded.metadata.commandHash),
+          events: [event],
+          summary: recorded.metadata.result,
+          position: recorded.position,
+        });
       }
     }
   }
@@ -319,8 +325,9 @@ function settle<T>(pending: { resolve: (value: T) => void; reject: (error: unkno
   }
 }
 
-function metadataOf(envelope: CommandEnvelope, hash: string): EventMetadata {
+function metadataOf(envelope: CommandEnvelope, hash: string, result: unknown): EventMetadata {
   return {
+    ...(result === undefined ? {} : { result: result as JsonObject }),
     correlationId: envelope.correlationId,
     causationId: envelope.commandId,
     actor: envelope.actor,

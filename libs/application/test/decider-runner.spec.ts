@@ -69,7 +69,7 @@ describe('DeciderRunner', () => {
     const first = await runner.run('counter-1', add(4), envelope(id), totalOf);
     const head = await store.headPosition();
     const again = await runner.run('counter-1', add(4), envelope(id), totalOf);
-    expect(again).toMatchObject({ kind: 'recorded', repeated: true, events: [{ type: 'Added', data: { n: 4 } }] });
+    expect(again).toMatchObject({ kind: 'recorded', repeated: true, summary: 4, events: [{ type: 'Added', data: { n: 4 } }] });
     expect(again.kind === 'recorded' && first.kind === 'recorded' && again.position === first.position).toBe(true);
     expect(await store.headPosition()).toBe(head);
   });
@@ -78,7 +78,7 @@ describe('DeciderRunner', () => {
     const id = randomUUID();
     await runner.run('counter-1', add(4), envelope(id), totalOf);
     const restarted = new DeciderRunner(store, counter);
-    expect(await restarted.run('counter-1', add(4), envelope(id), totalOf)).toMatchObject({ repeated: true });
+    expect(await restarted.run('counter-1', add(4), envelope(id), totalOf)).toMatchObject({ repeated: true, summary: 4 });
     expect(await streamEvents()).toHaveLength(1);
   });
 

@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     expect(config.eventStore.sqlite.synchronous).toBe('FULL');
   });
 
+  it('trusts the development root by default, and the roots of LICENSING_TRUSTED_ROOTS when set', () => {
+    expect(loadConfig({}, repoRoot).trust).toEqual({ rootCertificateFiles: [join(repoRoot, 'config', 'dev-root.pem')], developmentRootOnly: true });
+    const rotated = loadConfig({ LICENSING_TRUSTED_ROOTS: '/etc/lic/root-2025.pem, /etc/lic/root-2026.pem' }, repoRoot);
+    expect(rotated.trust).toEqual({ rootCertificateFiles: ['/etc/lic/root-2025.pem', '/etc/lic/root-2026.pem'], developmentRootOnly: false });
+  });
+
   it('lets the environment override the files', () => {
     const config = loadConfig({ PORT: '8080', LICENSING_DATA_DIR: '/var/lib/lic', LICENSING_SQLITE_SYNCHRONOUS: 'normal' }, repoRoot);
     expect(config.http.port).toBe(8080);
@@ -26,7 +32,7 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     try {
       mkdirSync(join(dir, 'config'));
-      writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ http: { port: 3000, host: '::' }, log: { level: 'info' } }));
+      writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ http: { port: 3000, host: '::' }, log: { level: 'info' }, trust: { rootCertificateFiles: ['root.pem'] } }));
       writeFileSync(join(dir, 'config', 'local.json'), JSON.stringify({ http: { port: 4000 } }));
       const config = loadConfig({}, dir);
       expect(config.http).toEqual({ port: 4000, host: '::' });

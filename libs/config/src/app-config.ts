@@ -14,6 +14,12 @@ export interface AppConfig {
     adapter: EventStoreAdapter;
     sqlite: { file: string; synchronous: SqliteSynchronous; pollIntervalMs: number };
   };
+  trust: {
+    /** Absolute paths of the PEM root certificates that owner certificates must chain to. */
+    rootCertificateFiles: string[];
+    /** True while only the checked-in development root is trusted: fine locally, never in production. */
+    developmentRootOnly: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -48,6 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   );
   const pollIntervalMs = integer(sqlite.pollIntervalMs ?? 200, 'eventStore.sqlite.pollIntervalMs', problems, 10, 60_000);
 
+  const roots = env.LICENSING_TRUSTED_ROOTS
+    ? env.LICENSING_TRUSTED_ROOTS.split(',').map((path) => path.trim()).filter((path) => path.length > 0)
+    : ((file.trust?.rootCertificateFiles ?? []) as string[]);
+  if (roots.length === 0) problems.push('LICENSING_TRUSTED_ROOTS / trust.rootCertificateFiles must name at least one root certificate');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteDataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
   return {
@@ -57,6 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     eventStore: {
       adapter,
       sqlite: { file: resolve(absoluteDataDir, String(sqlite.file ?? 'events.db')), synchronous, pollIntervalMs },
+    },
+    trust: {
+      rootCertificateFiles: roots.map((path) => resolve(cwd, path)),
+      developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),
     },
   };
 }

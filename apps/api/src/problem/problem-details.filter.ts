@@ -5,6 +5,7 @@ import {
   InvalidEventStoreRequestError,
   WrongExpectedVersionError,
 } from '@app/event-store';
+import { CommandIdReusedError, ConcurrencyRetriesExhaustedError } from '@app/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problemType } from './problem';
 
@@ -40,7 +41,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) return exception.problem;
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (exception instanceof WrongExpectedVersionError) {
+    if (exception instanceof CommandIdReusedError) {
+      return problem(422, 'idempotency-key-reused', 'Idempotency key reused', `${exception.message}; use a new key for a new command`);
+    }
+    if (exception instanceof WrongExpectedVersionError || exception instanceof ConcurrencyRetriesExhaustedError) {
       return problem(409, 'concurrency-conflict', 'Concurrent change', 'the resource changed concurrently too often; retry');
     }
     if (exception instanceof InvalidEventStoreRequestError) return problem(400, 'bad-request', 'Bad request', exception.message);
@@ -49,9 +53,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      // Fastify's own refusals (malformed JSON, wrong media type, body too large) carry a client status.
-      const slug = (exception as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'malformed-json' : undefined;
-      return problem(fastifyStatus, slug ?? SLUG_BY_STATUS[fastifyStatus] ?? 'bad-request', titleOf(fastifyStatus), (exception as Error).message);
+      // Fastify's own refusals (wrong media type, body too large) carry a client status.
+      return problem(fastifyStatus, SLUG_BY_STATUS[fastifyStatus] ?? 'bad-request', titleOf(fastifyStatus), (exception as Error).message);
     }
     return problem(500, 'internal-error', 'Internal error', 'an unexpected error occurred; it has been logged');
   }

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { validate as isUuid } from 'uuid';
+import type { CommandEnvelope } from '@app/application';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException } from '../problem/problem';
+
+/**
+ * The envelope of a command sent over HTTP: its id (the `Idempotency-Key` header or a `commandId` body field,
+ * else a fresh one), the correlation id (`X-Correlation-Id`, else the command id) and the actor.
+ */
+export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
+  const header = request.headers['idempotency-key'];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  if (fromHeader !== undefined && bodyCommandId !== undefined && fromHeader !== bodyCommandId) {
+    throw ProblemException.of(400, 'bad-request', 'Bad request', 'the Idempotency-Key header and the commandId field differ');
+  }
+  const commandId = fromHeader ?? bodyCommandId ?? randomUUID();
+  if (typeof commandId !== 'string' || !isUuid(commandId)) {
+    throw ProblemException.of(400, 'bad-request', 'Bad request', 'the command id (Idempotency-Key or commandId) must be a UUID', {
+      errors: [{ field: 'commandId', messages: ['must be a UUID'] }],
+    });
+  }
+  const correlation = request.headers['x-correlation-id'];
+  const correlationId = (Array.isArray(correlation) ? correlation[0] : correlation) ?? commandId;
+  return { commandId: commandId.toLowerCase(), correlationId: String(correlationId).slice(0, 128), actor: actorOf(request), tenant };
+}
+
+/** Authentication is not wired yet: every caller is anonymous. */
+function actorOf(_request: FastifyRequest): string {
+  return 'anonymous';
+}

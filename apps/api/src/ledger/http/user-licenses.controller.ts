@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { commandEnvelope } from '../../common/command-context';
+import { ModuleName, TenantId, UserId } from '../../common/id-params';
+import { ProblemException } from '../../problem/problem';
+import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign-license.command';
+import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
+import { AssignLicenseDto } from './license-package.dto';
+
+const DEFAULT_OWNER = 'SUPEROFFICE';
+
+@ApiTags('assignments')
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
+@Controller('v1/tenants/:tenantId/users/:userId')
+export class UserLicensesController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('licenses')
+  @HttpCode(201)
+  @ApiCreatedResponse({ description: '{assigned[], released[], position}: a plan brings its set=, switching plans releases the old one' })
+  @ApiConflictResponse({ description: 'cap-exceeded {module, number, inUse}, already-assigned' })
+  @ApiUnprocessableEntityResponse({ description: 'unknown-module, not-a-user-license, prerequisite-missing, user-inactive, grace-period-ended' })
+  assign(@TenantId() tenantId: string, @UserId() userId: string, @Body() body: AssignLicenseDto, @Req() request: FastifyRequest) {
+    const envelope = commandEnvelope(request, tenantId, body.commandId);
+    return this.commands.execute(new AssignLicenseCommand(tenantId, userId, body.owner ?? DEFAULT_OWNER, body.module, envelope));
+  }
+
+  @Delete('licenses/:module')
+  @ApiQuery({ name: 'owner', required: false })
+  @ApiOkResponse({ description: '{released[], position}' })
+  unassign(
+    @TenantId() tenantId: string,
+    @UserId() userId: string,
+    @ModuleName() module: string,
+    @Query('owner') owner: string | undefined,
+    @Req() request: FastifyRequest,
+  ) {
+    if (owner !== undefined && !/^[A-Z0-9]{1,32}$/.test(owner)) {
+      throw ProblemException.of(400, 'bad-request', 'Bad request', `owner '${owner}' is not an owner name`);
+    }
+    const envelope = commandEnvelope(request, tenantId);
+    return this.commands.execute(new UnassignLicenseCommand(tenantId, userId, owner ?? DEFAULT_OWNER, module, envelope));
+  }
+
+  @Post('deactivate')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{released[], position}: deactivation releases all of the user\'s licenses' })
+  deactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
+    return this.commands.execute(new DeactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
+  }
+
+  @Post('reactivate')
+  @HttpCode(200)
+  reactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
+    return this.commands.execute(new ReactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
+  }
+}
