@@ -73,6 +73,19 @@ describe('License ledger over HTTP', () => {
       expect(response.json().reasons.map((r: { code: string }) => r.code)).toEqual(['owner-not-trusted']);
     });
 
+    it('trusts several roots at once (key rotation): packages chained to either are activated', async () => {
+      const rotated = makeIssuer();
+      await app.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
+      config = testConfig({ LICENSING_TRUSTED_ROOTS: `${issuer.rootFile},${rotated.rootFile}` });
+      app = await createApp(config);
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+      expect((await send('POST', '/v1/tenants/Old/license-packages', issuer.sign(packageDescription('Old')))).statusCode).toBe(201);
+      expect((await send('POST', '/v1/tenants/New/license-packages', rotated.sign(packageDescription('New')))).statusCode).toBe(201);
+      expect((await send('POST', '/v1/tenants/Other/license-packages', makeIssuer().sign(packageDescription('Other')))).statusCode).toBe(422);
+    });
+
     it('validates without writing: only the changed licenses, and why the package cannot be activated', async () => {
       await activate(issuer.sign(packageDescription(TENANT)));
       for (const user of ['u1', 'u2', 'u3']) expect((await assign(user, 'saint')).statusCode).toBe(201);

@@ -1,0 +1,12 @@
+export { canonicalJson } from './canonical-json';
+export type { DateInput } from './dates';
+export { generateKeyPair, createRootCertificate, issueOwnerCertificate } from './certificates';
+export type { CertificateWithKey, RootCertificateRequest, OwnerCertificateRequest } from './certificates';
+export { readCertificatePem, commonNameOf, distinguishedNameOf, fingerprintOf } from './certificate-reading';
+export type { ReadCertificate } from './certificate-reading';
+export { MIN_RSA_KEY_BITS, PSS_SALT_LENGTH, pssSign, pssVerify } from './rsa-pss';
+export { rowSigningText, packageSigningText, signRow, signPackage, buildSignedPackage } from './package-signing';
+export type { UnsignedModuleRow, UnsignedPackage, PackageDescription } from './package-signing';
+export { verifyPackage } from './package-verification';
+export { TrustedRoots, loadTrustedRoots } from './trusted-roots';
+export type { TrustedRoot, ChainCheck } from './trusted-roots';
