@@ -1,0 +1,61 @@
+import type { Position } from '@app/event-store';
+
+/**
+ * Where projections keep their read models: collections of JSON documents by id, shaped so that MongoDB maps onto
+ * it one to one (a collection is a collection, a document a document, `find` a find with an equality filter, a
+ * sort, a limit and a cursor). The read-model writes of a batch of events and the projection's checkpoint commit
+ * in one transaction, so a crash can neither apply an event twice nor skip one.
+ */
+
+export type Scalar = string | number | boolean | null;
+
+export interface Document {
+  [field: string]: unknown;
+}
+
+export type SortDirection = 1 | -1;
+
+export interface FindQuery {
+  /** Equality on top-level fields. */
+  filter?: Record<string, Scalar>;
+  /** Fields to sort on; the document id breaks ties, so the order is total and cursors are stable. */
+  sort?: Array<[field: string, direction: SortDirection]>;
+  limit?: number;
+  /** Continue after the last document of the previous page (opaque; from `nextCursor`). */
+  cursor?: string;
+}
+
+export interface FindResult<T> {
+  items: Array<T & { _id: string }>;
+  /** Present when more documents may follow. */
+  nextCursor?: string;
+}
+
+export interface IndexSpec {
+  name: string;
+  fields: string[];
+}
+
+/** The reads and writes of one transaction. Reads see the transaction's own writes. */
+export interface ReadModelWriter {
+  get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
+  find<T extends Document>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
+  upsert(collection: string, id: string, document: Document): Promise<void>;
+  delete(collection: string, id: string): Promise<void>;
+}
+
+export interface ReadModelStore {
+  /** Declared once per projection at start; a store may create indexes (MongoDB, SQLite expression indexes). */
+  ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
+  get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
+  find<T extends Document>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
+  /** The last position a projection has applied, or null if it has applied nothing. */
+  checkpoint(projection: string): Promise<Position | null>;
+  /** Runs `work`, then records `checkpoint` for the projection; all of it commits, or none of it. */
+  commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<void>;
+  /** Empties the collections and the checkpoint of a projection, for a rebuild from position 0. */
+  reset(projection: string, collections: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');

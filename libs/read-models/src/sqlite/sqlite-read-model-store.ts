@@ -1,0 +1,225 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Position } from '@app/event-store';
+import type {
+  Document,
+  FindQuery,
+  FindResult,
+  IndexSpec,
+  ReadModelStore,
+  ReadModelWriter,
+  Scalar,
+} from '../read-model-store.port';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rm_documents (
+  collection TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  doc        TEXT NOT NULL,
+  PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_checkpoints (
+  projection TEXT PRIMARY KEY,
+  position   INTEGER NOT NULL
+);
+`;
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface SqliteReadModelStoreOptions {
+  file: string;
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Read models in SQLite: one table of JSON documents keyed by (collection, id), with expression indexes on the
+ * fields a projection declares. Writes go through one connection, one transaction at a time; queries use a
+ * second connection, so they only ever see committed batches.
+ */
+export class SqliteReadModelStore implements ReadModelStore {
+  private readonly writer: Database.Database;
+  private readonly reader: Database.Database;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteReadModelStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.writer = new Database(options.file);
+    this.writer.pragma('journal_mode = WAL');
+    // Read models can always be rebuilt, and the checkpoint commits with them: a lost tail is simply replayed.
+    this.writer.pragma('synchronous = NORMAL');
+    this.writer.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.writer.exec(SCHEMA);
+    this.reader = new Database(options.file, { readonly: true });
+    this.reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  }
+
+  async ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void> {
+    for (const index of indexes) {
+      index.fields.forEach(assertField);
+      const name = `rm_${collection}_${index.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+      const columns = index.fields.map((field) => `json_extract(doc, '$.${field}')`).join(', ');
+      this.writer.exec(`CREATE INDEX IF NOT EXISTS ${name} ON rm_documents (collection, ${columns})`);
+    }
+  }
+
+  async get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null> {
+    return getFrom<T>(this.statement(this.reader, 'SELECT doc FROM rm_documents WHERE collection = ? AND id = ?'), collection, id);
+  }
+
+  async find<T extends Document>(collection: string, query: FindQuery = {}): Promise<FindResult<T>> {
+    const filter = Object.entries(query.filter ?? {});
+    filter.forEach(([field]) => assertField(field));
+    const sort = query.sort ?? [];
+    sort.forEach(([field]) => assertField(field));
+    const conditions = ['collection = ?'];
+    const params: Array<string | number | null> = [collection];
+    for (const [field, value] of filter) {
+      if (value === null) conditions.push(`json_extract(doc, '$.${field}') IS NULL`);
+      else {
+        conditions.push(`json_extract(doc, '$.${field}') = ?`);
+        params.push(sqlValue(value));
+      }
+    }
+    const keys = [...sort.map(([field, direction]) => ({ expression: `json_extract(doc, '$.${field}')`, direction })), { expression: 'id', direction: 1 as const }];
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor, keys.length);
+      // Keyset pagination: strictly after the last row of the previous page, in the same total order.
+      const alternatives = keys.map((key, i) => {
+        const equal = keys.slice(0, i).map((k) => `${k.expression} = ?`);
+        return `(${[...equal, `${key.expression} ${key.direction === 1 ? '>' : '<'} ?`].join(' AND ')})`;
+      });
+      conditions.push(`(${alternatives.join(' OR ')})`);
+      keys.forEach((_, i) => params.push(...after.slice(0, i + 1)));
+    }
+    const order = keys.map((key) => `${key.expression} ${key.direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
+    const limit = query.limit ?? -1;
+    const sql = `SELECT id, doc FROM rm_documents WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+    const rows = this.statement(this.reader, sql).all(...params, limit === -1 ? -1 : limit + 1) as Array<{ id: string; doc: string }>;
+    const page = limit === -1 ? rows : rows.slice(0, limit);
+    const items = page.map((row) => ({ ...(JSON.parse(row.doc) as T), _id: row.id }));
+    const last = items[items.length - 1];
+    const nextCursor =
+      limit !== -1 && rows.length > limit && last
+        ? encodeCursor([...sort.map(([field]) => sqlValue((last as Record<string, unknown>)[field] as Scalar)), last._id])
+        : undefined;
+    return nextCursor ? { items, nextCursor } : { items };
+  }
+
+  async checkpoint(projection: string): Promise<Position | null> {
+    const row = this.statement(this.reader, 'SELECT position FROM rm_checkpoints WHERE projection = ?').get(projection) as
+      | { position: number }
+      | undefined;
+    return row ? BigInt(row.position) : null;
+  }
+
+  commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<void> {
+    return this.exclusive(async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const current = this.statement(this.writer, 'SELECT position FROM rm_checkpoints WHERE projection = ?').get(projection) as
+          | { position: number }
+          | undefined;
+        if (current && BigInt(current.position) >= checkpoint) {
+          throw new Error(`projection ${projection} is at ${current.position}; refusing to apply up to ${checkpoint} again`);
+        }
+        await work(this.transactionWriter());
+        this.statement(this.writer, 'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position').run(
+          projection,
+          Number(checkpoint),
+        );
+        this.writer.exec('COMMIT');
+      } catch (error) {
+        this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  reset(projection: string, collections: string[]): Promise<void> {
+    return this.exclusive(async () => {
+      const wipe = this.writer.transaction(() => {
+        for (const collection of collections) this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ?').run(collection);
+        this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
+      });
+      wipe.immediate();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.reader.close();
+    this.writer.close();
+  }
+
+  private transactionWriter(): ReadModelWriter {
+    const select = this.statement(this.writer, 'SELECT doc FROM rm_documents WHERE collection = ? AND id = ?');
+    const upsert = this.statement(this.writer, 'INSERT INTO rm_documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc');
+    const remove = this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ? AND id = ?');
+    return {
+      get: async <T extends Document>(collection: string, id: string) => getFrom<T>(select, collection, id),
+      find: async () => {
+        throw new Error('find inside a projection transaction is not supported: address documents by id');
+      },
+      upsert: async (collection, id, document) => {
+        const { _id: _, ...rest } = document;
+        upsert.run(collection, id, JSON.stringify(rest));
+      },
+      delete: async (collection, id) => {
+        remove.run(collection, id);
+      },
+    };
+  }
+
+  /** One transaction at a time on the write connection: BEGIN … COMMIT spans awaits. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.catch(() => undefined).then(work);
+    this.queue = run;
+    return run;
+  }
+
+  private statement(db: Database.Database, sql: string): Database.Statement {
+    const key = `${db === this.writer ? 'w' : 'r'}:${sql}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = db.prepare(sql);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+function getFrom<T extends Document>(statement: Database.Statement, collection: string, id: string): (T & { _id: string }) | null {
+  const row = statement.get(collection, id) as { doc: string } | undefined;
+  return row ? { ...(JSON.parse(row.doc) as T), _id: id } : null;
+}
+
+function assertField(field: string): void {
+  if (!FIELD.test(field)) throw new Error(`'${field}' is not a top-level field name`);
+}
+
+function sqlValue(value: Scalar): string | number | null {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+function encodeCursor(values: Array<string | number | null>): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, length: number): Array<string | number | null> {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length) return values;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError();
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor is not one this query handed out');
+    this.name = 'InvalidCursorError';
+  }
+}
