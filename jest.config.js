@@ -11,6 +11,7 @@ module.exports = {
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@app/application(|/.*)$': '<rootDir>/libs/application/src$1',
+    '^@app/projections(|/.*)$': '<rootDir>/libs/projections/src$1',
     '^@app/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
     '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
   },

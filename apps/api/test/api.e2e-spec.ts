@@ -29,9 +29,10 @@ describe('API foundation (Fastify inject)', () => {
     await store.append('health-check', [{ type: 'Pinged', data: {} }], 'no_stream');
     const response = await inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({
+    expect(response.json()).toMatchObject({
       status: 'ok',
       eventStore: { status: 'up', adapter: 'sqlite', headPosition: '1' },
+      projections: { failed: false, positions: expect.arrayContaining([expect.objectContaining({ name: 'license-list' })]) },
     });
   });
 

@@ -14,6 +14,14 @@ export interface AppConfig {
     adapter: EventStoreAdapter;
     sqlite: { file: string; synchronous: SqliteSynchronous; pollIntervalMs: number };
   };
+  readModels: { adapter: 'embedded'; sqlite: { file: string } };
+  projections: {
+    /** The embedded default: the API runs the projections in its own process. */
+    runInApi: boolean;
+    /** How long a query with ?minPosition= waits for the read model before answering 503. */
+    minPositionTimeoutMs: number;
+    batchSize: number;
+  };
   trust: {
     /** Absolute paths of the PEM root certificates that owner certificates must chain to. */
     rootCertificateFiles: string[];
@@ -54,6 +62,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   );
   const pollIntervalMs = integer(sqlite.pollIntervalMs ?? 200, 'eventStore.sqlite.pollIntervalMs', problems, 10, 60_000);
 
+  const readModelFile = String(file.readModels?.sqlite?.file ?? 'read-models.db');
+  const projections = file.projections ?? {};
+  const runInApi = (env.LICENSING_PROJECTIONS_IN_API ?? String(projections.runInApi ?? true)) !== 'false';
+  const minPositionTimeoutMs = integer(env.LICENSING_MIN_POSITION_TIMEOUT_MS ?? projections.minPositionTimeoutMs ?? 5000, 'LICENSING_MIN_POSITION_TIMEOUT_MS / projections.minPositionTimeoutMs', problems, 0, 60_000);
+  const batchSize = integer(env.LICENSING_PROJECTION_BATCH_SIZE ?? projections.batchSize ?? 500, 'LICENSING_PROJECTION_BATCH_SIZE / projections.batchSize', problems, 1, 10_000);
   const roots = env.LICENSING_TRUSTED_ROOTS
     ? env.LICENSING_TRUSTED_ROOTS.split(',').map((path) => path.trim()).filter((path) => path.length > 0)
     : ((file.trust?.rootCertificateFiles ?? []) as string[]);
@@ -69,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       adapter,
       sqlite: { file: resolve(absoluteDataDir, String(sqlite.file ?? 'events.db')), synchronous, pollIntervalMs },
     },
+    readModels: { adapter: 'embedded', sqlite: { file: resolve(absoluteDataDir, readModelFile) } },
+    projections: { runInApi, minPositionTimeoutMs, batchSize },
     trust: {
       rootCertificateFiles: roots.map((path) => resolve(cwd, path)),
       developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),

@@ -4,3 +4,4 @@ export * from './ledger/ledger.events';
 export * from './ledger/package-review';
 export * from './ledger/ledger.decide';
 export * from './ledger/ledger.decider';
+export * from './ledger/ledger.views';

@@ -1,16 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG } from '@app/config';
 import { EVENT_STORE, EventStore } from './event-store.port';
-import { SqliteEventStore } from './sqlite/sqlite-event-store';
-
-export function createEventStore(config: AppConfig): EventStore {
-  switch (config.eventStore.adapter) {
-    case 'embedded': {
-      const { file, synchronous, pollIntervalMs } = config.eventStore.sqlite;
-      return new SqliteEventStore({ file, synchronous, pollIntervalMs });
-    }
-  }
-}
+import { createEventStore } from './event-store.factory';
 
 @Global()
 @Module({})

@@ -16,6 +16,8 @@ export interface Document {
 export type SortDirection = 1 | -1;
 
 export interface FindQuery {
+  /** Only documents whose id starts with this (ids built as `a|b|c` make this a range scan of the primary key). */
+  idPrefix?: string;
   /** Equality on top-level fields. */
   filter?: Record<string, Scalar>;
   /** Fields to sort on; the document id breaks ties, so the order is total and cursors are stable. */
@@ -39,6 +41,8 @@ export interface IndexSpec {
 /** The reads and writes of one transaction. Reads see the transaction's own writes. */
 export interface ReadModelWriter {
   get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
+  /** The documents among `ids` that exist, by id (one round trip: MongoDB `$in`, SQLite `IN`). */
+  getMany<T extends Document>(collection: string, ids: string[]): Promise<Map<string, T>>;
   find<T extends Document>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
   upsert(collection: string, id: string, document: Document): Promise<void>;
   delete(collection: string, id: string): Promise<void>;

@@ -39,6 +39,11 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
         await w.delete(c, 'missing');
       });
       expect(await store.get(c, 'a')).toEqual({ _id: 'a', tenant: 'T', n: 2 });
+      await store.commit(p, 7n, async (w) => {
+        const many = await w.getMany(c, ['a', 'missing']);
+        expect([...many.keys()]).toEqual(['a']);
+        expect(many.get('a')).toMatchObject({ n: 2 });
+      });
     });
 
     it('a failing batch writes nothing and leaves the checkpoint where it was', async () => {
@@ -80,6 +85,20 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
       const second = await store.find(c, { filter: { tenant: 'T' }, sort: [['at', -1]], limit: 2, cursor: first.nextCursor });
       expect(second.items.map((d) => d._id)).toEqual(['5', '2']);
       expect(second.nextCursor).toBeUndefined();
+    });
+
+    it('finds by id prefix, in id order', async () => {
+      await seed([
+        ['T|SO|web|u2', { n: 1 }],
+        ['T|SO|web|u1', { n: 2 }],
+        ['T|SO|webx|u1', { n: 3 }],
+        ['T|SO|wea|u1', { n: 4 }],
+        ['U|SO|web|u1', { n: 5 }],
+      ]);
+      const found = await store.find(c, { idPrefix: 'T|SO|web|' });
+      expect(found.items.map((d) => d._id)).toEqual(['T|SO|web|u1', 'T|SO|web|u2']);
+      const paged = await store.find(c, { idPrefix: 'T|SO|web|', limit: 1 });
+      expect((await store.find(c, { idPrefix: 'T|SO|web|', limit: 1, cursor: paged.nextCursor })).items.map((d) => d._id)).toEqual(['T|SO|web|u2']);
     });
 
     it('pages stay stable while documents are added before the cursor', async () => {

@@ -1,20 +1,27 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@app/event-store';
+import type { ProjectionEngine } from '@app/projections';
+import { PROJECTION_ENGINE } from '../queries/projections.tokens';
 import type { FastifyReply } from 'fastify';
 
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_ENGINE) private readonly projections: ProjectionEngine,
+  ) {}
 
   @Get()
   @ApiOkResponse({ description: 'The service and its event store are up.' })
   @ApiServiceUnavailableResponse({ description: 'The event store is down; the body says why.' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const eventStore = await this.store.health();
-    const status = eventStore.status === 'up' ? 'ok' : 'unavailable';
-    reply.status(status === 'ok' ? 200 : 503);
-    return { status, eventStore };
+    const projectionsFailed = Boolean(this.projections.failed);
+    const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed ? 'degraded' : 'ok';
+    reply.status(status === 'unavailable' ? 503 : 200);
+    const projections = this.projections.states().map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
+    return { status, eventStore, projections: { failed: projectionsFailed, positions: projections } };
   }
 }

@@ -75,6 +75,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     sort.forEach(([field]) => assertField(field));
     const conditions = ['collection = ?'];
     const params: Array<string | number | null> = [collection];
+    if (query.idPrefix) {
+      conditions.push('id >= ? AND id < ?');
+      params.push(query.idPrefix, prefixEnd(query.idPrefix));
+    }
     for (const [field, value] of filter) {
       if (value === null) conditions.push(`json_extract(doc, '$.${field}') IS NULL`);
       else {
@@ -159,12 +163,22 @@ export class SqliteReadModelStore implements ReadModelStore {
     const remove = this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ? AND id = ?');
     return {
       get: async <T extends Document>(collection: string, id: string) => getFrom<T>(select, collection, id),
+      getMany: async <T extends Document>(collection: string, ids: string[]) => {
+        const found = new Map<string, T>();
+        for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500);
+          const sql = `SELECT id, doc FROM rm_documents WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`;
+          for (const row of this.statement(this.writer, sql).all(collection, ...chunk) as Array<{ id: string; doc: string }>) {
+            found.set(row.id, JSON.parse(row.doc) as T);
+          }
+        }
+        return found;
+      },
       find: async () => {
         throw new Error('find inside a projection transaction is not supported: address documents by id');
       },
       upsert: async (collection, id, document) => {
-        const { _id: _, ...rest } = document;
-        upsert.run(collection, id, JSON.stringify(rest));
+        upsert.run(collection, id, JSON.stringify('_id' in document ? { ...document, _id: undefined } : document));
       },
       delete: async (collection, id) => {
         remove.run(collection, id);
@@ -193,6 +207,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 function getFrom<T extends Document>(statement: Database.Statement, collection: string, id: string): (T & { _id: string }) | null {
   const row = statement.get(collection, id) as { doc: string } | undefined;
   return row ? { ...(JSON.parse(row.doc) as T), _id: id } : null;
+}
+
+/** The smallest string greater than every string that starts with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function assertField(field: string): void {

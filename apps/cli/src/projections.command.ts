@@ -1,0 +1,72 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { Command } from 'commander';
+import { loadConfig } from '@app/config';
+import { createEventStore } from '@app/event-store/event-store.factory';
+import { LEDGER_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
+import { SqliteReadModelStore } from '@app/read-models';
+
+function select(names: string[] | undefined): Projection[] {
+  if (!names || names.length === 0) return [...LEDGER_PROJECTIONS];
+  const known = new Map(LEDGER_PROJECTIONS.map((p) => [p.name, p]));
+  return names.map((name) => {
+    const projection = known.get(name);
+    if (!projection) throw new Error(`unknown projection '${name}'; known: ${[...known.keys()].join(', ')}`);
+    return projection;
+  });
+}
+
+/** `projections rebuild` and `projections status`, against the configured stores (stop the service first). */
+export function projectionsCommand(): Command {
+  const projections = new Command('projections').description('inspect and rebuild the read models');
+
+  projections
+    .command('status')
+    .description('each projection\'s checkpoint beside the event store\'s head position')
+    .action(async () => {
+      const config = loadConfig();
+      const events = createEventStore(config);
+      const readModels = new SqliteReadModelStore({ file: config.readModels.sqlite.file });
+      try {
+        const head = await events.headPosition();
+        process.stdout.write(`event store head: ${head ?? 'empty'}\n`);
+        for (const projection of LEDGER_PROJECTIONS) {
+          process.stdout.write(`${projection.name}: ${(await readModels.checkpoint(projection.name)) ?? 'nothing applied'}\n`);
+        }
+      } finally {
+        await readModels.close();
+        await events.close();
+      }
+    });
+
+  projections
+    .command('rebuild')
+    .description('empty the read models and replay every event from position 0 (stop the service first)')
+    .option('-p, --projection <name...>', 'only these projections (default: all)')
+    .action(async (options: { projection?: string[] }) => {
+      const chosen = select(options.projection);
+      const config = loadConfig();
+      const events = createEventStore(config);
+      const readModels = new SqliteReadModelStore({ file: config.readModels.sqlite.file });
+      const bar = new SingleBar({ format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
+      let started = false;
+      const since = Date.now();
+      try {
+        const { events: count } = await rebuildProjections(events, readModels, chosen, {
+          onProgress: (position, head) => {
+            if (!started) bar.start(Number(head), 0);
+            started = true;
+            bar.setTotal(Number(head));
+            bar.update(Number(position));
+          },
+        });
+        if (started) bar.stop();
+        const seconds = (Date.now() - since) / 1000;
+        process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')} from ${count} events in ${seconds.toFixed(1)} s\n`);
+      } finally {
+        if (started) bar.stop();
+        await readModels.close();
+        await events.close();
+      }
+    });
+  return projections;
+}

@@ -1,0 +1,138 @@
+import type { Document, ReadModelWriter } from '@app/read-models';
+import type { BatchDocuments } from './projection';
+
+/**
+ * Documents as the projections' own transactions last committed them. Only the applier writes a projection's
+ * collections, so what it committed is what the store holds: most reads need no round trip. Bounded; dropped
+ * whole when a commit fails.
+ */
+export class CommittedDocuments {
+  private readonly collections = new Map<string, Map<string, Document | null>>();
+  private size = 0;
+  /** Insertion order, for eviction: first in, first out (a lookup does not reorder, which keeps lookups cheap). */
+  private readonly order: Array<[string, string]> = [];
+  private head = 0;
+  /**
+   * True while this cache holds every document of its projections: after a reset (the collections were emptied)
+   * and before the first eviction. Then a document it does not hold does not exist, and needs no read.
+   */
+  private complete = false;
+
+  constructor(private readonly capacity = 200_000) {}
+
+  /** The projections' collections were just emptied. */
+  startComplete(): void {
+    this.clear();
+    this.complete = true;
+  }
+
+  lookup(collection: string, id: string): Document | null | undefined {
+    const found = this.collections.get(collection)?.get(id);
+    return found === undefined && this.complete ? null : found;
+  }
+
+  remember(collection: string, id: string, document: Document | null): void {
+    let byId = this.collections.get(collection);
+    if (!byId) this.collections.set(collection, (byId = new Map()));
+    if (!byId.has(id)) {
+      this.size++;
+      this.order.push([collection, id]);
+    }
+    byId.set(id, document);
+    while (this.size > this.capacity) {
+      this.complete = false;
+      const [oldCollection, oldId] = this.order[this.head++];
+      if (this.collections.get(oldCollection)?.delete(oldId)) this.size--;
+    }
+    if (this.head > 4096 && this.head * 2 > this.order.length) this.order.splice(0, this.head), (this.head = 0);
+  }
+
+  clear(): void {
+    this.complete = false;
+    this.collections.clear();
+    this.order.length = 0;
+    this.head = 0;
+    this.size = 0;
+  }
+}
+
+interface Entry {
+  document: Document | null;
+  dirty: boolean;
+}
+
+/**
+ * A unit of work over one transaction: `load` fetches, in one round trip per collection, the documents the batch
+ * names and the cache does not hold; then reads are synchronous; `flush` writes each changed document once.
+ */
+export class CachedBatchDocuments implements BatchDocuments {
+  private readonly batch = new Map<string, Map<string, Entry>>();
+
+  constructor(
+    private readonly writer: ReadModelWriter,
+    private readonly committed: CommittedDocuments,
+  ) {}
+
+  async load(wanted: Iterable<[collection: string, id: string]>): Promise<void> {
+    const missing = new Map<string, Set<string>>();
+    for (const [collection, id] of wanted) {
+      const byId = this.entries(collection);
+      if (byId.has(id)) continue;
+      const known = this.committed.lookup(collection, id);
+      if (known !== undefined) byId.set(id, { document: known, dirty: false });
+      else {
+        let ids = missing.get(collection);
+        if (!ids) missing.set(collection, (ids = new Set()));
+        ids.add(id);
+      }
+    }
+    for (const [collection, ids] of missing) {
+      const found = await this.writer.getMany(collection, [...ids]);
+      const byId = this.entries(collection);
+      for (const id of ids) {
+        const stored = found.get(id);
+        byId.set(id, { document: stored === undefined ? null : withoutId(stored), dirty: false });
+      }
+    }
+  }
+
+  get<T extends Document>(collection: string, id: string): T | null {
+    const entry = this.batch.get(collection)?.get(id);
+    if (!entry) throw new Error(`document ${collection}/${id} was read without being named by documentsFor`);
+    return entry.document as T | null;
+  }
+
+  put(collection: string, id: string, document: Document): void {
+    this.entries(collection).set(id, { document, dirty: true });
+  }
+
+  remove(collection: string, id: string): void {
+    this.entries(collection).set(id, { document: null, dirty: true });
+  }
+
+  async flush(): Promise<void> {
+    for (const [collection, byId] of this.batch) {
+      for (const [id, entry] of byId) {
+        if (!entry.dirty) continue;
+        if (entry.document === null) await this.writer.delete(collection, id);
+        else await this.writer.upsert(collection, id, entry.document);
+      }
+    }
+  }
+
+  /** After the transaction committed: what it wrote (and read) is now the committed state. */
+  remember(): void {
+    for (const [collection, byId] of this.batch) for (const [id, entry] of byId) this.committed.remember(collection, id, entry.document);
+  }
+
+  private entries(collection: string): Map<string, Entry> {
+    let byId = this.batch.get(collection);
+    if (!byId) this.batch.set(collection, (byId = new Map()));
+    return byId;
+  }
+}
+
+function withoutId<T extends Document>(document: T & { _id?: string }): T {
+  const { _id: _, ...rest } = document;
+  return rest as unknown as T;
+}

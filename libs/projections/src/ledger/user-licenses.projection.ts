@@ -1,0 +1,71 @@
+import type { HoldingSource } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import type { BatchDocuments, Projection } from '../projection';
+import { asLedgerEvent, key, tenantOf } from './ledger-event';
+
+export const USER_LICENSES = 'user_licenses';
+
+export interface UserLicensesDocument {
+  [field: string]: unknown;
+  tenant: string;
+  userId: string;
+  active: boolean;
+  /** plans[owner] = the user's plan with that owner. */
+  plans: Record<string, string>;
+  /** holdings["owner|module"] = why the user holds it. */
+  holdings: Record<string, { explicit: boolean; plan: string | null }>;
+}
+
+/** Each user's licenses: active or not, the plan, the modules held. */
+export const userLicensesProjection: Projection = {
+  name: 'user-licenses',
+  collections: { [USER_LICENSES]: [] },
+  eventTypes: ['LicenseAssigned', 'LicenseReleased', 'UserDeactivated', 'UserReactivated'],
+
+  documentsFor(recorded: RecordedEvent): Array<[string, string]> {
+    return [[USER_LICENSES, key(tenantOf(recorded), (recorded.data as { userId: string }).userId)]];
+  },
+
+  apply(recorded: RecordedEvent, documents: BatchDocuments): void {
+    const tenant = tenantOf(recorded);
+    const event = asLedgerEvent(recorded);
+    if (
+      event.type !== 'LicenseAssigned' &&
+      event.type !== 'LicenseReleased' &&
+      event.type !== 'UserDeactivated' &&
+      event.type !== 'UserReactivated'
+    ) {
+      return;
+    }
+    const { userId } = event.data;
+    const id = key(tenant, userId);
+    const user = (documents.get<UserLicensesDocument>(USER_LICENSES, id)) ?? { tenant, userId, active: true, plans: {}, holdings: {} };
+    switch (event.type) {
+      case 'UserDeactivated':
+      case 'UserReactivated':
+        user.active = event.type === 'UserReactivated';
+        break;
+      case 'LicenseAssigned':
+      case 'LicenseReleased': {
+        const { owner, module, source, isPlan } = event.data;
+        const assigned = event.type === 'LicenseAssigned';
+        const holdingKey = key(owner, module);
+        const holding = user.holdings[holdingKey] ?? { explicit: false, plan: null };
+        setSource(holding, source, assigned ? (event.data.plan ?? null) : null, assigned);
+        if (holding.explicit || holding.plan !== null) user.holdings[holdingKey] = holding;
+        else delete user.holdings[holdingKey];
+        if (isPlan) {
+          if (assigned) user.plans[owner] = module;
+          else if (user.plans[owner] === module) delete user.plans[owner];
+        }
+        break;
+      }
+    }
+    documents.put(USER_LICENSES, id, user);
+  },
+};
+
+function setSource(holding: { explicit: boolean; plan: string | null }, source: HoldingSource, plan: string | null, assigned: boolean): void {
+  if (source === 'explicit') holding.explicit = assigned;
+  else holding.plan = plan;
+}

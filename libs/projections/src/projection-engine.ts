@@ -1,0 +1,223 @@
+import type { AllSubscription, EventStore, Position, RecordedEvent } from '@app/event-store';
+import type { ReadModelStore } from '@app/read-models';
+import { CachedBatchDocuments, CommittedDocuments } from './batch-documents';
+import type { Projection } from './projection';
+
+export interface ProjectionState {
+  name: string;
+  /** The last position the projection has taken into account (applied, or skipped as not its business). */
+  position: Position | null;
+}
+
+export interface ProjectionEngineOptions {
+  /** The most events applied in one transaction. */
+  batchSize?: number;
+  onError?: (error: unknown) => void;
+}
+
+const DEFAULT_BATCH = 500;
+
+/**
+ * Applies batches of events to projections: for each projection, the events after its own position that it reacts
+ * to, in one transaction with its new checkpoint. Shared by the live engine and the rebuild.
+ */
+export class ProjectionApplier {
+  private readonly positions = new Map<string, Position | null>();
+  private readonly reacts = new Map<string, Set<string>>();
+  private readonly committed = new CommittedDocuments();
+
+  constructor(
+    private readonly readModels: ReadModelStore,
+    readonly projections: readonly Projection[],
+  ) {
+    for (const projection of projections) this.reacts.set(projection.name, new Set(projection.eventTypes));
+  }
+
+  /** For a rebuild: the projections' collections were just emptied, so the cache starts out knowing all of them. */
+  startedEmpty(): void {
+    this.committed.startComplete();
+  }
+
+  async prepare(): Promise<void> {
+    for (const projection of this.projections) {
+      for (const [collection, indexes] of Object.entries(projection.collections)) await this.readModels.ensureIndexes(collection, indexes);
+      this.positions.set(projection.name, await this.readModels.checkpoint(projection.name));
+    }
+  }
+
+  /** Where a shared read of the log must start: after the lowest checkpoint (undefined: from the very start). */
+  startAfter(): Position | undefined {
+    let lowest: Position | undefined;
+    for (const position of this.positions.values()) {
+      if (position === null) return undefined;
+      if (lowest === undefined || position < lowest) lowest = position;
+    }
+    return lowest;
+  }
+
+  position(name: string): Position | null {
+    return this.positions.get(name) ?? null;
+  }
+
+  states(): ProjectionState[] {
+    return this.projections.map((p) => ({ name: p.name, position: this.position(p.name) }));
+  }
+
+  async apply(batch: RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    const last = batch[batch.length - 1].position;
+    for (const projection of this.projections) {
+      const from = this.positions.get(projection.name) ?? null;
+      if (from !== null && last <= from) continue;
+      const reacts = this.reacts.get(projection.name)!;
+      const relevant = batch.filter((event) => (from === null || event.position > from) && reacts.has(event.type));
+      if (relevant.length > 0) {
+        let documents: CachedBatchDocuments | undefined;
+        try {
+          await this.readModels.commit(projection.name, last, async (writer) => {
+            documents = new CachedBatchDocuments(writer, this.committed);
+            await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
+            for (const event of relevant) projection.apply(event, documents);
+            await documents.flush();
+          });
+        } catch (error) {
+          this.committed.clear();
+          throw error;
+        }
+        documents!.remember();
+      }
+      // Events it does not react to only move the position on; after a restart they are read and skipped again.
+      this.positions.set(projection.name, last);
+    }
+  }
+}
+
+/**
+ * The live engine: one catch-up subscription from the lowest checkpoint, batches of whatever is available
+ * (history in large batches, live events as they come), and a wait for read-your-writes.
+ */
+export class ProjectionEngine {
+  private readonly applier: ProjectionApplier;
+  private subscription?: AllSubscription;
+  private loop?: Promise<void>;
+  private failure: unknown;
+  private waiters = new Set<() => void>();
+
+  constructor(
+    private readonly events: EventStore,
+    readModels: ReadModelStore,
+    projections: readonly Projection[],
+    private readonly options: ProjectionEngineOptions = {},
+  ) {
+    this.applier = new ProjectionApplier(readModels, projections);
+  }
+
+  async start(): Promise<void> {
+    await this.applier.prepare();
+    this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
+    this.loop = this.run(this.subscription).catch((error: unknown) => {
+      // A projection that cannot apply an event must not skip it: the engine stops and says so.
+      this.failure = error;
+      this.options.onError?.(error);
+      this.wake();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    await this.loop;
+  }
+
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  states(): ProjectionState[] {
+    return this.applier.states();
+  }
+
+  /** Resolves true once every named projection has taken `position` into account, false after `timeoutMs`. */
+  waitFor(names: readonly string[], position: Position, timeoutMs: number): Promise<boolean> {
+    const reached = () => names.every((name) => {
+      const at = this.applier.position(name);
+      return at !== null && at >= position;
+    });
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (reached()) finish(true);
+        else if (this.failure) finish(false);
+      };
+      const finish = (value: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(value);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  private async run(subscription: AllSubscription): Promise<void> {
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH;
+    const iterator = subscription[Symbol.asyncIterator]();
+    let next = iterator.next();
+    for (;;) {
+      const first = await next;
+      if (first.done) return;
+      const batch = [first.value];
+      next = iterator.next();
+      let done = false;
+      // Take more while events are already at hand; stop at the first wait, so live events are not held back.
+      while (batch.length < batchSize) {
+        const more = await Promise.race([next, nextTurn()]);
+        if (more === TURN) break;
+        if (more.done) {
+          done = true;
+          break;
+        }
+        batch.push(more.value);
+        next = iterator.next();
+      }
+      await this.applier.apply(batch);
+      this.wake();
+      if (done) return;
+    }
+  }
+
+  private wake(): void {
+    for (const check of [...this.waiters]) check();
+  }
+}
+
+const TURN = Symbol('turn');
+function nextTurn(): Promise<typeof TURN> {
+  return new Promise((resolve) => setImmediate(() => resolve(TURN)));
+}
+
+/** Rebuilds projections from position 0: empties them, then reads the whole log in pages. */
+export async function rebuildProjections(
+  events: EventStore,
+  readModels: ReadModelStore,
+  projections: readonly Projection[],
+  options: { batchSize?: number; onProgress?: (position: Position, head: Position) => void } = {},
+): Promise<{ events: number }> {
+  for (const projection of projections) await readModels.reset(projection.name, Object.keys(projection.collections));
+  const applier = new ProjectionApplier(readModels, projections);
+  await applier.prepare();
+  applier.startedEmpty();
+  const head = (await events.headPosition()) ?? 0n;
+  const batchSize = options.batchSize ?? 10_000;
+  let after: Position | undefined;
+  let count = 0;
+  for (;;) {
+    const page = await events.readAll({ afterPosition: after, maxCount: batchSize });
+    if (page.length === 0) break;
+    await applier.apply(page);
+    count += page.length;
+    after = page[page.length - 1].position;
+    options.onProgress?.(after, head > after ? head : after);
+    if (page.length < batchSize) break;
+  }
+  return { events: count };
+}
