@@ -59,6 +59,8 @@ export class CommittedDocuments {
 interface Entry {
   document: Document | null;
   dirty: boolean;
+  /** The store holds this document as the batch began: only then does removing it need a delete. */
+  stored: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export class CachedBatchDocuments implements BatchDocuments {
       const byId = this.entries(collection);
       if (byId.has(id)) continue;
       const known = this.committed.lookup(collection, id);
-      if (known !== undefined) byId.set(id, { document: known, dirty: false });
+      if (known !== undefined) byId.set(id, { document: known, dirty: false, stored: known !== null });
       else {
         let ids = missing.get(collection);
         if (!ids) missing.set(collection, (ids = new Set()));
@@ -91,7 +93,7 @@ export class CachedBatchDocuments implements BatchDocuments {
       const byId = this.entries(collection);
       for (const id of ids) {
         const stored = found.get(id);
-        byId.set(id, { document: stored === undefined ? null : withoutId(stored), dirty: false });
+        byId.set(id, { document: stored === undefined ? null : withoutId(stored), dirty: false, stored: stored !== undefined });
       }
     }
   }
@@ -103,19 +105,19 @@ export class CachedBatchDocuments implements BatchDocuments {
   }
 
   put(collection: string, id: string, document: Document): void {
-    this.entries(collection).set(id, { document, dirty: true });
+    this.change(collection, id, document);
   }
 
   remove(collection: string, id: string): void {
-    this.entries(collection).set(id, { document: null, dirty: true });
+    this.change(collection, id, null);
   }
 
   async flush(): Promise<void> {
     for (const [collection, byId] of this.batch) {
       for (const [id, entry] of byId) {
         if (!entry.dirty) continue;
-        if (entry.document === null) await this.writer.delete(collection, id);
-        else await this.writer.upsert(collection, id, entry.document);
+        if (entry.document !== null) await this.writer.upsert(collection, id, entry.document);
+        else if (entry.stored) await this.writer.delete(collection, id);
       }
     }
   }
@@ -123,6 +125,14 @@ export class CachedBatchDocuments implements BatchDocuments {
   /** After the transaction committed: what it wrote (and read) is now the committed state. */
   remember(): void {
     for (const [collection, byId] of this.batch) for (const [id, entry] of byId) this.committed.remember(collection, id, entry.document);
+  }
+
+  private change(collection: string, id: string, document: Document | null): void {
+    const byId = this.entries(collection);
+    const entry = byId.get(id);
+    if (!entry) throw new Error(`document ${collection}/${id} was written without being named by documentsFor`);
+    entry.document = document;
+    entry.dirty = true;
   }
 
   private entries(collection: string): Map<string, Entry> {

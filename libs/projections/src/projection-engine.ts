@@ -207,7 +207,8 @@ export async function rebuildProjections(
   await applier.prepare();
   applier.startedEmpty();
   const head = (await events.headPosition()) ?? 0n;
-  const batchSize = options.batchSize ?? 10_000;
+  // Large batches: a document touched many times in a batch is written once.
+  const batchSize = options.batchSize ?? 20_000;
   let after: Position | undefined;
   let count = 0;
   for (;;) {
