@@ -81,6 +81,12 @@ describe('Query API over the projections', () => {
     expect(response.json()).toMatchObject({ type: '/problems/read-model-behind' });
   });
 
+  it('minPosition=0 needs no wait, even on an empty store', async () => {
+    const response = await send('GET', '/v1/tenants/Nobody/licenses?minPosition=0');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ type: '/problems/unknown-tenant' });
+  });
+
   it.each([
     ['a bad minPosition', `${base}/licenses?minPosition=-1`, 400, 'bad-request'],
     ['an unknown tenant', '/v1/tenants/Nobody/licenses', 404, 'unknown-tenant'],
