@@ -6,27 +6,15 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
+import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
 
 const TENANT = 'Cust12345';
 const MUTATIONS = 1000;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** A small seeded generator (mulberry32), so that a failing mutation can be replayed from its seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] };
-}
-type Random = ReturnType<typeof random>;
 
 /** Changes one base64 character that carries whole bits of the signature (not the padding-adjacent tail). */
-function flipSignatureByte(signature: string, rng: Random): string {
+function flipSignatureByte(signature: string, rng: SeededRandom): string {
   const index = rng.int(signature.length - 4);
   const current = signature[index];
   let replacement = current;
@@ -34,7 +22,7 @@ function flipSignatureByte(signature: string, rng: Random): string {
   return signature.slice(0, index) + replacement + signature.slice(index + 1);
 }
 
-const ROW_FIELD_CHANGES: Array<(row: ModuleRow, rng: Random) => void> = [
+const ROW_FIELD_CHANGES: Array<(row: ModuleRow, rng: SeededRandom) => void> = [
   (row) => (row.description = `${row.description} (extended)`),
   (row) => (row.tooltip = 'free for everyone'),
   (row) => (row.version = '99'),
@@ -49,7 +37,7 @@ const ROW_FIELD_CHANGES: Array<(row: ModuleRow, rng: Random) => void> = [
 interface Mutation {
   kind: string;
   expect: string;
-  apply(pkg: LicensePackage, rng: Random): void;
+  apply(pkg: LicensePackage, rng: SeededRandom): void;
 }
 
 describe('random mutations of a signed package are all rejected (over HTTP)', () => {
@@ -138,7 +126,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
   it(`rejects every one of ${MUTATIONS} mutations, each for the reason its mutation implies, and records each rejection`, async () => {
     const store = app.get<EventStore>(EVENT_STORE);
     const seed = Number(process.env.MUTATION_SEED ?? 20261122);
-    const rng = random(seed);
+    const rng = seededRandom(seed);
     const accepted: string[] = [];
     const wrongReason: string[] = [];
     const counts: Record<string, number> = {};

@@ -18,25 +18,15 @@ import { SqliteEventStore } from '@app/event-store';
 import { SqliteReadModelStore } from '@app/read-models';
 import { LEDGER_PROJECTIONS, LedgerQueries, ProjectionEngine, rebuildProjections } from '../src';
 import { aPackage, row, validVerification } from '../../domain/test/ledger.fixtures';
+import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
 
 const TENANTS = ['T1', 'T2', 'T3'];
 const USERS = Array.from({ length: 12 }, (_, i) => `u${i}`);
 const OWNERS = ['SUPEROFFICE', 'PARTNER'];
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] };
-}
 
 /** Packages with small numbers, so that caps, rejections below the number in use and plan switches all happen. */
-function packageFor(tenant: string, owner: string, sequence: number, rng: ReturnType<typeof random>) {
+function packageFor(tenant: string, owner: string, sequence: number, rng: SeededRandom) {
   const n = () => 1 + rng.int(6);
   const modules =
     owner === 'SUPEROFFICE'
@@ -97,7 +87,7 @@ describe('ledger projections equal a direct fold of the event log (random comman
   }
 
   it.each([1, 2, 3])('seed %i: live projections, checked along the way, then rebuilt from 0', async (seed) => {
-    const rng = random(seed * 7919);
+    const rng = seededRandom(seed * 7919);
     const runner = new DeciderRunner(events, ledger);
     const engine = new ProjectionEngine(events, readModels, LEDGER_PROJECTIONS, { batchSize: 1 + rng.int(64) });
     await engine.start();
