@@ -1,4 +1,7 @@
 import type { Document, ReadModelWriter } from '@app/read-models';
+
+/** Reads committed documents by id, in one round trip per collection. */
+export type DocumentLoader = <T extends Document>(collection: string, ids: string[]) => Promise<Map<string, T>>;
 import type { BatchDocuments } from './projection';
 
 /**
@@ -64,16 +67,23 @@ interface Entry {
 }
 
 /**
- * A unit of work over one transaction: `load` fetches, in one round trip per collection, the documents the batch
- * names and the cache does not hold; then reads are synchronous; `flush` writes each changed document once.
+ * A unit of work: `load` fetches, in one round trip per collection, the documents a batch names and the cache does
+ * not hold; reads are then synchronous; `flush` writes each changed document once, inside the transaction that
+ * also moves the checkpoint. One unit may span several batches (a rebuild does that to write less).
  */
 export class CachedBatchDocuments implements BatchDocuments {
   private readonly batch = new Map<string, Map<string, Entry>>();
+  private changed = 0;
 
   constructor(
-    private readonly writer: ReadModelWriter,
+    private readonly loader: DocumentLoader,
     private readonly committed: CommittedDocuments,
   ) {}
+
+  /** How many documents wait to be written. */
+  get pendingWrites(): number {
+    return this.changed;
+  }
 
   async load(wanted: Iterable<[collection: string, id: string]>): Promise<void> {
     const missing = new Map<string, Set<string>>();
@@ -89,7 +99,7 @@ export class CachedBatchDocuments implements BatchDocuments {
       }
     }
     for (const [collection, ids] of missing) {
-      const found = await this.writer.getMany(collection, [...ids]);
+      const found = await this.loader(collection, [...ids]);
       const byId = this.entries(collection);
       for (const id of ids) {
         const stored = found.get(id);
@@ -112,12 +122,12 @@ export class CachedBatchDocuments implements BatchDocuments {
     this.change(collection, id, null);
   }
 
-  async flush(): Promise<void> {
+  async flush(writer: ReadModelWriter): Promise<void> {
     for (const [collection, byId] of this.batch) {
       for (const [id, entry] of byId) {
         if (!entry.dirty) continue;
-        if (entry.document !== null) await this.writer.upsert(collection, id, entry.document);
-        else if (entry.stored) await this.writer.delete(collection, id);
+        if (entry.document !== null) await writer.upsert(collection, id, entry.document);
+        else if (entry.stored) await writer.delete(collection, id);
       }
     }
   }
@@ -131,6 +141,7 @@ export class CachedBatchDocuments implements BatchDocuments {
     const byId = this.entries(collection);
     const entry = byId.get(id);
     if (!entry) throw new Error(`document ${collection}/${id} was written without being named by documentsFor`);
+    if (!entry.dirty) this.changed++;
     entry.document = document;
     entry.dirty = true;
   }

@@ -25,6 +25,9 @@ export class ProjectionApplier {
   private readonly positions = new Map<string, Position | null>();
   private readonly reacts = new Map<string, Set<string>>();
   private readonly committed = new CommittedDocuments();
+  /** Per projection, changes applied but not yet committed, and the position they reach. */
+  private readonly units = new Map<string, CachedBatchDocuments>();
+  private readonly pendingUpTo = new Map<string, Position>();
 
   constructor(
     private readonly readModels: ReadModelStore,
@@ -63,34 +66,57 @@ export class ProjectionApplier {
     return this.projections.map((p) => ({ name: p.name, position: this.position(p.name) }));
   }
 
-  async apply(batch: RecordedEvent[]): Promise<void> {
+  /**
+   * Applies a batch. Live, each projection commits its documents and checkpoint per batch. With `defer` (a
+   * rebuild), a projection's changes accumulate across batches and commit, still together with the checkpoint,
+   * once many documents wait or at `commitPending`: a document touched in many batches is written once.
+   */
+  async apply(batch: RecordedEvent[], options: { defer?: boolean } = {}): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
     for (const projection of this.projections) {
-      const from = this.positions.get(projection.name) ?? null;
+      const from = this.pendingUpTo.get(projection.name) ?? this.positions.get(projection.name) ?? null;
       if (from !== null && last <= from) continue;
       const reacts = this.reacts.get(projection.name)!;
       const relevant = batch.filter((event) => (from === null || event.position > from) && reacts.has(event.type));
-      if (relevant.length > 0) {
-        let documents: CachedBatchDocuments | undefined;
-        try {
-          await this.readModels.commit(projection.name, last, async (writer) => {
-            documents = new CachedBatchDocuments(writer, this.committed);
-            await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
-            for (const event of relevant) projection.apply(event, documents);
-            await documents.flush();
-          });
-        } catch (error) {
-          this.committed.clear();
-          throw error;
-        }
-        documents!.remember();
+      const unit = this.units.get(projection.name);
+      if (relevant.length === 0) {
+        // Events it does not react to only move the position on; after a restart they are read and skipped again.
+        if (unit) this.pendingUpTo.set(projection.name, last);
+        else this.positions.set(projection.name, last);
+        continue;
       }
-      // Events it does not react to only move the position on; after a restart they are read and skipped again.
-      this.positions.set(projection.name, last);
+      const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.readModels.getMany(collection, ids), this.committed);
+      this.units.set(projection.name, documents);
+      await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
+      for (const event of relevant) projection.apply(event, documents);
+      this.pendingUpTo.set(projection.name, last);
+      if (!options.defer || documents.pendingWrites >= MAX_DEFERRED_WRITES) await this.commit(projection.name);
     }
   }
+
+  /** Commits whatever a deferred apply left pending. */
+  async commitPending(): Promise<void> {
+    for (const name of [...this.units.keys()]) await this.commit(name);
+  }
+
+  private async commit(name: string): Promise<void> {
+    const documents = this.units.get(name)!;
+    const upTo = this.pendingUpTo.get(name)!;
+    this.units.delete(name);
+    this.pendingUpTo.delete(name);
+    try {
+      await this.readModels.commit(name, upTo, (writer) => documents.flush(writer));
+    } catch (error) {
+      this.committed.clear();
+      throw error;
+    }
+    documents.remember();
+    this.positions.set(name, upTo);
+  }
 }
+
+const MAX_DEFERRED_WRITES = 50_000;
 
 /**
  * The live engine: one catch-up subscription from the lowest checkpoint, batches of whatever is available
@@ -209,18 +235,18 @@ export async function rebuildProjections(
   await applier.prepare();
   applier.startedEmpty();
   const head = (await events.headPosition()) ?? 0n;
-  // Large batches: a document touched many times in a batch is written once.
-  const batchSize = options.batchSize ?? 20_000;
+  const batchSize = options.batchSize ?? 5000;
   let after: Position | undefined;
   let count = 0;
   for (;;) {
     const page = await events.readAll({ afterPosition: after, maxCount: batchSize });
     if (page.length === 0) break;
-    await applier.apply(page);
+    await applier.apply(page, { defer: true });
     count += page.length;
     after = page[page.length - 1].position;
     options.onProgress?.(after, head > after ? head : after);
     if (page.length < batchSize) break;
   }
+  await applier.commitPending();
   return { events: count };
 }

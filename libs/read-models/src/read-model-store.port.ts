@@ -52,6 +52,8 @@ export interface ReadModelStore {
   /** Declared once per projection at start; a store may create indexes (MongoDB, SQLite expression indexes). */
   ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
   get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
+  /** The committed documents among `ids` that exist, by id. */
+  getMany<T extends Document>(collection: string, ids: string[]): Promise<Map<string, T>>;
   find<T extends Document>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
   /** The last position a projection has applied, or null if it has applied nothing. */
   checkpoint(projection: string): Promise<Position | null>;

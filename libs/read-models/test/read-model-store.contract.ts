@@ -44,6 +44,7 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
         expect([...many.keys()]).toEqual(['a']);
         expect(many.get('a')).toMatchObject({ n: 2 });
       });
+      expect([...(await store.getMany(c, ['missing', 'a'])).keys()]).toEqual(['a']);
     });
 
     it('a failing batch writes nothing and leaves the checkpoint where it was', async () => {

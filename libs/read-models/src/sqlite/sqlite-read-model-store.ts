@@ -68,6 +68,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     return getFrom<T>(this.statement(this.reader, 'SELECT doc FROM rm_documents WHERE collection = ? AND id = ?'), collection, id);
   }
 
+  async getMany<T extends Document>(collection: string, ids: string[]): Promise<Map<string, T>> {
+    return this.getManyFrom<T>(this.reader, collection, ids);
+  }
+
   async find<T extends Document>(collection: string, query: FindQuery = {}): Promise<FindResult<T>> {
     const filter = Object.entries(query.filter ?? {});
     filter.forEach(([field]) => assertField(field));
@@ -163,17 +167,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     const remove = this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ? AND id = ?');
     return {
       get: async <T extends Document>(collection: string, id: string) => getFrom<T>(select, collection, id),
-      getMany: async <T extends Document>(collection: string, ids: string[]) => {
-        const found = new Map<string, T>();
-        for (let i = 0; i < ids.length; i += 500) {
-          const chunk = ids.slice(i, i + 500);
-          const sql = `SELECT id, doc FROM rm_documents WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`;
-          for (const row of this.statement(this.writer, sql).all(collection, ...chunk) as Array<{ id: string; doc: string }>) {
-            found.set(row.id, JSON.parse(row.doc) as T);
-          }
-        }
-        return found;
-      },
+      getMany: async <T extends Document>(collection: string, ids: string[]) => this.getManyFrom<T>(this.writer, collection, ids),
       find: async () => {
         throw new Error('find inside a projection transaction is not supported: address documents by id');
       },
@@ -184,6 +178,18 @@ export class SqliteReadModelStore implements ReadModelStore {
         remove.run(collection, id);
       },
     };
+  }
+
+  private getManyFrom<T extends Document>(db: Database.Database, collection: string, ids: string[]): Map<string, T> {
+    const found = new Map<string, T>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const sql = `SELECT id, doc FROM rm_documents WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`;
+      for (const row of this.statement(db, sql).all(collection, ...chunk) as Array<{ id: string; doc: string }>) {
+        found.set(row.id, JSON.parse(row.doc) as T);
+      }
+    }
+    return found;
   }
 
   /** One transaction at a time on the write connection: BEGIN … COMMIT spans awaits. */
