@@ -78,7 +78,11 @@ export class ProjectionApplier {
       const from = this.pendingUpTo.get(projection.name) ?? this.positions.get(projection.name) ?? null;
       if (from !== null && last <= from) continue;
       const reacts = this.reacts.get(projection.name)!;
-      const relevant = batch.filter((event) => (from === null || event.position > from) && reacts.has(event.type));
+      // Positions grow along the batch: skip what the projection has, then keep the types it reacts to.
+      let start = 0;
+      if (from !== null) while (batch[start].position <= from) start++;
+      const relevant: RecordedEvent[] = [];
+      for (let i = start; i < batch.length; i++) if (reacts.has(batch[i].type)) relevant.push(batch[i]);
       const unit = this.units.get(projection.name);
       if (relevant.length === 0) {
         // Events it does not react to only move the position on; after a restart they are read and skipped again.

@@ -27,8 +27,12 @@ export const statusProjection: Projection = {
 
   documentsFor(recorded: RecordedEvent): Array<[string, string]> {
     const tenant = tenantOf(recorded);
-    const userId = (recorded.data as { userId?: string }).userId;
-    return userId === undefined ? [[STATUS, tenant]] : [[STATUS, tenant], [STATUS_USERS, key(tenant, userId)]];
+    const event = asLedgerEvent(recorded);
+    if (event.type === 'LicensePackageActivated') return [[STATUS, tenant]];
+    // Only plans and (de)activations change the count of plan holders.
+    if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return [];
+    const userId = (event.data as { userId: string }).userId;
+    return [[STATUS, tenant], [STATUS_USERS, key(tenant, userId)]];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
