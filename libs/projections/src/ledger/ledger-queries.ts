@@ -39,8 +39,9 @@ export class LedgerQueries {
     const licenses = await this.readModels.get<LicenseOwnerDocument>(LICENSE_OWNERS, key(tenant, owner));
     if (!licenses?.licenses.some((license) => license.name === module)) return null;
     // Ids are tenant|owner|module|user: the prefix selects one license's holders, already in user order.
-    const { items } = await this.readModels.find<LicenseHoldingDocument>(LICENSE_HOLDINGS, { idPrefix: `${key(tenant, owner, module)}|` });
-    return { module, holders: items.map((holding) => holding.userId) };
+    const prefix = `${key(tenant, owner, module)}|`;
+    const { items } = await this.readModels.find<LicenseHoldingDocument>(LICENSE_HOLDINGS, { idPrefix: prefix });
+    return { module, holders: items.map((holding) => holding._id.slice(prefix.length)) };
   }
 
   async userLicenses(tenant: string, userId: string, owner = DEFAULT_OWNER): Promise<UserLicensesView> {

@@ -21,12 +21,9 @@ export interface LicenseOwnerDocument {
   inUse: Record<string, number>;
 }
 
+/** Keyed `tenant|owner|module|userId`: the id says whose holding it is, the document only why. */
 export interface LicenseHoldingDocument {
   [field: string]: unknown;
-  tenant: string;
-  owner: string;
-  module: string;
-  userId: string;
   explicit: boolean;
   plan: string | null;
 }
@@ -84,7 +81,7 @@ export const licenseListProjection: Projection = {
         const id = key(tenant, owner, module, userId);
         const existing = documents.get<LicenseHoldingDocument>(LICENSE_HOLDINGS, id);
         const heldBefore = existing !== null;
-        const holding = existing ?? { tenant, owner, module, userId, explicit: false, plan: null };
+        const holding = existing ?? { explicit: false, plan: null };
         const assigned = event.type === 'LicenseAssigned';
         if (source === 'explicit') holding.explicit = assigned;
         else holding.plan = assigned ? (event.data.plan ?? null) : null;

@@ -5,10 +5,9 @@ import { asLedgerEvent, key, tenantOf } from './ledger-event';
 
 export const USER_LICENSES = 'user_licenses';
 
+/** Keyed `tenant|userId`. */
 export interface UserLicensesDocument {
   [field: string]: unknown;
-  tenant: string;
-  userId: string;
   active: boolean;
   /** plans[owner] = the user's plan with that owner. */
   plans: Record<string, string>;
@@ -39,7 +38,7 @@ export const userLicensesProjection: Projection = {
     }
     const { userId } = event.data;
     const id = key(tenant, userId);
-    const user = (documents.get<UserLicensesDocument>(USER_LICENSES, id)) ?? { tenant, userId, active: true, plans: {}, holdings: {} };
+    const user = documents.get<UserLicensesDocument>(USER_LICENSES, id) ?? { active: true, plans: {}, holdings: {} };
     switch (event.type) {
       case 'UserDeactivated':
       case 'UserReactivated':
