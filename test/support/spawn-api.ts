@@ -24,6 +24,13 @@ export async function freePort(): Promise<number> {
 
 /** Starts apps/api/src/main.ts as its own process (ts-node, no build step) and resolves once it listens. */
 export async function spawnApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promise<RunningApi> {
+  const started = await startApi(env, withinMs);
+  await started.listening;
+  return started;
+}
+
+/** Starts the API process and answers at once; `listening` settles when it listens (or fails to start). */
+export async function startApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promise<RunningApi & { listening: Promise<void> }> {
   const port = await freePort();
   const root = join(__dirname, '..', '..');
   const child = spawn(
@@ -51,6 +58,6 @@ export async function spawnApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promi
       reject(new Error(`API exited before listening:\n${logs.join('\n')}`));
     });
   });
-  await listening;
-  return { child, baseUrl: `http://127.0.0.1:${port}`, logs, exited };
+  listening.catch(() => undefined);
+  return { child, baseUrl: `http://127.0.0.1:${port}`, logs, exited, listening };
 }

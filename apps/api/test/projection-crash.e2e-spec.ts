@@ -6,7 +6,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { LEDGER_PROJECTIONS, rebuildProjections } from '@app/projections';
 import { ReadModelStore, SqliteReadModelStore } from '@app/read-models';
 import { writeLedgerBacklog } from '../../../test/support/ledger-backlog';
-import { RunningApi, spawnApi } from '../../../test/support/spawn-api';
+import { RunningApi, spawnApi, startApi } from '../../../test/support/spawn-api';
 
 async function dump(store: ReadModelStore): Promise<Record<string, unknown[]>> {
   const all: Record<string, unknown[]> = {};
@@ -52,9 +52,10 @@ describe('projections survive SIGKILL of the API in the middle of a backlog', ()
     await writer.close();
     expect(written).toBeGreaterThan(10_000);
 
-    // Small batches: many commits, so the kill lands between two of them or inside one.
-    const env = { LICENSING_DATA_DIR: dataDir, LICENSING_PROJECTION_BATCH_SIZE: '25', LOG_LEVEL: 'info' };
-    const first = await spawnApi(env);
+    // Tiny batches: thousands of commits, so the kill lands between two of them or inside one. Checkpoints are
+    // watched from the moment the process starts, since it projects before it listens.
+    const env = { LICENSING_DATA_DIR: dataDir, LICENSING_PROJECTION_BATCH_SIZE: '3', LOG_LEVEL: 'info' };
+    const first = await startApi(env);
     running.push(first);
     let seen: Array<bigint | null> = [];
     const deadline = Date.now() + 60_000;
