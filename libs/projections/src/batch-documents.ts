@@ -29,6 +29,11 @@ export class CommittedDocuments {
     this.complete = true;
   }
 
+  /** Whether a document this cache does not hold is known not to exist. */
+  get isComplete(): boolean {
+    return this.complete;
+  }
+
   lookup(collection: string, id: string): Document | null | undefined {
     const found = this.collections.get(collection)?.get(id);
     return found === undefined && this.complete ? null : found;
@@ -74,6 +79,7 @@ interface Entry {
 export class CachedBatchDocuments implements BatchDocuments {
   private readonly batch = new Map<string, Map<string, Entry>>();
   private changed = 0;
+  private last: { collection: string; id: string; entry: Entry } | null = null;
 
   constructor(
     private readonly loader: DocumentLoader,
@@ -109,9 +115,7 @@ export class CachedBatchDocuments implements BatchDocuments {
   }
 
   get<T extends Document>(collection: string, id: string): T | null {
-    const entry = this.batch.get(collection)?.get(id);
-    if (!entry) throw new Error(`document ${collection}/${id} was read without being named by documentsFor`);
-    return entry.document as T | null;
+    return this.entry(collection, id, 'read').document as T | null;
   }
 
   put(collection: string, id: string, document: Document): void {
@@ -138,12 +142,33 @@ export class CachedBatchDocuments implements BatchDocuments {
   }
 
   private change(collection: string, id: string, document: Document | null): void {
-    const byId = this.entries(collection);
-    const entry = byId.get(id);
-    if (!entry) throw new Error(`document ${collection}/${id} was written without being named by documentsFor`);
+    const entry = this.entry(collection, id, 'written');
     if (!entry.dirty) this.changed++;
     entry.document = document;
     entry.dirty = true;
+  }
+
+  /**
+   * A document not loaded by `load` is still at hand when the committed cache is complete (a rebuild): then
+   * whatever it does not hold does not exist, and the batch needs no `load` at all.
+   */
+  private entry(collection: string, id: string, use: 'read' | 'written'): Entry {
+    // A projection puts back what it just got: the same id string, found again without hashing it.
+    const last = this.last;
+    if (last !== null && last.id === id && last.collection === collection) return last.entry;
+    const byId = this.entries(collection);
+    let entry = byId.get(id);
+    if (!entry) entry = this.enter(byId, collection, id, use);
+    this.last = { collection, id, entry };
+    return entry;
+  }
+
+  private enter(byId: Map<string, Entry>, collection: string, id: string, use: 'read' | 'written'): Entry {
+    const known = this.committed.lookup(collection, id);
+    if (known === undefined) throw new Error(`document ${collection}/${id} was ${use} without being named by documentsFor`);
+    const entry = { document: known, dirty: false, stored: known !== null };
+    byId.set(id, entry);
+    return entry;
   }
 
   private entries(collection: string): Map<string, Entry> {

@@ -23,7 +23,8 @@ const DEFAULT_BATCH = 500;
  */
 export class ProjectionApplier {
   private readonly positions = new Map<string, Position | null>();
-  private readonly reacts = new Map<string, Set<string>>();
+  /** By event type, the indexes of the projections that react to it. */
+  private readonly reactingTo = new Map<string, number[]>();
   private readonly committed = new CommittedDocuments();
   /** Per projection, changes applied but not yet committed, and the position they reach. */
   private readonly units = new Map<string, CachedBatchDocuments>();
@@ -33,7 +34,13 @@ export class ProjectionApplier {
     private readonly readModels: ReadModelStore,
     readonly projections: readonly Projection[],
   ) {
-    for (const projection of projections) this.reacts.set(projection.name, new Set(projection.eventTypes));
+    projections.forEach((projection, index) => {
+      for (const type of new Set(projection.eventTypes)) {
+        const reacting = this.reactingTo.get(type);
+        if (reacting) reacting.push(index);
+        else this.reactingTo.set(type, [index]);
+      }
+    });
   }
 
   /** For a rebuild: the projections' collections were just emptied, so the cache starts out knowing all of them. */
@@ -74,15 +81,13 @@ export class ProjectionApplier {
   async apply(batch: RecordedEvent[], options: { defer?: boolean } = {}): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
-    for (const projection of this.projections) {
+    const relevantTo = this.sortOut(batch);
+    for (const [index, projection] of this.projections.entries()) {
       const from = this.pendingUpTo.get(projection.name) ?? this.positions.get(projection.name) ?? null;
       if (from !== null && last <= from) continue;
-      const reacts = this.reacts.get(projection.name)!;
-      // Positions grow along the batch: skip what the projection has, then keep the types it reacts to.
-      let start = 0;
-      if (from !== null) while (batch[start].position <= from) start++;
-      const relevant: RecordedEvent[] = [];
-      for (let i = start; i < batch.length; i++) if (reacts.has(batch[i].type)) relevant.push(batch[i]);
+      // Positions grow along the batch: skip what the projection has already.
+      let relevant = relevantTo[index];
+      if (from !== null && relevant.length > 0 && relevant[0].position <= from) relevant = relevant.filter((event) => event.position > from);
       const unit = this.units.get(projection.name);
       if (relevant.length === 0) {
         // Events it does not react to only move the position on; after a restart they are read and skipped again.
@@ -92,11 +97,22 @@ export class ProjectionApplier {
       }
       const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.readModels.getMany(collection, ids), this.committed);
       this.units.set(projection.name, documents);
-      await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
+      // With every committed document in memory (a rebuild), documents are found as they are asked for.
+      if (!this.committed.isComplete) await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
       for (const event of relevant) projection.apply(event, documents);
       this.pendingUpTo.set(projection.name, last);
       if (!options.defer || documents.pendingWrites >= MAX_DEFERRED_WRITES) await this.commit(projection.name);
     }
+  }
+
+  /** Per projection, the events of the batch it reacts to: one look at each event's type for all projections. */
+  private sortOut(batch: RecordedEvent[]): RecordedEvent[][] {
+    const relevantTo = this.projections.map((): RecordedEvent[] => []);
+    for (const event of batch) {
+      const reacting = this.reactingTo.get(event.type);
+      if (reacting) for (const index of reacting) relevantTo[index].push(event);
+    }
+    return relevantTo;
   }
 
   /** Commits whatever a deferred apply left pending. */
