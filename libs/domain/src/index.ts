@@ -5,3 +5,8 @@ export * from './ledger/package-review';
 export * from './ledger/ledger.decide';
 export * from './ledger/ledger.decider';
 export * from './ledger/ledger.views';
+export * from './metering/metered-services';
+export * from './metering/usage-record';
+export * from './metering/metering.events';
+export * from './metering/metering.decide';
+export * from './metering/metering.decider';

@@ -1,0 +1,60 @@
+/**
+ * The metered services of DESIGN.md §2: storage is a level (the month's maximum counts), the others are counts
+ * (the month's sum counts). Thresholds grow with the number of users: `base + perUser × users`.
+ */
+
+export const METERED_SERVICES = ['storage', 'mailing-emails', 'customer-centre-logins', 'chat-sessions', 'form-submissions'] as const;
+
+export type MeteredService = (typeof METERED_SERVICES)[number];
+
+export type UsageKind = 'level' | 'count';
+
+export const SERVICE_UNITS: Record<MeteredService, { unit: string; kind: UsageKind }> = {
+  storage: { unit: 'GB', kind: 'level' },
+  'mailing-emails': { unit: 'emails', kind: 'count' },
+  'customer-centre-logins': { unit: 'logins', kind: 'count' },
+  'chat-sessions': { unit: 'sessions', kind: 'count' },
+  'form-submissions': { unit: 'submissions', kind: 'count' },
+};
+
+export interface ThresholdFormula {
+  base: number;
+  perUser: number;
+}
+
+/** Configuration, passed in with each command: the domain reads no files. */
+export type MeteringThresholds = Record<MeteredService, ThresholdFormula>;
+
+export function isMeteredService(name: unknown): name is MeteredService {
+  return typeof name === 'string' && (METERED_SERVICES as readonly string[]).includes(name);
+}
+
+export function thresholdOf(formula: ThresholdFormula, users: number): number {
+  return formula.base + formula.perUser * users;
+}
+
+/** A service's month total after one more record: a level keeps its maximum, a count adds up. */
+export function addUsage(service: MeteredService, total: number, quantity: number): number {
+  return SERVICE_UNITS[service].kind === 'level' ? Math.max(total, quantity) : total + quantity;
+}
+
+export function overageOf(total: number, threshold: number): number {
+  return Math.max(0, total - threshold);
+}
+
+/** `yyyy-mm`, the UTC month of an instant. */
+export function monthOf(instant: string): string {
+  return new Date(instant).toISOString().slice(0, 7);
+}
+
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function nextMonth(month: string): string {
+  const [year, mm] = month.split('-').map(Number);
+  return mm === 12 ? `${year + 1}-01` : `${year}-${String(mm + 1).padStart(2, '0')}`;
+}
+
+/** The first instant after the month, ISO-8601. */
+export function endOfMonth(month: string): string {
+  return `${nextMonth(month)}-01T00:00:00.000Z`;
+}

@@ -1,0 +1,178 @@
+import { CommandMetadata, refuse, Refusal } from '../shared/decider';
+import {
+  addUsage,
+  endOfMonth,
+  METERED_SERVICES,
+  MeteredService,
+  MeteringThresholds,
+  monthOf,
+  overageOf,
+  SERVICE_UNITS,
+  thresholdOf,
+} from './metered-services';
+import type { Adjustment, InvoiceLine, MeteringEvent, MeteringState } from './metering.events';
+import { usageRecordProblems, UsageRecord } from './usage-record';
+
+/** Outside facts that come with every metering command, like the time: the domain reads neither ledger nor config. */
+export interface MeteringFacts extends CommandMetadata {
+  /** Active users holding a plan right now (counting method 2), read from the ledger. */
+  activeUsers: number;
+  thresholds: MeteringThresholds;
+}
+
+/** Where late records come from: their closed month, and what that month's invoice already accounts for. */
+export interface LateOrigin {
+  month: string;
+  /** Per service, the closed month's total including late usage already carried elsewhere. */
+  accounted: Partial<Record<MeteredService, number>>;
+  /** The closed month's thresholds, from its invoice lines. */
+  thresholds: Partial<Record<MeteredService, number>>;
+}
+
+export type MeteringCommand =
+  | {
+      type: 'RecordMeteredUsage';
+      /** `late`: the records belong to an earlier, closed month and are carried into this one. */
+      data: { tenantId: string; month: string; records: UsageRecord[]; late?: LateOrigin };
+      metadata: MeteringFacts;
+    }
+  | { type: 'CloseMeteringMonth'; data: { tenantId: string; month: string }; metadata: MeteringFacts };
+
+export type MeteringRefusalCode = 'invalid-usage' | 'wrong-month' | 'month-closed' | 'month-not-ended';
+export type MeteringRefusal = Refusal<MeteringRefusalCode>;
+
+/** What a closed month tells the handler that carries late records on to the next month. */
+export interface MonthClosedContext {
+  month: string;
+  /** Usage ids among the records that this month has counted already. */
+  duplicates: string[];
+  accounted: Partial<Record<MeteredService, number>>;
+  thresholds: Partial<Record<MeteredService, number>>;
+}
+
+export function decideMetering(command: MeteringCommand, state: MeteringState): MeteringEvent[] | MeteringRefusal {
+  switch (command.type) {
+    case 'RecordMeteredUsage':
+      return decideRecord(command.data, command.metadata, state);
+    case 'CloseMeteringMonth':
+      return decideClose(command.data, command.metadata, state);
+  }
+}
+
+function decideRecord(
+  { tenantId, month, records, late }: Extract<MeteringCommand, { type: 'RecordMeteredUsage' }>['data'],
+  facts: MeteringFacts,
+  state: MeteringState,
+): MeteringEvent[] | MeteringRefusal {
+  const origin = late?.month ?? month;
+  for (const record of records) {
+    const reasons = usageRecordProblems(record, facts.now);
+    if (reasons.length > 0) return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, { usageId: record.usageId, reasons });
+    if (monthOf(record.occurredAt) !== origin) {
+      return refuse('wrong-month', `usage ${record.usageId} occurred in ${monthOf(record.occurredAt)}, not in ${origin}`, { usageId: record.usageId });
+    }
+  }
+  const { fresh, duplicates } = splitDuplicates(records, state);
+  if (fresh.length === 0) return [];
+  if (state.closed) {
+    const context: MonthClosedContext = { month, duplicates, ...accountedFor(state, origin, month) };
+    return refuse('month-closed', `metering month ${month} is closed`, { ...context });
+  }
+  if (late) return [{ type: 'LateUsageRecorded', data: { tenantId, month, adjusts: late.month, records: fresh, adjustments: adjustmentsFor(state, late, fresh), at: facts.now } }];
+
+  const users = Math.max(state.users, facts.activeUsers);
+  const events: MeteringEvent[] = [{ type: 'MeteredUsageRecorded', data: { tenantId, month, users, records: fresh, at: facts.now } }];
+  const totals = { ...state.totals };
+  for (const record of fresh) totals[record.service] = addUsage(record.service, totals[record.service] ?? 0, record.quantity);
+  for (const service of METERED_SERVICES) {
+    const total = totals[service];
+    if (total === undefined || total === state.totals[service] || state.exceeded[service]) continue;
+    const threshold = thresholdOf(facts.thresholds[service], users);
+    if (total > threshold) events.push({ type: 'MeteringThresholdExceeded', data: { tenantId, month, service, total, threshold, users, at: facts.now } });
+  }
+  return events;
+}
+
+function decideClose(
+  { tenantId, month }: Extract<MeteringCommand, { type: 'CloseMeteringMonth' }>['data'],
+  facts: MeteringFacts,
+  state: MeteringState,
+): MeteringEvent[] | MeteringRefusal {
+  if (state.closed) return [];
+  if (Date.parse(facts.now) < Date.parse(endOfMonth(month))) {
+    return refuse('month-not-ended', `metering month ${month} has not ended yet; it can be closed from ${endOfMonth(month)}`, { month });
+  }
+  const lines: InvoiceLine[] = METERED_SERVICES.map((service) => {
+    const total = state.totals[service] ?? 0;
+    const threshold = thresholdOf(facts.thresholds[service], state.users);
+    return { service, unit: SERVICE_UNITS[service].unit, total, threshold, overage: overageOf(total, threshold) };
+  });
+  for (const [adjusts, byService] of Object.entries(state.adjustments).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const service of METERED_SERVICES) {
+      const adjustment = byService[service];
+      if (!adjustment) continue;
+      lines.push({ service, unit: SERVICE_UNITS[service].unit, total: adjustment.total, threshold: adjustment.threshold, overage: adjustment.overage, adjusts });
+    }
+  }
+  return [{ type: 'MeteringMonthClosed', data: { tenantId, month, users: state.users, lines, closedAt: facts.now } }];
+}
+
+/** Records whose usage id this month has counted, or that repeat an earlier record of the same command. */
+function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh: UsageRecord[]; duplicates: string[] } {
+  const fresh: UsageRecord[] = [];
+  const duplicates: string[] = [];
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (state.usageIds.has(record.usageId) || seen.has(record.usageId)) duplicates.push(record.usageId);
+    else {
+      seen.add(record.usageId);
+      fresh.push(record);
+    }
+  }
+  return { fresh, duplicates };
+}
+
+/** How a command's records count here: accepted, or duplicates of usage already counted. */
+export function usageOutcome(state: MeteringState, records: UsageRecord[]): { accepted: number; duplicates: number } {
+  const { fresh, duplicates } = splitDuplicates(records, state);
+  return { accepted: fresh.length, duplicates: duplicates.length };
+}
+
+/** What this (closed) month knows of `origin`'s invoice: its own lines if it is that month, late usage carried in. */
+function accountedFor(state: MeteringState, origin: string, month: string): Pick<MonthClosedContext, 'accounted' | 'thresholds'> {
+  const accounted: Partial<Record<MeteredService, number>> = {};
+  const thresholds: Partial<Record<MeteredService, number>> = {};
+  if (origin === month && state.closed) {
+    for (const line of state.closed.lines) {
+      if (line.adjusts !== undefined) continue;
+      accounted[line.service] = line.total;
+      thresholds[line.service] = line.threshold;
+    }
+  }
+  for (const [service, adjustment] of Object.entries(state.adjustments[origin] ?? {}) as Array<[MeteredService, Adjustment]>) {
+    accounted[service] = adjustment.accounted;
+    thresholds[service] = adjustment.threshold;
+  }
+  return { accounted, thresholds };
+}
+
+/** Per service, how late records raise the total and the overage of the closed month they belong to. */
+function adjustmentsFor(state: MeteringState, late: LateOrigin, records: UsageRecord[]): Adjustment[] {
+  const adjustments: Adjustment[] = [];
+  for (const service of METERED_SERVICES) {
+    const ofService = records.filter((record) => record.service === service);
+    if (ofService.length === 0) continue;
+    const earlier = state.adjustments[late.month]?.[service];
+    const before = earlier?.accounted ?? late.accounted[service] ?? 0;
+    const threshold = earlier?.threshold ?? late.thresholds[service] ?? 0;
+    const after = ofService.reduce((total, record) => addUsage(service, total, record.quantity), before);
+    adjustments.push({
+      service,
+      total: after - before,
+      threshold,
+      overage: overageOf(after, threshold) - overageOf(before, threshold),
+      accounted: after,
+    });
+  }
+  return adjustments;
+}

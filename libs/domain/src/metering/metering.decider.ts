@@ -1,0 +1,11 @@
+import type { Decider } from '../shared/decider';
+import { decideMetering, MeteringCommand } from './metering.decide';
+import { evolveMetering, initialMeteringState, MeteringEvent, MeteringState } from './metering.events';
+
+export const metering: Decider<MeteringCommand, MeteringEvent, MeteringState> = {
+  initialState: initialMeteringState,
+  decide: decideMetering,
+  evolve: evolveMetering,
+};
+
+export const meteringStream = (tenantId: string, month: string) => `metering-${tenantId}-${month}`;
