@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
+import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 
@@ -27,6 +28,7 @@ export class AppModule {
         EventStoreModule.forRoot(),
         CqrsModule.forRoot(),
         LedgerModule,
+        MeteringModule,
         ProjectionsModule,
       ],
       controllers: [HealthController],

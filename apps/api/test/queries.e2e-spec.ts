@@ -69,6 +69,7 @@ describe('Query API over the projections', () => {
     expect((await send('GET', `${base}/status?minPosition=${last.position}`)).json()).toEqual({
       database: { owner: 'SUPEROFFICE', serialNumber: '4021234567', databaseType: 'Online', nextExpiry: '2030-12-31T00:00:00.000Z' },
       userCount: { byLicenses: { user: 50, web: 50 }, byPlansInUse: 1 },
+      metering: { month: new Date().toISOString().slice(0, 7), services: expect.arrayContaining([expect.objectContaining({ service: 'storage', total: 0 })]) },
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -32,10 +32,24 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     try {
       mkdirSync(join(dir, 'config'));
-      writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ http: { port: 3000, host: '::' }, log: { level: 'info' }, trust: { rootCertificateFiles: ['root.pem'] } }));
+      const { metering } = JSON.parse(readFileSync(join(repoRoot, 'config', 'default.json'), 'utf8'));
+      writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ http: { port: 3000, host: '::' }, log: { level: 'info' }, trust: { rootCertificateFiles: ['root.pem'] }, metering }));
       writeFileSync(join(dir, 'config', 'local.json'), JSON.stringify({ http: { port: 4000 } }));
       const config = loadConfig({}, dir);
       expect(config.http).toEqual({ port: 4000, host: '::' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the metering thresholds, and refuses a service without a formula or one that is not metered', () => {
+    expect(loadConfig({}, repoRoot).metering.thresholds.storage).toEqual({ base: 10, perUser: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    try {
+      mkdirSync(join(dir, 'config'));
+      const thresholds = { storage: { base: 10, perUser: -1 }, 'mailing-emails': { base: 1, perUser: 1 }, 'fax-pages': { base: 1, perUser: 1 } };
+      writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ trust: { rootCertificateFiles: ['root.pem'] }, metering: { thresholds } }));
+      expect(() => loadConfig({}, dir)).toThrow(/fax-pages: not a metered service[\s\S]*thresholds\.storage must be[\s\S]*thresholds\.chat-sessions must be/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

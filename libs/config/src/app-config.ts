@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { MeteringThresholds } from '@app/domain';
+import { readMeteringThresholds } from './metering-config';
 
 export type EventStoreAdapter = 'embedded';
 export type SqliteSynchronous = 'NORMAL' | 'FULL' | 'EXTRA';
@@ -28,6 +30,7 @@ export interface AppConfig {
     /** True while only the checked-in development root is trusted: fine locally, never in production. */
     developmentRootOnly: boolean;
   };
+  metering: { thresholds: MeteringThresholds };
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     : ((file.trust?.rootCertificateFiles ?? []) as string[]);
   if (roots.length === 0) problems.push('LICENSING_TRUSTED_ROOTS / trust.rootCertificateFiles must name at least one root certificate');
 
+  const thresholds = readMeteringThresholds(file.metering?.thresholds, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteDataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
   return {
@@ -88,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rootCertificateFiles: roots.map((path) => resolve(cwd, path)),
       developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),
     },
+    metering: { thresholds },
   };
 }
 

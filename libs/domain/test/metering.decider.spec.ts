@@ -27,7 +27,7 @@ const record = (records: UsageRecord[], options: { now?: string; users?: number;
   data: { tenantId: TENANT, month: options.month ?? MONTH, records, ...(options.late ? { late: options.late } : {}) },
   metadata: facts(options.now, options.users),
 });
-const close = (now = AFTER, month = MONTH): MeteringCommand => ({ type: 'CloseMeteringMonth', data: { tenantId: TENANT, month }, metadata: facts(now) });
+const close = (now = AFTER, month = MONTH): MeteringCommand => ({ type: 'CloseMeteringMonth', data: { tenantId: TENANT, month }, metadata: { now, actor: 'svc', thresholds: THRESHOLDS } });
 const recorded = (records: UsageRecord[], users = 0, at = DURING, month = MONTH): MeteringEvent => ({
   type: 'MeteredUsageRecorded',
   data: { tenantId: TENANT, month, users, records, at },

@@ -5,6 +5,7 @@ import { ProblemException } from '../problem/problem';
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
 const MODULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 class MatchesPipe implements PipeTransform<string, string> {
   constructor(
@@ -25,4 +26,6 @@ class MatchesPipe implements PipeTransform<string, string> {
 export const TenantId = () => Param('tenantId', new MatchesPipe('tenantId', TENANT_ID));
 export const UserId = () => Param('userId', new MatchesPipe('userId', USER_ID));
 export const ModuleName = () => Param('module', new MatchesPipe('module', MODULE_NAME));
+/** A UTC month, `yyyy-mm`. */
+export const Month = () => Param('month', new MatchesPipe('month', MONTH));
 export { MODULE_NAME, TENANT_ID };

@@ -27,5 +27,7 @@ import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
     DeactivateUserHandler,
     ReactivateUserHandler,
   ],
+  // Metering reads the number of plan holders from the ledger.
+  exports: [LEDGER_RUNNER],
 })
 export class LedgerModule {}

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LedgerQueries, licenseListProjection, statusProjection, userLicensesProjection } from '@app/projections';
+import { LedgerQueries, licenseListProjection, MeteringQueries, meteringTotalsProjection, statusProjection, userLicensesProjection } from '@app/projections';
+import { CLOCK, Clock } from '../common/clock';
 import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
-import { LEDGER_QUERIES, PROJECTION_ENGINE, ProjectionPositions } from './projections.tokens';
+import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_ENGINE, ProjectionPositions } from './projections.tokens';
 
 const OWNER = /^[A-Z0-9]{1,32}$/;
 
@@ -18,6 +19,8 @@ export class LedgerQueriesController {
     @Inject(LEDGER_QUERIES) private readonly queries: LedgerQueries,
     @Inject(PROJECTION_ENGINE) private readonly positions: ProjectionPositions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(METERING_QUERIES) private readonly metering: MeteringQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('licenses')
@@ -44,10 +47,12 @@ export class LedgerQueriesController {
   }
 
   @Get('status')
-  @ApiOkResponse({ description: '{database:{owner, serialNumber, databaseType, nextExpiry}, userCount:{byLicenses:{user, web}, byPlansInUse}}' })
+  @ApiOkResponse({ description: '{database:{owner, serialNumber, databaseType, nextExpiry}, userCount:{byLicenses:{user, web}, byPlansInUse}, metering:{month, services[]}}' })
   async status(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
-    await this.wait([statusProjection.name], minPosition);
-    return (await this.queries.status(tenantId)) ?? unknownTenant();
+    await this.wait([statusProjection.name, meteringTotalsProjection.name], minPosition);
+    const status = (await this.queries.status(tenantId)) ?? unknownTenant();
+    const { month, services } = await this.metering.month(tenantId, this.clock.now().slice(0, 7));
+    return { ...status, metering: { month, services } };
   }
 
   private wait(projections: string[], minPosition: string | undefined): Promise<void> {

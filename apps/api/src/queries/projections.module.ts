@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { LEDGER_PROJECTIONS, LedgerQueries, ProjectionEngine } from '@app/projections';
+import { ALL_PROJECTIONS, LedgerQueries, MeteringQueries, ProjectionEngine } from '@app/projections';
 import { READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore } from '@app/read-models';
 import { LedgerQueriesController } from './ledger-queries.controller';
-import { LEDGER_QUERIES, PROJECTION_ENGINE } from './projections.tokens';
+import { CLOCK, systemClock } from '../common/clock';
+import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_ENGINE } from './projections.tokens';
 
 @Module({
   controllers: [LedgerQueriesController],
@@ -18,7 +19,7 @@ import { LEDGER_QUERIES, PROJECTION_ENGINE } from './projections.tokens';
       provide: PROJECTION_ENGINE,
       useFactory: (events: EventStore, readModels: ReadModelStore, config: AppConfig) => {
         const logger = new Logger('Projections');
-        return new ProjectionEngine(events, readModels, LEDGER_PROJECTIONS, {
+        return new ProjectionEngine(events, readModels, ALL_PROJECTIONS, {
           batchSize: config.projections.batchSize,
           onError: (error) => logger.error({ err: error }, 'a projection failed; projections stopped'),
         });
@@ -26,8 +27,14 @@ import { LEDGER_QUERIES, PROJECTION_ENGINE } from './projections.tokens';
       inject: [EVENT_STORE, READ_MODEL_STORE, APP_CONFIG],
     },
     { provide: LEDGER_QUERIES, useFactory: (readModels: ReadModelStore) => new LedgerQueries(readModels), inject: [READ_MODEL_STORE] },
+    {
+      provide: METERING_QUERIES,
+      useFactory: (readModels: ReadModelStore, config: AppConfig) => new MeteringQueries(readModels, config.metering.thresholds),
+      inject: [READ_MODEL_STORE, APP_CONFIG],
+    },
+    { provide: CLOCK, useValue: systemClock },
   ],
-  exports: [READ_MODEL_STORE, PROJECTION_ENGINE],
+  exports: [READ_MODEL_STORE, PROJECTION_ENGINE, METERING_QUERIES],
 })
 export class ProjectionsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(

@@ -106,16 +106,21 @@ export function userLicensesView(state: LedgerState, userId: string, owner = DEF
   };
 }
 
+/** Counting method 2: the active users who hold a plan of any owner. Metering thresholds grow with it. */
+export function activePlanHolders(state: LedgerState): number {
+  const holders = new Set<string>();
+  for (const byUser of Object.values(state.plans)) {
+    for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) holders.add(userId);
+  }
+  return holders.size;
+}
+
 export function statusView(state: LedgerState): StatusView {
   const main = state.owners[DEFAULT_OWNER] ?? Object.values(state.owners).sort((a, b) => a.name.localeCompare(b.name))[0];
   const expiries = Object.values(state.owners)
     .map((owner) => owner.dates.expiration)
     .filter((date): date is string => date !== null)
     .sort();
-  const planHolders = new Set<string>();
-  for (const byUser of Object.values(state.plans)) {
-    for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) planHolders.add(userId);
-  }
   const numberOf = (module: string) => state.owners[DEFAULT_OWNER]?.modules[module]?.number ?? null;
   return {
     database: {
@@ -124,6 +129,6 @@ export function statusView(state: LedgerState): StatusView {
       databaseType: main?.databaseType ?? null,
       nextExpiry: expiries[0] ?? null,
     },
-    userCount: { byLicenses: { user: numberOf('user'), web: numberOf('web') }, byPlansInUse: planHolders.size },
+    userCount: { byLicenses: { user: numberOf('user'), web: numberOf('web') }, byPlansInUse: activePlanHolders(state) },
   };
 }

@@ -13,11 +13,14 @@ import {
 import type { Adjustment, InvoiceLine, MeteringEvent, MeteringState } from './metering.events';
 import { usageRecordProblems, UsageRecord } from './usage-record';
 
-/** Outside facts that come with every metering command, like the time: the domain reads neither ledger nor config. */
-export interface MeteringFacts extends CommandMetadata {
+/** Outside facts that come with metering commands, like the time: the domain reads neither ledger nor config. */
+export interface CloseFacts extends CommandMetadata {
+  thresholds: MeteringThresholds;
+}
+
+export interface MeteringFacts extends CloseFacts {
   /** Active users holding a plan right now (counting method 2), read from the ledger. */
   activeUsers: number;
-  thresholds: MeteringThresholds;
 }
 
 /** Where late records come from: their closed month, and what that month's invoice already accounts for. */
@@ -36,7 +39,7 @@ export type MeteringCommand =
       data: { tenantId: string; month: string; records: UsageRecord[]; late?: LateOrigin };
       metadata: MeteringFacts;
     }
-  | { type: 'CloseMeteringMonth'; data: { tenantId: string; month: string }; metadata: MeteringFacts };
+  | { type: 'CloseMeteringMonth'; data: { tenantId: string; month: string }; metadata: CloseFacts };
 
 export type MeteringRefusalCode = 'invalid-usage' | 'wrong-month' | 'month-closed' | 'month-not-ended';
 export type MeteringRefusal = Refusal<MeteringRefusalCode>;
@@ -44,7 +47,7 @@ export type MeteringRefusal = Refusal<MeteringRefusalCode>;
 /** What a closed month tells the handler that carries late records on to the next month. */
 export interface MonthClosedContext {
   month: string;
-  /** Usage ids among the records that this month has counted already. */
+  /** Usage ids among the records that this month has counted already (repeats within the command are not named). */
   duplicates: string[];
   accounted: Partial<Record<MeteredService, number>>;
   thresholds: Partial<Record<MeteredService, number>>;
@@ -72,10 +75,11 @@ function decideRecord(
       return refuse('wrong-month', `usage ${record.usageId} occurred in ${monthOf(record.occurredAt)}, not in ${origin}`, { usageId: record.usageId });
     }
   }
-  const { fresh, duplicates } = splitDuplicates(records, state);
+  const { fresh } = splitDuplicates(records, state);
   if (fresh.length === 0) return [];
   if (state.closed) {
-    const context: MonthClosedContext = { month, duplicates, ...accountedFor(state, origin, month) };
+    const known = records.filter((record) => state.usageIds.has(record.usageId)).map((record) => record.usageId);
+    const context: MonthClosedContext = { month, duplicates: known, ...accountedFor(state, origin, month) };
     return refuse('month-closed', `metering month ${month} is closed`, { ...context });
   }
   if (late) return [{ type: 'LateUsageRecorded', data: { tenantId, month, adjusts: late.month, records: fresh, adjustments: adjustmentsFor(state, late, fresh), at: facts.now } }];
@@ -95,7 +99,7 @@ function decideRecord(
 
 function decideClose(
   { tenantId, month }: Extract<MeteringCommand, { type: 'CloseMeteringMonth' }>['data'],
-  facts: MeteringFacts,
+  facts: CloseFacts,
   state: MeteringState,
 ): MeteringEvent[] | MeteringRefusal {
   if (state.closed) return [];

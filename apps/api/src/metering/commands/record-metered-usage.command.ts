@@ -1,0 +1,19 @@
+import type { CommandEnvelope } from '@app/application';
+import type { UsageRecordProblem } from '@app/domain';
+
+/** One record or a batch of up to 1,000, as the request carried them: each is checked on its own. */
+export class RecordMeteredUsageCommand {
+  constructor(
+    readonly tenantId: string,
+    readonly records: unknown[],
+    readonly envelope: CommandEnvelope,
+  ) {}
+}
+
+export interface RecordMeteredUsageAnswer {
+  accepted: number;
+  duplicates: number;
+  /** The records not counted because they break a rule, with the reasons; the valid records were kept. */
+  rejected: UsageRecordProblem[];
+  position: string;
+}
