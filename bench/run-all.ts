@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const benches = ['event-store.bench.js', 'projections.bench.js'];
+const benches = ['event-store.bench.js', 'projections.bench.js', 'metering.bench.js'];
 let failed = false;
 for (const bench of benches) {
   const run = spawnSync(process.execPath, [join(__dirname, bench)], { stdio: 'inherit', env: process.env });

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
+import { BaselineController } from './baseline/baseline.controller';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
 import { MeteringModule } from './metering/metering.module';
@@ -31,7 +32,7 @@ export class AppModule {
         MeteringModule,
         ProjectionsModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify({ http: { port: 3000, host: '::' }, log: { level: 'info' }, trust: { rootCertificateFiles: ['root.pem'] }, metering }));
       writeFileSync(join(dir, 'config', 'local.json'), JSON.stringify({ http: { port: 4000 } }));
       const config = loadConfig({}, dir);
-      expect(config.http).toEqual({ port: 4000, host: '::' });
+      expect(config.http).toEqual({ port: 4000, host: '::', baselineRoute: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,8 @@ export type SqliteSynchronous = 'NORMAL' | 'FULL' | 'EXTRA';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
-  http: { port: number; host: string };
+  /** `baselineRoute`: mounts POST /baseline/noop, the do-nothing route the HTTP benchmarks compare with. */
+  http: { port: number; host: string; baselineRoute: boolean };
   /** Absolute directory of the embedded store files. */
   dataDir: string;
   log: { level: LogLevel };
@@ -80,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteDataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
   return {
-    http: { port, host },
+    http: { port, host, baselineRoute: env.LICENSING_BASELINE_ROUTE === 'true' },
     dataDir: absoluteDataDir,
     log: { level },
     eventStore: {

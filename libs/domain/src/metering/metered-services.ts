@@ -42,9 +42,10 @@ export function overageOf(total: number, threshold: number): number {
   return Math.max(0, total - threshold);
 }
 
-/** `yyyy-mm`, the UTC month of an instant. */
+/** `yyyy-mm`, the UTC month of a valid ISO-8601 instant. */
 export function monthOf(instant: string): string {
-  return new Date(instant).toISOString().slice(0, 7);
+  // Most instants are written in UTC already: their month is their first seven characters.
+  return instant.endsWith('Z') ? instant.slice(0, 7) : new Date(instant).toISOString().slice(0, 7);
 }
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -37,11 +37,9 @@ export function usageRecordProblems(record: unknown, now: string): string[] {
   else if (quantity < 0 || (quantity === 0 && service !== 'storage')) {
     reasons.push(service === 'storage' ? 'quantity must not be negative' : 'quantity must be above zero');
   }
-  if (typeof occurredAt !== 'string' || !ISO_INSTANT.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) {
-    reasons.push('occurredAt must be an ISO-8601 instant with a time zone');
-  } else if (Date.parse(occurredAt) > Date.parse(now) + MAX_CLOCK_SKEW_MS) {
-    reasons.push('occurredAt lies more than 5 minutes in the future');
-  }
+  const at = typeof occurredAt === 'string' && ISO_INSTANT.test(occurredAt) ? Date.parse(occurredAt) : Number.NaN;
+  if (Number.isNaN(at)) reasons.push('occurredAt must be an ISO-8601 instant with a time zone');
+  else if (at > Date.parse(now) + MAX_CLOCK_SKEW_MS) reasons.push('occurredAt lies more than 5 minutes in the future');
   return reasons;
 }
 

@@ -1,0 +1,16 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+
+/**
+ * Does what every route does (parse the JSON body, log, answer) and nothing else: the baseline the HTTP
+ * benchmarks compare command routes with, in the same process. Mounted only with LICENSING_BASELINE_ROUTE=true.
+ */
+@ApiExcludeController()
+@Controller('baseline')
+export class BaselineController {
+  @Post('noop')
+  @HttpCode(202)
+  noop(@Body() body: unknown): { received: boolean } {
+    return { received: body !== undefined };
+  }
+}

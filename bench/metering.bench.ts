@@ -1,0 +1,96 @@
+/**
+ * Metered usage over HTTP, durable (synchronous=FULL), against the built API in its own process:
+ * - single records, 50 connections, beside the do-nothing route of the same app (POST /baseline/noop);
+ * - batches of 1,000 records, beside the same do-nothing route fed the same bodies.
+ * Alternating rounds; medians. Every usage id is new, so every record is counted.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/support/spawn-api';
+import { compare, report } from './bench-harness';
+
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 50;
+const BATCH = 1000;
+const BATCH_CONNECTIONS = 4;
+const TENANT = 'Cust12345';
+
+let next = 0;
+const record = () => ({ usageId: `bench-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
+const singleBody = () => JSON.stringify(record());
+const batchBody = () => JSON.stringify({ records: Array.from({ length: BATCH }, record) });
+
+async function load(url: string, connections: number, body: () => string): Promise<number> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: SECONDS,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+  });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return result.requests.total;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-metering-'));
+  const port = await freePort();
+  const api = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LICENSING_DATA_DIR: dataDir, LICENSING_BASELINE_ROUTE: 'true', LOG_LEVEL: 'warn', LICENSING_SQLITE_SYNCHRONOUS: 'FULL' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await healthy(base);
+    const noop = `${base}/baseline/noop`;
+    const usage = `${base}/v1/tenants/${TENANT}/metered-usage`;
+    console.log(`metering bench: ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians; API in its own process, synchronous=FULL, LOG_LEVEL=warn`);
+    // One short run of each first, so that neither side pays for the JIT and the first file growth.
+    await load(noop, CONNECTIONS, singleBody);
+    await load(usage, CONNECTIONS, singleBody);
+    const single = await compare(
+      ROUNDS,
+      () => load(usage, CONNECTIONS, singleBody),
+      () => load(noop, CONNECTIONS, singleBody),
+    );
+    const batch = await compare(
+      ROUNDS,
+      async () => (await load(usage, BATCH_CONNECTIONS, batchBody)) * BATCH,
+      async () => (await load(noop, BATCH_CONNECTIONS, batchBody)) * BATCH,
+    );
+    const ok = report('metering over HTTP', [
+      { name: `single record, ${CONNECTIONS} connections`, unit: 'req/s', ...single, baselineName: 'no-op route', target: 0.25 },
+      { name: `batches of ${BATCH}, ${BATCH_CONNECTIONS} connections`, unit: 'records/s', ...batch, baselineName: 'no-op route, same bodies' },
+    ]);
+    const batchOk = batch.subject >= 50_000;
+    console.log(`batch ingestion: ${Math.round(batch.subject).toLocaleString('en-US')} records/s — ${batchOk ? 'ok' : 'BELOW'} (target ≥ 50,000 records/s)`);
+    process.exitCode = ok && batchOk ? 0 : 1;
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((resolve) => api.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function healthy(base: string, withinMs = 30_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the API did not answer /health within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+void main();
