@@ -47,8 +47,8 @@ export function report(title: string, figures: Figure[]): boolean {
     const verdict = f.target === undefined ? '' : ratio >= f.target ? `ok (target ≥ ${f.target.toFixed(2)})` : `BELOW target ${f.target.toFixed(2)}`;
     return {
       figure: f.name,
-      [`subject ${f.unit}`]: Math.round(f.subject).toLocaleString('en-US'),
-      [`baseline ${f.unit}`]: `${Math.round(f.baseline).toLocaleString('en-US')} (${f.baselineName})`,
+      subject: `${Math.round(f.subject).toLocaleString('en-US')} ${f.unit}`,
+      baseline: `${Math.round(f.baseline).toLocaleString('en-US')} ${f.unit} (${f.baselineName})`,
       ratio: ratio.toFixed(2),
       verdict,
     };
