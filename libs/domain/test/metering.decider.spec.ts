@@ -100,11 +100,11 @@ describe('metering decider', () => {
         recorded([usage('u1', 'chat-sessions', 4), usage('u2', 'chat-sessions', 1)]),
       ]));
 
-    it('tells accepted from duplicates', () =>
-      expect(usageOutcome(stateOf([recorded([usage('u1', 'chat-sessions', 4)])]), [usage('u1', 'chat-sessions', 4), usage('u2', 'chat-sessions', 1)])).toEqual({
-        accepted: 1,
-        duplicates: 1,
-      }));
+    it('tells accepted from duplicates', () => {
+      const records = [usage('u1', 'chat-sessions', 4), usage('u2', 'chat-sessions', 1), usage('u2', 'chat-sessions', 1)];
+      const events = metering.decide(record(records), stateOf([recorded([usage('u1', 'chat-sessions', 4)])])) as MeteringEvent[];
+      expect(usageOutcome(records, events)).toEqual({ accepted: 1, duplicates: 2 });
+    });
   });
 
   describe('thresholds', () => {

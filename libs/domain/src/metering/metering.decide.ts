@@ -136,10 +136,11 @@ function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh:
   return { fresh, duplicates };
 }
 
-/** How a command's records count here: accepted, or duplicates of usage already counted. */
-export function usageOutcome(state: MeteringState, records: UsageRecord[]): { accepted: number; duplicates: number } {
-  const { fresh, duplicates } = splitDuplicates(records, state);
-  return { accepted: fresh.length, duplicates: duplicates.length };
+/** How a command's records counted, from the events it recorded: accepted, or duplicates of usage already counted. */
+export function usageOutcome(records: UsageRecord[], events: MeteringEvent[]): { accepted: number; duplicates: number } {
+  let accepted = 0;
+  for (const event of events) if (event.type === 'MeteredUsageRecorded' || event.type === 'LateUsageRecorded') accepted += event.data.records.length;
+  return { accepted, duplicates: records.length - accepted };
 }
 
 /** What this (closed) month knows of `origin`'s invoice: its own lines if it is that month, late usage carried in. */

@@ -72,7 +72,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
         { type: 'RecordMeteredUsage', data: { tenantId, month, records: toRecord, ...(late ? { late } : {}) }, metadata: facts },
         // A retry with the same command id asks each month the same question, and gets the first answer.
         { ...envelope, commandId: uuidV5(`${envelope.commandId}|${stream}`, SUB_COMMAND_NAMESPACE) },
-        (state) => usageOutcome(state, toRecord),
+        (_, events) => usageOutcome(toRecord, events),
       );
       if (outcome.kind === 'recorded') {
         return { accepted: outcome.summary.accepted, duplicates: duplicates + outcome.summary.duplicates, position: outcome.position ?? 0n };
