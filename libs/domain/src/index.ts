@@ -5,3 +5,4 @@ export * from './ledger/package-review';
 export * from './ledger/ledger.decide';
 export * from './ledger/ledger.decider';
 export * from './ledger/ledger.views';
+export * from './ledger/ledger.as-of';
