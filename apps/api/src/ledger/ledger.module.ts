@@ -27,5 +27,6 @@ import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
     DeactivateUserHandler,
     ReactivateUserHandler,
   ],
+  exports: [TRUSTED_ROOTS],
 })
 export class LedgerModule {}
