@@ -5,3 +5,4 @@ export * from './license-list-as-of';
 export * from './package-audit';
 export * from './history-verification';
 export * from './history-transfer';
+export * from './moment';
