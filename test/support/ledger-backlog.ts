@@ -10,7 +10,8 @@ import {
   ModuleRow,
   PackageVerification,
 } from '@app/domain';
-import type { EventStore, ExpectedState } from '@app/event-store';
+import { chainEvents } from '@app/application';
+import type { EventStore, Revision } from '@app/event-store';
 
 const verification: PackageVerification = {
   packageSignatureValid: true,
@@ -39,7 +40,8 @@ function samplePackage(tenantId: string): LicensePackage {
 
 /**
  * Writes a realistic ledger history straight through the decider (no HTTP, no signatures): per tenant a package,
- * then plan assignments and switches, single licenses, releases and deactivations, appended in large batches.
+ * then plan assignments and switches, single licenses, releases and deactivations, appended in large batches and
+ * hash-chained like the events DeciderRunner records.
  * Returns the number of events written.
  */
 export async function writeLedgerBacklog(store: EventStore, options: { tenants: number; commandsPerTenant: number; seed?: number }): Promise<number> {
@@ -53,16 +55,21 @@ export async function writeLedgerBacklog(store: EventStore, options: { tenants: 
     const tenant = `Tenant${t}`;
     let state = ledger.initialState();
     let pending: LedgerEvent[] = [];
-    let expected: ExpectedState = 'no_stream';
+    let expected: Revision | 'no_stream' = 'no_stream';
+    let lastHash: string | null = null;
     const metadata = (): CommandMetadata => ({ now: '2026-06-01T00:00:00.000Z', actor: 'backlog' });
     const flush = async () => {
       if (pending.length === 0) return;
-      const result = await store.append(
-        ledgerStream(tenant),
+      const stream = ledgerStream(tenant);
+      const chained = chainEvents(
+        stream,
+        expected === 'no_stream' ? 0 : expected + 1,
+        lastHash,
         pending.map((event) => ({ id: randomUUID(), type: event.type, data: event.data as never, metadata: { tenant, actor: 'backlog' } })),
-        expected,
       );
+      const result = await store.append(stream, chained.events, expected);
       expected = result.nextExpectedRevision;
+      lastHash = chained.lastHash;
       written += pending.length;
       pending = [];
     };

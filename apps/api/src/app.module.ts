@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
+import { AuditModule } from './audit/audit.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
@@ -31,6 +32,7 @@ export class AppModule {
         LedgerModule,
         MeteringModule,
         ProjectionsModule,
+        AuditModule,
       ],
       controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -13,6 +13,7 @@ import {
   Revision,
   WrongExpectedVersionError,
 } from '@app/event-store';
+import { chainEvent, storedHash } from './event-chain';
 
 /** Who sent a command and under which ids; becomes the metadata of every event the command records. */
 export interface CommandEnvelope {
@@ -68,6 +69,8 @@ interface CachedStream<State, Event> {
   /** Commands already recorded in this stream, by command id: a retry answers from here. */
   commands: Map<string, RecordedCommand<Event>>;
   lastPosition: Position | null;
+  /** The hash of the stream's last event as stored: the next event's `previousHash` (see event-chain.ts). */
+  lastHash: string | null;
 }
 
 const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
@@ -186,6 +189,8 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
 
     const expected = cached.revision;
     const toAppend: NewEvent[] = [];
+    const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
+    let previousHash = cached.lastHash;
     // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
     const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
     for (const pending of commands) {
@@ -223,14 +228,16 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       }
       for (const event of outcome) cached.state = this.decider.evolve(cached.state, event);
       cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, summary, position: null });
-      outcome.forEach((event, index) =>
-        toAppend.push({
+      outcome.forEach((event, index) => {
+        const chained = chainEvent(stream, firstRevision + toAppend.length, previousHash, {
           id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
           type: event.type,
           data: event.data as JsonObject,
           metadata: metadataOf(pending.envelope, pending.hash, summary),
-        }),
-      );
+        });
+        previousHash = storedHash(chained.metadata);
+        toAppend.push(chained);
+      });
       held.push({ pending, answer: (position) => ({ kind: 'recorded', events: outcome, position, summary, repeated: false }) });
     }
     if (toAppend.length === 0) {
@@ -242,6 +249,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       const result = await this.store.append(stream, toAppend, expected);
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
+      cached.lastHash = previousHash;
       for (const recorded of cached.commands.values()) if (recorded.position === null) recorded.position = result.position;
       for (const { pending, answer } of held) settle(pending, () => answer(result.position));
     } catch (error) {
@@ -270,13 +278,18 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
   private async catchUp(stream: string): Promise<CachedStream<State, Event>> {
     let cached = this.cache.get(stream);
     if (!cached) {
-      cached = { state: this.decider.initialState(), revision: 'no_stream', commands: new Map(), lastPosition: null };
+      cached = { state: this.decider.initialState(), revision: 'no_stream', commands: new Map(), lastPosition: null, lastHash: null };
     }
-    const fromRevision = cached.revision === 'no_stream' ? 0 : cached.revision + 1;
-    const read = await this.store.readStream(stream, { fromRevision });
+    // The read starts at the last event already folded, to take its hash as stored. What this process computed
+    // when appending may differ: a retry that the store answered as a repeat of another process's append.
+    const known = cached.revision;
+    const read = await this.store.readStream(stream, { fromRevision: known === 'no_stream' ? 0 : known });
     if (read.status === 'found') {
       try {
-        for (const recorded of read.events) this.apply(cached, recorded);
+        for (const recorded of read.events) {
+          if (known !== 'no_stream' && recorded.revision <= known) cached.lastHash = storedHash(recorded.metadata);
+          else this.apply(cached, recorded);
+        }
       } catch (error) {
         // A half-applied fold must never serve a later command.
         this.cache.delete(stream);
@@ -292,6 +305,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     cached.state = this.decider.evolve(cached.state, event);
     cached.revision = recorded.revision;
     cached.lastPosition = recorded.position;
+    cached.lastHash = storedHash(recorded.metadata);
     const commandId = recorded.metadata.commandId;
     if (typeof commandId === 'string') {
       const earlier = cached.commands.get(commandId);

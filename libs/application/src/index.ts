@@ -1,1 +1,2 @@
 export * from './decider-runner';
+export * from './event-chain';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decider, refuse } from '@app/domain';
 import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
-import { CommandEnvelope, CommandIdReusedError, ConcurrencyRetriesExhaustedError, DeciderRunner } from '../src';
+import { checkLink, CommandEnvelope, CommandIdReusedError, ConcurrencyRetriesExhaustedError, DeciderRunner, storedHash } from '../src';
 
 type Command = { type: 'Add'; data: { n: number } };
 type Event = { type: 'Added'; data: { n: number } };
@@ -115,6 +115,47 @@ describe('DeciderRunner', () => {
     await runner.run('counter-1', add(5), envelope(), totalOf);
     await new DeciderRunner(store, counter).run('counter-1', add(5), envelope(), totalOf);
     expect(await runner.run('counter-1', add(1), envelope(), totalOf)).toMatchObject({ kind: 'refused', refusal: { context: { total: 10 } } });
+  });
+
+  const expectValidChain = async () => {
+    let previous: string | null = null;
+    for (const event of await streamEvents()) {
+      expect({ revision: event.revision, check: checkLink(event, previous) }).toEqual({ revision: event.revision, check: { status: 'valid' } });
+      previous = storedHash(event.metadata);
+    }
+  };
+
+  it('chains every event it records to the previous one of its stream, across turns and runners', async () => {
+    await Promise.all([1, 2, 3].map((n) => runner.run('counter-1', add(n), envelope(), totalOf)));
+    await new DeciderRunner(store, counter).run('counter-1', add(1), envelope(), totalOf);
+    await runner.run('counter-1', add(1), envelope(), totalOf);
+    const events = await streamEvents();
+    expect(events).toHaveLength(5);
+    expect(events[0].metadata.previousHash).toBeNull();
+    await expectValidChain();
+  });
+
+  it('links to the stored hash when the store answered its append as a repeat of another process\'s', async () => {
+    const id = randomUUID();
+    const racing: EventStore = Object.create(store);
+    let race = false;
+    racing.append = async (stream, events, expected) => {
+      if (race) {
+        race = false;
+        // Between this runner's read and its append, the same command lands through another process, under
+        // another correlation id: the store answers this append as a repeat, and its hashes were never stored.
+        await new DeciderRunner(store, counter).run('counter-1', add(2), { ...envelope(id), correlationId: 'corr-2' }, totalOf);
+      }
+      return store.append(stream, events, expected);
+    };
+    const racer = new DeciderRunner(racing, counter);
+    await racer.run('counter-1', add(1), envelope(), totalOf);
+    race = true;
+    await racer.run('counter-1', add(2), envelope(id), totalOf);
+    await racer.run('counter-1', add(3), envelope(), totalOf);
+    const events = await streamEvents();
+    expect(events.map((e) => [e.data.n, e.metadata.correlationId])).toEqual([[1, 'corr-1'], [2, 'corr-2'], [3, 'corr-1']]);
+    await expectValidChain();
   });
 
   it('gives up after a bounded number of conflicts, with the conflict as the cause', async () => {

@@ -10,3 +10,4 @@ export * from './metering/usage-record';
 export * from './metering/metering.events';
 export * from './metering/metering.decide';
 export * from './metering/metering.decider';
+export * from './ledger/ledger.as-of';

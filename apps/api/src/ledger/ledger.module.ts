@@ -27,7 +27,7 @@ import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
     DeactivateUserHandler,
     ReactivateUserHandler,
   ],
-  // Metering reads the number of plan holders from the ledger.
-  exports: [LEDGER_RUNNER],
+  // Metering reads the number of plan holders from the ledger; audit verifies packages against the trusted roots.
+  exports: [LEDGER_RUNNER, TRUSTED_ROOTS],
 })
 export class LedgerModule {}

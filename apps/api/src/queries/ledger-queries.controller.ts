@@ -1,8 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LedgerQueries, licenseListProjection, MeteringQueries, meteringTotalsProjection, statusProjection, userLicensesProjection } from '@app/projections';
 import { CLOCK, Clock } from '../common/clock';
+import { asOfParam } from '../audit/http/audit-params';
+import { LicenseListAsOfQuery } from '../audit/queries/audit.queries';
 import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
@@ -21,11 +24,23 @@ export class LedgerQueriesController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(METERING_QUERIES) private readonly metering: MeteringQueries,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Get('licenses')
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'ISO-8601 date-time with a zone: the list as it stood then, replayed from the events (by the time each event carries); minPosition is not needed with it',
+  })
   @ApiOkResponse({ description: '{owners:[{name, …, licenses:[{module, number, inUse, free, isPlan, implies[], overAllocated, …}]}]}' })
-  async licenses(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
+  async licenses(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string, @Query('asOf') asOf?: string) {
+    if (asOf !== undefined) {
+      // Replayed from the event store itself, which already holds every write a command answered.
+      const moment = asOfParam(asOf);
+      const list = await this.queryBus.execute(new LicenseListAsOfQuery(tenantId, moment));
+      return list ?? unknownTenant(`no license package had been activated for this tenant by ${moment.toISOString()}`);
+    }
     await this.wait([licenseListProjection.name], minPosition);
     return (await this.queries.licenseList(tenantId)) ?? unknownTenant();
   }
@@ -66,6 +81,6 @@ function ownerOf(owner: string | undefined): string {
   return owner;
 }
 
-function unknownTenant(): never {
-  throw ProblemException.of(404, 'unknown-tenant', 'Unknown tenant', 'no license package has been activated for this tenant');
+function unknownTenant(detail = 'no license package has been activated for this tenant'): never {
+  throw ProblemException.of(404, 'unknown-tenant', 'Unknown tenant', detail);
 }

@@ -1,0 +1,104 @@
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import type { EventMetadata, JsonObject, NewEvent, Revision } from '@app/event-store';
+
+/**
+ * The hash chain that makes tampering with a stream evident. Each event's metadata carries `hash`, a SHA-256 (hex)
+ * over the canonical JSON (RFC 8785) of
+ *
+ *   { stream, revision, id, type, data, metadata: <metadata without hash and previousHash>, previousHash }
+ *
+ * and `previousHash`, the `hash` of the stream's previous event (null for revision 0). Changing any event changes
+ * its hash; removing, inserting or moving one breaks the link of the next. Nothing store-assigned beyond the
+ * revision is covered (no global position, no recording time), so a history exported and imported into another
+ * store keeps a valid chain.
+ */
+
+export const HASH_FIELD = 'hash';
+export const PREVIOUS_HASH_FIELD = 'previousHash';
+
+/** What the hash covers, apart from the previous hash. */
+export interface ChainedContent {
+  stream: string;
+  revision: Revision;
+  id: string;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+}
+
+/** The hash an event must carry, given the hash of its stream's previous event. */
+export function eventHash(content: ChainedContent, previousHash: string | null): string {
+  const { [HASH_FIELD]: _hash, [PREVIOUS_HASH_FIELD]: _previous, ...metadata } = content.metadata;
+  const text = canonicalize({
+    stream: content.stream,
+    revision: content.revision,
+    // The store keeps ids in lower case; hashing that form makes the hash the same before and after the append.
+    id: content.id.toLowerCase(),
+    type: content.type,
+    data: content.data,
+    metadata,
+    previousHash,
+  });
+  if (text === undefined) throw new Error(`event ${content.id} cannot be expressed as canonical JSON`);
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The event to append at `revision` of `stream`, its metadata carrying its hash and the previous one. */
+export type ChainedEvent = NewEvent & { id: string; metadata: EventMetadata };
+
+export function chainEvent(stream: string, revision: Revision, previousHash: string | null, event: NewEvent & { id: string }): ChainedEvent {
+  const metadata = { ...(event.metadata ?? {}), [PREVIOUS_HASH_FIELD]: previousHash };
+  const hash = eventHash({ stream, revision, id: event.id, type: event.type, data: event.data, metadata }, previousHash);
+  return { ...event, metadata: { ...metadata, [HASH_FIELD]: hash } };
+}
+
+/** Chains events appended together: the first at `firstRevision`, after an event whose hash is `previousHash`. */
+export function chainEvents(
+  stream: string,
+  firstRevision: Revision,
+  previousHash: string | null,
+  events: Array<NewEvent & { id: string }>,
+): { events: ChainedEvent[]; lastHash: string | null } {
+  let last = previousHash;
+  const chained = events.map((event, index) => {
+    const next = chainEvent(stream, firstRevision + index, last, event);
+    last = storedHash(next.metadata);
+    return next;
+  });
+  return { events: chained, lastHash: last };
+}
+
+/** The hash an event says it has (null when it carries none). */
+export function storedHash(metadata: EventMetadata | undefined): string | null {
+  const hash = metadata?.[HASH_FIELD];
+  return typeof hash === 'string' ? hash : null;
+}
+
+/** The previous hash an event says it follows (null when it carries none). */
+export function storedPreviousHash(metadata: EventMetadata | undefined): string | null {
+  const previous = metadata?.[PREVIOUS_HASH_FIELD];
+  return typeof previous === 'string' ? previous : null;
+}
+
+export type LinkCheck =
+  | { status: 'valid' }
+  | { status: 'missing-hash' }
+  /** The event's content no longer gives the hash it carries: the event was changed. */
+  | { status: 'hash-mismatch'; stored: string; computed: string }
+  /** The event does not follow the stream's previous event: an event before it was removed, inserted or changed. */
+  | { status: 'broken-link'; expectedPrevious: string | null; storedPrevious: string | null };
+
+/**
+ * Checks one recorded event against the hash of the event before it in its stream (null for revision 0). The
+ * content check comes first: a changed event is reported as changed, whatever its link says.
+ */
+export function checkLink(event: ChainedContent, previousHash: string | null): LinkCheck {
+  const stored = storedHash(event.metadata);
+  if (stored === null) return { status: 'missing-hash' };
+  const storedPrevious = storedPreviousHash(event.metadata);
+  const computed = eventHash(event, storedPrevious);
+  if (computed !== stored) return { status: 'hash-mismatch', stored, computed };
+  if (storedPrevious !== previousHash) return { status: 'broken-link', expectedPrevious: previousHash, storedPrevious };
+  return { status: 'valid' };
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JsonObject, SqliteEventStore } from '@app/event-store';
+import { chainEvents, checkLink, eventHash, storedHash } from '../src';
+
+const ID = ['7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a10', '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a11', '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a12'];
+// Domain events may carry undefined fields (the runner passes them as they are); JSON storage drops them.
+const json = (value: object) => value as JsonObject;
+const events = () => [
+  { id: ID[0], type: 'LicenseAssigned', data: json({ module: 'user', userId: 'u1', isPlan: undefined }), metadata: { tenant: 'T1', actor: 'a' } },
+  { id: ID[1], type: 'LicenseAssigned', data: { module: 'web', userId: 'u1' }, metadata: { tenant: 'T1', actor: 'a' } },
+  { id: ID[2], type: 'UserDeactivated', data: { userId: 'u1', at: '2026-06-01T00:00:00.000Z' }, metadata: { tenant: 'T1', actor: 'a' } },
+];
+
+describe('the hash chain of a stream', () => {
+  it('links every event to the one before it, starting from null', () => {
+    const { events: chained, lastHash } = chainEvents('ledger-T1', 0, null, events());
+    expect(chained[0].metadata).toMatchObject({ previousHash: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(chained[1].metadata!.previousHash).toBe(chained[0].metadata!.hash);
+    expect(chained[2].metadata!.previousHash).toBe(chained[1].metadata!.hash);
+    expect(lastHash).toBe(chained[2].metadata!.hash);
+    let previous: string | null = null;
+    chained.forEach((event, revision) => {
+      expect(checkLink({ ...event, stream: 'ledger-T1', revision }, previous)).toEqual({ status: 'valid' });
+      previous = storedHash(event.metadata);
+    });
+  });
+
+  it('covers the stream, the revision, the id, the type, the data and the metadata', () => {
+    const [event] = chainEvents('ledger-T1', 0, null, events()).events;
+    const recorded = { ...event, stream: 'ledger-T1', revision: 0 };
+    const changed = [
+      { ...recorded, stream: 'ledger-T2' },
+      { ...recorded, revision: 1 },
+      { ...recorded, id: ID[1] },
+      { ...recorded, type: 'LicenseReleased' },
+      { ...recorded, data: { ...recorded.data, module: 'web' } },
+      { ...recorded, metadata: { ...recorded.metadata, actor: 'mallory' } },
+      { ...recorded, metadata: { ...recorded.metadata, previousHash: 'f'.repeat(64) } },
+    ];
+    for (const event of changed) expect(checkLink(event, null)).toMatchObject({ status: 'hash-mismatch' });
+  });
+
+  it('does not depend on key order, id case or undefined fields, as JSON storage would change them', () => {
+    const content = { stream: 's', revision: 3, id: ID[0], type: 't', data: json({ b: 1, a: [1, 'x'], c: undefined }), metadata: { y: 'y', x: 'x' } };
+    const hash = eventHash(content, 'p');
+    expect(eventHash({ ...content, id: ID[0].toUpperCase(), data: { a: [1, 'x'], b: 1 }, metadata: { x: 'x', y: 'y' } }, 'p')).toBe(hash);
+    expect(eventHash(content, 'q')).not.toBe(hash);
+  });
+
+  it('names a missing hash and a broken link', () => {
+    const chained = chainEvents('s', 0, null, events()).events;
+    expect(checkLink({ ...chained[0], stream: 's', revision: 0, metadata: { tenant: 'T1' } }, null)).toEqual({ status: 'missing-hash' });
+    // Event 1 removed: event 2 no longer follows event 0.
+    expect(checkLink({ ...chained[2], stream: 's', revision: 2 }, storedHash(chained[0].metadata))).toEqual({
+      status: 'broken-link',
+      expectedPrevious: storedHash(chained[0].metadata),
+      storedPrevious: storedHash(chained[1].metadata),
+    });
+  });
+
+  it('stays valid through the store, whatever global positions the events get', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chain-'));
+    const first = new SqliteEventStore({ file: join(dir, 'a.db') });
+    const second = new SqliteEventStore({ file: join(dir, 'b.db') });
+    try {
+      await second.append('other', [{ type: 'Noise', data: {} }, { type: 'Noise', data: {} }], 'no_stream');
+      for (const store of [first, second]) await store.append('ledger-T1', chainEvents('ledger-T1', 0, null, events()).events, 'no_stream');
+      const read = async (store: SqliteEventStore) => {
+        const result = await store.readStream('ledger-T1');
+        return result.status === 'found' ? result.events : [];
+      };
+      const [a, b] = [await read(first), await read(second)];
+      expect(a.map((e) => e.position)).not.toEqual(b.map((e) => e.position));
+      expect(a.map((e) => e.metadata.hash)).toEqual(b.map((e) => e.metadata.hash));
+      let previous: string | null = null;
+      for (const event of a) {
+        expect(checkLink(event, previous)).toEqual({ status: 'valid' });
+        previous = storedHash(event.metadata);
+      }
+    } finally {
+      await first.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
