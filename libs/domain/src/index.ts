@@ -5,3 +5,8 @@ export * from './ledger/package-review';
 export * from './ledger/ledger.decide';
 export * from './ledger/ledger.decider';
 export * from './ledger/ledger.views';
+export * from './system-events/system-event-keys';
+export * from './system-events/system-events.events';
+export * from './system-events/system-events.decide';
+export * from './system-events/system-events.decider';
+export * from './system-events/system-notices';
