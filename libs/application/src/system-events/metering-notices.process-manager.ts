@@ -1,0 +1,22 @@
+import { MeteringThresholdNoticeCause, meteringThresholdNotice } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import type { ProcessManager } from '../process-managers/process-manager';
+import { raiseNotice } from './raise-notice';
+import type { SystemEventsRunner } from './system-events-runner';
+
+/** A metered service went above its threshold for the month (`metering-{tenant}-{yyyy-mm}` streams). */
+export function meteringNoticesProcessManager(runner: SystemEventsRunner): ProcessManager {
+  return {
+    name: 'metering-notices',
+    filter: { streamPrefix: 'metering-', eventTypes: ['MeteringThresholdExceeded'] },
+    async handle(recorded: RecordedEvent): Promise<void> {
+      const data = recorded.data as unknown as MeteringThresholdNoticeCause;
+      await raiseNotice(runner, meteringThresholdNotice(data), {
+        tenant: data.tenantId,
+        cause: `event:${recorded.id}`,
+        at: data.at,
+        correlationId: recorded.metadata.correlationId,
+      });
+    },
+  };
+}
