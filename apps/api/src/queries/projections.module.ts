@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { LEDGER_PROJECTIONS, LedgerQueries, ProjectionEngine } from '@app/projections';
+import { ALL_PROJECTIONS, LedgerQueries, ProjectionEngine } from '@app/projections';
 import { READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore } from '@app/read-models';
 import { LedgerQueriesController } from './ledger-queries.controller';
 import { LEDGER_QUERIES, PROJECTION_ENGINE } from './projections.tokens';
@@ -18,7 +18,7 @@ import { LEDGER_QUERIES, PROJECTION_ENGINE } from './projections.tokens';
       provide: PROJECTION_ENGINE,
       useFactory: (events: EventStore, readModels: ReadModelStore, config: AppConfig) => {
         const logger = new Logger('Projections');
-        return new ProjectionEngine(events, readModels, LEDGER_PROJECTIONS, {
+        return new ProjectionEngine(events, readModels, ALL_PROJECTIONS, {
           batchSize: config.projections.batchSize,
           onError: (error) => logger.error({ err: error }, 'a projection failed; projections stopped'),
         });
