@@ -23,6 +23,9 @@ const DEFAULT_BATCH = 500;
  */
 export class ProjectionApplier {
   private readonly positions = new Map<string, Position | null>();
+  /** The checkpoint each projection has in the store, and how many events it skipped since. */
+  private readonly stored = new Map<string, Position | null>();
+  private readonly skippedSinceStored = new Map<string, number>();
   private readonly reacts = new Map<string, Set<string>>();
   private readonly committed = new CommittedDocuments();
   /** Per projection, changes applied but not yet committed, and the position they reach. */
@@ -44,7 +47,9 @@ export class ProjectionApplier {
   async prepare(): Promise<void> {
     for (const projection of this.projections) {
       for (const [collection, indexes] of Object.entries(projection.collections)) await this.readModels.ensureIndexes(collection, indexes);
-      this.positions.set(projection.name, await this.readModels.checkpoint(projection.name));
+      const checkpoint = await this.readModels.checkpoint(projection.name);
+      this.positions.set(projection.name, checkpoint);
+      this.stored.set(projection.name, checkpoint);
     }
   }
 
@@ -85,9 +90,15 @@ export class ProjectionApplier {
       for (let i = start; i < batch.length; i++) if (reacts.has(batch[i].type)) relevant.push(batch[i]);
       const unit = this.units.get(projection.name);
       if (relevant.length === 0) {
-        // Events it does not react to only move the position on; after a restart they are read and skipped again.
+        // Events it does not react to only move the position on; after a restart they are read and skipped again,
+        // so a projection that rarely reacts stores its position now and then, lest every start re-read the log.
         if (unit) this.pendingUpTo.set(projection.name, last);
-        else this.positions.set(projection.name, last);
+        else {
+          this.positions.set(projection.name, last);
+          const skipped = (this.skippedSinceStored.get(projection.name) ?? 0) + batch.length - start;
+          this.skippedSinceStored.set(projection.name, skipped);
+          if (!options.defer && skipped >= STORE_POSITION_AFTER_SKIPPING) await this.storePosition(projection.name, last);
+        }
         continue;
       }
       const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.readModels.getMany(collection, ids), this.committed);
@@ -99,9 +110,20 @@ export class ProjectionApplier {
     }
   }
 
-  /** Commits whatever a deferred apply left pending. */
+  /** Commits whatever a deferred apply left pending, and the positions of projections that had nothing to write. */
   async commitPending(): Promise<void> {
     for (const name of [...this.units.keys()]) await this.commit(name);
+    for (const { name } of this.projections) {
+      const position = this.positions.get(name) ?? null;
+      const stored = this.stored.get(name) ?? null;
+      if (position !== null && (stored === null || position > stored)) await this.storePosition(name, position);
+    }
+  }
+
+  private async storePosition(name: string, position: Position): Promise<void> {
+    await this.readModels.commit(name, position, async () => undefined);
+    this.stored.set(name, position);
+    this.skippedSinceStored.set(name, 0);
   }
 
   private async commit(name: string): Promise<void> {
@@ -117,10 +139,13 @@ export class ProjectionApplier {
     }
     documents.remember();
     this.positions.set(name, upTo);
+    this.stored.set(name, upTo);
+    this.skippedSinceStored.set(name, 0);
   }
 }
 
 const MAX_DEFERRED_WRITES = 50_000;
+const STORE_POSITION_AFTER_SKIPPING = 10_000;
 
 /**
  * The live engine: one catch-up subscription from the lowest checkpoint, batches of whatever is available

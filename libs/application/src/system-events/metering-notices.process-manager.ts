@@ -4,10 +4,12 @@ import type { ProcessManager } from '../process-managers/process-manager';
 import { raiseNotice } from './raise-notice';
 import type { SystemEventsRunner } from './system-events-runner';
 
+export const METERING_NOTICES = 'metering-notices';
+
 /** A metered service went above its threshold for the month (`metering-{tenant}-{yyyy-mm}` streams). */
 export function meteringNoticesProcessManager(runner: SystemEventsRunner): ProcessManager {
   return {
-    name: 'metering-notices',
+    name: METERING_NOTICES,
     filter: { streamPrefix: 'metering-', eventTypes: ['MeteringThresholdExceeded'] },
     async handle(recorded: RecordedEvent): Promise<void> {
       const data = recorded.data as unknown as MeteringThresholdNoticeCause;

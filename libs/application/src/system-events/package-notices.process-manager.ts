@@ -5,11 +5,12 @@ import { raiseNotice } from './raise-notice';
 import type { SystemEventsRunner } from './system-events-runner';
 
 const LEDGER_PREFIX = 'ledger-';
+export const PACKAGE_NOTICES = 'package-notices';
 
 /** A license package activated or rejected: the tenant's feed says so, with the reasons of a rejection. */
 export function packageNoticesProcessManager(runner: SystemEventsRunner): ProcessManager {
   return {
-    name: 'package-notices',
+    name: PACKAGE_NOTICES,
     filter: { streamPrefix: LEDGER_PREFIX, eventTypes: ['LicensePackageActivated', 'LicensePackageRejected'] },
     async handle(recorded: RecordedEvent): Promise<void> {
       const event = recorded as unknown as LedgerEvent;
