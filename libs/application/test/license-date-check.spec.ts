@@ -5,7 +5,7 @@ import { systemEventsStream } from '@app/domain';
 import { Position, SqliteEventStore } from '@app/event-store';
 import { licenseDatesProjection, ProjectionEngine, SystemEventsQueries } from '@app/projections';
 import { SqliteReadModelStore } from '@app/read-models';
-import { LicenseDateCheck, noticeCommandId, ScheduledTask } from '../src';
+import { LicenseDateCheck, noticeCommandId } from '../src';
 import { validVerification } from '../../domain/test/ledger.fixtures';
 import { activatePackage, aPackage, newSystemEventsRunner, systemEventsOf, TENANT } from './support/notice-fixtures';
 
@@ -96,51 +96,5 @@ describe('the daily license-date check', () => {
     expect(await check.run('2027-12-02T00:00:00.000Z')).toEqual({ owners: 3, raised: 1 });
     const latest = (await systemEventsOf(events, TENANT)).at(-1)!;
     expect(latest).toMatchObject({ type: 'SystemEventUpdated', data: { eventKey: 'LicenseAdminWarning', message: expect.stringContaining('2027-12-01') } });
-  });
-});
-
-describe('ScheduledTask', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
-
-  it('runs at start once ready, then every interval after the previous run, and goes on after a failed run', async () => {
-    const runs: number[] = [];
-    const errors: unknown[] = [];
-    let fail = false;
-    const task = new ScheduledTask(
-      async () => {
-        runs.push(Date.now());
-        if (fail) throw new Error('store unavailable');
-      },
-      86_400_000,
-      { onError: (error) => errors.push(error), ready: async () => undefined },
-    );
-    const start = Date.now();
-    task.start();
-    await jest.advanceTimersByTimeAsync(0);
-    expect(runs).toEqual([start]);
-    await jest.advanceTimersByTimeAsync(86_399_999);
-    expect(runs).toHaveLength(1);
-    fail = true;
-    await jest.advanceTimersByTimeAsync(1);
-    expect(runs).toEqual([start, start + 86_400_000]);
-    expect(errors).toEqual([new Error('store unavailable')]);
-    fail = false;
-    await jest.advanceTimersByTimeAsync(86_400_000);
-    expect(runs).toHaveLength(3);
-    await task.stop();
-    await jest.advanceTimersByTimeAsync(10 * 86_400_000);
-    expect(runs).toHaveLength(3);
-  });
-
-  it('runs even when getting ready failed, and reports why', async () => {
-    const runs: string[] = [];
-    const errors: unknown[] = [];
-    const task = new ScheduledTask(async () => runs.push('ran'), 1000, { onError: (error) => errors.push(error), ready: async () => Promise.reject(new Error('read model behind')) });
-    task.start();
-    await jest.advanceTimersByTimeAsync(0);
-    expect(runs).toEqual(['ran']);
-    expect(errors).toEqual([new Error('read model behind')]);
-    await task.stop();
   });
 });

@@ -4,7 +4,7 @@
  */
 export class ScheduledTask {
   private timer?: NodeJS.Timeout;
-  private current?: Promise<void>;
+  private running?: Promise<void>;
   private stopped = false;
 
   constructor(
@@ -16,27 +16,33 @@ export class ScheduledTask {
   start(): void {
     this.stopped = false;
     // Not being ready in time is reported, and the task runs anyway: better a check on a lagging read model than none.
-    this.current = Promise.resolve()
+    void Promise.resolve()
       .then(() => this.options.ready?.())
-      .catch(this.options.onError)
-      .then(() => this.tick());
+      .catch((error: unknown) => {
+        if (!this.stopped) this.options.onError(error);
+      })
+      .then(() => this.run());
   }
 
+  /** Waits for a run under way (its commands must not be cut off), not for `ready`. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.current;
+    await this.running;
   }
 
-  private async tick(): Promise<void> {
+  private run(): void {
     if (this.stopped) return;
-    try {
-      await this.task();
-    } catch (error) {
-      this.options.onError(error);
-    }
-    if (this.stopped) return;
-    this.timer = setTimeout(() => (this.current = this.tick()), this.intervalMs);
-    this.timer.unref();
+    this.running = this.task()
+      .then(
+        () => undefined,
+        (error: unknown) => this.options.onError(error),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        this.timer = setTimeout(() => this.run(), this.intervalMs);
+        this.timer.unref();
+      });
   }
 }
