@@ -89,6 +89,16 @@ describe('the notice process managers', () => {
     ]);
   });
 
+  it('stops on a MeteringThresholdExceeded that breaks the contract, raising nothing for it', async () => {
+    const errors: unknown[] = [];
+    runtime = new ProcessManagerRuntime(events, readModels, systemNoticeProcessManagers(newSystemEventsRunner(events)), { onError: (error) => errors.push(error) });
+    await runtime.start();
+    const { position } = await events.append('metering-Cust777-2026-05', [{ type: 'MeteringThresholdExceeded', data: { month: '2026-05', service: 'storage' } }], 'any');
+    expect(await runtime.waitFor(position, 5000)).toBe(false);
+    expect(String(errors[0])).toContain('metering-Cust777-2026-05@0: MeteringThresholdExceeded without {tenantId');
+    expect(await events.readAll({ filter: { streamPrefix: 'systemevents-' } })).toEqual([]);
+  });
+
   it('updates the live notice for a second activation instead of failing', async () => {
     await startRuntime();
     await activatePackage(events, aPackage({ packageId: 'pkg-1', sequence: 1 }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeciderRunner } from '@app/application';
+import { DeciderRunner, SystemEventsRunner } from '@app/application';
 import { SystemEventChanges, systemEvents, SystemEventScope, SystemEventsCommand, systemEventsStream, SystemEventStatus } from '@app/domain';
 import { Position, SqliteEventStore } from '@app/event-store';
 import { SqliteReadModelStore } from '@app/read-models';
@@ -17,7 +17,7 @@ describe('the system-events feed projection', () => {
   let events: SqliteEventStore;
   let readModels: SqliteReadModelStore;
   let engine: ProjectionEngine;
-  let runner: DeciderRunner<SystemEventsCommand, never, never>;
+  let runner: SystemEventsRunner;
   let queries: SystemEventsQueries;
   let clock: number;
 
@@ -27,7 +27,7 @@ describe('the system-events feed projection', () => {
     readModels = new SqliteReadModelStore({ file: join(dir, 'read-models.db') });
     engine = new ProjectionEngine(events, readModels, SYSTEM_EVENTS_PROJECTIONS);
     await engine.start();
-    runner = new DeciderRunner(events, systemEvents) as unknown as typeof runner;
+    runner = new DeciderRunner(events, systemEvents);
     queries = new SystemEventsQueries(readModels);
     clock = Date.parse('2026-06-01T08:00:00.000Z');
   });

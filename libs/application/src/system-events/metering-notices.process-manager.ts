@@ -12,7 +12,7 @@ export function meteringNoticesProcessManager(runner: SystemEventsRunner): Proce
     name: METERING_NOTICES,
     filter: { streamPrefix: 'metering-', eventTypes: ['MeteringThresholdExceeded'] },
     async handle(recorded: RecordedEvent): Promise<void> {
-      const data = recorded.data as unknown as MeteringThresholdNoticeCause;
+      const data = meteringCause(recorded);
       await raiseNotice(runner, meteringThresholdNotice(data), {
         tenant: data.tenantId,
         cause: `event:${recorded.id}`,
@@ -21,4 +21,21 @@ export function meteringNoticesProcessManager(runner: SystemEventsRunner): Proce
       });
     },
   };
+}
+
+/** The metering slice's event as this manager relies on it; anything else is a broken contract, not a notice. */
+function meteringCause(recorded: RecordedEvent): MeteringThresholdNoticeCause {
+  const { tenantId, month, service, total, threshold, users, at } = recorded.data;
+  const wellFormed =
+    typeof tenantId === 'string' &&
+    tenantId.length > 0 &&
+    typeof month === 'string' &&
+    typeof service === 'string' &&
+    typeof total === 'number' &&
+    typeof threshold === 'number' &&
+    typeof users === 'number' &&
+    typeof at === 'string' &&
+    !Number.isNaN(Date.parse(at));
+  if (!wellFormed) throw new Error(`${recorded.stream}@${recorded.revision}: MeteringThresholdExceeded without {tenantId, month, service, total, threshold, users, at}`);
+  return { tenantId, month, service, total, threshold, users, at };
 }
