@@ -11,6 +11,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { SystemEventsModule } from './system-events/system-events.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         MeteringModule,
         ProjectionsModule,
         AuditModule,
+        SystemEventsModule,
       ],
       controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -20,7 +20,8 @@ describe('License ledger over HTTP', () => {
   beforeAll(() => (issuer = makeIssuer()));
 
   beforeEach(async () => {
-    config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
+    // The ledger's own writes are asserted store-wide: the asynchronous notices of package activations stay off here.
+    config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_PROCESS_MANAGERS_IN_API: 'false' });
     app = await createApp(config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

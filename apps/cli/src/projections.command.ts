@@ -2,12 +2,13 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { createEventStore } from '@app/event-store/event-store.factory';
-import { LEDGER_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
+import { processManagerCheckpoint, SYSTEM_NOTICE_MANAGER_NAMES } from '@app/application';
+import { ALL_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
 import { SqliteReadModelStore } from '@app/read-models';
 
 function select(names: string[] | undefined): Projection[] {
-  if (!names || names.length === 0) return [...LEDGER_PROJECTIONS];
-  const known = new Map(LEDGER_PROJECTIONS.map((p) => [p.name, p]));
+  if (!names || names.length === 0) return [...ALL_PROJECTIONS];
+  const known = new Map(ALL_PROJECTIONS.map((p) => [p.name, p]));
   return names.map((name) => {
     const projection = known.get(name);
     if (!projection) throw new Error(`unknown projection '${name}'; known: ${[...known.keys()].join(', ')}`);
@@ -29,8 +30,12 @@ export function projectionsCommand(): Command {
       try {
         const head = await events.headPosition();
         process.stdout.write(`event store head: ${head ?? 'empty'}\n`);
-        for (const projection of LEDGER_PROJECTIONS) {
+        for (const projection of ALL_PROJECTIONS) {
           process.stdout.write(`${projection.name}: ${(await readModels.checkpoint(projection.name)) ?? 'nothing applied'}\n`);
+        }
+        // Not projections, and a rebuild leaves them alone; shown so that an operator sees they keep up.
+        for (const name of SYSTEM_NOTICE_MANAGER_NAMES) {
+          process.stdout.write(`process manager ${name}: ${(await readModels.checkpoint(processManagerCheckpoint(name))) ?? 'nothing handled'}\n`);
         }
       } finally {
         await readModels.close();

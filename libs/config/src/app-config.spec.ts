@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(config.eventStore.sqlite.synchronous).toBe('NORMAL');
   });
 
+  it('runs the notice process managers in the API and checks license dates daily by default; both can be changed', () => {
+    expect(loadConfig({}, repoRoot).processManagers).toEqual({ runInApi: true, licenseDateCheckIntervalMs: 86_400_000 });
+    const changed = loadConfig({ LICENSING_PROCESS_MANAGERS_IN_API: 'false', LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS: '3600000' }, repoRoot);
+    expect(changed.processManagers).toEqual({ runInApi: false, licenseDateCheckIntervalMs: 3_600_000 });
+    expect(() => loadConfig({ LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS: '10' }, repoRoot)).toThrow(/LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS/);
+  });
+
   it('merges config/local.json over the defaults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     try {

@@ -25,6 +25,12 @@ export interface AppConfig {
     minPositionTimeoutMs: number;
     batchSize: number;
   };
+  processManagers: {
+    /** The embedded default: the API raises the backend's notices itself (else a projector process does). */
+    runInApi: boolean;
+    /** How often the admin-warning and grace dates are checked; the first check runs at start. */
+    licenseDateCheckIntervalMs: number;
+  };
   trust: {
     /** Absolute paths of the PEM root certificates that owner certificates must chain to. */
     rootCertificateFiles: string[];
@@ -71,6 +77,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const runInApi = (env.LICENSING_PROJECTIONS_IN_API ?? String(projections.runInApi ?? true)) !== 'false';
   const minPositionTimeoutMs = integer(env.LICENSING_MIN_POSITION_TIMEOUT_MS ?? projections.minPositionTimeoutMs ?? 5000, 'LICENSING_MIN_POSITION_TIMEOUT_MS / projections.minPositionTimeoutMs', problems, 0, 60_000);
   const batchSize = integer(env.LICENSING_PROJECTION_BATCH_SIZE ?? projections.batchSize ?? 500, 'LICENSING_PROJECTION_BATCH_SIZE / projections.batchSize', problems, 1, 10_000);
+  const processManagers = file.processManagers ?? {};
+  const processManagersInApi = (env.LICENSING_PROCESS_MANAGERS_IN_API ?? String(processManagers.runInApi ?? true)) !== 'false';
+  const licenseDateCheckIntervalMs = integer(
+    env.LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS ?? processManagers.licenseDateCheckIntervalMs ?? 86_400_000,
+    'LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS / processManagers.licenseDateCheckIntervalMs',
+    problems,
+    1000,
+    2_147_483_647,
+  );
   const roots = env.LICENSING_TRUSTED_ROOTS
     ? env.LICENSING_TRUSTED_ROOTS.split(',').map((path) => path.trim()).filter((path) => path.length > 0)
     : ((file.trust?.rootCertificateFiles ?? []) as string[]);
@@ -90,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     readModels: { adapter: 'embedded', sqlite: { file: resolve(absoluteDataDir, readModelFile) } },
     projections: { runInApi, minPositionTimeoutMs, batchSize },
+    processManagers: { runInApi: processManagersInApi, licenseDateCheckIntervalMs },
     trust: {
       rootCertificateFiles: roots.map((path) => resolve(cwd, path)),
       developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),

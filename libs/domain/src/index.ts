@@ -11,3 +11,8 @@ export * from './metering/metering.events';
 export * from './metering/metering.decide';
 export * from './metering/metering.decider';
 export * from './ledger/ledger.as-of';
+export * from './system-events/system-event-keys';
+export * from './system-events/system-events.events';
+export * from './system-events/system-events.decide';
+export * from './system-events/system-events.decider';
+export * from './system-events/system-notices';

@@ -25,6 +25,9 @@ export class ProjectionApplier {
   private readonly positions = new Map<string, Position | null>();
   /** By event type, the indexes of the projections that react to it. */
   private readonly reactingTo = new Map<string, number[]>();
+  /** The checkpoint each projection has in the store, and how many events it skipped since. */
+  private readonly stored = new Map<string, Position | null>();
+  private readonly skippedSinceStored = new Map<string, number>();
   private readonly committed = new CommittedDocuments();
   /** Per projection, changes applied but not yet committed, and the position they reach. */
   private readonly units = new Map<string, CachedBatchDocuments>();
@@ -51,7 +54,9 @@ export class ProjectionApplier {
   async prepare(): Promise<void> {
     for (const projection of this.projections) {
       for (const [collection, indexes] of Object.entries(projection.collections)) await this.readModels.ensureIndexes(collection, indexes);
-      this.positions.set(projection.name, await this.readModels.checkpoint(projection.name));
+      const checkpoint = await this.readModels.checkpoint(projection.name);
+      this.positions.set(projection.name, checkpoint);
+      this.stored.set(projection.name, checkpoint);
     }
   }
 
@@ -90,9 +95,15 @@ export class ProjectionApplier {
       if (from !== null && relevant.length > 0 && relevant[0].position <= from) relevant = relevant.filter((event) => event.position > from);
       const unit = this.units.get(projection.name);
       if (relevant.length === 0) {
-        // Events it does not react to only move the position on; after a restart they are read and skipped again.
+        // Events it does not react to only move the position on; after a restart they are read and skipped again,
+        // so a projection that rarely reacts stores its position now and then, lest every start re-read the log.
         if (unit) this.pendingUpTo.set(projection.name, last);
-        else this.positions.set(projection.name, last);
+        else {
+          this.positions.set(projection.name, last);
+          const skipped = (this.skippedSinceStored.get(projection.name) ?? 0) + batch.length;
+          this.skippedSinceStored.set(projection.name, skipped);
+          if (!options.defer && skipped >= STORE_POSITION_AFTER_SKIPPING) await this.storePosition(projection.name, last);
+        }
         continue;
       }
       const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.readModels.getMany(collection, ids), this.committed);
@@ -115,9 +126,20 @@ export class ProjectionApplier {
     return relevantTo;
   }
 
-  /** Commits whatever a deferred apply left pending. */
+  /** Commits whatever a deferred apply left pending, and the positions of projections that had nothing to write. */
   async commitPending(): Promise<void> {
     for (const name of [...this.units.keys()]) await this.commit(name);
+    for (const { name } of this.projections) {
+      const position = this.positions.get(name) ?? null;
+      const stored = this.stored.get(name) ?? null;
+      if (position !== null && (stored === null || position > stored)) await this.storePosition(name, position);
+    }
+  }
+
+  private async storePosition(name: string, position: Position): Promise<void> {
+    await this.readModels.commit(name, position, async () => undefined);
+    this.stored.set(name, position);
+    this.skippedSinceStored.set(name, 0);
   }
 
   private async commit(name: string): Promise<void> {
@@ -133,10 +155,13 @@ export class ProjectionApplier {
     }
     documents.remember();
     this.positions.set(name, upTo);
+    this.stored.set(name, upTo);
+    this.skippedSinceStored.set(name, 0);
   }
 }
 
 const MAX_DEFERRED_WRITES = 50_000;
+const STORE_POSITION_AFTER_SKIPPING = 10_000;
 
 /**
  * The live engine: one catch-up subscription from the lowest checkpoint, batches of whatever is available

@@ -1,0 +1,33 @@
+import type { LedgerEvent, OwnerLicenseDates } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import type { BatchDocuments, Projection } from '../projection';
+import { key, tenantOf } from '../ledger/ledger-event';
+
+export const LICENSE_DATES = 'license_dates';
+
+export type LicenseDatesDocument = OwnerLicenseDates & { [field: string]: unknown };
+
+/** The dates of each owner's active package, for the daily check of admin-warning and grace dates. */
+export const licenseDatesProjection: Projection = {
+  name: 'license-dates',
+  collections: { [LICENSE_DATES]: [] },
+  eventTypes: ['LicensePackageActivated'],
+
+  documentsFor(recorded: RecordedEvent): Array<[string, string]> {
+    const event = recorded as unknown as Extract<LedgerEvent, { type: 'LicensePackageActivated' }>;
+    return [[LICENSE_DATES, key(tenantOf(recorded), event.data.package.owner.name)]];
+  },
+
+  apply(recorded: RecordedEvent, documents: BatchDocuments): void {
+    const { package: pkg } = (recorded as unknown as Extract<LedgerEvent, { type: 'LicensePackageActivated' }>).data;
+    const tenant = tenantOf(recorded);
+    documents.put(LICENSE_DATES, key(tenant, pkg.owner.name), {
+      tenant,
+      owner: pkg.owner.name,
+      packageId: pkg.packageId,
+      expiration: pkg.dates.expiration,
+      graceTo: pkg.dates.graceTo,
+      adminWarningDate: pkg.dates.adminWarningDate,
+    } satisfies LicenseDatesDocument);
+  },
+};

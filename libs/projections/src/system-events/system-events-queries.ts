@@ -1,0 +1,72 @@
+import type { OwnerLicenseDates, SystemEventStatus } from '@app/domain';
+import type { ReadModelStore } from '@app/read-models';
+import { LICENSE_DATES, LicenseDatesDocument } from './license-dates.projection';
+import { SYSTEM_EVENTS_FEED, SystemEventFeedDocument } from './system-events-feed.projection';
+
+/** One row of the Status tab's feed: Event, Status, Message, Activated, Activated by, Finished, Type (scope), owner. */
+export interface SystemEventFeedItem {
+  eventKey: string;
+  status: SystemEventStatus;
+  message: string;
+  activatedAt: string;
+  activatedBy: string;
+  finishedAt: string | null;
+  scope: number;
+  owner: string | null;
+  eta: string | null;
+  updatedAt: string;
+  sequence: number;
+}
+
+export interface SystemEventFeedPage {
+  items: SystemEventFeedItem[];
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface LicenseDatesPage {
+  items: OwnerLicenseDates[];
+  nextCursor: string | null;
+}
+
+export class SystemEventsQueries {
+  constructor(private readonly readModels: ReadModelStore) {}
+
+  /**
+   * Newest first. Pages continue after the last row of the previous one in (sequence, id) order, and sequences only
+   * grow: events started meanwhile land before the first page, never inside a later one.
+   */
+  async feed(tenant: string, options: { status?: SystemEventStatus; limit: number; cursor?: string }): Promise<SystemEventFeedPage> {
+    const { items, nextCursor } = await this.readModels.find<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, {
+      filter: options.status ? { tenant, status: options.status } : { tenant },
+      sort: [['sequence', -1]],
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return {
+      items: items.map((document) => ({
+        eventKey: document.eventKey,
+        status: document.status,
+        message: document.message,
+        activatedAt: document.activatedAt,
+        activatedBy: document.activatedBy,
+        finishedAt: document.finishedAt,
+        scope: document.scope,
+        owner: document.owner,
+        eta: document.eta,
+        updatedAt: document.updatedAt,
+        sequence: document.sequence,
+      })),
+      nextCursor: nextCursor ?? null,
+    };
+  }
+
+  /** Every owner's active package dates, all tenants, a page at a time. */
+  async licenseDates(options: { limit: number; cursor?: string }): Promise<LicenseDatesPage> {
+    const { items, nextCursor } = await this.readModels.find<LicenseDatesDocument>(LICENSE_DATES, { limit: options.limit, cursor: options.cursor });
+    return {
+      items: items.map(({ tenant, owner, packageId, expiration, graceTo, adminWarningDate }) => ({ tenant, owner, packageId, expiration, graceTo, adminWarningDate })),
+      nextCursor: nextCursor ?? null,
+    };
+  }
+}
