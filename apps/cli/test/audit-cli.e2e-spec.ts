@@ -50,7 +50,8 @@ describe('licensing audit (CLI)', () => {
 
   beforeAll(() => (issuer = makeIssuer()));
   beforeEach(() => {
-    original = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
+    // The backend's own notices would add a stream of their own; the export of it is the same code path.
+    original = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_PROCESS_MANAGERS_IN_API: 'false' });
     freshDir = mkdtempSync(join(tmpdir(), 'audit-cli-fresh-'));
     file = join(original.dataDir, 'Cust1.ndjson');
   });
