@@ -280,7 +280,8 @@ export async function rebuildProjections(
   await applier.prepare();
   applier.startedEmpty();
   const head = (await events.headPosition()) ?? 0n;
-  const batchSize = options.batchSize ?? 5000;
+  // Pages of a thousand: larger ones keep more decoded events alive at once, which the garbage collector makes dear.
+  const batchSize = options.batchSize ?? 1000;
   let after: Position | undefined;
   let count = 0;
   for (;;) {

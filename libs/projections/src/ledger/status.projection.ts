@@ -36,9 +36,9 @@ export const statusProjection: Projection = {
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
-    const tenant = tenantOf(recorded);
     const event = asLedgerEvent(recorded);
     if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return;
+    const tenant = tenantOf(recorded);
     const status = (documents.get<StatusDocument>(STATUS, tenant)) ?? { tenant, owners: {}, planHolders: 0 };
     switch (event.type) {
       case 'LicensePackageActivated': {
