@@ -5,9 +5,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DeciderRunner } from '@app/application';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { createApp } from '../src/create-app';
 import { notes } from '../../../libs/audit/test/audit-fixtures';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
+import { requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 
 const TENANT = 'Cust1';
@@ -34,22 +34,14 @@ describe('Audit API', () => {
   beforeEach(async () => {
     // The backend's own notices would add events of their own, moments later; system-events suites cover them.
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_PROCESS_MANAGERS_IN_API: 'false' });
-    app = await createApp(config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startTestApp(config);
   });
   afterEach(async () => {
     await app.close();
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  const send = (method: 'GET' | 'POST', url: string, body?: unknown) =>
-    app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const send = requestSender(() => app);
   const activate = async (tenant: string, sequence = 1) => {
     const response = await send('POST', `${base(tenant)}/license-packages`, issuer.sign(packageDescription(tenant, { sequence })));
     expect(response.statusCode).toBe(201);

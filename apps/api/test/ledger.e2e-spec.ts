@@ -4,8 +4,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import type { LicensePackage } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription, unsignedRow } from '../../../test/support/signed-packages';
+import { Method, requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 
 const TENANT = 'Cust12345';
@@ -22,9 +22,7 @@ describe('License ledger over HTTP', () => {
   beforeEach(async () => {
     // The ledger's own writes are asserted store-wide: the asynchronous notices of package activations stay off here.
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_PROCESS_MANAGERS_IN_API: 'false' });
-    app = await createApp(config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startTestApp(config);
     store = app.get(EVENT_STORE);
   });
 
@@ -33,14 +31,7 @@ describe('License ledger over HTTP', () => {
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  type Method = 'GET' | 'POST' | 'DELETE';
-  const send = (method: Method, url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+  const send = requestSender(() => app);
   const activate = (pkg: LicensePackage, headers?: Record<string, string>) => send('POST', `${base}/license-packages`, pkg, headers);
   const assign = (userId: string, module: string, headers?: Record<string, string>) =>
     send('POST', `${base}/users/${userId}/licenses`, { module }, headers);
@@ -79,9 +70,7 @@ describe('License ledger over HTTP', () => {
       await app.close();
       rmSync(config.dataDir, { recursive: true, force: true });
       config = testConfig({ LICENSING_TRUSTED_ROOTS: `${issuer.rootFile},${rotated.rootFile}` });
-      app = await createApp(config);
-      await app.init();
-      await app.getHttpAdapter().getInstance().ready();
+      app = await startTestApp(config);
       expect((await send('POST', '/v1/tenants/Old/license-packages', issuer.sign(packageDescription('Old')))).statusCode).toBe(201);
       expect((await send('POST', '/v1/tenants/New/license-packages', rotated.sign(packageDescription('New')))).statusCode).toBe(201);
       expect((await send('POST', '/v1/tenants/Other/license-packages', makeIssuer().sign(packageDescription('Other')))).statusCode).toBe(422);

@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
+import { requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 
 const TENANT = 'Cust12345';
@@ -20,27 +20,14 @@ describe('Metered usage over HTTP', () => {
   beforeAll(() => (issuer = makeIssuer()));
   beforeEach(async () => {
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
-    app = await start();
+    app = await startTestApp(config);
   });
   afterEach(async () => {
     await app.close();
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<NestFastifyApplication> {
-    const started = await createApp(config);
-    await started.init();
-    await started.getHttpAdapter().getInstance().ready();
-    return started;
-  }
-
-  const send = (method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const send = requestSender(() => app);
   const usage = (usageId: string, service: string, quantity: number, occurredAt = inJanuary(10)) => ({ usageId, service, quantity, occurredAt });
   const month = async (name: string, position: string) => {
     const answer = await send('GET', `${base}/metering/${name}?minPosition=${position}`);
@@ -84,7 +71,7 @@ describe('Metered usage over HTTP', () => {
     expect(second.json()).toMatchObject({ accepted: 1, duplicates: 1 });
 
     await app.close();
-    app = await start();
+    app = await startTestApp(config);
     const third = await send('POST', `${base}/metered-usage`, { records: [usage('a', 'form-submissions', 1), usage('c', 'form-submissions', 4), usage('d', 'form-submissions', 8)] });
     expect(third.json()).toMatchObject({ accepted: 1, duplicates: 2 });
     expect(totalOf(await month(JANUARY, third.json().position), 'form-submissions')).toBe(1 + 2 + 4 + 8);

@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
+import { requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 
 const TENANT = 'Cust12345';
@@ -17,22 +17,14 @@ describe('Query API over the projections', () => {
   beforeAll(() => (issuer = makeIssuer()));
   beforeEach(async () => {
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_MIN_POSITION_TIMEOUT_MS: '300' });
-    app = await createApp(config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startTestApp(config);
   });
   afterEach(async () => {
     await app.close();
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  const send = (method: 'GET' | 'POST', url: string, body?: unknown) =>
-    app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const send = requestSender(() => app);
 
   it('answers the license list, holders, user licenses and status as of the position a command returned', async () => {
     const description = packageDescription(TENANT, { dates: { ...packageDescription(TENANT).dates, expiration: '2030-12-31T00:00:00.000Z' } });

@@ -4,9 +4,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LicenseDateCheck } from '@app/application';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { createApp } from '../src/create-app';
 import { LICENSE_DATE_CHECK } from '../src/system-events/system-events.tokens';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
+import { requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 
 const TENANT = 'Cust12345';
@@ -22,9 +22,7 @@ describe('System events over HTTP', () => {
   beforeAll(() => (issuer = makeIssuer()));
   beforeEach(async () => {
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
-    app = await createApp(config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startTestApp(config);
     store = app.get(EVENT_STORE);
   });
   afterEach(async () => {
@@ -32,14 +30,7 @@ describe('System events over HTTP', () => {
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  const send = (method: Method, url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const send = requestSender(() => app);
   const start = (body: Record<string, unknown>, headers?: Record<string, string>) =>
     send('POST', `${base}/system-events`, { activatedBy: 'u42', ...body }, headers);
   const feed = async (query = '') => {
