@@ -127,6 +127,12 @@ describe('Metered usage over HTTP', () => {
     expect(above.json().accepted).toBe(2);
     const crossings = (await app.get<EventStore>(EVENT_STORE).readAll({ filter: { eventTypes: ['MeteringThresholdExceeded'] } })).map((event) => event.data);
     expect(crossings).toEqual([expect.objectContaining({ tenantId: TENANT, month: JANUARY, service: 'storage', total: 15, threshold: 13, users: 3 })]);
+
+    // The backend's own notice on the status feed, raised once for the crossing.
+    const feed = (await send('GET', `${base}/system-events?minPosition=${again.json().position}`)).json();
+    const notices = feed.items.filter((item: { eventKey: string }) => item.eventKey === 'MeteringThresholdExceeded');
+    expect(notices).toHaveLength(1);
+    expect(notices[0].message).toMatch(/^storage: 15 in 2026-01 is above the threshold of 13 for 3 users/);
   });
 
   it('closes a month once, and carries late usage onto the next month exactly once as an adjustment', async () => {
