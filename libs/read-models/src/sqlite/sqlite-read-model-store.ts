@@ -55,12 +55,19 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   }
 
+  /**
+   * Partial indexes, one collection each: a document of another collection neither pays for their expressions
+   * when it is written nor takes room in them. Queries name the collection literally so that SQLite can use them.
+   */
   async ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void> {
+    assertCollection(collection);
     for (const index of indexes) {
       index.fields.forEach(assertField);
-      const name = `rm_${collection}_${index.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+      const suffix = `${collection}_${index.name}`.replace(/[^A-Za-z0-9_]/g, '_');
       const columns = index.fields.map((field) => `json_extract(doc, '$.${field}')`).join(', ');
-      this.writer.exec(`CREATE INDEX IF NOT EXISTS ${name} ON rm_documents (collection, ${columns})`);
+      // Earlier versions indexed every collection's documents under this name.
+      this.writer.exec(`DROP INDEX IF EXISTS rm_${suffix}`);
+      this.writer.exec(`CREATE INDEX IF NOT EXISTS rm_partial_${suffix} ON rm_documents (${columns}) WHERE collection = '${collection}'`);
     }
   }
 
@@ -77,8 +84,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     filter.forEach(([field]) => assertField(field));
     const sort = query.sort ?? [];
     sort.forEach(([field]) => assertField(field));
-    const conditions = ['collection = ?'];
-    const params: Array<string | number | null> = [collection];
+    assertCollection(collection);
+    const conditions = [`collection = '${collection}'`];
+    const params: Array<string | number | null> = [];
     if (query.idPrefix) {
       conditions.push('id >= ? AND id < ?');
       params.push(query.idPrefix, prefixEnd(query.idPrefix));
@@ -218,6 +226,11 @@ function getFrom<T extends Document>(statement: Database.Statement, collection: 
 /** The smallest string greater than every string that starts with `prefix`. */
 function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** Collection names are written into SQL (partial indexes need literals), so they are plain identifiers. */
+function assertCollection(collection: string): void {
+  if (!FIELD.test(collection)) throw new Error(`'${collection}' is not a collection name`);
 }
 
 function assertField(field: string): void {
