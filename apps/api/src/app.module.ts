@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
+import { ProjectionRuntimeModule } from '@app/projections';
+import { ReadModelsModule } from '@app/read-models';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
 import { ProjectionsModule } from './queries/projections.module';
@@ -25,6 +27,8 @@ export class AppModule {
           }),
         }),
         EventStoreModule.forRoot(),
+        ReadModelsModule.forRoot(),
+        ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),
         CqrsModule.forRoot(),
         LedgerModule,
         ProjectionsModule,

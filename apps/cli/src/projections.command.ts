@@ -1,13 +1,13 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
-import { createEventStore } from '@app/event-store/event-store.factory';
-import { LEDGER_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
-import { SqliteReadModelStore } from '@app/read-models';
+import { openEventStore } from '@app/event-store/event-store.factory';
+import { ALL_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
+import { openReadModelStore } from '@app/read-models';
 
 function select(names: string[] | undefined): Projection[] {
-  if (!names || names.length === 0) return [...LEDGER_PROJECTIONS];
-  const known = new Map(LEDGER_PROJECTIONS.map((p) => [p.name, p]));
+  if (!names || names.length === 0) return [...ALL_PROJECTIONS];
+  const known = new Map(ALL_PROJECTIONS.map((p) => [p.name, p]));
   return names.map((name) => {
     const projection = known.get(name);
     if (!projection) throw new Error(`unknown projection '${name}'; known: ${[...known.keys()].join(', ')}`);
@@ -24,12 +24,15 @@ export function projectionsCommand(): Command {
     .description('each projection\'s checkpoint beside the event store\'s head position')
     .action(async () => {
       const config = loadConfig();
-      const events = createEventStore(config);
-      const readModels = new SqliteReadModelStore({ file: config.readModels.sqlite.file });
+      const events = await openEventStore(config);
+      const readModels = await openReadModelStore(config).catch(async (error: unknown) => {
+        await events.close();
+        throw error;
+      });
       try {
         const head = await events.headPosition();
         process.stdout.write(`event store head: ${head ?? 'empty'}\n`);
-        for (const projection of LEDGER_PROJECTIONS) {
+        for (const projection of ALL_PROJECTIONS) {
           process.stdout.write(`${projection.name}: ${(await readModels.checkpoint(projection.name)) ?? 'nothing applied'}\n`);
         }
       } finally {
@@ -45,8 +48,11 @@ export function projectionsCommand(): Command {
     .action(async (options: { projection?: string[] }) => {
       const chosen = select(options.projection);
       const config = loadConfig();
-      const events = createEventStore(config);
-      const readModels = new SqliteReadModelStore({ file: config.readModels.sqlite.file });
+      const events = await openEventStore(config);
+      const readModels = await openReadModelStore(config).catch(async (error: unknown) => {
+        await events.close();
+        throw error;
+      });
       const bar = new SingleBar({ format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
       let started = false;
       const since = Date.now();

@@ -168,6 +168,26 @@ function integer(raw: unknown, name: string, problems: string[], min: number, ma
   return value;
 }
 
+/**
+ * What a process prints when it cannot start: the message alone for an expected failure (bad configuration, or one
+ * of the `expected` errors, such as a server that cannot be reached), the stack trace for anything else.
+ */
+export function startupFailure(error: unknown, expected: Array<abstract new (...args: never[]) => Error> = []): string {
+  if (error instanceof ConfigError || expected.some((type) => error instanceof type)) return (error as Error).message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** One line for the start-up log: which stores this process uses, and where. */
+export function describeStores(config: AppConfig): string {
+  const events =
+    config.eventStore.adapter === 'kurrentdb' ? `kurrentdb (${redactUrl(config.eventStore.kurrentdb.url ?? '')})` : `embedded (${config.eventStore.sqlite.file})`;
+  const readModels =
+    config.readModels.adapter === 'mongodb'
+      ? `mongodb (${redactUrl(config.readModels.mongodb.url ?? '')}, database ${config.readModels.mongodb.database})`
+      : `embedded (${config.readModels.sqlite.file})`;
+  return `event store: ${events}; read models: ${readModels}`;
+}
+
 /** A connection string for messages: the password, if any, replaced. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');

@@ -1,5 +1,5 @@
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@app/event-store';
-import type { ReadModelStore } from '@app/read-models';
+import type { CommitOutcome, Document, PositionedDocument, ReadModelStore } from '@app/read-models';
 import { CachedBatchDocuments, CommittedDocuments } from './batch-documents';
 import type { Projection } from './projection';
 
@@ -13,6 +13,11 @@ export interface ProjectionEngineOptions {
   /** The most events applied in one transaction. */
   batchSize?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Once caught up, also commit the checkpoint of a projection that only skipped events, so that processes
+   * reading the stored checkpoints (an API beside a projector) see every projection reach every position.
+   */
+  commitSkippedPositions?: boolean;
 }
 
 const DEFAULT_BATCH = 500;
@@ -23,6 +28,8 @@ const DEFAULT_BATCH = 500;
  */
 export class ProjectionApplier {
   private readonly positions = new Map<string, Position | null>();
+  /** The checkpoint each projection last committed (its stored checkpoint). */
+  private readonly committedPositions = new Map<string, Position | null>();
   private readonly reacts = new Map<string, Set<string>>();
   private readonly committed = new CommittedDocuments();
   /** Per projection, changes applied but not yet committed, and the position they reach. */
@@ -44,7 +51,9 @@ export class ProjectionApplier {
   async prepare(): Promise<void> {
     for (const projection of this.projections) {
       for (const [collection, indexes] of Object.entries(projection.collections)) await this.readModels.ensureIndexes(collection, indexes);
-      this.positions.set(projection.name, await this.readModels.checkpoint(projection.name));
+      const checkpoint = await this.readModels.checkpoint(projection.name);
+      this.positions.set(projection.name, checkpoint);
+      this.committedPositions.set(projection.name, checkpoint);
     }
   }
 
@@ -90,13 +99,23 @@ export class ProjectionApplier {
         else this.positions.set(projection.name, last);
         continue;
       }
-      const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.readModels.getMany(collection, ids), this.committed);
+      const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.load(collection, ids), this.committed);
       this.units.set(projection.name, documents);
       await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
-      for (const event of relevant) projection.apply(event, documents);
+      for (const event of relevant) {
+        documents.applyingAt(event.position);
+        projection.apply(event, documents);
+      }
       this.pendingUpTo.set(projection.name, last);
       if (!options.defer || documents.pendingWrites >= MAX_DEFERRED_WRITES) await this.commit(projection.name);
     }
+  }
+
+  /** Documents with the position each was written at, from stores that keep it (MongoDB); null from others. */
+  private async load(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<Document>>> {
+    if (this.readModels.getManyPositioned) return this.readModels.getManyPositioned(collection, ids);
+    const found = await this.readModels.getMany(collection, ids);
+    return new Map([...found].map(([id, document]) => [id, { document, appliedPosition: null }]));
   }
 
   /** Commits whatever a deferred apply left pending. */
@@ -104,19 +123,35 @@ export class ProjectionApplier {
     for (const name of [...this.units.keys()]) await this.commit(name);
   }
 
+  /** Commits the checkpoint of each projection that has moved past its stored one by skipping events. */
+  async commitSkippedPositions(): Promise<void> {
+    for (const projection of this.projections) {
+      const position = this.positions.get(projection.name) ?? null;
+      const committed = this.committedPositions.get(projection.name) ?? null;
+      if (position === null || this.units.has(projection.name) || (committed !== null && position <= committed)) continue;
+      await this.readModels.commit(projection.name, position, async () => undefined);
+      this.committedPositions.set(projection.name, position);
+    }
+  }
+
   private async commit(name: string): Promise<void> {
     const documents = this.units.get(name)!;
     const upTo = this.pendingUpTo.get(name)!;
     this.units.delete(name);
     this.pendingUpTo.delete(name);
+    let outcome: CommitOutcome | void;
     try {
-      await this.readModels.commit(name, upTo, (writer) => documents.flush(writer));
+      outcome = await this.readModels.commit(name, upTo, (writer) => documents.flush(writer));
     } catch (error) {
       this.committed.clear();
       throw error;
     }
-    documents.remember();
+    // Documents the store kept because they were already past this batch (a replay without transactions) are not
+    // what this batch computed: forget the cache, so that the next batch reads them as stored.
+    if (outcome && outcome.staleWrites > 0) this.committed.clear();
+    else documents.remember(upTo);
     this.positions.set(name, upTo);
+    this.committedPositions.set(name, upTo);
   }
 }
 
@@ -212,6 +247,10 @@ export class ProjectionEngine {
         next = iterator.next();
       }
       await this.applier.apply(batch);
+      // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
+      if (this.options.commitSkippedPositions && !done && (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)) {
+        await this.applier.commitSkippedPositions();
+      }
       this.wake();
       if (done) return;
     }

@@ -1,8 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import type { ProjectionEngine } from '@app/projections';
-import { PROJECTION_ENGINE } from '../queries/projections.tokens';
+import { PROJECTION_POSITIONS, ProjectionPositions } from '@app/projections';
 import type { FastifyReply } from 'fastify';
 
 @ApiTags('operations')
@@ -10,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTION_ENGINE) private readonly projections: ProjectionEngine,
+    @Inject(PROJECTION_POSITIONS) private readonly projections: ProjectionPositions,
   ) {}
 
   @Get()
@@ -21,7 +20,9 @@ export class HealthController {
     const projectionsFailed = Boolean(this.projections.failed);
     const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed ? 'degraded' : 'ok';
     reply.status(status === 'unavailable' ? 503 : 200);
-    const projections = this.projections.states().map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
-    return { status, eventStore, projections: { failed: projectionsFailed, positions: projections } };
+    const projections = (await this.projections.states()).map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
+    // Where the API does not project, the positions are the projector's stored checkpoints; it reports its own failures.
+    const runIn = this.projections.projectsHere ? 'api' : 'projector';
+    return { status, eventStore, projections: { runIn, failed: projectionsFailed, positions: projections } };
   }
 }
