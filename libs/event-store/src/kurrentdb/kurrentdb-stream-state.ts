@@ -2,20 +2,6 @@ import { ANY, AppendStreamState, CurrentStreamState, NO_STREAM, STREAM_EXISTS } 
 import type { ActualState } from '../event-store.errors';
 import type { ExpectedState } from '../event-store.port';
 
-/** The port's expected state as the client's `streamState`: the same four cases, revisions as bigint. */
-export function toStreamState(expected: ExpectedState): AppendStreamState {
-  switch (expected) {
-    case 'any':
-      return ANY;
-    case 'no_stream':
-      return NO_STREAM;
-    case 'stream_exists':
-      return STREAM_EXISTS;
-    default:
-      return BigInt(expected);
-  }
-}
-
 /** The client's expected state (as a wrong-expected-version error reports it) in the port's terms. */
 export function fromStreamState(state: AppendStreamState): ExpectedState {
   if (state === ANY || state === NO_STREAM || state === STREAM_EXISTS) return state;
@@ -31,7 +17,12 @@ export function fromCurrentState(current: CurrentStreamState): ActualState {
   return revisionFromBigint(current);
 }
 
-/** The exact state an append is sent with once the adapter has checked the caller's expected state itself. */
+/**
+ * The client's `streamState` an append is sent with. Whatever the caller expected (`any`, `stream_exists`,
+ * `no_stream` or a revision), the adapter has checked it against the stream itself (append-plan.ts) and sends the
+ * state it found: `NO_STREAM` or the exact last revision, so that the server refuses the write if anyone wrote
+ * in between. The server never sees `ANY` or `STREAM_EXISTS`, whose deduplication is only best effort.
+ */
 export function exactStreamState(actual: ActualState): AppendStreamState {
   return actual === 'no_stream' ? NO_STREAM : BigInt(actual);
 }

@@ -17,7 +17,7 @@ function refusal(plan: AppendPlan): Error {
 }
 
 describe('planAppend: the port decides, KurrentDB only writes', () => {
-  it('sends a new append at the exact state it checked', () => {
+  it('maps each expected state to the client streamState of the stream as it stands: NO_STREAM or an exact bigint revision', () => {
     expect(planAppend('s', ['x'], 'no_stream', stream())).toEqual({ kind: 'write', streamState: NO_STREAM });
     expect(planAppend('s', ['x'], 'any', stream('a', 'b'))).toEqual({ kind: 'write', streamState: 1n });
     expect(planAppend('s', ['x'], 'stream_exists', stream('a'))).toEqual({ kind: 'write', streamState: 0n });
