@@ -4,6 +4,9 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
+import { SystemNoticesModule } from '@app/application';
+import { ProjectionRuntimeModule } from '@app/projections';
+import { ReadModelsModule } from '@app/read-models';
 import { AuditModule } from './audit/audit.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { HealthController } from './health/health.controller';
@@ -29,6 +32,9 @@ export class AppModule {
           }),
         }),
         EventStoreModule.forRoot(),
+        ReadModelsModule.forRoot(),
+        ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),
+        SystemNoticesModule.forRoot({ run: 'as-configured' }),
         CqrsModule.forRoot(),
         LedgerModule,
         MeteringModule,

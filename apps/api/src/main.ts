@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@app/config';
+import { describeStores, loadConfig, startupFailure } from '@app/config';
+import { EventStoreUnavailableError } from '@app/event-store';
+import { ReadModelStoreUnavailableError } from '@app/read-models';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './create-app';
 
@@ -8,7 +10,8 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);
-  logger.log(`listening on ${await app.getUrl()}; event store: ${config.eventStore.adapter} (${config.eventStore.sqlite.file})`, 'Main');
+  const projecting = config.projections.runInApi ? 'projections run in this process' : 'projections run in the projector';
+  logger.log(`listening on ${await app.getUrl()}; ${describeStores(config)}; ${projecting}`, 'Main');
   if (config.trust.developmentRootOnly) {
     logger.warn('TRUSTING ONLY THE DEVELOPMENT ROOT (config/dev-root.pem), whose private key is public: set LICENSING_TRUSTED_ROOTS in production', 'Main');
   }
@@ -29,6 +32,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists there is only stderr; say what is wrong and stop.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
   process.exit(1);
 });

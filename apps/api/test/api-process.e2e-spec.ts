@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnApi } from '../../../test/support/spawn-api';
+import { freePort, spawnApi, startApi } from '../../../test/support/spawn-api';
 
 describe('API process (real port)', () => {
   let dataDir: string;
@@ -26,5 +26,23 @@ describe('API process (real port)', () => {
     await expect(spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_SQLITE_SYNCHRONOUS: 'OFF' }, 15_000)).rejects.toThrow(
       /LICENSING_SQLITE_SYNCHRONOUS/,
     );
+  });
+
+  it('refuses to start when the selected KurrentDB cannot be reached, naming it (password hidden), within the connect timeout', async () => {
+    const port = await freePort();
+    const started = await startApi({
+      LICENSING_DATA_DIR: dataDir,
+      LICENSING_EVENT_STORE: 'kurrentdb',
+      KURRENTDB_URL: `kurrentdb://admin:changeit@127.0.0.1:${port}?tls=false`,
+      LICENSING_CONNECT_TIMEOUT_MS: '2000',
+    });
+    await expect(started.listening).rejects.toThrow(/exited before listening/);
+    expect(await started.exited).toEqual({ code: 1, signal: null });
+    expect(started.logs).toContainEqual(expect.stringMatching(new RegExp(`^cannot reach KurrentDB at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false within 2000 ms`)));
+    expect(started.logs.join('\n')).not.toContain('changeit');
+  });
+
+  it('refuses to start when a selected server has no URL', async () => {
+    await expect(spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_READ_MODELS: 'mongodb' }, 15_000)).rejects.toThrow(/LICENSING_READ_MODELS=mongodb needs MONGODB_URL/);
   });
 });

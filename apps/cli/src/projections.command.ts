@@ -1,10 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
-import { createEventStore } from '@app/event-store/event-store.factory';
+import { openEventStore } from '@app/event-store/event-store.factory';
 import { processManagerCheckpoint, SYSTEM_NOTICE_MANAGER_NAMES } from '@app/application';
 import { ALL_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
-import { SqliteReadModelStore } from '@app/read-models';
+import { openReadModelStore } from '@app/read-models';
 
 function select(names: string[] | undefined): Projection[] {
   if (!names || names.length === 0) return [...ALL_PROJECTIONS];
@@ -25,8 +25,11 @@ export function projectionsCommand(): Command {
     .description('each projection\'s checkpoint beside the event store\'s head position')
     .action(async () => {
       const config = loadConfig();
-      const events = createEventStore(config);
-      const readModels = new SqliteReadModelStore({ file: config.readModels.sqlite.file });
+      const events = await openEventStore(config);
+      const readModels = await openReadModelStore(config).catch(async (error: unknown) => {
+        await events.close();
+        throw error;
+      });
       try {
         const head = await events.headPosition();
         process.stdout.write(`event store head: ${head ?? 'empty'}\n`);
@@ -50,8 +53,11 @@ export function projectionsCommand(): Command {
     .action(async (options: { projection?: string[] }) => {
       const chosen = select(options.projection);
       const config = loadConfig();
-      const events = createEventStore(config);
-      const readModels = new SqliteReadModelStore({ file: config.readModels.sqlite.file });
+      const events = await openEventStore(config);
+      const readModels = await openReadModelStore(config).catch(async (error: unknown) => {
+        await events.close();
+        throw error;
+      });
       const bar = new SingleBar({ format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
       let started = false;
       const since = Date.now();

@@ -9,3 +9,4 @@ export * from './system-events/package-notices.process-manager';
 export * from './system-events/metering-notices.process-manager';
 export * from './system-events/license-date-check';
 export * from './system-events/system-notices';
+export * from './system-events/system-notices.module';

@@ -71,4 +71,58 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems).toHaveLength(3);
     }
   });
+
+  describe('store selection', () => {
+    it('defaults to the embedded stores, with the API projecting, and a 5 s connect timeout', () => {
+      const config = loadConfig({}, repoRoot);
+      expect(config.eventStore).toMatchObject({ adapter: 'embedded', kurrentdb: { url: null } });
+      expect(config.readModels).toMatchObject({ adapter: 'embedded', mongodb: { url: null, database: 'licensing', transactions: 'auto' } });
+      expect(config.projections.runInApi).toBe(true);
+      expect(config.connectTimeoutMs).toBe(5000);
+      expect(config.projector.healthPort).toBe(3001);
+    });
+
+    it('selects KurrentDB and MongoDB with their connection strings; the API then leaves projecting to the projector', () => {
+      const config = loadConfig(
+        {
+          LICENSING_EVENT_STORE: 'kurrentdb',
+          KURRENTDB_URL: 'kurrentdb+discover://admin:changeit@cluster.dns:2113',
+          LICENSING_READ_MODELS: 'mongodb',
+          MONGODB_URL: 'mongodb://m1,m2,m3/?replicaSet=rs0',
+          LICENSING_MONGODB_DATABASE: 'lic_prod',
+          LICENSING_CONNECT_TIMEOUT_MS: '2000',
+        },
+        repoRoot,
+      );
+      expect(config.eventStore).toMatchObject({ adapter: 'kurrentdb', kurrentdb: { url: 'kurrentdb+discover://admin:changeit@cluster.dns:2113' } });
+      expect(config.readModels).toMatchObject({ adapter: 'mongodb', mongodb: { url: 'mongodb://m1,m2,m3/?replicaSet=rs0', database: 'lic_prod' } });
+      expect(config.projections.runInApi).toBe(false);
+      expect(config.connectTimeoutMs).toBe(2000);
+    });
+
+    it('lets LICENSING_PROJECTIONS_IN_API override the default either way', () => {
+      const mongo = { LICENSING_READ_MODELS: 'mongodb', MONGODB_URL: 'mongodb://localhost/?replicaSet=rs0' };
+      expect(loadConfig({ ...mongo, LICENSING_PROJECTIONS_IN_API: 'true' }, repoRoot).projections.runInApi).toBe(true);
+      expect(loadConfig({ LICENSING_PROJECTIONS_IN_API: 'false' }, repoRoot).projections.runInApi).toBe(false);
+    });
+
+    it('refuses a selected server without its URL, a URL of the wrong kind, and a flag that is not true or false', () => {
+      const problems = (env: NodeJS.ProcessEnv) => {
+        try {
+          loadConfig(env, repoRoot);
+          return [];
+        } catch (error) {
+          return (error as ConfigError).problems;
+        }
+      };
+      expect(problems({ LICENSING_EVENT_STORE: 'kurrentdb' })).toEqual([expect.stringMatching(/LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL/)]);
+      expect(problems({ LICENSING_READ_MODELS: 'mongodb' })).toEqual([expect.stringMatching(/LICENSING_READ_MODELS=mongodb needs MONGODB_URL/)]);
+      expect(problems({ LICENSING_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://u:secret@host:2113' })).toEqual([
+        expect.stringMatching(/KURRENTDB_URL must be a KurrentDB connection string.*'http:\/\/u:\*\*\*@host:2113'/),
+      ]);
+      expect(problems({ LICENSING_READ_MODELS: 'mongodb', MONGODB_URL: 'localhost:27017' })).toEqual([expect.stringMatching(/MONGODB_URL must be/)]);
+      expect(problems({ LICENSING_EVENT_STORE: 'postgres' })).toEqual([expect.stringMatching(/must be one of embedded, kurrentdb/)]);
+      expect(problems({ LICENSING_PROJECTIONS_IN_API: 'yes' })).toEqual([expect.stringMatching(/LICENSING_PROJECTIONS_IN_API.*true or false/)]);
+    });
+  });
 });

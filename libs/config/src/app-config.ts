@@ -3,7 +3,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { MeteringThresholds } from '@app/domain';
 import { readMeteringThresholds } from './metering-config';
 
-export type EventStoreAdapter = 'embedded';
+export type EventStoreAdapter = 'embedded' | 'kurrentdb';
+export type ReadModelsAdapter = 'embedded' | 'mongodb';
+/** `auto`: one transaction per batch when the deployment supports them (replica set, sharded); `off`: never. */
+export type MongoTransactions = 'auto' | 'off';
 export type SqliteSynchronous = 'NORMAL' | 'FULL' | 'EXTRA';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -16,10 +19,19 @@ export interface AppConfig {
   eventStore: {
     adapter: EventStoreAdapter;
     sqlite: { file: string; synchronous: SqliteSynchronous; pollIntervalMs: number };
+    /** Connection string, set when the adapter is `kurrentdb`. */
+    kurrentdb: { url: string | null };
   };
-  readModels: { adapter: 'embedded'; sqlite: { file: string } };
+  readModels: {
+    adapter: ReadModelsAdapter;
+    sqlite: { file: string };
+    /** Set when the adapter is `mongodb`. */
+    mongodb: { url: string | null; database: string; transactions: MongoTransactions };
+  };
+  /** How long a selected server may take to answer at start before the process gives up with a clear error. */
+  connectTimeoutMs: number;
   projections: {
-    /** The embedded default: the API runs the projections in its own process. */
+    /** The API runs the projections in its own process: by default only with embedded read models. */
     runInApi: boolean;
     /** How long a query with ?minPosition= waits for the read model before answering 503. */
     minPositionTimeoutMs: number;
@@ -30,6 +42,11 @@ export interface AppConfig {
     runInApi: boolean;
     /** How often the admin-warning and grace dates are checked; the first check runs at start. */
     licenseDateCheckIntervalMs: number;
+  };
+  projector: {
+    /** Port of the projector process's /health endpoint (0: any free port). */
+    healthPort: number;
+    healthHost: string;
   };
   trust: {
     /** Absolute paths of the PEM root certificates that owner certificates must chain to. */
@@ -62,7 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const host = String(env.HOST ?? file.http?.host ?? '0.0.0.0');
   const dataDir = String(env.LICENSING_DATA_DIR ?? file.dataDir ?? './data');
   const level = oneOf(env.LOG_LEVEL ?? file.log?.level ?? 'info', LOG_LEVELS, 'LOG_LEVEL / log.level', problems);
-  const adapter = oneOf(env.LICENSING_EVENT_STORE ?? file.eventStore?.adapter ?? 'embedded', ['embedded'] as const, 'LICENSING_EVENT_STORE / eventStore.adapter', problems);
+  const adapter = oneOf(env.LICENSING_EVENT_STORE ?? file.eventStore?.adapter ?? 'embedded', ['embedded', 'kurrentdb'] as const, 'LICENSING_EVENT_STORE / eventStore.adapter', problems);
+  const kurrentUrl = nonEmpty(env.KURRENTDB_URL ?? file.eventStore?.kurrentdb?.url);
+  if (adapter === 'kurrentdb' && kurrentUrl === null) {
+    problems.push('LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL, e.g. kurrentdb://localhost:2113?tls=false');
+  } else if (adapter === 'kurrentdb' && !/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//.test(kurrentUrl!)) {
+    problems.push(`KURRENTDB_URL must be a KurrentDB connection string (kurrentdb://… or kurrentdb+discover://…), got '${redactUrl(kurrentUrl!)}'`);
+  }
   const sqlite = file.eventStore?.sqlite ?? {};
   const synchronous = oneOf(
     (env.LICENSING_SQLITE_SYNCHRONOUS ?? sqlite.synchronous ?? 'FULL').toUpperCase(),
@@ -73,12 +96,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const pollIntervalMs = integer(sqlite.pollIntervalMs ?? 200, 'eventStore.sqlite.pollIntervalMs', problems, 10, 60_000);
 
   const readModelFile = String(file.readModels?.sqlite?.file ?? 'read-models.db');
+  const readModelsAdapter = oneOf(env.LICENSING_READ_MODELS ?? file.readModels?.adapter ?? 'embedded', ['embedded', 'mongodb'] as const, 'LICENSING_READ_MODELS / readModels.adapter', problems);
+  const mongo = file.readModels?.mongodb ?? {};
+  const mongoUrl = nonEmpty(env.MONGODB_URL ?? mongo.url);
+  if (readModelsAdapter === 'mongodb' && mongoUrl === null) {
+    problems.push('LICENSING_READ_MODELS=mongodb needs MONGODB_URL, e.g. mongodb://localhost:27017/?replicaSet=rs0');
+  } else if (readModelsAdapter === 'mongodb' && !/^mongodb(\+srv)?:\/\//.test(mongoUrl!)) {
+    problems.push(`MONGODB_URL must be a MongoDB connection string (mongodb://… or mongodb+srv://…), got '${redactUrl(mongoUrl!)}'`);
+  }
+  const mongoDatabase = String(env.LICENSING_MONGODB_DATABASE ?? mongo.database ?? 'licensing');
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(mongoDatabase)) problems.push(`LICENSING_MONGODB_DATABASE / readModels.mongodb.database must be 1–63 letters, digits, _ or -, got '${mongoDatabase}'`);
+  const transactions = oneOf(env.LICENSING_MONGODB_TRANSACTIONS ?? mongo.transactions ?? 'auto', ['auto', 'off'] as const, 'LICENSING_MONGODB_TRANSACTIONS / readModels.mongodb.transactions', problems);
+  const connectTimeoutMs = integer(env.LICENSING_CONNECT_TIMEOUT_MS ?? file.connectTimeoutMs ?? 5000, 'LICENSING_CONNECT_TIMEOUT_MS / connectTimeoutMs', problems, 100, 120_000);
   const projections = file.projections ?? {};
-  const runInApi = (env.LICENSING_PROJECTIONS_IN_API ?? String(projections.runInApi ?? true)) !== 'false';
+  // Embedded read models live in a file beside the API, so the API projects; with MongoDB a projector process does.
+  const runInApiDefault = projections.runInApi ?? readModelsAdapter === 'embedded';
+  const runInApi = flag(env.LICENSING_PROJECTIONS_IN_API ?? runInApiDefault, 'LICENSING_PROJECTIONS_IN_API / projections.runInApi', problems);
+  const projector = file.projector ?? {};
+  const healthPort = integer(env.LICENSING_PROJECTOR_HEALTH_PORT ?? projector.healthPort ?? 3001, 'LICENSING_PROJECTOR_HEALTH_PORT / projector.healthPort', problems, 0, 65535);
+  const healthHost = String(env.LICENSING_PROJECTOR_HEALTH_HOST ?? projector.healthHost ?? host);
   const minPositionTimeoutMs = integer(env.LICENSING_MIN_POSITION_TIMEOUT_MS ?? projections.minPositionTimeoutMs ?? 5000, 'LICENSING_MIN_POSITION_TIMEOUT_MS / projections.minPositionTimeoutMs', problems, 0, 60_000);
   const batchSize = integer(env.LICENSING_PROJECTION_BATCH_SIZE ?? projections.batchSize ?? 500, 'LICENSING_PROJECTION_BATCH_SIZE / projections.batchSize', problems, 1, 10_000);
   const processManagers = file.processManagers ?? {};
-  const processManagersInApi = (env.LICENSING_PROCESS_MANAGERS_IN_API ?? String(processManagers.runInApi ?? true)) !== 'false';
+  // The backend's notices run where the projections run, unless told otherwise.
+  const processManagersInApi = (env.LICENSING_PROCESS_MANAGERS_IN_API ?? String(processManagers.runInApi ?? runInApi)) !== 'false';
   const licenseDateCheckIntervalMs = integer(
     env.LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS ?? processManagers.licenseDateCheckIntervalMs ?? 86_400_000,
     'LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS / processManagers.licenseDateCheckIntervalMs',
@@ -102,10 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     eventStore: {
       adapter,
       sqlite: { file: resolve(absoluteDataDir, String(sqlite.file ?? 'events.db')), synchronous, pollIntervalMs },
+      kurrentdb: { url: kurrentUrl },
     },
-    readModels: { adapter: 'embedded', sqlite: { file: resolve(absoluteDataDir, readModelFile) } },
+    readModels: {
+      adapter: readModelsAdapter,
+      sqlite: { file: resolve(absoluteDataDir, readModelFile) },
+      mongodb: { url: mongoUrl, database: mongoDatabase, transactions },
+    },
+    connectTimeoutMs,
     projections: { runInApi, minPositionTimeoutMs, batchSize },
     processManagers: { runInApi: processManagersInApi, licenseDateCheckIntervalMs },
+    projector: { healthPort, healthHost },
     trust: {
       rootCertificateFiles: roots.map((path) => resolve(cwd, path)),
       developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),
@@ -142,6 +190,44 @@ function integer(raw: unknown, name: string, problems: string[], min: number, ma
     return min;
   }
   return value;
+}
+
+/**
+ * What a process prints when it cannot start: the message alone for an expected failure (bad configuration, or one
+ * of the `expected` errors, such as a server that cannot be reached), the stack trace for anything else.
+ */
+export function startupFailure(error: unknown, expected: Array<abstract new (...args: never[]) => Error> = []): string {
+  if (error instanceof ConfigError || expected.some((type) => error instanceof type)) return (error as Error).message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** One line for the start-up log: which stores this process uses, and where. */
+export function describeStores(config: AppConfig): string {
+  const events =
+    config.eventStore.adapter === 'kurrentdb' ? `kurrentdb (${redactUrl(config.eventStore.kurrentdb.url ?? '')})` : `embedded (${config.eventStore.sqlite.file})`;
+  const readModels =
+    config.readModels.adapter === 'mongodb'
+      ? `mongodb (${redactUrl(config.readModels.mongodb.url ?? '')}, database ${config.readModels.mongodb.database})`
+      : `embedded (${config.readModels.sqlite.file})`;
+  return `event store: ${events}; read models: ${readModels}`;
+}
+
+/** A connection string for messages: the password, if any, replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+function nonEmpty(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  const text = String(raw).trim();
+  return text.length === 0 ? null : text;
+}
+
+function flag(raw: unknown, name: string, problems: string[]): boolean {
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  problems.push(`${name} must be true or false, got '${String(raw)}'`);
+  return false;
 }
 
 function oneOf<T extends string>(raw: unknown, allowed: readonly T[], name: string, problems: string[]): T {

@@ -1,13 +1,51 @@
-import type { AppConfig } from '@app/config';
+import { AppConfig, redactUrl } from '@app/config';
+import { EventStoreUnavailableError } from './event-store.errors';
 import type { EventStore } from './event-store.port';
+import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
-/** The configured adapter, for the service and the CLI alike. */
-export function createEventStore(config: AppConfig): EventStore {
+export interface EventStoreFactoryHooks {
+  /** Told when a KurrentDB subscription drops and will be resumed. */
+  onSubscriptionDropped?(error: unknown, failures: number, delayMs: number): void;
+}
+
+/** The configured adapter, for the service and the CLI alike (no connection is made yet). */
+export function createEventStore(config: AppConfig, hooks: EventStoreFactoryHooks = {}): EventStore {
   switch (config.eventStore.adapter) {
     case 'embedded': {
       const { file, synchronous, pollIntervalMs } = config.eventStore.sqlite;
       return new SqliteEventStore({ file, synchronous, pollIntervalMs });
     }
+    case 'kurrentdb':
+      return KurrentDbEventStore.fromConnectionString(kurrentUrl(config), {
+        connectTimeoutMs: config.connectTimeoutMs,
+        onSubscriptionDropped: hooks.onSubscriptionDropped,
+      });
   }
+}
+
+/**
+ * The configured adapter, once it has answered: a selected server that cannot be reached within the connect
+ * timeout stops the start with an error that names it.
+ */
+export async function openEventStore(config: AppConfig, hooks: EventStoreFactoryHooks = {}): Promise<EventStore> {
+  const store = createEventStore(config, hooks);
+  if (store instanceof KurrentDbEventStore) {
+    try {
+      await store.verifyReachable();
+    } catch (error) {
+      await store.close();
+      throw new EventStoreUnavailableError(
+        `cannot reach KurrentDB at ${redactUrl(kurrentUrl(config))} within ${config.connectTimeoutMs} ms: ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+  return store;
+}
+
+function kurrentUrl(config: AppConfig): string {
+  const url = config.eventStore.kurrentdb.url;
+  if (url === null) throw new EventStoreUnavailableError('LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL');
+  return url;
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from './event-store.port';
-import { createEventStore } from './event-store.factory';
+import { openEventStore } from './event-store.factory';
 
 @Global()
 @Module({})
@@ -13,7 +13,19 @@ export class EventStoreModule implements OnApplicationShutdown {
   static forRoot(): DynamicModule {
     return {
       module: EventStoreModule,
-      providers: [{ provide: EVENT_STORE, useFactory: createEventStore, inject: [APP_CONFIG] }],
+      providers: [
+        {
+          provide: EVENT_STORE,
+          useFactory: (config: AppConfig) => {
+            const logger = new Logger('EventStore');
+            return openEventStore(config, {
+              onSubscriptionDropped: (error, failures, delayMs) =>
+                logger.warn({ err: error }, `subscription to $all dropped (${failures} in a row); resubscribing in ${delayMs} ms`),
+            });
+          },
+          inject: [APP_CONFIG],
+        },
+      ],
       exports: [EVENT_STORE],
     };
   }

@@ -1,7 +1,8 @@
-import type { Document, ReadModelWriter } from '@app/read-models';
+import type { Position } from '@app/event-store';
+import type { Document, PositionedDocument, ReadModelWriter } from '@app/read-models';
 
-/** Reads committed documents by id, in one round trip per collection. */
-export type DocumentLoader = <T extends Document>(collection: string, ids: string[]) => Promise<Map<string, T>>;
+/** Reads committed documents by id, in one round trip per collection, with the position each was written at if the store keeps it. */
+export type DocumentLoader = (collection: string, ids: string[]) => Promise<Map<string, PositionedDocument<Document>>>;
 import type { BatchDocuments } from './projection';
 
 /**
@@ -69,6 +70,12 @@ interface Entry {
   dirty: boolean;
   /** The store holds this document as the batch began: only then does removing it need a delete. */
   stored: boolean;
+  /**
+   * The position the store says this document was last written at, if it keeps one. Past the projection's own
+   * checkpoint, the document already reflects events the projection is about to apply (a batch written without
+   * transactions whose checkpoint was lost in a crash).
+   */
+  writtenAt: Position | null;
 }
 
 /**
@@ -80,6 +87,7 @@ export class CachedBatchDocuments implements BatchDocuments {
   private readonly batch = new Map<string, Map<string, Entry>>();
   private changed = 0;
   private last: { collection: string; id: string; entry: Entry } | null = null;
+  private applying: Position | null = null;
 
   constructor(
     private readonly loader: DocumentLoader,
@@ -91,13 +99,21 @@ export class CachedBatchDocuments implements BatchDocuments {
     return this.changed;
   }
 
+  /**
+   * The position of the event about to be applied. A document that already reflects it (written at or after it)
+   * keeps its stored state: this event's changes to it are dropped, so a replayed event never applies twice.
+   */
+  applyingAt(position: Position): void {
+    this.applying = position;
+  }
+
   async load(wanted: Iterable<[collection: string, id: string]>): Promise<void> {
     const missing = new Map<string, Set<string>>();
     for (const [collection, id] of wanted) {
       const byId = this.entries(collection);
       if (byId.has(id)) continue;
       const known = this.committed.lookup(collection, id);
-      if (known !== undefined) byId.set(id, { document: known, dirty: false, stored: known !== null });
+      if (known !== undefined) byId.set(id, { document: known, dirty: false, stored: known !== null, writtenAt: null });
       else {
         let ids = missing.get(collection);
         if (!ids) missing.set(collection, (ids = new Set()));
@@ -109,7 +125,12 @@ export class CachedBatchDocuments implements BatchDocuments {
       const byId = this.entries(collection);
       for (const id of ids) {
         const stored = found.get(id);
-        byId.set(id, { document: stored === undefined ? null : withoutId(stored), dirty: false, stored: stored !== undefined });
+        byId.set(id, {
+          document: stored === undefined ? null : withoutId(stored.document),
+          dirty: false,
+          stored: stored !== undefined,
+          writtenAt: stored?.appliedPosition ?? null,
+        });
       }
     }
   }
@@ -136,13 +157,19 @@ export class CachedBatchDocuments implements BatchDocuments {
     }
   }
 
-  /** After the transaction committed: what it wrote (and read) is now the committed state. */
-  remember(): void {
-    for (const [collection, byId] of this.batch) for (const [id, entry] of byId) this.committed.remember(collection, id, entry.document);
+  /**
+   * After the transaction committed up to `upTo`: what it wrote (and read) is now the committed state. Documents
+   * still ahead of `upTo` are not remembered, so that the next batch reads them, and where they stand, again.
+   */
+  remember(upTo: Position): void {
+    for (const [collection, byId] of this.batch) {
+      for (const [id, entry] of byId) if (entry.writtenAt === null || entry.writtenAt <= upTo) this.committed.remember(collection, id, entry.document);
+    }
   }
 
   private change(collection: string, id: string, document: Document | null): void {
     const entry = this.entry(collection, id, 'written');
+    if (entry.writtenAt !== null && this.applying !== null && entry.writtenAt >= this.applying) return;
     if (!entry.dirty) this.changed++;
     entry.document = document;
     entry.dirty = true;
@@ -166,7 +193,7 @@ export class CachedBatchDocuments implements BatchDocuments {
   private enter(byId: Map<string, Entry>, collection: string, id: string, use: 'read' | 'written'): Entry {
     const known = this.committed.lookup(collection, id);
     if (known === undefined) throw new Error(`document ${collection}/${id} was ${use} without being named by documentsFor`);
-    const entry = { document: known, dirty: false, stored: known !== null };
+    const entry: Entry = { document: known, dirty: false, stored: known !== null, writtenAt: null };
     byId.set(id, entry);
     return entry;
   }

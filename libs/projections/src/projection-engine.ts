@@ -1,5 +1,5 @@
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@app/event-store';
-import type { ReadModelStore } from '@app/read-models';
+import type { CommitOutcome, Document, PositionedDocument, ReadModelStore } from '@app/read-models';
 import { CachedBatchDocuments, CommittedDocuments } from './batch-documents';
 import type { Projection } from './projection';
 
@@ -13,6 +13,11 @@ export interface ProjectionEngineOptions {
   /** The most events applied in one transaction. */
   batchSize?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Once caught up, also commit the checkpoint of a projection that only skipped events, so that processes
+   * reading the stored checkpoints (an API beside a projector) see every projection reach every position.
+   */
+  commitSkippedPositions?: boolean;
 }
 
 const DEFAULT_BATCH = 500;
@@ -106,11 +111,14 @@ export class ProjectionApplier {
         }
         continue;
       }
-      const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.readModels.getMany(collection, ids), this.committed);
+      const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.load(collection, ids), this.committed);
       this.units.set(projection.name, documents);
       // With every committed document in memory (a rebuild), documents are found as they are asked for.
       if (!this.committed.isComplete) await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
-      for (const event of relevant) projection.apply(event, documents);
+      for (const event of relevant) {
+        documents.applyingAt(event.position);
+        projection.apply(event, documents);
+      }
       this.pendingUpTo.set(projection.name, last);
       if (!options.defer || documents.pendingWrites >= MAX_DEFERRED_WRITES) await this.commit(projection.name);
     }
@@ -124,6 +132,13 @@ export class ProjectionApplier {
       if (reacting) for (const index of reacting) relevantTo[index].push(event);
     }
     return relevantTo;
+  }
+
+  /** Documents with the position each was written at, from stores that keep it (MongoDB); null from others. */
+  private async load(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<Document>>> {
+    if (this.readModels.getManyPositioned) return this.readModels.getManyPositioned(collection, ids);
+    const found = await this.readModels.getMany(collection, ids);
+    return new Map([...found].map(([id, document]) => [id, { document, appliedPosition: null }]));
   }
 
   /** Commits whatever a deferred apply left pending, and the positions of projections that had nothing to write. */
@@ -142,18 +157,32 @@ export class ProjectionApplier {
     this.skippedSinceStored.set(name, 0);
   }
 
+  /** Commits the checkpoint of each projection that has moved past its stored one by skipping events. */
+  async commitSkippedPositions(): Promise<void> {
+    for (const projection of this.projections) {
+      const position = this.positions.get(projection.name) ?? null;
+      const stored = this.stored.get(projection.name) ?? null;
+      if (position === null || this.units.has(projection.name) || (stored !== null && position <= stored)) continue;
+      await this.storePosition(projection.name, position);
+    }
+  }
+
   private async commit(name: string): Promise<void> {
     const documents = this.units.get(name)!;
     const upTo = this.pendingUpTo.get(name)!;
     this.units.delete(name);
     this.pendingUpTo.delete(name);
+    let outcome: CommitOutcome | void;
     try {
-      await this.readModels.commit(name, upTo, (writer) => documents.flush(writer));
+      outcome = await this.readModels.commit(name, upTo, (writer) => documents.flush(writer));
     } catch (error) {
       this.committed.clear();
       throw error;
     }
-    documents.remember();
+    // Documents the store kept because they were already past this batch (a replay without transactions) are not
+    // what this batch computed: forget the cache, so that the next batch reads them as stored.
+    if (outcome && outcome.staleWrites > 0) this.committed.clear();
+    else documents.remember(upTo);
     this.positions.set(name, upTo);
     this.stored.set(name, upTo);
     this.skippedSinceStored.set(name, 0);
@@ -253,6 +282,10 @@ export class ProjectionEngine {
         next = iterator.next();
       }
       await this.applier.apply(batch);
+      // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
+      if (this.options.commitSkippedPositions && !done && (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)) {
+        await this.applier.commitSkippedPositions();
+      }
       this.wake();
       if (done) return;
     }

@@ -48,17 +48,37 @@ export interface ReadModelWriter {
   delete(collection: string, id: string): Promise<void>;
 }
 
+export interface PositionedDocument<T extends Document> {
+  document: T;
+  /** Null when the store does not record it. */
+  appliedPosition: Position | null;
+}
+
+export interface CommitOutcome {
+  /** Writes not made because the document already reflected a later (or the same) position. */
+  staleWrites: number;
+}
+
 export interface ReadModelStore {
   /** Declared once per projection at start; a store may create indexes (MongoDB, SQLite expression indexes). */
   ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
   get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
   /** The committed documents among `ids` that exist, by id. */
   getMany<T extends Document>(collection: string, ids: string[]): Promise<Map<string, T>>;
+  /**
+   * The same, with the position of the batch that last wrote each document — offered by stores that guard their
+   * writes by position (MongoDB), so that a projection replaying a batch leaves documents that are ahead alone.
+   */
+  getManyPositioned?<T extends Document>(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<T>>>;
   find<T extends Document>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
   /** The last position a projection has applied, or null if it has applied nothing. */
   checkpoint(projection: string): Promise<Position | null>;
-  /** Runs `work`, then records `checkpoint` for the projection; all of it commits, or none of it. */
-  commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<void>;
+  /**
+   * Runs `work`, then records `checkpoint` for the projection; all of it commits, or none of it. A store that
+   * guards each document with the position it was last written at may find documents already past `checkpoint`
+   * (a batch replayed without transactions): it leaves them as they are and says how many it left.
+   */
+  commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<CommitOutcome | void>;
   /** Empties the collections and the checkpoint of a projection, for a rebuild from position 0. */
   reset(projection: string, collections: string[]): Promise<void>;
   close(): Promise<void>;

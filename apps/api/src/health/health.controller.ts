@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { ProcessManagerRuntime } from '@app/application';
-import type { ProjectionEngine } from '@app/projections';
-import { PROJECTION_ENGINE } from '../queries/projections.tokens';
+import { PROJECTION_POSITIONS, ProjectionPositions } from '@app/projections';
 import { NOTICE_RUNTIME } from '../system-events/system-events.tokens';
 import type { FastifyReply } from 'fastify';
 
@@ -12,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTION_ENGINE) private readonly projections: ProjectionEngine,
+    @Inject(PROJECTION_POSITIONS) private readonly projections: ProjectionPositions,
     @Inject(NOTICE_RUNTIME) private readonly notices: ProcessManagerRuntime,
   ) {}
 
@@ -25,8 +24,10 @@ export class HealthController {
     const noticesFailed = Boolean(this.notices.failed);
     const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed || noticesFailed ? 'degraded' : 'ok';
     reply.status(status === 'unavailable' ? 503 : 200);
-    const projections = this.projections.states().map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
+    const projections = (await this.projections.states()).map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
+    // Where the API does not project, the positions are the projector's stored checkpoints; it reports its own failures.
+    const runIn = this.projections.projectsHere ? 'api' : 'projector';
     const processManagers = this.notices.states().map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
-    return { status, eventStore, projections: { failed: projectionsFailed, positions: projections }, processManagers: { failed: noticesFailed, positions: processManagers } };
+    return { status, eventStore, projections: { runIn, failed: projectionsFailed, positions: projections }, processManagers: { failed: noticesFailed, positions: processManagers } };
   }
 }

@@ -9,7 +9,7 @@ import { LicenseListAsOfQuery } from '../audit/queries/audit.queries';
 import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
-import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_ENGINE, ProjectionPositions } from './projections.tokens';
+import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
 
 const OWNER = /^[A-Z0-9]{1,32}$/;
 
@@ -20,7 +20,7 @@ const OWNER = /^[A-Z0-9]{1,32}$/;
 export class LedgerQueriesController {
   constructor(
     @Inject(LEDGER_QUERIES) private readonly queries: LedgerQueries,
-    @Inject(PROJECTION_ENGINE) private readonly positions: ProjectionPositions,
+    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(METERING_QUERIES) private readonly metering: MeteringQueries,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -1,11 +1,7 @@
-import type { Position } from '@app/event-store';
+import { PROJECTION_POSITIONS } from '@app/projections';
 
-export const PROJECTION_ENGINE = Symbol('PROJECTION_ENGINE');
+export { PROJECTION_POSITIONS };
+export type { ProjectionPositions } from '@app/projections';
+
 export const LEDGER_QUERIES = Symbol('LEDGER_QUERIES');
 export const METERING_QUERIES = Symbol('METERING_QUERIES');
-
-/** What a query needs to honour ?minPosition=: a bounded wait for named projections to reach a position. */
-export interface ProjectionPositions {
-  waitFor(names: readonly string[], position: Position, timeoutMs: number): Promise<boolean>;
-  readonly failed: unknown;
-}

@@ -11,6 +11,9 @@ import type {
   ReadModelWriter,
   Scalar,
 } from '../read-model-store.port';
+import { InvalidCursorError } from '../read-model.errors';
+
+export { InvalidCursorError };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rm_documents (
@@ -253,11 +256,4 @@ function decodeCursor(cursor: string, length: number): Array<string | number | n
     // fall through to the error below
   }
   throw new InvalidCursorError();
-}
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('the cursor is not one this query handed out');
-    this.name = 'InvalidCursorError';
-  }
 }

@@ -7,7 +7,7 @@ import { MeteringQueries, meteringTotalsProjection } from '@app/projections';
 import { commandEnvelope } from '../../common/command-context';
 import { Month, TenantId } from '../../common/id-params';
 import { awaitMinPosition } from '../../queries/min-position';
-import { METERING_QUERIES, PROJECTION_ENGINE, ProjectionPositions } from '../../queries/projections.tokens';
+import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
 import { CloseMeteringMonthCommand } from '../commands/close-metering-month.command';
 import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.command';
 import { usageRecordsOf } from './metered-usage.body';
@@ -19,7 +19,7 @@ export class MeteringController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(METERING_QUERIES) private readonly queries: MeteringQueries,
-    @Inject(PROJECTION_ENGINE) private readonly positions: ProjectionPositions,
+    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

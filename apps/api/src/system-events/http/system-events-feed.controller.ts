@@ -9,7 +9,7 @@ import { InvalidCursorError } from '@app/read-models';
 import { TenantId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
 import { awaitMinPosition, parseMinPosition } from '../../queries/min-position';
-import { PROJECTION_ENGINE, ProjectionPositions } from '../../queries/projections.tokens';
+import { PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
 import { NOTICE_RUNTIME, SYSTEM_EVENTS_QUERIES } from '../system-events.tokens';
 
 const DEFAULT_LIMIT = 50;
@@ -20,7 +20,7 @@ const MAX_LIMIT = 200;
 export class SystemEventsFeedController {
   constructor(
     @Inject(SYSTEM_EVENTS_QUERIES) private readonly queries: SystemEventsQueries,
-    @Inject(PROJECTION_ENGINE) private readonly projections: ProjectionPositions,
+    @Inject(PROJECTION_POSITIONS) private readonly projections: ProjectionPositions,
     @Inject(NOTICE_RUNTIME) private readonly notices: ProcessManagerRuntime,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

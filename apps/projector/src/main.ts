@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { describeStores, loadConfig, startupFailure } from '@app/config';
+import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
+import { ReadModelStoreUnavailableError } from '@app/read-models';
+import { projectorHealth, startHealthServer } from './projector-health';
+import { ProjectorModule } from './projector.module';
+
+/**
+ * The projector: runs every projection of ALL_PROJECTIONS from its checkpoint, as its own process, so that API
+ * processes only answer requests. SIGTERM/SIGINT stop it after the batch in hand has committed (exit 0); a failed
+ * projection stops it with exit 1, for its supervisor to restart it from the checkpoints — it never skips an event.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let failure: unknown;
+  // A projection may fail while the context is still starting: remember it, and stop once there is a context to close.
+  let onFailure = () => undefined as void;
+  const app = await NestFactory.createApplicationContext(
+    ProjectorModule.forRoot(config, {
+      onFailure: (error) => {
+        failure = error;
+        onFailure();
+      },
+    }),
+    { bufferLogs: true, abortOnError: false },
+  );
+  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  const events = app.get<EventStore>(EVENT_STORE);
+  const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
+  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, () =>
+    projectorHealth(events, runtime.engine?.states() ?? [], failure),
+  );
+  let stopping = false;
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    health.server.close();
+    app.close().then(
+      () => process.exit(code),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed', 'Main');
+        process.exit(1);
+      },
+    );
+  };
+  logger.log(`projector running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; ${describeStores(config)}; health on ${health.url}`, 'Main');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal} received: stopping after the batch in hand`, 'Main');
+      stop(0);
+    });
+  }
+  onFailure = () => {
+    logger.error('a projection failed: the projector stops (exit 1) and resumes from the checkpoints when restarted', 'Main');
+    stop(1);
+  };
+  if (failure !== undefined) onFailure();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventStore, EventStoreHealth } from '@app/event-store';
+import type { ProjectionState } from '@app/projections';
+
+export interface ProjectorHealth {
+  status: 'ok' | 'failed' | 'unavailable';
+  eventStore: EventStoreHealth;
+  projections: { failed: boolean; error?: string; positions: Array<{ name: string; position: string | null }> };
+}
+
+/** The projector's health: its event store, and each projection's live position; failed once a projection failed. */
+export async function projectorHealth(events: EventStore, states: ProjectionState[], failure: unknown): Promise<ProjectorHealth> {
+  const eventStore = await events.health();
+  const failed = failure !== undefined;
+  const status = failed ? 'failed' : eventStore.status === 'up' ? 'ok' : 'unavailable';
+  return {
+    status,
+    eventStore,
+    projections: {
+      failed,
+      ...(failed ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
+      positions: states.map(({ name, position }) => ({ name, position: position === null ? null : position.toString() })),
+    },
+  };
+}
+
+/** `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. */
+export async function startHealthServer(host: string, port: number, report: () => Promise<ProjectorHealth>): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/health') {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+      return;
+    }
+    report().then(
+      (health) => response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health)),
+      (error: unknown) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', error: String(error) })),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { server, url: `http://${shownHost}:${address.port}/health` };
+}

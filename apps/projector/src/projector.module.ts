@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { SystemNoticesModule } from '@app/application';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { EventStoreModule } from '@app/event-store';
+import { ProjectionRuntimeModule } from '@app/projections';
+import { ReadModelsModule } from '@app/read-models';
+
+export interface ProjectorOptions {
+  /** Told when a projection fails and the engine stops. */
+  onFailure(error: unknown): void;
+}
+
+/** The projector: the stores, the projection runtime and the notice process managers, always running — no HTTP API. */
+@Module({})
+export class ProjectorModule {
+  static forRoot(config: AppConfig, options: ProjectorOptions): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (appConfig: AppConfig) => ({ pinoHttp: { level: appConfig.log.level } }) }),
+        EventStoreModule.forRoot(),
+        ReadModelsModule.forRoot(),
+        ProjectionRuntimeModule.forRoot({ run: 'always', onFailure: options.onFailure }),
+        // The backend's own notices follow the log beside the projections.
+        SystemNoticesModule.forRoot({ run: 'always' }),
+      ],
+    };
+  }
+}

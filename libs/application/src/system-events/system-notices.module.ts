@@ -1,0 +1,113 @@
+import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { systemEvents } from '@app/domain';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { licenseDatesProjection, PROJECTION_POSITIONS, ProjectionPositions, SystemEventsQueries } from '@app/projections';
+import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
+import { DeciderRunner } from '../decider-runner';
+import { ProcessManagerRuntime } from '../process-managers/process-manager-runtime';
+import { ScheduledTask } from '../process-managers/scheduled-task';
+import { LicenseDateCheck } from './license-date-check';
+import { systemNoticeProcessManagers } from './system-notices';
+import type { SystemEventsRunner } from './system-events-runner';
+
+export const SYSTEM_EVENTS_RUNNER = Symbol('SYSTEM_EVENTS_RUNNER');
+export const NOTICE_RUNTIME = Symbol('NOTICE_RUNTIME');
+export const LICENSE_DATE_CHECK = Symbol('LICENSE_DATE_CHECK');
+export const SYSTEM_EVENTS_QUERIES = Symbol('SYSTEM_EVENTS_QUERIES');
+const LICENSE_DATE_SCHEDULE = Symbol('LICENSE_DATE_SCHEDULE');
+/** Options of the process that wires the notices. */
+const NOTICE_OPTIONS = Symbol('NOTICE_OPTIONS');
+
+/** How long the first license-date check at start waits for the package dates to be projected. */
+const READY_WITHIN_MS = 60_000;
+
+export interface SystemNoticesOptions {
+  /** `always`: this process is the projector; `as-configured`: the API, raising notices when processManagers.runInApi. */
+  run: 'always' | 'as-configured';
+  /** The time source of the daily check (the API passes its clock, for tests). */
+  now?: () => string;
+}
+
+/**
+ * The backend's own notices, wired once for the API (embedded mode) and the projector: the system-events runner,
+ * the notice process managers on their own checkpoints, and the scheduled license-date check.
+ */
+@Module({})
+export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(NOTICE_RUNTIME) private readonly notices: ProcessManagerRuntime,
+    @Inject(LICENSE_DATE_SCHEDULE) private readonly schedule: ScheduledTask,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(NOTICE_OPTIONS) private readonly options: SystemNoticesOptions,
+  ) {}
+
+  static forRoot(options: SystemNoticesOptions): DynamicModule {
+    return {
+      module: SystemNoticesModule,
+      global: true,
+      providers: [
+        { provide: NOTICE_OPTIONS, useValue: options },
+        { provide: SYSTEM_EVENTS_RUNNER, useFactory: (store: EventStore): SystemEventsRunner => new DeciderRunner(store, systemEvents), inject: [EVENT_STORE] },
+        { provide: SYSTEM_EVENTS_QUERIES, useFactory: (readModels: ReadModelStore) => new SystemEventsQueries(readModels), inject: [READ_MODEL_STORE] },
+        {
+          provide: NOTICE_RUNTIME,
+          useFactory: (events: EventStore, readModels: ReadModelStore, runner: SystemEventsRunner) => {
+            const logger = new Logger('Notices');
+            return new ProcessManagerRuntime(events, readModels, systemNoticeProcessManagers(runner), {
+              onError: (error, manager) => logger.error({ err: error, manager }, 'a notice process manager failed and stopped'),
+            });
+          },
+          inject: [EVENT_STORE, READ_MODEL_STORE, SYSTEM_EVENTS_RUNNER],
+        },
+        {
+          provide: LICENSE_DATE_CHECK,
+          useFactory: (runner: SystemEventsRunner, queries: SystemEventsQueries) =>
+            new LicenseDateCheck(runner, queries, options.now ?? (() => new Date().toISOString())),
+          inject: [SYSTEM_EVENTS_RUNNER, SYSTEM_EVENTS_QUERIES],
+        },
+        {
+          provide: LICENSE_DATE_SCHEDULE,
+          useFactory: (check: LicenseDateCheck, events: EventStore, positions: ProjectionPositions, config: AppConfig) => {
+            const logger = new Logger('LicenseDateCheck');
+            return new ScheduledTask(
+              async () => {
+                const { owners, raised } = await check.run();
+                logger.log(`checked the license dates of ${owners} owners; ${raised} new notices`);
+              },
+              config.processManagers.licenseDateCheckIntervalMs,
+              {
+                onError: (error) => logger.error({ err: error }, 'the license-date check failed; it runs again at the next interval'),
+                // The first check reads the package dates as of start, not a read model still catching up.
+                ready: async () => {
+                  const head = await events.headPosition();
+                  if (head !== null && !(await positions.waitFor([licenseDatesProjection.name], head, READY_WITHIN_MS))) {
+                    throw new Error(`the package dates did not reach position ${head} within ${READY_WITHIN_MS} ms; checking anyway`);
+                  }
+                },
+              },
+            );
+          },
+          inject: [LICENSE_DATE_CHECK, EVENT_STORE, PROJECTION_POSITIONS, APP_CONFIG],
+        },
+      ],
+      exports: [SYSTEM_EVENTS_RUNNER, SYSTEM_EVENTS_QUERIES, NOTICE_RUNTIME, LICENSE_DATE_CHECK],
+    };
+  }
+
+  private get runsHere(): boolean {
+    return this.options.run === 'always' || this.config.processManagers.runInApi;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.runsHere) return;
+    await this.notices.start();
+    this.schedule.start();
+  }
+
+  /** Before the stores close: no command or checkpoint may be cut off. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.schedule.stop();
+    await this.notices.stop();
+  }
+}
