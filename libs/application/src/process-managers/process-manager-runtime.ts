@@ -23,6 +23,7 @@ export class ProcessManagerRuntime {
   private readonly running: Running[];
   private failure: unknown;
   private waiters = new Set<() => void>();
+  private started = false;
 
   constructor(
     private readonly events: EventStore,
@@ -34,6 +35,7 @@ export class ProcessManagerRuntime {
   }
 
   async start(): Promise<void> {
+    this.started = true;
     for (const entry of this.running) {
       entry.position = await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
       entry.subscription = this.events.subscribeToAll({ afterPosition: entry.position ?? undefined, filter: entry.manager.filter });
@@ -60,20 +62,22 @@ export class ProcessManagerRuntime {
 
   /**
    * Resolves true once every manager has handled every event up to `position` that it reacts to (so whatever those
-   * events call for has been recorded), false after `timeoutMs` or when a manager has failed.
+   * events call for has been recorded), false after `timeoutMs` or when a manager has failed. Where the managers run
+   * in another process (the projector), it follows the checkpoints that process stores.
    */
   async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (const entry of this.running) {
       for (;;) {
         if (this.failure) return false;
-        if (entry.position !== null && entry.position >= position) break;
-        const seen = entry.position;
+        const seen = this.started ? entry.position : await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
+        if (seen !== null && seen >= position) break;
         // Its checkpoint only moves on events it reacts to: whether it is done up to `position` is whether one lies
         // between the two.
         const [next] = await this.events.readAll({ afterPosition: seen ?? undefined, maxCount: 1, filter: entry.manager.filter });
         if (!next || next.position > position) break;
-        if (entry.position === seen && !(await this.progress(deadline))) return false;
+        const moved = this.started ? entry.position !== seen || (await this.progress(deadline)) : await pause(deadline);
+        if (!moved) return false;
       }
     }
     return true;
@@ -108,4 +112,15 @@ export class ProcessManagerRuntime {
   private wake(): void {
     for (const wake of [...this.waiters]) wake();
   }
+}
+
+/** How often another process's stored checkpoints are read again while waiting for them. */
+const STORED_CHECKPOINT_POLL_MS = 50;
+
+/** Waits a poll interval; false once the deadline has passed. */
+async function pause(deadline: number): Promise<boolean> {
+  const left = deadline - Date.now();
+  if (left <= 0) return false;
+  await new Promise((resolve) => setTimeout(resolve, Math.min(STORED_CHECKPOINT_POLL_MS, left)));
+  return true;
 }

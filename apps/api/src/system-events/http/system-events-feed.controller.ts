@@ -57,24 +57,21 @@ export class SystemEventsFeedController {
   }
 
   /**
-   * Read-your-writes, notices included: where this process raises the notices, first until they have handled the
-   * events up to the position, then until the feed has caught up with what they appended (the store's head by then).
+   * Read-your-writes, notices included: first until the notices (here, or in the projector) have handled the events
+   * up to the position, then until the feed has caught up with what they appended (the store's head by then).
    */
   private async awaitFeed(minPosition: string | undefined): Promise<void> {
     const position = parseMinPosition(minPosition);
     if (position === undefined || position === 0n) return;
     const timeoutMs = this.config.projections.minPositionTimeoutMs;
-    let target = position;
-    if (this.config.processManagers.runInApi) {
-      if (!(await this.notices.waitFor(position, timeoutMs))) {
-        if (this.notices.failed) throw ProblemException.of(503, 'process-manager-failed', 'Notices stopped', 'a notice process manager failed and stopped; see the service log');
-        throw ProblemException.of(503, 'read-model-behind', 'Read model behind', `the notices did not reach position ${position} within ${timeoutMs} ms; retry`, {
-          minPosition: String(position),
-        });
-      }
-      const head = await this.events.headPosition();
-      if (head !== null && head > target) target = head;
+    if (!(await this.notices.waitFor(position, timeoutMs))) {
+      if (this.notices.failed) throw ProblemException.of(503, 'process-manager-failed', 'Notices stopped', 'a notice process manager failed and stopped; see the service log');
+      throw ProblemException.of(503, 'read-model-behind', 'Read model behind', `the notices did not reach position ${position} within ${timeoutMs} ms; retry`, {
+        minPosition: String(position),
+      });
     }
+    const head = await this.events.headPosition();
+    const target = head !== null && head > position ? head : position;
     await awaitMinPosition(this.projections, [systemEventsFeedProjection.name], String(target), timeoutMs);
   }
 }
