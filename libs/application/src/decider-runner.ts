@@ -41,6 +41,21 @@ export class CommandIdReusedError extends Error {
   }
 }
 
+/**
+ * Something inside a turn failed that no rule foresaw (a bug, a value canonical JSON cannot express, …). Every
+ * command of the turn fails with it; the message names nothing internal, the cause is kept for the log.
+ */
+export class CommandTurnFailedError extends Error {
+  constructor(
+    readonly stream: string,
+    cause: unknown,
+  ) {
+    super('the command could not be completed');
+    this.name = 'CommandTurnFailedError';
+    this.cause = cause;
+  }
+}
+
 /** Every retry met a concurrent writer; the last conflict is kept as the cause. */
 export class ConcurrencyRetriesExhaustedError extends Error {
   constructor(
@@ -168,7 +183,16 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       while (queue.commands.length > 0 || queue.reads.length > 0) {
         const reads = queue.reads.splice(0);
         const commands = queue.commands.splice(0, MAX_COMMANDS_PER_APPEND);
-        await this.turn(stream, reads, commands);
+        try {
+          await this.turn(stream, reads, commands);
+        } catch (error) {
+          // No error of a turn may escape (an unhandled rejection would end the process): the turn's commands fail,
+          // their unconfirmed decisions are forgotten, and the stream keeps serving. Settling twice is a no-op, so
+          // commands the turn had already answered keep their answer.
+          this.cache.delete(stream);
+          const failed = new CommandTurnFailedError(stream, error);
+          for (const waiting of [...reads, ...commands]) waiting.reject(failed);
+        }
       }
     } finally {
       queue.busy = false;
