@@ -6,9 +6,11 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSignedPackage } from '@app/signing';
+import { packageDescription } from '../test/support/signed-packages';
 import { freePort } from '../test/support/spawn-api';
 import { compare, report } from './bench-harness';
 
@@ -23,6 +25,15 @@ let next = 0;
 const record = () => ({ usageId: `bench-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
 const singleBody = () => JSON.stringify(record());
 const batchBody = () => JSON.stringify({ records: Array.from({ length: BATCH }, record) });
+
+/** Metering is for tenants that exist: the tenant gets a package signed with the development owner key first. */
+async function activateDevelopmentPackage(base: string): Promise<void> {
+  const root = join(__dirname, '..', '..');
+  const pem = (name: string) => readFileSync(join(root, 'config', name), 'utf8');
+  const signed = buildSignedPackage(packageDescription(TENANT), pem('dev-owner-superoffice.pem'), pem('dev-owner-superoffice.key.pem'));
+  const answer = await fetch(`${base}/v1/tenants/${TENANT}/license-packages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) });
+  if (answer.status !== 201) throw new Error(`activating the bench tenant's package answered ${answer.status}: ${await answer.text()}`);
+}
 
 async function load(url: string, connections: number, body: () => string): Promise<number> {
   const result = await autocannon({
@@ -50,6 +61,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   try {
     await healthy(base);
+    await activateDevelopmentPackage(base);
     const noop = `${base}/baseline/noop`;
     const usage = `${base}/v1/tenants/${TENANT}/metered-usage`;
     console.log(`metering bench: ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians; API in its own process, synchronous=FULL, LOG_LEVEL=warn`);
