@@ -208,4 +208,14 @@ describe('DeciderRunner', () => {
       process.off('unhandledRejection', onUnhandled);
     }
   });
+
+  it('a repeat after a restart answers the original position, also for a command that shared its append (issue 13, item 7)', async () => {
+    const first = envelope();
+    const [original, other] = await Promise.all([runner.run('counter-1', add(1), first, totalOf), runner.run('counter-1', add(2), envelope(), totalOf)]);
+    expect(original.kind === 'recorded' && other.kind === 'recorded' && original.position === other.position).toBe(true);
+    const restarted = new DeciderRunner(store, counter);
+    const repeat = await restarted.run('counter-1', add(1), first, totalOf);
+    expect(repeat).toMatchObject({ kind: 'recorded', repeated: true });
+    expect(repeat.kind === 'recorded' && repeat.position).toBe(original.kind === 'recorded' && original.position);
+  });
 });
