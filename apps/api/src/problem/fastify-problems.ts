@@ -18,9 +18,9 @@ export const MAX_PATH_PARAM_LENGTH = 3 * MAX_USER_ID_LENGTH;
  * and requests during shutdown (return503OnClosing, replaced by the hook of `useProblemWhileClosing`). These options
  * route each of them through the problem+json shape.
  */
-export function fastifyProblemOptions(): Pick<FastifyServerOptions, 'maxParamLength' | 'return503OnClosing' | 'frameworkErrors' | 'clientErrorHandler'> {
+export function fastifyProblemOptions(): Pick<FastifyServerOptions, 'routerOptions' | 'return503OnClosing' | 'frameworkErrors' | 'clientErrorHandler'> {
   return {
-    maxParamLength: MAX_PATH_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     return503OnClosing: false,
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
