@@ -21,7 +21,7 @@ export function usageRecordsOf(body: unknown): { records: unknown[]; batch: bool
     throw badBody([['records', `records must be an array of 1 to ${MAX_RECORDS_PER_BATCH} usage records`]]);
   }
   const unknown = [
-    ...Object.keys(rest).map((field): [string, string] => [field, 'unknown field']),
+    ...Object.keys(rest).map((field): [string, string] => [named(field), 'unknown field']),
     ...records.flatMap((record, index) => unknownOf(record, `records[${index}].`)),
   ];
   if (unknown.length > 0) throw badBody(unknown);
@@ -32,7 +32,12 @@ function unknownOf(record: unknown, at: string): Array<[string, string]> {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return [];
   return Object.keys(record)
     .filter((field) => !RECORD_FIELDS.includes(field))
-    .map((field) => [`${at}${field}`, 'unknown field']);
+    .map((field) => [`${at}${named(field)}`, 'unknown field']);
+}
+
+/** A field name as the answer repeats it: the caller chose it, so it is capped. */
+function named(field: string): string {
+  return field.length > 64 ? `${field.slice(0, 64)}…` : field;
 }
 
 function badBody(fields: Array<[field: string, message: string]>): ProblemException {
