@@ -57,7 +57,9 @@ const COLUMNS: Column[] = [
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 interface Route {
   method: Method;
+  /** Under /v1/tenants/{the column's tenant}, or the whole path when `acrossTenants`. */
   path: (context: RouteContext) => string;
+  acrossTenants?: true;
   body?: (context: RouteContext) => unknown;
   expected: number[];
 }
@@ -111,6 +113,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => '/events', expected:                                         [401, 401, 401, 200, 403, 403, 200, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 200, 401, 401, 401, 401, 401] },
   { method: 'GET', path: () => `/licenses?asOf=${encodeURIComponent(new Date().toISOString())}`,
     expected:                                                                              [401, 401, 401, 200, 403, 403, 200, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 200, 401, 401, 401, 401, 401] },
+  { method: 'GET', path: (c) => `/v1/tenants?${wait(c)}`, acrossTenants: true, expected:   [401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 200, 401, 401, 401, 401, 401] },
   { method: 'GET', path: () => '/audit/verify', expected:                                   [401, 401, 401, 200, 403, 403, 200, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 200, 401, 401, 401, 401, 401] },
 ];
 
@@ -150,14 +153,14 @@ describe('access control over a real port (DESIGN.md §6)', () => {
   }
 
   it('answers every route × credential with the status of the role table; refusals are problem+json and write nothing', async () => {
-    expect(ROUTES).toHaveLength(20);
+    expect(ROUTES).toHaveLength(21);
     const mismatches: string[] = [];
     let n = 0;
     for (const route of ROUTES) {
       expect(route.expected).toHaveLength(COLUMNS.length);
       for (const [index, column] of COLUMNS.entries()) {
         const context = { tenant: column.tenant, n: ++n, issuer, setupPosition, fresh: route.expected[index] < 400 };
-        const path = `/v1/tenants/${column.tenant}${route.path(context)}`;
+        const path = route.acrossTenants ? route.path(context) : `/v1/tenants/${column.tenant}${route.path(context)}`;
         const before = await store.headPosition();
         const response = await call(route.method, path, await column.authorization(), route.body?.(context));
         const expected = route.expected[index];
@@ -190,5 +193,14 @@ describe('access control over a real port (DESIGN.md §6)', () => {
     const text = JSON.stringify(response.body);
     for (const secret of Object.values(TEST_KEYS).map((each) => each.secret)) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/Bearer|eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('lists the tenants across tenants for an auditor of every tenant', async () => {
+    const response = await call('GET', `/v1/tenants?minPosition=${setupPosition}&limit=1`, bearer(TEST_KEYS.allAuditor));
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ items: [{ tenantId: T, owners: ['SUPEROFFICE'], planHolders: 0 }], nextCursor: expect.any(String) });
+    const next = await call('GET', `/v1/tenants?limit=1&cursor=${encodeURIComponent(response.body.nextCursor)}`, bearer(TEST_KEYS.allAuditor));
+    expect(next.body.items).toEqual([{ tenantId: OTHER, owners: ['SUPEROFFICE'], planHolders: 0 }]);
+    expect((await call('GET', '/v1/tenants?cursor=nonsense', bearer(TEST_KEYS.allAuditor))).status).toBe(400);
   });
 });
