@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { bearer, TEST_KEYS } from './test-credentials';
 
 /** The tenant the fuzz suite activates a package for; other tenant ids are generated too. */
 export const TENANT = 'Cust12345';
@@ -42,7 +43,7 @@ export const ROUTES: FuzzRoute[] = [
   { method: 'POST', path: '/v1/tenants/:tenantId/metered-usage', query: [], body: { records: [usage(), { ...usage(), usageId: 'fuzz-2', quantity: 2 }] } },
   { method: 'POST', path: '/v1/tenants/:tenantId/metered-usage', query: [], body: usage() },
   { method: 'POST', path: '/v1/tenants/:tenantId/metering/:month/close', query: [], body: {} },
-  { method: 'POST', path: '/v1/tenants/:tenantId/system-events', query: [], body: { eventKey: 'NoLogin', scope: 3, owner: 'g1', message: 'm', status: 'active', eta: null, activatedBy: 'u1' } },
+  { method: 'POST', path: '/v1/tenants/:tenantId/system-events', query: [], body: { eventKey: 'NoLogin', scope: 3, owner: 'g1', message: 'm', status: 'active', eta: null } },
   { method: 'PATCH', path: '/v1/tenants/:tenantId/system-events/:eventKey', query: ['scope', 'owner'], plausibleQuery: '?scope=3&owner=g1', body: { status: 'running', message: 'x', eta: null } },
   { method: 'DELETE', path: '/v1/tenants/:tenantId/system-events/:eventKey', query: ['scope', 'owner'], plausibleQuery: '?scope=3&owner=g1' },
   { method: 'GET', path: '/v1/tenants/:tenantId/licenses', query: ['minPosition', 'asOf'] },
@@ -53,6 +54,7 @@ export const ROUTES: FuzzRoute[] = [
   { method: 'GET', path: '/v1/tenants/:tenantId/metering/:month', query: ['minPosition'] },
   { method: 'GET', path: '/v1/tenants/:tenantId/events', query: ['fromPosition', 'limit'] },
   { method: 'GET', path: '/v1/tenants/:tenantId/audit/verify', query: [] },
+  { method: 'GET', path: '/v1/tenants', query: ['limit', 'cursor', 'minPosition'] },
   { method: 'GET', path: '/health', query: [] },
   { method: 'GET', path: '/docs/json', query: [] },
 ];
@@ -197,7 +199,10 @@ export function adversarialQuery(names: string[], plausible = ''): fc.Arbitrary<
   return fc.oneof({ arbitrary: fc.constant(plausible), weight: 2 }, { arbitrary: hostile, weight: 1 });
 }
 
-/** Headers a caller controls: idempotency and correlation ids, the body's media type. */
+/**
+ * Headers a caller controls: the credential (absent: requestSender sends the test administrator's), idempotency and
+ * correlation ids, the body's media type.
+ */
 export function adversarialHeaders(): fc.Arbitrary<Record<string, string>> {
   // Header values are Latin-1 without control characters (an HTTP client could not send others).
   const headerText = fc.oneof(fc.constantFrom('', 'x'.repeat(300), '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'not-a-uuid', '__proto__'), fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 }));
@@ -205,6 +210,11 @@ export function adversarialHeaders(): fc.Arbitrary<Record<string, string>> {
     {
       'idempotency-key': fc.oneof(fc.uuid(), headerText),
       'x-correlation-id': headerText,
+      authorization: fc.oneof(
+        fc.constantFrom(...Object.values(TEST_KEYS).map((key) => bearer(key))),
+        fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(5000)}`, 'bearer nope'),
+        headerText.map((text) => `Bearer ${text}`),
+      ),
       'content-type': fc.oneof(
         { arbitrary: fc.constant('application/json'), weight: 6 },
         { arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'APPLICATION/JSON'), weight: 1 },

@@ -114,19 +114,19 @@ describe('Hardening over HTTP (issue 13)', () => {
     }
     const fractional = await send('POST', `${base}/metered-usage`, { ...record, quantity: 0.001 });
     expect([fractional.statusCode, fractional.json().type]).toEqual([422, '/problems/usage-rejected']);
-    const unknownField = await send('POST', `${base}/system-events`, { eventKey: 'NoLogin', scope: 1, activatedBy: 'u1', extra: 1 });
+    const unknownField = await send('POST', `${base}/system-events`, { eventKey: 'NoLogin', scope: 1, extra: 1 });
     expect([unknownField.statusCode, unknownField.json().type]).toEqual([400, '/problems/invalid-request']);
     // (The package's notice is appended to systemevents- meanwhile: what these requests could write is metering.)
     expect(await store.readAll({ filter: { streamPrefix: 'metering-' } })).toEqual([]);
   });
 
   it('item 7: a PATCH that changes nothing is a 400, and reserved keys are reserved in any case', async () => {
-    const started = await send('POST', `${base}/system-events`, { eventKey: 'NoLogin', scope: 1, activatedBy: 'u1', message: 'maintenance' });
+    const started = await send('POST', `${base}/system-events`, { eventKey: 'NoLogin', scope: 1, message: 'maintenance' });
     expect(started.statusCode).toBe(201);
     const head = await store.headPosition();
     const same = await send('PATCH', `${base}/system-events/NoLogin?scope=1`, { message: 'maintenance', status: 'active' });
     expect([same.statusCode, same.json().type]).toEqual([400, '/problems/invalid-request']);
-    const reserved = await send('POST', `${base}/system-events`, { eventKey: 'licensepackageactivated', scope: 2, activatedBy: 'u1' });
+    const reserved = await send('POST', `${base}/system-events`, { eventKey: 'licensepackageactivated', scope: 2 });
     expect([reserved.statusCode, reserved.json().type]).toEqual([422, '/problems/reserved-event-key']);
     expect(await store.headPosition()).toBe(head);
   });

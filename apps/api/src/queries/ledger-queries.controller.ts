@@ -11,6 +11,7 @@ import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
 import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
+import { Access } from '../auth/access.decorator';
 
 @ApiTags('queries')
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
@@ -27,6 +28,7 @@ export class LedgerQueriesController {
   ) {}
 
   @Get('licenses')
+  @Access(Access.queries, { asOf: Access.audit })
   @ApiQuery({
     name: 'asOf',
     required: false,
@@ -45,6 +47,7 @@ export class LedgerQueriesController {
   }
 
   @Get('licenses/:module/holders')
+  @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   async holders(@TenantId() tenantId: string, @ModuleName() module: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([licenseListProjection.name], minPosition);
@@ -54,6 +57,7 @@ export class LedgerQueriesController {
   }
 
   @Get('users/:userId/licenses')
+  @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   async userLicenses(@TenantId() tenantId: string, @UserId() userId: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([userLicensesProjection.name], minPosition);
@@ -61,6 +65,7 @@ export class LedgerQueriesController {
   }
 
   @Get('status')
+  @Access(Access.queries)
   @ApiOkResponse({ description: '{database:{owner, serialNumber, databaseType, nextExpiry}, userCount:{byLicenses:{user, web}, byPlansInUse}, metering:{month, services[]}}' })
   async status(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
     await this.wait([statusProjection.name, meteringTotalsProjection.name], minPosition);
