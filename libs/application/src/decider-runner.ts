@@ -29,9 +29,10 @@ export interface DomainEvent {
   data: object;
 }
 
-export type RunOutcome<Event, Summary> =
+/** What a command came to: recorded (now or by an earlier attempt with the same id), or refused by the decider. */
+export type RunOutcome<Event, Summary, Rejection extends Refusal = Refusal> =
   | { kind: 'recorded'; events: Event[]; position: Position | null; summary: Summary; repeated: boolean }
-  | { kind: 'refused'; refusal: Refusal };
+  | { kind: 'refused'; refusal: Rejection };
 
 /** The same command id was used earlier for a different command. */
 export class CommandIdReusedError extends Error {
@@ -76,12 +77,12 @@ interface CachedStream<State, Event> {
 const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
 const MAX_COMMANDS_PER_APPEND = 500;
 
-interface PendingCommand<Command, Event, State> {
+interface PendingCommand<Command, Event, State, Rejection extends Refusal> {
   command: Command;
   envelope: CommandEnvelope;
   hash: string;
   summarize: (before: State, events: Event[]) => unknown;
-  resolve: (outcome: RunOutcome<Event, unknown>) => void;
+  resolve: (outcome: RunOutcome<Event, unknown, Rejection>) => void;
   reject: (error: unknown) => void;
   conflicts: number;
 }
@@ -92,8 +93,8 @@ interface PendingRead<State> {
   reject: (error: unknown) => void;
 }
 
-interface StreamQueue<Command, Event, State> {
-  commands: PendingCommand<Command, Event, State>[];
+interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
+  commands: PendingCommand<Command, Event, State, Rejection>[];
   reads: PendingRead<State>[];
   busy: boolean;
 }
@@ -108,13 +109,13 @@ interface StreamQueue<Command, Event, State> {
  * Event ids derive from the command id: a retry that races its own first attempt is collapsed by the store, and a
  * retry after the first attempt landed answers the recorded result without deciding again.
  */
-export class DeciderRunner<Command, Event extends DomainEvent, State> {
+export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection extends Refusal = Refusal> {
   private readonly cache = new Map<string, CachedStream<State, Event>>();
-  private readonly queues = new Map<string, StreamQueue<Command, Event, State>>();
+  private readonly queues = new Map<string, StreamQueue<Command, Event, State, Rejection>>();
 
   constructor(
     private readonly store: EventStore,
-    private readonly decider: Decider<Command, Event, State>,
+    private readonly decider: Decider<Command, Event, State, Rejection>,
     private readonly options: { maxAttempts?: number; maxCachedStreams?: number } = {},
   ) {}
 
@@ -127,14 +128,14 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     command: Command,
     envelope: CommandEnvelope,
     summarize: (before: State, events: Event[]) => Summary,
-  ): Promise<RunOutcome<Event, Summary>> {
+  ): Promise<RunOutcome<Event, Summary, Rejection>> {
     return new Promise((resolve, reject) => {
       this.queue(stream).commands.push({
         command,
         envelope,
         hash: commandHash(command),
         summarize,
-        resolve: resolve as (outcome: RunOutcome<Event, unknown>) => void,
+        resolve: resolve as (outcome: RunOutcome<Event, unknown, Rejection>) => void,
         reject,
         conflicts: 0,
       });
@@ -151,7 +152,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     });
   }
 
-  private queue(stream: string): StreamQueue<Command, Event, State> {
+  private queue(stream: string): StreamQueue<Command, Event, State, Rejection> {
     let queue = this.queues.get(stream);
     if (!queue) {
       queue = { commands: [], reads: [], busy: false };
@@ -177,7 +178,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
   }
 
-  private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State>[]): Promise<void> {
+  private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State, Rejection>[]): Promise<void> {
     let cached: CachedStream<State, Event>;
     try {
       cached = await this.catchUp(stream);
@@ -192,7 +193,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
     let previousHash = cached.lastHash;
     // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
-    const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
+    const held: Array<{ pending: PendingCommand<Command, Event, State, Rejection>; answer: (position: Position | null) => RunOutcome<Event, unknown, Rejection> }> = [];
     for (const pending of commands) {
       const earlier = cached.commands.get(pending.envelope.commandId);
       if (earlier && earlier.position !== null) {
@@ -204,7 +205,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
         held.push({ pending, answer: (position) => this.repeat({ ...earlier, position }, pending) });
         continue;
       }
-      let decision: Event[] | Refusal;
+      let decision: Event[] | Rejection;
       let summary: unknown;
       try {
         decision = this.decider.decide(pending.command, cached.state);
@@ -215,13 +216,13 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       }
       const outcome = decision;
       if (isRefusal(outcome)) {
-        const answer = () => ({ kind: 'refused', refusal: outcome }) as RunOutcome<Event, unknown>;
+        const answer = () => ({ kind: 'refused', refusal: outcome }) as RunOutcome<Event, unknown, Rejection>;
         if (toAppend.length === 0) pending.resolve(answer());
         else held.push({ pending, answer });
         continue;
       }
       if (outcome.length === 0) {
-        const answer = (position: Position | null) => ({ kind: 'recorded', events: [], position, summary, repeated: false }) as RunOutcome<Event, unknown>;
+        const answer = (position: Position | null) => ({ kind: 'recorded', events: [], position, summary, repeated: false }) as RunOutcome<Event, unknown, Rejection>;
         if (toAppend.length === 0) pending.resolve(answer(cached.lastPosition));
         else held.push({ pending, answer });
         continue;
@@ -270,7 +271,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
   }
 
-  private repeat(earlier: RecordedCommand<Event>, pending: PendingCommand<Command, Event, State>): RunOutcome<Event, unknown> {
+  private repeat(earlier: RecordedCommand<Event>, pending: PendingCommand<Command, Event, State, Rejection>): RunOutcome<Event, unknown, Rejection> {
     if (earlier.hash !== pending.hash) throw new CommandIdReusedError(pending.envelope.commandId);
     return { kind: 'recorded', events: earlier.events, position: earlier.position, summary: earlier.summary, repeated: true };
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { DEFAULT_OWNER } from '@app/domain';
 import { LedgerQueries, licenseListProjection, MeteringQueries, meteringTotalsProjection, statusProjection, userLicensesProjection } from '@app/projections';
 import { CLOCK, Clock } from '../common/clock';
 import { asOfParam } from '../audit/http/audit-params';
@@ -76,7 +77,7 @@ export class LedgerQueriesController {
 }
 
 function ownerOf(owner: string | undefined): string {
-  if (owner === undefined) return 'SUPEROFFICE';
+  if (owner === undefined) return DEFAULT_OWNER;
   if (!OWNER.test(owner)) throw ProblemException.of(400, 'bad-request', 'Bad request', `owner '${owner}' is not an owner name`);
   return owner;
 }

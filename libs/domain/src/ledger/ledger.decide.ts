@@ -1,4 +1,4 @@
-import { CommandMetadata, exhaustive, refuse, Refusal } from '../shared/decider';
+import { CommandMetadata, exhaustive, NoContext, refuse, Refusal } from '../shared/decider';
 import {
   Holding,
   holdingOf,
@@ -24,21 +24,22 @@ export type LedgerCommand =
   | { type: 'DeactivateUser'; data: { userId: string }; metadata: CommandMetadata }
   | { type: 'ReactivateUser'; data: { userId: string }; metadata: CommandMetadata };
 
-export type LedgerRefusalCode =
-  | 'unknown-tenant'
-  | 'unknown-owner'
-  | 'unknown-module'
-  | 'not-a-user-license'
-  | 'user-inactive'
-  | 'grace-period-ended'
-  | 'already-assigned'
-  | 'cap-exceeded'
-  | 'prerequisite-missing'
-  | 'prerequisite-in-use'
-  | 'not-held'
-  | 'implied-by-plan';
+/** Every refusal of the ledger, one member per code with the context its answer carries. */
+export type LedgerRefusal =
+  | Refusal<'unknown-tenant', NoContext>
+  | Refusal<'unknown-owner', { owner: string }>
+  | Refusal<'unknown-module', { owner: string; module: string }>
+  | Refusal<'not-a-user-license', { module: string }>
+  | Refusal<'user-inactive', { userId: string }>
+  | Refusal<'grace-period-ended', { owner: string; graceTo: string }>
+  | Refusal<'already-assigned', { module: string; userId: string }>
+  | Refusal<'cap-exceeded', { module: string; number: number; inUse: number }>
+  | Refusal<'prerequisite-missing', { module: string; prerequisite: string }>
+  | Refusal<'prerequisite-in-use', { module: string; requiredBy: string }>
+  | Refusal<'not-held', { module: string; userId: string }>
+  | Refusal<'implied-by-plan', { module: string; plan: string | null }>;
 
-export type LedgerRefusal = Refusal<LedgerRefusalCode>;
+export type LedgerRefusalCode = LedgerRefusal['code'];
 
 export function decideLedger(command: LedgerCommand, state: LedgerState): LedgerEvent[] | LedgerRefusal {
   const at = command.metadata.now;

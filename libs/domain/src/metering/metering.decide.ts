@@ -41,8 +41,14 @@ export type MeteringCommand =
     }
   | { type: 'CloseMeteringMonth'; data: { tenantId: string; month: string }; metadata: CloseFacts };
 
-export type MeteringRefusalCode = 'invalid-usage' | 'wrong-month' | 'month-closed' | 'month-not-ended';
-export type MeteringRefusal = Refusal<MeteringRefusalCode>;
+/** Every refusal of a metering month, one member per code with the context its answer carries. */
+export type MeteringRefusal =
+  | Refusal<'invalid-usage', { usageId: string; reasons: string[] }>
+  | Refusal<'wrong-month', { usageId: string }>
+  | Refusal<'month-closed', MonthClosedContext>
+  | Refusal<'month-not-ended', { month: string }>;
+
+export type MeteringRefusalCode = MeteringRefusal['code'];
 
 /** What a closed month tells the handler that carries late records on to the next month. */
 export interface MonthClosedContext {
@@ -80,7 +86,7 @@ function decideRecord(
   if (state.closed) {
     const known = records.filter((record) => state.usageIds.has(record.usageId)).map((record) => record.usageId);
     const context: MonthClosedContext = { month, duplicates: known, ...accountedFor(state, origin, month) };
-    return refuse('month-closed', `metering month ${month} is closed`, { ...context });
+    return refuse('month-closed', `metering month ${month} is closed`, context);
   }
   if (late) return [{ type: 'LateUsageRecorded', data: { tenantId, month, adjusts: late.month, records: fresh, adjustments: adjustmentsFor(state, late, fresh), at: facts.now } }];
 

@@ -1,8 +1,8 @@
 import type { Decider } from '../shared/decider';
-import { decideMetering, MeteringCommand } from './metering.decide';
+import { decideMetering, MeteringCommand, MeteringRefusal } from './metering.decide';
 import { evolveMetering, initialMeteringState, MeteringEvent, MeteringState } from './metering.events';
 
-export const metering: Decider<MeteringCommand, MeteringEvent, MeteringState> = {
+export const metering: Decider<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal> = {
   initialState: initialMeteringState,
   decide: decideMetering,
   evolve: evolveMetering,

@@ -1,8 +1,8 @@
 import type { Decider } from '../shared/decider';
-import { decideSystemEvents, SystemEventsCommand } from './system-events.decide';
+import { decideSystemEvents, SystemEventsCommand, SystemEventsRefusal } from './system-events.decide';
 import { evolveSystemEvents, initialSystemEventsState, SystemEventsEvent, SystemEventsState } from './system-events.events';
 
-export const systemEvents: Decider<SystemEventsCommand, SystemEventsEvent, SystemEventsState> = {
+export const systemEvents: Decider<SystemEventsCommand, SystemEventsEvent, SystemEventsState, SystemEventsRefusal> = {
   initialState: initialSystemEventsState,
   decide: decideSystemEvents,
   evolve: evolveSystemEvents,

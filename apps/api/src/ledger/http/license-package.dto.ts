@@ -18,12 +18,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { DEFAULT_OWNER } from '@app/domain';
 import { MODULE_NAME, TENANT_ID } from '../../common/id-params';
 
 const nullableDate = () => ValidateIf((_, value) => value !== null);
 
 export class PackageOwnerDto {
-  @ApiProperty({ example: 'SUPEROFFICE' }) @Matches(/^[A-Z0-9]{1,32}$/, { message: 'owner names are 1–32 upper-case letters and digits' })
+  @ApiProperty({ example: DEFAULT_OWNER }) @Matches(/^[A-Z0-9]{1,32}$/, { message: 'owner names are 1–32 upper-case letters and digits' })
   name!: string;
   @ApiProperty() @IsString() @MaxLength(200) description!: string;
   @ApiProperty({ description: 'X.509 certificate (PEM) of the owner, issued by a trusted root' })
@@ -84,7 +85,7 @@ export class LicensePackageDto {
 
 export class AssignLicenseDto {
   @ApiProperty({ example: 'sales-premium' }) @Matches(MODULE_NAME) module!: string;
-  @ApiPropertyOptional({ example: 'SUPEROFFICE', default: 'SUPEROFFICE' }) @ValidateIf((_, v) => v !== undefined) @Matches(/^[A-Z0-9]{1,32}$/) owner?: string;
+  @ApiPropertyOptional({ example: DEFAULT_OWNER, default: DEFAULT_OWNER }) @ValidateIf((_, v) => v !== undefined) @Matches(/^[A-Z0-9]{1,32}$/) owner?: string;
   @ApiPropertyOptional({ description: 'Idempotency: the same id answers the first result (or use the Idempotency-Key header)' })
   @ValidateIf((_, v) => v !== undefined)
   @IsString()

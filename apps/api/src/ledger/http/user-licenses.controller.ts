@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post, Query, Req } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { DEFAULT_OWNER } from '@app/domain';
 import { commandEnvelope } from '../../common/command-context';
 import { ModuleName, TenantId, UserId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
@@ -9,7 +10,6 @@ import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign
 import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
 import { AssignLicenseDto } from './license-package.dto';
 
-const DEFAULT_OWNER = 'SUPEROFFICE';
 
 @ApiTags('assignments')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { MeteringEvent, MeteringState, meteringStream } from '@app/domain';
 import { CLOCK, Clock } from '../../common/clock';
-import { meteringRefusalProblem } from '../metering-refusal';
+import { refusalProblem } from '../../problem/refusal-problem';
 import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
 import { CloseMeteringMonthAnswer, CloseMeteringMonthCommand } from './close-metering-month.command';
 
@@ -18,7 +18,7 @@ export class CloseMeteringMonthHandler implements ICommandHandler<CloseMeteringM
   async execute({ tenantId, month, envelope }: CloseMeteringMonthCommand): Promise<CloseMeteringMonthAnswer> {
     const metadata = { now: this.clock.now(), actor: envelope.actor, thresholds: this.config.metering.thresholds };
     const outcome = await this.runner.run(meteringStream(tenantId, month), { type: 'CloseMeteringMonth', data: { tenantId, month }, metadata }, envelope, invoiceOf);
-    if (outcome.kind === 'refused') throw meteringRefusalProblem(outcome.refusal as never);
+    if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
     return { month, ...outcome.summary, closed: true, position: String(outcome.position ?? 0n) };
   }
 }

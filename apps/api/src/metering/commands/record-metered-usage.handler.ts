@@ -9,7 +9,6 @@ import {
   ledgerStream,
   MeteringFacts,
   meteringStream,
-  MonthClosedContext,
   nextMonth,
   sortUsageRecords,
   usageOutcome,
@@ -17,7 +16,8 @@ import {
 } from '@app/domain';
 import { CLOCK, Clock } from '../../common/clock';
 import { LEDGER_RUNNER, LedgerRunner } from '../../ledger/ledger.tokens';
-import { meteringRefusalProblem, usageRejectedProblem } from '../metering-refusal';
+import { refusalProblem } from '../../problem/refusal-problem';
+import { usageRejectedProblem } from '../metering-refusal';
 import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
 import { RecordMeteredUsageAnswer, RecordMeteredUsageCommand } from './record-metered-usage.command';
 
@@ -77,8 +77,8 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
       if (outcome.kind === 'recorded') {
         return { accepted: outcome.summary.accepted, duplicates: duplicates + outcome.summary.duplicates, position: outcome.position ?? 0n };
       }
-      if (outcome.refusal.code !== 'month-closed') throw meteringRefusalProblem(outcome.refusal as never);
-      const closed = outcome.refusal.context as unknown as MonthClosedContext;
+      if (outcome.refusal.code !== 'month-closed') throw refusalProblem(outcome.refusal);
+      const closed = outcome.refusal.context;
       const counted = new Set(closed.duplicates);
       pending = pending.filter((record) => !counted.has(record.usageId));
       duplicates += toRecord.length - pending.length;
