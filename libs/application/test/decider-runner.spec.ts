@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Decider, refuse } from '@app/domain';
+import { z } from 'zod';
+import { eventCodec, EventSourcedDecider, refuse } from '@app/domain';
 import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
 import { checkLink, CommandEnvelope, CommandIdReusedError, ConcurrencyRetriesExhaustedError, DeciderRunner, storedHash } from '../src';
 
@@ -11,7 +12,8 @@ type Event = { type: 'Added'; data: { n: number } };
 type State = { total: number };
 
 /** A counter that never passes 10: enough to see decide, refuse, retry and idempotency. */
-const counter: Decider<Command, Event, State> = {
+const counter: EventSourcedDecider<Command, Event, State> = {
+  codec: eventCodec<Event>({ Added: { schema: z.object({ n: z.number() }) } }),
   initialState: () => ({ total: 0 }),
   decide: (command, state) =>
     state.total + command.data.n > 10 ? refuse('cap-exceeded', 'over 10', { total: state.total }) : [{ type: 'Added', data: { n: command.data.n } }],

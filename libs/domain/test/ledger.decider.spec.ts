@@ -1,7 +1,7 @@
 import { fold, isRefusal } from '../src/shared/decider';
 import { assignmentOutcome } from '../src/ledger/ledger.decide';
 import { ledger } from '../src/ledger/ledger.decider';
-import { holdersOf, inUse, LedgerEvent } from '../src/ledger/ledger.events';
+import { ActiveLedger, holdersOf, inUse, LedgerEvent, LedgerState } from '../src/ledger/ledger.events';
 import { reviewPackage } from '../src/ledger/package-review';
 import { specFor } from './decider-spec';
 import {
@@ -20,10 +20,48 @@ import {
 } from './ledger.fixtures';
 
 const given = specFor(ledger);
+/** The state of a history that activated a package: the active member of the union. */
+const active = (state: LedgerState): ActiveLedger => {
+  if (state.status !== 'active') throw new Error(`expected an active ledger, got ${state.status}`);
+  return state;
+};
 const users = (count: number, module: string): LedgerEvent[] =>
   Array.from({ length: count }, (_, i) => assigned(`u${i}`, module));
 
 describe('ledger decider', () => {
+  describe('the state: no package yet, or active', () => {
+    const rejected: LedgerEvent = {
+      type: 'LicensePackageRejected',
+      data: { tenantId: TENANT, packageId: 'pkg-0', owner: 'SUPEROFFICE', sequence: 1, reasons: [], rejectedAt: NOW },
+    };
+
+    it('starts with no package, and a rejected package leaves it so', () => {
+      expect(ledger.initialState()).toEqual({ status: 'no-package' });
+      expect(fold(ledger, [rejected])).toEqual({ status: 'no-package' });
+    });
+
+    it('becomes active with the tenant and the owner of the first activated package', () => {
+      const state = active(fold(ledger, [rejected, activated()]));
+      expect(state).toMatchObject({ status: 'active', tenantId: TENANT, holdings: {}, plans: {}, inactiveUsers: {} });
+      expect(Object.keys(state.owners)).toEqual(['SUPEROFFICE']);
+    });
+
+    it.each([
+      ['assign', assign('u1', 'saint')],
+      ['unassign', unassign('u1', 'saint')],
+      ['deactivate', { type: 'DeactivateUser', data: { userId: 'u1' }, metadata: meta() }],
+      ['reactivate', { type: 'ReactivateUser', data: { userId: 'u1' }, metadata: meta() }],
+    ] as const)('refuses to %s without a package, as an unknown tenant', (_, command) =>
+      given([rejected]).when(command).thenRefuses('unknown-tenant', {}));
+
+    it('still reviews (and so activates or rejects) a package without one', () =>
+      given([]).when(activate()).then([activated()]));
+
+    it('refuses to fold a holding change into a ledger without a package: that history is broken', () => {
+      expect(() => fold(ledger, [assigned('u1', 'saint')])).toThrow('ledger: LicenseAssigned before any license package was activated');
+    });
+  });
+
   describe('activating a license package', () => {
     it('activates a valid first package', () =>
       given([]).when(activate()).then([activated()]));
@@ -31,7 +69,7 @@ describe('ledger decider', () => {
     it('activates a newer package of the same owner and serial number, replacing the rows', () => {
       const next = aPackage({ packageId: 'pkg-2', sequence: 2 }, [row('user', { number: 50 }), row('saint', { number: 9 })]);
       given([activated()]).when(activate(next)).then([activated(next)]);
-      const state = fold(ledger, [activated(), activated(next)]);
+      const state = active(fold(ledger, [activated(), activated(next)]));
       expect(Object.keys(state.owners.SUPEROFFICE.modules)).toEqual(['user', 'saint']);
       expect(state.owners.SUPEROFFICE.modules.user.number).toBe(50);
     });
@@ -132,10 +170,10 @@ describe('ledger decider', () => {
     });
 
     it('a rejected package leaves the active licenses as they were', () => {
-      const state = fold(ledger, [
+      const state = active(fold(ledger, [
         activated(),
         { type: 'LicensePackageRejected', data: { tenantId: TENANT, packageId: 'x', owner: 'SUPEROFFICE', sequence: 2, reasons: [], rejectedAt: NOW } },
-      ]);
+      ]));
       expect(state.owners.SUPEROFFICE.packageId).toBe('pkg-1');
     });
   });
@@ -238,7 +276,7 @@ describe('ledger decider', () => {
       ]);
       const state = fold(ledger, history);
       expect(assignmentOutcome(state, 'u1', events)).toEqual({ assigned: ['sales-essential'], released: ['chat-cal', 'sales-premium'] });
-      const after = fold(ledger, [...history, ...events]);
+      const after = active(fold(ledger, [...history, ...events]));
       expect(after.plans.SUPEROFFICE.u1).toBe('sales-essential');
       expect(inUse(after, 'SUPEROFFICE', 'chat-cal')).toBe(0);
       expect(inUse(after, 'SUPEROFFICE', 'user')).toBe(1);
@@ -254,7 +292,7 @@ describe('ledger decider', () => {
       const events = given(history).when(unassign('u1', 'sales-premium')).outcome() as LedgerEvent[];
       const state = fold(ledger, history);
       expect(assignmentOutcome(state, 'u1', events)).toEqual({ assigned: [], released: ['chat-cal', 'sales-premium', 'web'] });
-      const after = fold(ledger, [...history, ...events]);
+      const after = active(fold(ledger, [...history, ...events]));
       expect(holdersOf(after, 'SUPEROFFICE', 'user')).toEqual(['u1']);
       expect(after.plans.SUPEROFFICE.u1).toBeUndefined();
     });
@@ -304,7 +342,7 @@ describe('ledger decider', () => {
       expect(events.at(-1)).toEqual({ type: 'UserDeactivated', data: { userId: 'u1', at: NOW } });
       const state = fold(ledger, history);
       expect(assignmentOutcome(state, 'u1', events).released).toEqual(['chat-cal', 'saint', 'sales-premium', 'user', 'web']);
-      const after = fold(ledger, [...history, ...events]);
+      const after = active(fold(ledger, [...history, ...events]));
       for (const module of ['saint', 'user', 'web', 'chat-cal', 'sales-premium']) expect(inUse(after, 'SUPEROFFICE', module)).toBe(0);
       expect(after.plans.SUPEROFFICE.u1).toBeUndefined();
     });

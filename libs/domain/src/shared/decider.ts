@@ -1,3 +1,5 @@
+import type { EventCodec } from './event-codec';
+
 /**
  * The shape every aggregate follows: `decide` turns a command and the current state into new events or a refusal,
  * `evolve` folds one event into the state. Neither does I/O or reads a clock: time and outside facts arrive inside
@@ -13,6 +15,12 @@ export interface Decider<Command, Event, State, Rejection extends Refusal = Refu
   initialState(): State;
   decide(command: Command, state: State): Event[] | Rejection;
   evolve(state: State, event: Event): State;
+}
+
+/** A decider with the codec of its events: what a runner needs to rebuild its state from a stored stream. */
+export interface EventSourcedDecider<Command, Event extends { type: string; data: unknown }, State, Rejection extends Refusal = Refusal>
+  extends Decider<Command, Event, State, Rejection> {
+  readonly codec: EventCodec<Event>;
 }
 
 /**
