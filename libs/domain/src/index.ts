@@ -20,3 +20,4 @@ export * from './shared/event-codec';
 export * from './ledger/ledger.codec';
 export * from './metering/metering.codec';
 export * from './system-events/system-events.codec';
+export * from './metering/late-usage';
