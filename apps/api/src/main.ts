@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { EventStoreUnavailableError } from '@app/event-store';
+import { DataDirLockedError, EventStoreUnavailableError } from '@app/event-store';
+import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before any store opens: a second process writing the same embedded files would corrupt the read models.
+  const lock = lockDataDirIfEmbedded(config, 'api');
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);
@@ -20,7 +23,10 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       logger.log(`${signal} received: shutting down`, 'Main');
       app.close().then(
-        () => process.exit(0),
+        () => {
+          lock?.release();
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed', 'Main');
           process.exit(1);
@@ -32,6 +38,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists there is only stderr; say what is wrong and stop.
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError])}\n`);
   process.exit(1);
 });

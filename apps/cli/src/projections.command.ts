@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
-import { openEventStore } from '@app/event-store/event-store.factory';
+import { lockDataDirIfEmbedded, openEventStore } from '@app/event-store/event-store.factory';
 import { processManagerCheckpoint, SYSTEM_NOTICE_MANAGER_NAMES } from '@app/application';
 import { ALL_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
 import { openReadModelStore } from '@app/read-models';
@@ -53,9 +53,12 @@ export function projectionsCommand(): Command {
     .action(async (options: { projection?: string[] }) => {
       const chosen = select(options.projection);
       const config = loadConfig();
+      // An offline rebuild beside a running service would interleave two writers of the read models: refused.
+      const lock = lockDataDirIfEmbedded(config, 'cli projections rebuild', { readModels: true });
       const events = await openEventStore(config);
       const readModels = await openReadModelStore(config).catch(async (error: unknown) => {
         await events.close();
+        lock?.release();
         throw error;
       });
       const bar = new SingleBar({ format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
@@ -77,6 +80,7 @@ export function projectionsCommand(): Command {
         if (started) bar.stop();
         await readModels.close();
         await events.close();
+        lock?.release();
       }
     });
   return projections;

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import { DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
 import { projectorHealth, startHealthServer } from './projector-health';
@@ -15,6 +16,8 @@ import { ProjectorModule } from './projector.module';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before any store opens: with embedded stores, the projector must be the only process writing them.
+  const lock = lockDataDirIfEmbedded(config, 'projector');
   let failure: unknown;
   // A projection may fail while the context is still starting: remember it, and stop once there is a context to close.
   let onFailure = () => undefined as void;
@@ -40,7 +43,10 @@ async function main(): Promise<void> {
     stopping = true;
     health.server.close();
     app.close().then(
-      () => process.exit(code),
+      () => {
+        lock?.release();
+        process.exit(code);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed', 'Main');
         process.exit(1);
@@ -62,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError])}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { EventStoreUnavailableError } from './event-store.errors';
 import type { EventStore } from './event-store.port';
 import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import { acquireDataDirLock, DataDirLock } from './sqlite/data-dir-lock';
 
 export interface EventStoreFactoryHooks {
   /** Told when a KurrentDB subscription drops and will be resumed. */
@@ -48,4 +49,14 @@ function kurrentUrl(config: AppConfig): string {
   const url = config.eventStore.kurrentdb.url;
   if (url === null) throw new EventStoreUnavailableError('LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL');
   return url;
+}
+
+/**
+ * Takes the data directory when this process writes an embedded store there (events or read models), so that a
+ * second writer — another API, a projector, an offline rebuild — is refused at start instead of corrupting it.
+ * Null when both stores are servers: nothing of this process lives in the data directory.
+ */
+export function lockDataDirIfEmbedded(config: AppConfig, role: string, uses: { events?: boolean; readModels?: boolean } = { events: true, readModels: true }): DataDirLock | null {
+  const embedded = (uses.events && config.eventStore.adapter === 'embedded') || (uses.readModels && config.readModels.adapter === 'embedded');
+  return embedded ? acquireDataDirLock(config.dataDir, role) : null;
 }
