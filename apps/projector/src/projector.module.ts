@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { SystemNoticesModule } from '@app/application';
-import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigModule, scrubbingLogHooks } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
@@ -19,7 +19,7 @@ export class ProjectorModule {
       module: ProjectorModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (appConfig: AppConfig) => ({ pinoHttp: { level: appConfig.log.level } }) }),
+        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (appConfig: AppConfig) => ({ pinoHttp: { level: appConfig.log.level, ...scrubbingLogHooks(appConfig) } }) }),
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'always', onFailure: options.onFailure }),

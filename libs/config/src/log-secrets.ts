@@ -47,3 +47,9 @@ function formsOf(secret: string): string[] {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** pino options that scrub the configuration's secrets from every line it writes. */
+export function scrubbingLogHooks(config: Pick<AppConfig, 'eventStore' | 'readModels'>): { hooks: { streamWrite(line: string): string } } {
+  const scrub = secretScrubber(secretsOf(config));
+  return { hooks: { streamWrite: scrub } };
+}

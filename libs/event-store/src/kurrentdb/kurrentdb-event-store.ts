@@ -34,6 +34,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { planAppend } from './append-plan';
+import { parseQuietly } from './kurrentdb-connection';
 import { isStreamNotFound, isWrongExpectedVersion, toPortError } from './kurrentdb-errors';
 import { toEventData, toRecordedEvent } from './kurrentdb-event';
 import { matchesFilter, serverFilter } from './kurrentdb-filter';
@@ -57,6 +58,8 @@ export interface KurrentDbEventStoreOptions {
   backoff?: Backoff;
   /** Told when a subscription drops (the service logs it). */
   onSubscriptionDropped?(error: unknown, failures: number, delayMs: number): void;
+  /** Told of the client's warnings about the connection string, its password masked (default: stderr). */
+  onWarning?(message: string): void;
   /** For tests of the resubscription: how a subscription waits before trying again. */
   sleep?(ms: number, stopped: Promise<void>): Promise<void>;
 }
@@ -89,7 +92,7 @@ export class KurrentDbEventStore implements EventStore {
 
   /** A store on the server a connection string names (`kurrentdb://host:2113?tls=false`, `kurrentdb+discover://…`). */
   static fromConnectionString(url: string, options: KurrentDbEventStoreOptions = {}): KurrentDbEventStore {
-    return new KurrentDbEventStore(KurrentDBClient.connectionString(url), options);
+    return new KurrentDbEventStore(parseQuietly(url, options.onWarning), options);
   }
 
   /** Fails with EventStoreUnavailableError, within the connect timeout, if the server cannot be read from. */
@@ -320,3 +323,4 @@ export class KurrentDbEventStore implements EventStore {
     if (this.closed) throw new EventStoreClosedError();
   }
 }
+
