@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { DataDirLockedError, EventStoreUnavailableError } from '@app/event-store';
+import { CheckpointAheadOfLogError, DataDirLockedError, EventStoreUnavailableError } from '@app/event-store';
 import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
 import { Logger } from 'nestjs-pino';
@@ -38,6 +38,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists there is only stderr; say what is wrong and stop.
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
   process.exit(1);
 });

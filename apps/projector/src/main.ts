@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import { CheckpointAheadOfLogError, DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
 import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
@@ -68,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import type { AllSubscription, EventStore, Position, RecordedEvent } from '@app/event-store';
+import { assertCheckpointsWithinLog, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { CommitOutcome, Document, PositionedDocument, ReadModelStore } from '@app/read-models';
 import { CachedBatchDocuments, CommittedDocuments } from './batch-documents';
 import type { Projection } from './projection';
@@ -214,6 +214,8 @@ export class ProjectionEngine {
 
   async start(): Promise<void> {
     await this.applier.prepare();
+    // A checkpoint past the head would make the subscription skip every event up to it, silently.
+    assertCheckpointsWithinLog(this.applier.states(), await this.events.headPosition());
     this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
     this.loop = this.run(this.subscription).catch((error: unknown) => {
       // A projection that cannot apply an event must not skip it: the engine stops and says so.
