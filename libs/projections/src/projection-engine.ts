@@ -120,7 +120,7 @@ export class ProjectionApplier {
         projection.apply(event, documents);
       }
       this.pendingUpTo.set(projection.name, last);
-      if (!options.defer || documents.pendingWrites >= MAX_DEFERRED_WRITES) await this.commit(projection.name);
+      if (!options.defer || documents.pendingWrites >= (this.readModels.maxWritesPerCommit ?? MAX_DEFERRED_WRITES)) await this.commit(projection.name);
     }
   }
 

@@ -60,6 +60,11 @@ export interface CommitOutcome {
 }
 
 export interface ReadModelStore {
+  /**
+   * The most document writes a rebuild may defer into one commit. A store whose transactions have limits of their
+   * own (MongoDB: 60 s lifetime, the WiredTiger cache) sets it well below them; otherwise the runtime's default.
+   */
+  readonly maxWritesPerCommit?: number;
   /** Declared once per projection at start; a store may create indexes (MongoDB, SQLite expression indexes). */
   ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
   get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
