@@ -1,7 +1,7 @@
 import { ClientSession, Collection, Db, MongoClient, MongoServerError } from 'mongodb';
 import type { Position } from '@app/event-store';
 import type { CommitOutcome, Document, FindQuery, FindResult, IndexSpec, PositionedDocument, ReadModelStore, ReadModelWriter } from '../read-model-store.port';
-import { CheckpointRegressionError, ReadModelStoreUnavailableError } from '../read-model.errors';
+import { assertPageableSort, CheckpointRegressionError, ReadModelStoreUnavailableError } from '../read-model.errors';
 import { BufferedWriter } from './buffered-writer';
 import { APPLIED_POSITION, fromStored, positionFromBson, positionToBson, staleWrites, StoredDocument } from './mongo-documents';
 import { assertField, cursorAfter, toMongoFind } from './mongo-find';
@@ -98,7 +98,11 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   async find<T extends Document>(collection: string, query: FindQuery = {}): Promise<FindResult<T>> {
-    const { filter, sort, limit, keys } = toMongoFind(query);
+    const { filter, sort, limit, keys, sortTypeChecks } = toMongoFind(query);
+    for (const { field, pipeline } of sortTypeChecks) {
+      const types = await this.collection(collection).aggregate<{ _id: string }>(pipeline).toArray();
+      assertPageableSort(collection, field, types.map((type) => type._id));
+    }
     let cursor = this.collection(collection).find(filter, { projection: { [APPLIED_POSITION]: 0 } }).sort(sort);
     if (limit !== undefined) cursor = cursor.limit(limit);
     const found = await cursor.toArray();

@@ -11,7 +11,7 @@ import type {
   ReadModelWriter,
   Scalar,
 } from '../read-model-store.port';
-import { InvalidCursorError } from '../read-model.errors';
+import { assertPageableSort, InvalidCursorError } from '../read-model.errors';
 
 export { InvalidCursorError };
 
@@ -99,6 +99,13 @@ export class SqliteReadModelStore implements ReadModelStore {
       else {
         conditions.push(`json_extract(doc, '$.${field}') = ?`);
         params.push(sqlValue(value));
+      }
+    }
+    // Paged: every matching document must hold one type of value in each sort field, or pages would skip some.
+    if (query.limit !== undefined) {
+      for (const [field] of sort) {
+        const types = this.statement(this.reader, `SELECT DISTINCT json_type(doc, '$.${field}') AS type FROM rm_documents WHERE ${conditions.join(' AND ')}`).all(...params) as Array<{ type: string | null }>;
+        assertPageableSort(collection, field, types.map((row) => row.type));
       }
     }
     const keys = [...sort.map(([field, direction]) => ({ expression: `json_extract(doc, '$.${field}')`, direction })), { expression: 'id', direction: 1 as const }];
