@@ -8,8 +8,8 @@ import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Before any store opens: a second process writing the same embedded files would corrupt the read models.
-  const lock = lockDataDirIfEmbedded(config, 'api');
+  // Before any store opens: a second process projecting into the same embedded read models would corrupt them.
+  const lock = lockDataDirIfEmbedded(config, 'api', { readModels: config.projections.runInApi || config.processManagers.runInApi });
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);

@@ -6,7 +6,8 @@ import { CheckpointAheadOfLogError, DataDirLockedError, EVENT_STORE, EventStore,
 import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
-import { projectorHealth, startHealthServer } from './projector-health';
+import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
+import { ProjectorFailures, projectorHealth, startHealthServer } from './projector-health';
 import { ProjectorModule } from './projector.module';
 
 /**
@@ -17,14 +18,15 @@ import { ProjectorModule } from './projector.module';
 async function main(): Promise<void> {
   const config = loadConfig();
   // Before any store opens: with embedded stores, the projector must be the only process writing them.
-  const lock = lockDataDirIfEmbedded(config, 'projector');
-  let failure: unknown;
-  // A projection may fail while the context is still starting: remember it, and stop once there is a context to close.
+  const lock = lockDataDirIfEmbedded(config, 'projector', { readModels: true });
+  const failures: ProjectorFailures = {};
+  // A projection or a notice process manager may fail while the context is still starting: remember it, and stop
+  // once there is a context to close.
   let onFailure = () => undefined as void;
   const app = await NestFactory.createApplicationContext(
     ProjectorModule.forRoot(config, {
-      onFailure: (error) => {
-        failure = error;
+      onFailure: (kind, error) => {
+        failures[kind] ??= error;
         onFailure();
       },
     }),
@@ -34,8 +36,9 @@ async function main(): Promise<void> {
   const logger = app.get(Logger);
   const events = app.get<EventStore>(EVENT_STORE);
   const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
+  const notices = app.get<ProcessManagerRuntime>(NOTICE_RUNTIME);
   const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, () =>
-    projectorHealth(events, runtime.engine?.states() ?? [], failure),
+    projectorHealth(events, { projections: runtime.engine?.states() ?? [], processManagers: notices.states() }, failures),
   );
   let stopping = false;
   const stop = (code: number) => {
@@ -61,10 +64,11 @@ async function main(): Promise<void> {
     });
   }
   onFailure = () => {
-    logger.error('a projection failed: the projector stops (exit 1) and resumes from the checkpoints when restarted', 'Main');
+    const what = failures.projections !== undefined ? 'a projection' : 'a notice process manager';
+    logger.error(`${what} failed: the projector stops (exit 1) and resumes from the checkpoints when restarted`, 'Main');
     stop(1);
   };
-  if (failure !== undefined) onFailure();
+  if (failures.projections !== undefined || failures.processManagers !== undefined) onFailure();
 }
 
 main().catch((error: unknown) => {

@@ -7,8 +7,8 @@ import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
 
 export interface ProjectorOptions {
-  /** Told when a projection fails and the engine stops. */
-  onFailure(error: unknown): void;
+  /** Told when a projection, or a notice process manager, fails and stops. */
+  onFailure(kind: 'projections' | 'processManagers', error: unknown): void;
 }
 
 /** The projector: the stores, the projection runtime and the notice process managers, always running — no HTTP API. */
@@ -22,9 +22,9 @@ export class ProjectorModule {
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (appConfig: AppConfig) => ({ pinoHttp: { level: appConfig.log.level, ...scrubbingLogHooks(appConfig) } }) }),
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
-        ProjectionRuntimeModule.forRoot({ run: 'always', onFailure: options.onFailure }),
+        ProjectionRuntimeModule.forRoot({ run: 'always', onFailure: (error) => options.onFailure('projections', error) }),
         // The backend's own notices follow the log beside the projections.
-        SystemNoticesModule.forRoot({ run: 'always' }),
+        SystemNoticesModule.forRoot({ run: 'always', onFailure: (error) => options.onFailure('processManagers', error) }),
       ],
     };
   }

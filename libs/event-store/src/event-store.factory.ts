@@ -52,11 +52,14 @@ function kurrentUrl(config: AppConfig): string {
 }
 
 /**
- * Takes the data directory when this process writes an embedded store there (events or read models), so that a
- * second writer — another API, a projector, an offline rebuild — is refused at start instead of corrupting it.
- * Null when both stores are servers: nothing of this process lives in the data directory.
+ * Takes the data directory for a process that writes its read models (`read-models.db`: projections and process
+ * manager checkpoints), so that a second such writer — another API, a projector, an offline rebuild — is refused at
+ * start instead of interleaving batches with it. Events need no such lock: several processes may append to
+ * `events.db` (an API beside a projector that raises notices), SQLite and the expected revisions keep that safe.
+ * `events: true` is for a process that needs the event store to itself (an import into an empty store). Null when
+ * nothing it writes is embedded.
  */
-export function lockDataDirIfEmbedded(config: AppConfig, role: string, uses: { events?: boolean; readModels?: boolean } = { events: true, readModels: true }): DataDirLock | null {
-  const embedded = (uses.events && config.eventStore.adapter === 'embedded') || (uses.readModels && config.readModels.adapter === 'embedded');
+export function lockDataDirIfEmbedded(config: AppConfig, role: string, writes: { events?: boolean; readModels?: boolean }): DataDirLock | null {
+  const embedded = (writes.events && config.eventStore.adapter === 'embedded') || (writes.readModels && config.readModels.adapter === 'embedded');
   return embedded ? acquireDataDirLock(config.dataDir, role) : null;
 }
