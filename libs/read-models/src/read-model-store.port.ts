@@ -84,9 +84,17 @@ export interface ReadModelStore {
    * (a batch replayed without transactions): it leaves them as they are and says how many it left.
    */
   commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<CommitOutcome | void>;
+  /** Whether the store is still what this process opened: reachable, and (embedded) its file still in place. */
+  health(): Promise<ReadModelStoreHealth>;
   /** Empties the collections and the checkpoint of a projection, for a rebuild from position 0. */
   reset(projection: string, collections: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ReadModelStoreHealth {
+  status: 'up' | 'down';
+  adapter: 'sqlite' | 'mongodb';
+  detail?: string;
 }
 
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');

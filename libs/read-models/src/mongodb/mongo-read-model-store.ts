@@ -1,6 +1,6 @@
 import { ClientSession, Collection, Db, MongoClient, MongoServerError } from 'mongodb';
 import type { Position } from '@app/event-store';
-import type { CommitOutcome, Document, FindQuery, FindResult, IndexSpec, PositionedDocument, ReadModelStore, ReadModelWriter } from '../read-model-store.port';
+import type { CommitOutcome, Document, FindQuery, FindResult, IndexSpec, PositionedDocument, ReadModelStore, ReadModelStoreHealth, ReadModelWriter } from '../read-model-store.port';
 import { assertPageableSort, CheckpointRegressionError, ReadModelStoreUnavailableError } from '../read-model.errors';
 import { BufferedWriter } from './buffered-writer';
 import { APPLIED_POSITION, fromStored, positionFromBson, positionToBson, staleWrites, StoredDocument } from './mongo-documents';
@@ -140,6 +140,15 @@ export class MongoReadModelStore implements ReadModelStore {
       await session.withTransaction(() => resetProjection(this.db, projection, collections, session), { writeConcern: { w: 'majority' } });
     } finally {
       await session.endSession();
+    }
+  }
+
+  async health(): Promise<ReadModelStoreHealth> {
+    try {
+      await this.db.command({ ping: 1 });
+      return { status: 'up', adapter: 'mongodb' };
+    } catch (error) {
+      return { status: 'down', adapter: 'mongodb', detail: (error as Error).message };
     }
   }
 

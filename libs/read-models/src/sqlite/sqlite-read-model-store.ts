@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Position } from '@app/event-store';
 import type {
@@ -8,6 +8,7 @@ import type {
   FindResult,
   IndexSpec,
   ReadModelStore,
+  ReadModelStoreHealth,
   ReadModelWriter,
   Scalar,
 } from '../read-model-store.port';
@@ -56,6 +57,29 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.writer.exec(SCHEMA);
     this.reader = new Database(options.file, { readonly: true });
     this.reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.file = options.file;
+    this.inode = options.file === ':memory:' ? null : statSync(options.file).ino;
+  }
+
+  private readonly file: string;
+  /** The file this store opened: a file deleted or replaced underneath keeps serving the old one, unseen. */
+  private readonly inode: number | null;
+
+  /** Down once the file it opened is no longer at its path (deleted, or replaced by another file). */
+  async health(): Promise<ReadModelStoreHealth> {
+    if (this.inode === null) return { status: 'up', adapter: 'sqlite' };
+    let now: number | null = null;
+    try {
+      now = statSync(this.file).ino;
+    } catch {
+      // Gone: reported below.
+    }
+    if (now === this.inode) return { status: 'up', adapter: 'sqlite' };
+    return {
+      status: 'down',
+      adapter: 'sqlite',
+      detail: `${this.file} was ${now === null ? 'deleted' : 'replaced'} while open; restart the service and rebuild the projections`,
+    };
   }
 
   /**
