@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { AccessRefusedError, accessStartupNotes, CredentialVerifier } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
 import { CheckpointAheadOfLogError, DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
 import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
@@ -17,7 +18,11 @@ import { ProjectorModule } from './projector.module';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Before any store opens: with embedded stores, the projector must be the only process writing them.
+  // The projector serves /health, whose details are for administrators: the same rule as the API's start.
+  const access = accessStartupNotes(config.access, config.access.production);
+  if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
+  const verifier = new CredentialVerifier(config.access);
+  // Before any store opens: with embedded read models, the projector must be the only process writing them.
   const lock = lockDataDirIfEmbedded(config, 'projector', { readModels: true });
   const failures: ProjectorFailures = {};
   // A projection or a notice process manager may fail while the context is still starting: remember it, and stop
@@ -37,7 +42,7 @@ async function main(): Promise<void> {
   const events = app.get<EventStore>(EVENT_STORE);
   const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
   const notices = app.get<ProcessManagerRuntime>(NOTICE_RUNTIME);
-  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, () =>
+  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, verifier, () =>
     projectorHealth(events, { projections: runtime.engine?.states() ?? [], processManagers: notices.states() }, failures),
   );
   let stopping = false;
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
       },
     );
   };
+  for (const warning of access.warnings) logger.warn(warning, 'Main');
   logger.log(`projector running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; ${describeStores(config)}; health on ${health.url}`, 'Main');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -72,6 +78,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
   process.exit(1);
 });
