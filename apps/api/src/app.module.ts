@@ -7,6 +7,7 @@ import { EventStoreModule } from '@app/event-store';
 import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
@@ -45,6 +46,7 @@ export class AppModule {
         MeteringModule,
         ProjectionsModule,
         AuditModule,
+        AdminModule,
         SystemEventsModule,
       ],
       controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],

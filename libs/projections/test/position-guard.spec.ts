@@ -58,6 +58,9 @@ class GuardedStoreWithoutTransactions implements ReadModelStore {
   }
   async reset(): Promise<void> {}
   async close(): Promise<void> {}
+  async promote(): Promise<void> {
+    throw new Error('not used by this test');
+  }
   async health() {
     return { status: 'up' as const, adapter: 'mongodb' as const };
   }

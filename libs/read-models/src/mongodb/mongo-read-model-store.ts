@@ -6,6 +6,7 @@ import { BufferedWriter } from './buffered-writer';
 import { APPLIED_POSITION, fromStored, positionFromBson, positionToBson, staleWrites, StoredDocument } from './mongo-documents';
 import { assertField, cursorAfter, toMongoFind } from './mongo-find';
 import { CHECKPOINTS, resetProjection } from './mongo-reset';
+import { stagedCheckpoint, stagedCollection } from '../read-model-store.port';
 
 export interface MongoReadModelStoreOptions {
   url: string;
@@ -141,6 +142,24 @@ export class MongoReadModelStore implements ReadModelStore {
     } finally {
       await session.endSession();
     }
+  }
+
+  /**
+   * Each staged collection is renamed over its live one (`renameCollection` with `dropTarget`: atomic per collection;
+   * MongoDB cannot rename inside a transaction, so a projection of several collections switches one at a time), then
+   * the checkpoint moves. A staged collection that was never written (nothing to project) empties the live one.
+   */
+  async promote(projection: string, collections: string[], checkpoint: Position | null): Promise<void> {
+    for (const collection of collections) {
+      const staged = stagedCollection(collection);
+      const exists = (await this.db.listCollections({ name: staged }, { nameOnly: true }).toArray()).length > 0;
+      if (exists) await this.db.renameCollection(staged, collection, { dropTarget: true });
+      else await this.collection(collection).deleteMany({});
+    }
+    const checkpoints = this.db.collection<CheckpointDocument>(CHECKPOINTS);
+    if (checkpoint === null) await checkpoints.deleteOne({ _id: projection });
+    else await checkpoints.updateOne({ _id: projection }, { $set: { position: positionToBson(checkpoint) } }, { upsert: true });
+    await checkpoints.deleteOne({ _id: stagedCheckpoint(projection) });
   }
 
   async health(): Promise<ReadModelStoreHealth> {

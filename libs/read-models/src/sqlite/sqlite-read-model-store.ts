@@ -12,6 +12,7 @@ import type {
   ReadModelWriter,
   Scalar,
 } from '../read-model-store.port';
+import { stagedCheckpoint, stagedCollection } from '../read-model-store.port';
 import { assertPageableSort, InvalidCursorError } from '../read-model.errors';
 
 export { InvalidCursorError };
@@ -194,6 +195,23 @@ export class SqliteReadModelStore implements ReadModelStore {
         this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
       });
       wipe.immediate();
+    });
+  }
+
+  /** One transaction: the live documents go, the staged ones take their collection, the checkpoint follows. */
+  promote(projection: string, collections: string[], checkpoint: Position | null): Promise<void> {
+    return this.exclusive(async () => {
+      const swap = this.writer.transaction(() => {
+        for (const collection of collections) {
+          this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ?').run(collection);
+          this.statement(this.writer, 'UPDATE rm_documents SET collection = ? WHERE collection = ?').run(collection, stagedCollection(collection));
+        }
+        const setCheckpoint = 'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position';
+        if (checkpoint === null) this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
+        else this.statement(this.writer, setCheckpoint).run(projection, Number(checkpoint));
+        this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(stagedCheckpoint(projection));
+      });
+      swap.immediate();
     });
   }
 
