@@ -5,6 +5,7 @@ import { lockDataDirIfEmbedded, openEventStore } from '@app/event-store/event-st
 import { processManagerCheckpoint, SYSTEM_NOTICE_MANAGER_NAMES } from '@app/application';
 import { ALL_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
 import { openReadModelStore } from '@app/read-models';
+import { rebuildOnlineThroughApi } from './online-rebuild.client';
 
 function select(names: string[] | undefined): Projection[] {
   if (!names || names.length === 0) return [...ALL_PROJECTIONS];
@@ -48,10 +49,12 @@ export function projectionsCommand(): Command {
 
   projections
     .command('rebuild')
-    .description('empty the read models and replay every event from position 0 (stop the service first)')
+    .description('empty the read models and replay every event from position 0 (stop the service first, or use --online)')
     .option('-p, --projection <name...>', 'only these projections (default: all)')
-    .action(async (options: { projection?: string[] }) => {
+    .option('--online', 'ask the running service to rebuild beside the live read models and switch over (LICENSING_API_URL, LICENSING_ADMIN_KEY)')
+    .action(async (options: { projection?: string[]; online?: boolean }) => {
       const chosen = select(options.projection);
+      if (options.online) return rebuildOnlineThroughApi(chosen.map((p) => p.name));
       const config = loadConfig();
       // An offline rebuild beside a running service would interleave two writers of the read models: refused.
       const lock = lockDataDirIfEmbedded(config, 'cli projections rebuild', { readModels: true });
