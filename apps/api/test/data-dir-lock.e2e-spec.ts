@@ -21,9 +21,9 @@ describe('data directory lock', () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('refuses a second API and an offline rebuild beside a running API, each in one line naming the holder; a SIGKILLed holder leaves no lock', async () => {
-    const first = await spawnApi({ LICENSING_DATA_DIR: dataDir });
+    const first = await spawnApi({ LICENSING_DATA_DIR: dataDir }, 120_000);
     try {
-      const second = await startApi({ LICENSING_DATA_DIR: dataDir });
+      const second = await startApi({ LICENSING_DATA_DIR: dataDir }, 120_000);
       await expect(second.listening).rejects.toThrow(/exited before listening/);
       expect(await second.exited).toEqual({ code: 1, signal: null });
       const holderLine = new RegExp(`^data directory ${escape(dataDir)} is in use by api pid ${first.child.pid} on ${escape(hostname())} since \\d{4}-\\d\\d-\\d\\dT`);
@@ -40,7 +40,7 @@ describe('data directory lock', () => {
       await first.exited;
     }
     // The kernel dropped the killed holder's lock: a new API starts at once, no staleness to wait out.
-    const restarted = await spawnApi({ LICENSING_DATA_DIR: dataDir });
+    const restarted = await spawnApi({ LICENSING_DATA_DIR: dataDir }, 120_000);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toEqual({ code: 0, signal: null });
     // A clean stop releases it too.

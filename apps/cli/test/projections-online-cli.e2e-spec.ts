@@ -16,7 +16,8 @@ describe('licensing projections rebuild --online', () => {
     const events = new SqliteEventStore({ file: join(dataDir, 'events.db') });
     const written = await writeLedgerBacklog(events, { tenants: 2, commandsPerTenant: 100 });
     await events.close();
-    const api = await spawnApi({ LICENSING_DATA_DIR: dataDir });
+    // A loaded machine may take a while to start a ts-node process; nothing below waits on time.
+    const api = await spawnApi({ LICENSING_DATA_DIR: dataDir }, 180_000);
     try {
       const run = (key: string) =>
         new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
