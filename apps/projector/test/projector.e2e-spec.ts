@@ -5,6 +5,7 @@ import { ALL_PROJECTIONS } from '@app/projections';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { freePort, RunningApi, spawnApi } from '../../../test/support/spawn-api';
 import { RunningProjector, spawnProjector, startProjector } from '../../../test/support/spawn-projector';
+import { checkedFetch } from '../../../test/support/checked-fetch';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -37,7 +38,7 @@ describe('projector process', () => {
 
   const env = () => ({ LICENSING_DATA_DIR: dataDir, LICENSING_TRUSTED_ROOTS: issuer.rootFile, LOG_LEVEL: 'info' });
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const response = await fetch(`${api!.baseUrl}${path}`, {
+    const response = await checkedFetch(api!.baseUrl)(`${api!.baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
