@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
@@ -41,6 +42,7 @@ export class AppModule {
         ProjectionsModule,
         AuditModule,
         SystemEventsModule,
+        MetricsModule,
       ],
       controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -5,7 +5,9 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { useProblemJsonParser } from './common/json-body-parser';
+import { useCorrelationHeader } from './common/trace-context';
 import { problemValidationPipe } from './common/validation.pipe';
+import { useHttpMetrics } from './metrics/http-metrics';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests, so both run the same wiring). */
@@ -18,6 +20,8 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(problemValidationPipe());
   useProblemJsonParser(app);
+  useCorrelationHeader(app);
+  useHttpMetrics(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
   return app;
 }

@@ -33,6 +33,21 @@ export type RunOutcome<Event, Summary> =
   | { kind: 'recorded'; events: Event[]; position: Position | null; summary: Summary; repeated: boolean }
   | { kind: 'refused'; refusal: Refusal };
 
+/**
+ * Told how commands end and how long appends take (metrics). Calls are synchronous and must not throw: an observer
+ * watches, it never changes an outcome.
+ */
+export interface RunnerObserver {
+  /** `failed`: the command rejected with an error (its name is the code), e.g. a conflict that outlasted the retries. */
+  commandSettled(runner: string, command: string, outcome: 'recorded' | 'repeated' | 'refused' | 'failed', code?: string): void;
+  appended(runner: string, seconds: number, events: number): void;
+  /** A runner announces itself, with a way to read how many streams it holds in its cache. */
+  watch(runner: string, cachedStreams: () => number): void;
+}
+
+/** Nest token of the process's RunnerObserver (optional: without one, runners are not observed). */
+export const RUNNER_OBSERVER = Symbol('RUNNER_OBSERVER');
+
 /** The same command id was used earlier for a different command. */
 export class CommandIdReusedError extends Error {
   constructor(readonly commandId: string) {
@@ -115,8 +130,14 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
   constructor(
     private readonly store: EventStore,
     private readonly decider: Decider<Command, Event, State>,
-    private readonly options: { maxAttempts?: number; maxCachedStreams?: number } = {},
-  ) {}
+    private readonly options: { maxAttempts?: number; maxCachedStreams?: number; name?: string; observer?: RunnerObserver } = {},
+  ) {
+    options.observer?.watch(this.name, () => this.cache.size);
+  }
+
+  private get name(): string {
+    return this.options.name ?? 'runner';
+  }
 
   /**
    * `summarize` sees the state just before the command's own events; it describes exactly what this command
@@ -128,7 +149,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     envelope: CommandEnvelope,
     summarize: (before: State, events: Event[]) => Summary,
   ): Promise<RunOutcome<Event, Summary>> {
-    return new Promise((resolve, reject) => {
+    const outcome = new Promise<RunOutcome<Event, Summary>>((resolve, reject) => {
       this.queue(stream).commands.push({
         command,
         envelope,
@@ -141,6 +162,21 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       // Started a microtask later, so that commands issued in the same tick join one turn.
       queueMicrotask(() => void this.drain(stream));
     });
+    const observer = this.options.observer;
+    if (!observer) return outcome;
+    const type = (command as { type?: unknown }).type;
+    const name = typeof type === 'string' ? type : 'unknown';
+    return outcome.then(
+      (settled) => {
+        if (settled.kind === 'refused') observer.commandSettled(this.name, name, 'refused', settled.refusal.code);
+        else observer.commandSettled(this.name, name, settled.repeated ? 'repeated' : 'recorded');
+        return settled;
+      },
+      (error: unknown) => {
+        observer.commandSettled(this.name, name, 'failed', error instanceof Error ? error.name : 'Error');
+        throw error;
+      },
+    );
   }
 
   /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
@@ -246,7 +282,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
 
     try {
+      const started = process.hrtime.bigint();
       const result = await this.store.append(stream, toAppend, expected);
+      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, toAppend.length);
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
       cached.lastHash = previousHash;

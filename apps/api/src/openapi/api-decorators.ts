@@ -10,8 +10,8 @@ import { ref, Schema } from './schema-builders';
  */
 
 /** A JSON answer of the named schema. */
-export const ApiAnswer = (status: number, schema: string, description: string) =>
-  ApiResponse({ status, description, content: { 'application/json': { schema: ref(schema) } } });
+export const ApiAnswer = (status: number, schema: string, description: string, otherMedia: Record<string, { schema: Schema }> = {}) =>
+  ApiResponse({ status, description, content: { 'application/json': { schema: ref(schema) }, ...otherMedia } });
 
 /** The problem+json answers of a route, grouped by status from the catalog; openapi-document.ts adds the shared ones. */
 export function ApiProblems(...slugs: ProblemSlug[]) {

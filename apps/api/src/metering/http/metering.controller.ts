@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { MeteringQueries, meteringTotalsProjection } from '@app/projections';
 import { commandEnvelope } from '../../common/command-context';
@@ -12,6 +12,7 @@ import { CloseMeteringMonthCommand } from '../commands/close-metering-month.comm
 import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.command';
 import { ApiAnswer, ApiCommand, ApiJsonBody, ApiProblems } from '../../openapi/api-decorators';
 import { usageRecordsOf } from './metered-usage.body';
+import { CSV_CONTENT_TYPE, meteringCsv, wantsCsv } from './metering-csv';
 
 @ApiTags('metering')
 @Controller('v1/tenants/:tenantId')
@@ -45,10 +46,24 @@ export class MeteringController {
 
   @Get('metering/:month')
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
-  @ApiAnswer(200, 'MeteringMonth', "the month's totals against their thresholds (as fixed at the close once closed)")
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: the invoice lines for billing (or send Accept: text/csv)' })
+  @ApiAnswer(200, 'MeteringMonth', "the month's totals against their thresholds (as fixed at the close once closed); as CSV, one row per service and adjustment", {
+    'text/csv': { schema: { type: 'string', description: 'RFC 4180, header row: tenant,month,closed,users,service,unit,total,threshold,overage,adjusts' } },
+  })
   @ApiProblems('read-model-behind', 'projection-failed')
-  async month(@TenantId() tenantId: string, @Month() month: string, @Query('minPosition') minPosition?: string) {
+  async month(
+    @TenantId() tenantId: string,
+    @Month() month: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('minPosition') minPosition?: string,
+    @Query('format') format?: string,
+    @Headers('accept') accept?: string,
+  ) {
+    const csv = wantsCsv(format, accept);
     await awaitMinPosition(this.positions, [meteringTotalsProjection.name], minPosition, this.config.projections.minPositionTimeoutMs);
-    return this.queries.month(tenantId, month);
+    const view = await this.queries.month(tenantId, month);
+    if (!csv) return view;
+    void reply.header('content-type', CSV_CONTENT_TYPE).header('content-disposition', `attachment; filename="metering-${tenantId}-${month}.csv"`);
+    return meteringCsv(tenantId, view);
   }
 }
