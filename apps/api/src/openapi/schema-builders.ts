@@ -30,4 +30,4 @@ export function obj(required: Record<string, Schema>, optional: Record<string, S
 }
 
 /** Any JSON object (event data, metadata). */
-export const anyObject = (description?: string): Schema => ({ type: 'object', ...(description ? { description } : {}) });
+export const anyObject = (description?: string): Schema => ({ type: 'object', additionalProperties: true, ...(description ? { description } : {}) });

@@ -40,11 +40,11 @@ export class LicenseeDto {
 }
 
 export class PackageDatesDto {
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) expiration!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) graceTo!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) maintenanceTo!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) adminWarningDate!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) nextCheckDate!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) expiration!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) graceTo!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) maintenanceTo!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) adminWarningDate!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) nextCheckDate!: string | null;
 }
 
 export class ModuleRowDto {
