@@ -14,6 +14,7 @@ module.exports = {
     '^@app/projections(|/.*)$': '<rootDir>/libs/projections/src$1',
     '^@app/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
     '^@app/metrics(|/.*)$': '<rootDir>/libs/metrics/src$1',
+    '^@licensing/client$': '<rootDir>/libs/client/src',
     '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
     '^@app/audit(|/.*)$': '<rootDir>/libs/audit/src$1',
   },
