@@ -7,7 +7,7 @@ describe('npm run demo', () => {
     const run = spawnSync(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'demo', 'src', 'main.ts')],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      { cwd: root, encoding: 'utf8', timeout: 150_000 },
     );
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/ activate → \{"packageId":/);
@@ -16,5 +16,5 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/licenses \(minPosition=\d+\) → saint \{"module":"saint".*"inUse":2/);
     expect(run.stdout).toMatch(/activate tampered → 422 \{"type":"\/problems\/package-rejected"/);
     expect(run.stdout).toMatch(/Done: the cap held\./);
-  });
+  }, 180_000);
 });
