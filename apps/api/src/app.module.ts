@@ -9,12 +9,14 @@ import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
 import { AuditModule } from './audit/audit.module';
 import { BaselineController } from './baseline/baseline.controller';
+import { prettyWhenInteractive } from './common/quiet-startup-logger';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { ProblemsController } from './problem/problems.controller';
 import { SystemEventsModule } from './system-events/system-events.module';
 
 @Module({})
@@ -27,7 +29,7 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: ['req.headers.authorization'] },
+            pinoHttp: { level: appConfig.log.level, redact: ['req.headers.authorization'], ...prettyWhenInteractive() },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -44,7 +46,7 @@ export class AppModule {
         SystemEventsModule,
         MetricsModule,
       ],
-      controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
+      controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

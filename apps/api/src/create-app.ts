@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { useProblemJsonParser } from './common/json-body-parser';
+import { QuietStartupLogger } from './common/quiet-startup-logger';
 import { useCorrelationHeader } from './common/trace-context';
 import { problemValidationPipe } from './common/validation.pipe';
 import { useHttpMetrics } from './metrics/http-metrics';
@@ -17,7 +18,7 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
     new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.useGlobalPipes(problemValidationPipe());
   useProblemJsonParser(app);
   useCorrelationHeader(app);
