@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
+import { createMetricsRegistry, registerPositionMetrics } from '@app/metrics';
 import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
+import { QuietStartupLogger } from '../../api/src/common/quiet-startup-logger';
 import { projectorHealth, startHealthServer } from './projector-health';
 import { ProjectorModule } from './projector.module';
 
@@ -27,12 +30,22 @@ async function main(): Promise<void> {
     }),
     { bufferLogs: true, abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   const logger = app.get(Logger);
   const events = app.get<EventStore>(EVENT_STORE);
   const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
-  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, () =>
-    projectorHealth(events, runtime.engine?.states() ?? [], failure),
+  const registry = createMetricsRegistry();
+  const notices = app.get<ProcessManagerRuntime>(NOTICE_RUNTIME);
+  registerPositionMetrics(registry, {
+    head: () => events.headPosition(),
+    projections: async () => runtime.engine?.states() ?? [],
+    processManagers: () => notices.states(),
+  });
+  const health = await startHealthServer(
+    config.projector.healthHost,
+    config.projector.healthPort,
+    () => projectorHealth(events, runtime.engine?.states() ?? [], failure),
+    registry,
   );
   let stopping = false;
   const stop = (code: number) => {

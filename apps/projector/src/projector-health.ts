@@ -25,10 +25,32 @@ export async function projectorHealth(events: EventStore, states: ProjectionStat
   };
 }
 
-/** `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. */
-export async function startHealthServer(host: string, port: number, report: () => Promise<ProjectorHealth>): Promise<{ server: Server; url: string }> {
+/** The projector's Prometheus registry: text and its content type. */
+export interface MetricsSource {
+  contentType: string;
+  metrics(): Promise<string>;
+}
+
+/**
+ * `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise; and `GET /metrics`,
+ * the projector's Prometheus metrics (positions and lag of its projections and process managers, Node's own).
+ */
+export async function startHealthServer(
+  host: string,
+  port: number,
+  report: () => Promise<ProjectorHealth>,
+  metrics?: MetricsSource,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/health') {
+    const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && path === '/metrics' && metrics) {
+      metrics.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        (error: unknown) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(error)}`),
+      );
+      return;
+    }
+    if (request.method !== 'GET' || path !== '/health') {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;
     }

@@ -6,6 +6,7 @@ import { Issuer, makeIssuer, packageDescription } from '../../../test/support/si
 import { freePort, RunningApi, spawnApi } from '../../../test/support/spawn-api';
 import { RunningProjector, spawnProjector, startProjector } from '../../../test/support/spawn-projector';
 import { checkedFetch } from '../../../test/support/checked-fetch';
+import { parsePrometheus, sample } from '../../../test/support/prometheus-text';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -85,6 +86,17 @@ describe('projector process', () => {
     const report = (await health.json()) as Record<string, any>;
     expect(report).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' }, projections: { failed: false } });
     for (const { position } of report.projections.positions) expect(BigInt(position)).toBeGreaterThanOrEqual(BigInt(saint.body.position));
+
+    // Its own Prometheus metrics, on the health port: positions and lag of what it runs.
+    const scrape = await fetch(projector.healthUrl.replace(/\/health$/, '/metrics'));
+    expect(scrape.status).toBe(200);
+    const metrics = parsePrometheus(await scrape.text());
+    const head = sample(metrics, 'licensing_event_store_head_position')!;
+    const listed = sample(metrics, 'licensing_projection_position', { projection: 'license-list' })!;
+    expect(listed).toBeGreaterThanOrEqual(Number(saint.body.position));
+    expect(sample(metrics, 'licensing_projection_lag', { projection: 'license-list' })).toBe(head - listed);
+    expect(sample(metrics, 'licensing_process_manager_position')).toBeGreaterThanOrEqual(0);
+    expect(sample(metrics, 'licensing_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     projector.child.kill('SIGTERM');
     expect(await projector.exited).toEqual({ code: 0, signal: null });
