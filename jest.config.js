@@ -17,6 +17,7 @@ module.exports = {
     '^@licensing/client$': '<rootDir>/libs/client/src',
     '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
     '^@app/audit(|/.*)$': '<rootDir>/libs/audit/src$1',
+    '^@app/access(|/.*)$': '<rootDir>/libs/access/src$1',
   },
   testTimeout: 60000,
 };

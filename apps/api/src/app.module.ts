@@ -8,6 +8,7 @@ import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { prettyWhenInteractive } from './common/quiet-startup-logger';
 import { HealthController } from './health/health.controller';
@@ -19,6 +20,9 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { ProblemsController } from './problem/problems.controller';
 import { SystemEventsModule } from './system-events/system-events.module';
 
+/** Request headers that carry credentials: never in a log line, whatever the level. */
+export const REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'].map((name) => `req.headers["${name}"]`);
+
 @Module({})
 export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
@@ -29,11 +33,12 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: ['req.headers.authorization'], ...prettyWhenInteractive() },
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...prettyWhenInteractive() },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
         }),
+        AuthModule,
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),

@@ -8,6 +8,7 @@ import { Issuer, makeIssuer, packageDescription, unsignedRow } from '../../../te
 import { Method, requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 import { checkedFetch } from '../../../test/support/checked-fetch';
+import { authHeaders } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -214,7 +215,7 @@ describe('License ledger over HTTP', () => {
         Array.from({ length: 100 }, (_, i) =>
           checkedFetch(url)(`${url}${base}/users/user${i}/licenses`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...authHeaders() },
             body: JSON.stringify({ module: 'desk' }),
           }).then(async (r) => ({ status: r.status, body: await r.json() })),
         ),

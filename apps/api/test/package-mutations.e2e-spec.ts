@@ -7,7 +7,7 @@ import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
 import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
-import { checkedInject } from '../../../test/support/test-app';
+import { checkedInject, withCredential } from '../../../test/support/test-app';
 
 const TENANT = 'Cust12345';
 const MUTATIONS = 1000;
@@ -141,7 +141,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
       const response = await checkedInject(app, {
         method: 'POST',
         url: `/v1/tenants/${TENANT}/license-packages`,
-        headers: { 'content-type': 'application/json' },
+        headers: withCredential({ 'content-type': 'application/json' }),
         payload: JSON.stringify(pkg),
       });
       if (response.statusCode !== 422) {
@@ -163,7 +163,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
     const response = await checkedInject(app, {
       method: 'POST',
       url: `/v1/tenants/${TENANT}/license-packages`,
-      headers: { 'content-type': 'application/json' },
+      headers: withCredential({ 'content-type': 'application/json' }),
       payload: JSON.stringify(issuer.sign(packageDescription(TENANT))),
     });
     expect(response.statusCode).toBe(201);

@@ -3,12 +3,14 @@
  * tenant `demo`, starts the API (embedded store in a throw-away directory) trusting that root, activates the
  * package, assigns the Sales Premium plan, fills the Sales-intelligence seats up to the cap, and shows the refusal.
  * It talks to the API through the typed client (libs/client), as an internal service would.
+ * Every call carries an administrator's API key for the tenant: `LICENSING_DEMO_API_KEY` (a secret), else a new one.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiKey, sha256 } from '@app/access';
 import { loadConfig } from '@app/config';
 import { buildSignedPackage, createRootCertificate, issueOwnerCertificate } from '@app/signing';
 import { LicensingClient, LicensingProblem } from '@licensing/client';
@@ -50,11 +52,23 @@ async function main(): Promise<void> {
       ],
     }, owner.certificatePem, owner.privateKeyPem);
 
-    const config = loadConfig({ ...process.env, LICENSING_DATA_DIR: join(dir, 'data'), LICENSING_TRUSTED_ROOTS: join(dir, 'root.pem'), LOG_LEVEL: 'warn' });
+    // The API is configured with the key's hash only, as an operator would (npm run cli -- keys create).
+    const secret = process.env.LICENSING_DEMO_API_KEY || createApiKey('demo-admin', 'admin', TENANT).secret;
+    const keyEntry = `demo-admin:sha256:${sha256(secret).toString('hex')}=admin@${TENANT}`;
+    const config = loadConfig({
+      ...process.env,
+      LICENSING_DATA_DIR: join(dir, 'data'),
+      LICENSING_TRUSTED_ROOTS: join(dir, 'root.pem'),
+      LICENSING_API_KEYS: keyEntry,
+      LICENSING_API_KEYS_FILE: '',
+      LOG_LEVEL: 'warn',
+    });
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');
-    const client = new LicensingClient({ baseUrl: await app.getUrl() });
+    const baseUrl = await app.getUrl();
+    const client = new LicensingClient({ baseUrl, token: secret });
     say(`3. The API runs at ${await app.getUrl()} (embedded store in ${config.dataDir}), trusting that root`);
+    say(`   with one API key, configured by its hash: ${keyEntry}`);
     /** Runs one client call and prints its answer, or the problem it was refused with. */
     const call = async <T>(label: string, run: () => Promise<T>): Promise<{ ok: true; answer: T } | { ok: false; refusal: LicensingProblem }> => {
       try {
@@ -70,7 +84,8 @@ async function main(): Promise<void> {
 
     try {
       say();
-      say('4. Validate (dry run), then activate the package');
+      say('4. Without the key the API answers 401; then validate (dry run) and activate the package with it');
+      await call('validate without a key', () => new LicensingClient({ baseUrl }).validatePackage(TENANT, pkg));
       await call('validate', () => client.validatePackage(TENANT, pkg));
       await call('activate', () => client.activatePackage(TENANT, pkg));
       say();

@@ -10,6 +10,7 @@ describe('npm run demo', () => {
       { cwd: root, encoding: 'utf8', timeout: 150_000 },
     );
     expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/validate without a key → 401 \{"type":"\/problems\/unauthenticated"/);
     expect(run.stdout).toMatch(/ activate → \{"packageId":/);
     expect(run.stdout).toMatch(/assign 7 sales-premium → \{"assigned":\["chat-cal","sales-premium","user","web"\]/);
     expect(run.stdout).toMatch(/assign 9 saint → 409 \{"type":"\/problems\/cap-exceeded"/);

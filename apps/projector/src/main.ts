@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
+import { AccessRefusedError, accessStartupNotes, CredentialVerifier } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
 import { createMetricsRegistry, registerPositionMetrics } from '@app/metrics';
 import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
@@ -18,6 +19,10 @@ import { ProjectorModule } from './projector.module';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The projector serves /health, whose details are for administrators: the same rule as the API's start.
+  const access = accessStartupNotes(config.access, config.access.production);
+  if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
+  const verifier = new CredentialVerifier(config.access);
   let failure: unknown;
   // A projection may fail while the context is still starting: remember it, and stop once there is a context to close.
   let onFailure = () => undefined as void;
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
   const health = await startHealthServer(
     config.projector.healthHost,
     config.projector.healthPort,
+    verifier,
     () => projectorHealth(events, runtime.engine?.states() ?? [], failure),
     registry,
   );
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
       },
     );
   };
+  for (const warning of access.warnings) logger.warn(warning, 'Main');
   logger.log(`projector running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; ${describeStores(config)}; health on ${health.url}`, 'Main');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -75,6 +82,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError])}\n`);
   process.exit(1);
 });

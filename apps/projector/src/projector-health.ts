@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore, EventStoreHealth } from '@app/event-store';
 import type { ProjectionState } from '@app/projections';
+import { bearerCredential, CredentialVerifier } from '@app/access';
 
 export interface ProjectorHealth {
   status: 'ok' | 'failed' | 'unavailable';
@@ -32,30 +33,37 @@ export interface MetricsSource {
 }
 
 /**
- * `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise; and `GET /metrics`,
- * the projector's Prometheus metrics (positions and lag of its projections and process managers, Node's own).
+ * `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. Like the API's,
+ * it answers only the status, and the details (positions, errors) to an admin credential (DESIGN.md §6).
+ * `GET /metrics`: the projector's Prometheus metrics (positions and lag of its projections and process managers,
+ * Node's own), for any valid credential — every role may read queries, as on the API's /metrics.
  */
 export async function startHealthServer(
   host: string,
   port: number,
+  verifier: CredentialVerifier,
   report: () => Promise<ProjectorHealth>,
   metrics?: MetricsSource,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const path = request.url?.split('?')[0];
     if (request.method === 'GET' && path === '/metrics' && metrics) {
-      metrics.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': metrics.contentType }).end(text),
-        (error: unknown) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(error)}`),
-      );
+      mayReadMetrics(verifier, request.headers.authorization)
+        .then(async (allowed) => {
+          if (!allowed) return void response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('metrics need Authorization: Bearer <credential>');
+          const text = await metrics.metrics();
+          response.writeHead(200, { 'content-type': metrics.contentType }).end(text);
+        })
+        .catch((error: unknown) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(error)}`));
       return;
     }
     if (request.method !== 'GET' || path !== '/health') {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;
     }
-    report().then(
-      (health) => response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health)),
+    Promise.all([report(), isAdmin(verifier, request.headers.authorization)]).then(
+      ([health, admin]) =>
+        response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(admin ? health : { status: health.status })),
       (error: unknown) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', error: String(error) })),
     );
   });
@@ -66,4 +74,22 @@ export async function startHealthServer(
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, url: `http://${shownHost}:${address.port}/health` };
+}
+
+/** Any valid credential (or an open service) may read the metrics. */
+async function mayReadMetrics(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {
+  if (verifier.open) return true;
+  const credential = bearerCredential(authorization);
+  return credential ? (await verifier.verify(credential)) !== null : false;
+}
+
+async function isAdmin(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {
+  if (verifier.open) return true;
+  const credential = bearerCredential(authorization);
+  if (!credential) return false;
+  // A token that cannot be checked (JWKS unreachable) earns no details, but must not turn the probe's answer into 503.
+  return verifier.verify(credential).then(
+    (principal) => principal?.role === 'admin',
+    () => false,
+  );
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Access } from '../auth/access.decorator';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from './metrics.tokens';
 
@@ -10,6 +11,8 @@ export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
   @Get()
+  // Reader role or above (DESIGN.md §6): positions and rates are operational, not tenant data, but not public.
+  @Access(Access.queries)
   @ApiProduces('text/plain')
   @ApiResponse({
     status: 200,

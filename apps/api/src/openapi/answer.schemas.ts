@@ -156,11 +156,18 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     problemCount: int(),
     streams: arrayOf(obj({ stream: str(), events: int(), lastRevision: int(), headHash: nullable(str()) })),
   }),
-  Health: obj({
-    status: str({ enum: ['ok', 'degraded', 'unavailable'] }),
-    eventStore: obj({ status: str({ enum: ['up', 'down'] }) }),
-    projections: obj({ runIn: str({ enum: ['api', 'projector'] }), failed: bool(), positions: arrayOf(obj({ name: str(), position: nullable(position()) })) }),
-    processManagers: obj({ failed: bool(), positions: arrayOf(obj({ name: str(), position: nullable(position()) })) }),
+  Health: obj(
+    { status: str({ enum: ['ok', 'degraded', 'unavailable'] }) },
+    {
+      eventStore: obj({ status: str({ enum: ['up', 'down'] }) }),
+      projections: obj({ runIn: str({ enum: ['api', 'projector'] }), failed: bool(), positions: arrayOf(obj({ name: str(), position: nullable(position()) })) }),
+      processManagers: obj({ failed: bool(), positions: arrayOf(obj({ name: str(), position: nullable(position()) })) }),
+    },
+    'the details only for an admin credential',
+  ),
+  TenantsPage: obj({
+    items: arrayOf(obj({ tenantId: str(), owners: strings(), planHolders: int() })),
+    nextCursor: nullable(str({ description: 'pass as cursor for the next page; null on the last' })),
   }),
   ProblemDescription: obj({ type: str(), title: str(), status: int(), description: str() }),
 };

@@ -57,6 +57,8 @@ function completeOperation(path: string, operation: OperationObject): void {
   if (operation.requestBody) slugs.push(...SHARED.body);
   const isCommand = (operation.parameters ?? []).some((parameter) => 'name' in parameter && parameter.name === 'Idempotency-Key');
   if (isCommand) slugs.push(...SHARED.command);
+  // Routes that declare @Access carry bearer security (auth/access.decorator.ts): they may answer 401 and 403.
+  if (operation.security?.length) slugs.push('unauthenticated', 'forbidden');
   for (const slug of slugs) addProblem(operation, slug);
   operation.responses.default ??= { description: 'any other status: a problem', content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } } };
   if (path.startsWith('/v1/')) {

@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorator';
 import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
 import { ProblemException } from './problem';
 import { problemKind } from './problem-catalog';
@@ -9,6 +10,7 @@ import { problemKind } from './problem-catalog';
 @Controller('problems')
 export class ProblemsController {
   @Get(':slug')
+  @Public()
   @ApiAnswer(200, 'ProblemDescription', 'what the problem means and what to do about it')
   @ApiProblems('not-found')
   describe(@Param('slug') slug: string) {

@@ -11,6 +11,7 @@ import { ProblemException } from '../problem/problem';
 import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
 import { awaitMinPosition } from './min-position';
 import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
+import { Access } from '../auth/access.decorator';
 
 const OWNER = /^[A-Z0-9]{1,32}$/;
 
@@ -28,6 +29,7 @@ export class LedgerQueriesController {
   ) {}
 
   @Get('licenses')
+  @Access(Access.queries, { asOf: Access.audit })
   @ApiQuery({
     name: 'asOf',
     required: false,
@@ -47,6 +49,7 @@ export class LedgerQueriesController {
   }
 
   @Get('licenses/:module/holders')
+  @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   @ApiAnswer(200, 'Holders', 'the users who hold the license')
   @ApiProblems('unknown-module', 'read-model-behind', 'projection-failed')
@@ -58,6 +61,7 @@ export class LedgerQueriesController {
   }
 
   @Get('users/:userId/licenses')
+  @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   @ApiAnswer(200, 'UserLicenses', "the user's plan and licenses of the owner")
   @ApiProblems('read-model-behind', 'projection-failed')
@@ -67,6 +71,7 @@ export class LedgerQueriesController {
   }
 
   @Get('status')
+  @Access(Access.queries)
   @ApiAnswer(200, 'Status', "the Status tab: database, user counts, this month's metering")
   @ApiProblems('unknown-tenant', 'read-model-behind', 'projection-failed')
   async status(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {

@@ -6,6 +6,7 @@ import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
 import { ProblemException } from '../../problem/problem';
 import { TenantEventsQuery, VerifyTenantQuery } from '../queries/audit.queries';
 import { fromPositionParam, limitParam, MAX_EVENTS_LIMIT } from './audit-params';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('audit')
 @Controller('v1/tenants/:tenantId')
@@ -13,6 +14,7 @@ export class AuditController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('events')
+  @Access(Access.audit)
   @ApiQuery({ name: 'fromPosition', required: false, description: 'global position to start at (inclusive); default 0' })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_EVENTS_LIMIT}; default 100` })
   @ApiAnswer(200, 'TenantEventsPage', 'every stream of the tenant, in global order')
@@ -21,6 +23,7 @@ export class AuditController {
   }
 
   @Get('audit/verify')
+  @Access(Access.audit)
   @ApiAnswer(200, 'VerificationReport', 'hash chains, package signatures and trust, with each problem located')
   @ApiProblems('unknown-tenant')
   async verify(@TenantId() tenantId: string) {

@@ -8,6 +8,7 @@ import { TenantId } from '../../common/id-params';
 import { ActivateLicensePackageCommand, ValidateLicensePackageQuery } from '../commands/license-package.command';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
 import { LicensePackageDto } from './license-package.dto';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('license packages')
 @Controller('v1/tenants/:tenantId/license-packages')
@@ -18,6 +19,7 @@ export class LicensePackagesController {
   ) {}
 
   @Post('validate')
+  @Access(Access.packages)
   @HttpCode(200)
   @ApiBody({ type: LicensePackageDto })
   @ApiAnswer(200, 'PackageReview', 'whether the package can be activated and why not; only the changed licenses; nothing is written')
@@ -26,6 +28,7 @@ export class LicensePackagesController {
   }
 
   @Post()
+  @Access(Access.packages)
   @HttpCode(201)
   @ApiBody({ type: LicensePackageDto })
   @ApiCommand()

@@ -9,6 +9,7 @@ import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign
 import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
 import { AssignLicenseDto } from './license-package.dto';
+import { Access } from '../../auth/access.decorator';
 
 const DEFAULT_OWNER = 'SUPEROFFICE';
 
@@ -18,6 +19,7 @@ export class UserLicensesController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('licenses')
+  @Access(Access.ledgerCommands)
   @HttpCode(201)
   @ApiCommand()
   @ApiAnswer(201, 'AssignmentAnswer', 'a plan brings its set=, switching plans releases the old one')
@@ -31,6 +33,7 @@ export class UserLicensesController {
   }
 
   @Delete('licenses/:module')
+  @Access(Access.ledgerCommands)
   @ApiQuery({ name: 'owner', required: false })
   @ApiCommand()
   @ApiAnswer(200, 'AssignmentAnswer', 'the licenses released (a plan releases the licenses it brought)')
@@ -50,6 +53,7 @@ export class UserLicensesController {
   }
 
   @Post('deactivate')
+  @Access(Access.ledgerCommands)
   @HttpCode(200)
   @ApiCommand()
   @ApiAnswer(200, 'AssignmentAnswer', "deactivation releases all of the user's licenses")
@@ -59,6 +63,7 @@ export class UserLicensesController {
   }
 
   @Post('reactivate')
+  @Access(Access.ledgerCommands)
   @HttpCode(200)
   @ApiCommand()
   @ApiAnswer(200, 'AssignmentAnswer', 'the user may be given licenses again')

@@ -13,6 +13,7 @@ import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.comm
 import { ApiAnswer, ApiCommand, ApiJsonBody, ApiProblems } from '../../openapi/api-decorators';
 import { usageRecordsOf } from './metered-usage.body';
 import { CSV_CONTENT_TYPE, meteringCsv, wantsCsv } from './metering-csv';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('metering')
 @Controller('v1/tenants/:tenantId')
@@ -25,6 +26,7 @@ export class MeteringController {
   ) {}
 
   @Post('metered-usage')
+  @Access(Access.metering)
   @HttpCode(202)
   @ApiCommand()
   @ApiJsonBody('MeteredUsageBody', '{usageId, service, quantity, occurredAt} or {records: [... up to 1,000]}')
@@ -36,6 +38,7 @@ export class MeteringController {
   }
 
   @Post('metering/:month/close')
+  @Access(Access.metering)
   @HttpCode(200)
   @ApiCommand()
   @ApiAnswer(200, 'MonthClosed', "the month's invoice lines, adjustments of late usage included")
@@ -45,6 +48,7 @@ export class MeteringController {
   }
 
   @Get('metering/:month')
+  @Access(Access.queries)
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: the invoice lines for billing (or send Accept: text/csv)' })
   @ApiAnswer(200, 'MeteringMonth', "the month's totals against their thresholds (as fixed at the close once closed); as CSV, one row per service and adjustment", {
