@@ -5,6 +5,7 @@ import type { AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { parsePrometheus, sample } from '../../../test/support/prometheus-text';
 import { Issuer, makeIssuer, packageDescription, sampleModules, unsignedRow } from '../../../test/support/signed-packages';
+import { bearer, TEST_KEYS } from '../../../test/support/test-credentials';
 import { requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
 
@@ -65,5 +66,12 @@ describe('Prometheus metrics at /metrics', () => {
     expect(sample(metrics, 'licensing_http_requests_total', { method: 'POST', route: '/v1/tenants/:tenantId/users/:userId/licenses', status: '201' })).toBe(2);
     expect(sample(metrics, 'licensing_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect([...metrics.keys()].every((name) => name.startsWith('licensing_'))).toBe(true);
+  });
+
+  it('answers /metrics to any role over every tenant, never anonymously or to one tenant\'s credential', async () => {
+    expect((await send('GET', '/metrics', undefined, { authorization: '' })).statusCode).toBe(401);
+    expect((await send('GET', '/metrics', undefined, { authorization: bearer(TEST_KEYS.reader) })).statusCode).toBe(403);
+    expect((await send('GET', '/metrics', undefined, { authorization: bearer(TEST_KEYS.allService) })).statusCode).toBe(200);
+    expect((await send('GET', '/metrics', undefined, { authorization: bearer(TEST_KEYS.allAuditor) })).statusCode).toBe(200);
   });
 });

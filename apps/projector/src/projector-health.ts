@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore, EventStoreHealth } from '@app/event-store';
 import type { ProjectionState } from '@app/projections';
-import { bearerCredential, CredentialVerifier } from '@app/access';
+import { authorize, bearerCredential, CredentialVerifier } from '@app/access';
 
 export interface ProjectorHealth {
   status: 'ok' | 'failed' | 'unavailable';
@@ -36,7 +36,7 @@ export interface MetricsSource {
  * `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. Like the API's,
  * it answers only the status, and the details (positions, errors) to an admin credential (DESIGN.md §6).
  * `GET /metrics`: the projector's Prometheus metrics (positions and lag of its projections and process managers,
- * Node's own), for any valid credential — every role may read queries, as on the API's /metrics.
+ * Node's own), for the same credentials as the API's /metrics (any role, scope `*`).
  */
 export async function startHealthServer(
   host: string,
@@ -76,11 +76,12 @@ export async function startHealthServer(
   return { server, url: `http://${shownHost}:${address.port}/health` };
 }
 
-/** Any valid credential (or an open service) may read the metrics. */
+/** As the API's /metrics: a credential whose role and scope the `metrics` permission admits (or an open service). */
 async function mayReadMetrics(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {
   if (verifier.open) return true;
   const credential = bearerCredential(authorization);
-  return credential ? (await verifier.verify(credential)) !== null : false;
+  const principal = credential ? await verifier.verify(credential) : null;
+  return principal !== null && authorize(principal, 'metrics', null) === 'allowed';
 }
 
 async function isAdmin(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {

@@ -5,9 +5,12 @@ import { LicensingClient, LicensingProblem } from '../src';
 import { checkedFetch } from '../../../test/support/checked-fetch';
 import { Issuer, makeIssuer, packageDescription, sampleModules, unsignedRow } from '../../../test/support/signed-packages';
 import { startTestApp } from '../../../test/support/test-app';
+import { TEST_KEYS } from '../../../test/support/test-credentials';
 import { testConfig } from '../../../test/support/test-config';
 
 const TENANT = 'Cust12345';
+/** The test administrator's API key: the client sends it as Authorization: Bearer. */
+const token = TEST_KEYS.admin.secret;
 
 describe('LicensingClient against the API on a real port', () => {
   let issuer: Issuer;
@@ -29,7 +32,7 @@ describe('LicensingClient against the API on a real port', () => {
   });
 
   it('activates, assigns and reads its own writes: the read waits for the position the command answered', async () => {
-    const client = new LicensingClient({ baseUrl, fetch: checkedFetch(baseUrl) });
+    const client = new LicensingClient({ baseUrl, token, fetch: checkedFetch(baseUrl) });
     const modules = [...sampleModules(), unsignedRow('desk', { number: 1 })];
     await client.activatePackage(TENANT, issuer.sign(packageDescription(TENANT, { modules })));
     const answer = await client.assign(TENANT, 'u1', 'sales-premium');
@@ -55,13 +58,13 @@ describe('LicensingClient against the API on a real port', () => {
       if (lost++ === 0) throw new TypeError('fetch failed: other side closed');
       return response;
     };
-    const client = new LicensingClient({ baseUrl, fetch: losesFirstAnswer, retry: noWait });
+    const client = new LicensingClient({ baseUrl, token, fetch: losesFirstAnswer, retry: noWait });
     const answer = await client.assign(TENANT, 'u3', 'saint');
     expect(answer.assigned).toEqual(['saint']);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
 
-    const reader = new LicensingClient({ baseUrl, fetch: checked });
+    const reader = new LicensingClient({ baseUrl, token, fetch: checked });
     const events = await reader.events(TENANT, { limit: 1000 });
     const assignments = events.items.filter((event) => event.type === 'LicenseAssigned' && (event.data as { userId?: string }).userId === 'u3');
     expect(assignments).toHaveLength(1);
@@ -76,7 +79,7 @@ describe('LicensingClient against the API on a real port', () => {
       return checkedFetch(baseUrl)(input, init);
     };
     const waits: number[] = [];
-    const client = new LicensingClient({ baseUrl, fetch: counting, retry: { attempts: 3, random: () => 0.5, sleep: async (ms) => void waits.push(ms) } });
+    const client = new LicensingClient({ baseUrl, token, fetch: counting, retry: { attempts: 3, random: () => 0.5, sleep: async (ms) => void waits.push(ms) } });
     await expect(client.status(TENANT, { after: '999999999' })).rejects.toMatchObject({ status: 503, code: 'read-model-behind' });
     expect(requests).toHaveLength(3);
     expect(waits).toEqual([25, 50]);

@@ -11,8 +11,8 @@ export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
   @Get()
-  // Reader role or above (DESIGN.md §6): positions and rates are operational, not tenant data, but not public.
-  @Access(Access.queries)
+  // Reader role or above, over every tenant (`*`): the figures aggregate all tenants; not public.
+  @Access(Access.metrics)
   @ApiProduces('text/plain')
   @ApiResponse({
     status: 200,

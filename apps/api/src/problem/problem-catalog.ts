@@ -43,6 +43,7 @@ export const PROBLEM_CATALOG = {
   'wrong-month': { status: 422, title: 'Usage record of another month', description: 'A usage record belongs to another month than the one it was sent to.' },
   'reserved-event-key': { status: 422, title: 'Reserved event key', description: 'The backend raises notices with this key itself.' },
   'not-a-notice-key': { status: 422, title: 'Not a notice key', description: 'The key is not one of the notices the backend raises.' },
+  'access-undeclared': { status: 500, title: 'Access not declared', description: 'A route declares neither @Access nor @Public: a defect of the service, refused rather than served open.' },
   'internal-error': { status: 500, title: 'Internal error', description: 'An unexpected error; it has been logged with the request.' },
   'read-model-behind': { status: 503, title: 'Read model behind', description: 'The read model did not reach `minPosition` in time. Retry shortly.' },
   'projection-failed': { status: 503, title: 'Read model stopped', description: 'A projection failed and stopped; see the service log and /health.' },
