@@ -1,4 +1,5 @@
 export * from './decider-runner';
+export * from './runner-observer';
 export * from './event-chain';
 export * from './process-managers/process-manager';
 export * from './process-managers/process-manager-runtime';
