@@ -10,12 +10,13 @@ import { useCorrelationHeader } from './common/trace-context';
 import { problemValidationPipe } from './common/validation.pipe';
 import { useHttpMetrics } from './metrics/http-metrics';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { fastifyProblemOptions, useProblemWhileClosing } from './problem/fastify-problems';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests, so both run the same wiring). */
 export async function createApp(config?: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
+    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, ...fastifyProblemOptions() }),
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
@@ -23,6 +24,7 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
   useProblemJsonParser(app);
   useCorrelationHeader(app);
   useHttpMetrics(app);
+  useProblemWhileClosing(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
   return app;
 }

@@ -13,7 +13,7 @@ import {
   Revision,
   WrongExpectedVersionError,
 } from '@app/event-store';
-import { chainEvent, storedHash } from './event-chain';
+import { chainEvents, storedHash } from './event-chain';
 import type { RunnerObserver } from './runner-observer';
 
 /** Who sent a command and under which ids; becomes the metadata of every event the command records. */
@@ -39,6 +39,21 @@ export class CommandIdReusedError extends Error {
   constructor(readonly commandId: string) {
     super(`command id ${commandId} was already used for a different command`);
     this.name = 'CommandIdReusedError';
+  }
+}
+
+/**
+ * Something inside a turn failed that no rule foresaw (a bug, a value canonical JSON cannot express, …). Every
+ * command of the turn fails with it; the message names nothing internal, the cause is kept for the log.
+ */
+export class CommandTurnFailedError extends Error {
+  constructor(
+    readonly stream: string,
+    cause: unknown,
+  ) {
+    super('the command could not be completed');
+    this.name = 'CommandTurnFailedError';
+    this.cause = cause;
   }
 }
 
@@ -74,6 +89,8 @@ interface CachedStream<State, Event> {
   lastHash: string | null;
 }
 
+/** Metadata field: the revision of the last event of the append that recorded the event. */
+const APPEND_END = 'appendEnd';
 const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
 const MAX_COMMANDS_PER_APPEND = 500;
 
@@ -190,7 +207,16 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       while (queue.commands.length > 0 || queue.reads.length > 0) {
         const reads = queue.reads.splice(0);
         const commands = queue.commands.splice(0, MAX_COMMANDS_PER_APPEND);
-        await this.turn(stream, reads, commands);
+        try {
+          await this.turn(stream, reads, commands);
+        } catch (error) {
+          // No error of a turn may escape (an unhandled rejection would end the process): the turn's commands fail,
+          // their unconfirmed decisions are forgotten, and the stream keeps serving. Settling twice is a no-op, so
+          // commands the turn had already answered keep their answer.
+          this.cache.delete(stream);
+          const failed = new CommandTurnFailedError(stream, error);
+          for (const waiting of [...reads, ...commands]) waiting.reject(failed);
+        }
       }
     } finally {
       queue.busy = false;
@@ -210,9 +236,8 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     for (const pending of reads) settle(pending, () => pending.read(cached.state, cached.lastPosition));
 
     const expected = cached.revision;
-    const toAppend: NewEvent[] = [];
+    const toAppend: Array<NewEvent & { id: string; metadata: EventMetadata }> = [];
     const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
-    let previousHash = cached.lastHash;
     // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
     const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
     for (const pending of commands) {
@@ -251,14 +276,12 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       for (const event of outcome) cached.state = this.decider.evolve(cached.state, event);
       cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, summary, position: null });
       outcome.forEach((event, index) => {
-        const chained = chainEvent(stream, firstRevision + toAppend.length, previousHash, {
+        toAppend.push({
           id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
           type: event.type,
           data: event.data as JsonObject,
           metadata: metadataOf(pending.envelope, pending.hash, summary),
         });
-        previousHash = storedHash(chained.metadata);
-        toAppend.push(chained);
       });
       held.push({ pending, answer: (position) => ({ kind: 'recorded', events: outcome, position, summary, repeated: false }) });
     }
@@ -267,13 +290,17 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       return;
     }
 
+    // Every command of the append is answered with the append's position: its last event's. Each event records that
+    // event's revision, so that a repeat read back from the stream (after a restart) answers the same position.
+    const appendEnd = firstRevision + toAppend.length - 1;
+    const chain = chainEvents(stream, firstRevision, cached.lastHash, toAppend.map((event) => ({ ...event, metadata: { ...event.metadata, [APPEND_END]: appendEnd } })));
     try {
       const started = process.hrtime.bigint();
-      const result = await this.store.append(stream, toAppend, expected);
-      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, toAppend.length);
+      const result = await this.store.append(stream, chain.events, expected);
+      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
-      cached.lastHash = previousHash;
+      cached.lastHash = chain.lastHash;
       for (const recorded of cached.commands.values()) if (recorded.position === null) recorded.position = result.position;
       for (const { pending, answer } of held) settle(pending, () => answer(result.position));
     } catch (error) {
@@ -310,9 +337,10 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     const read = await this.store.readStream(stream, { fromRevision: known === 'no_stream' ? 0 : known });
     if (read.status === 'found') {
       try {
+        const awaitingEnd = new Map<Revision, RecordedCommand<Event>[]>();
         for (const recorded of read.events) {
           if (known !== 'no_stream' && recorded.revision <= known) cached.lastHash = storedHash(recorded.metadata);
-          else this.apply(cached, recorded);
+          else this.apply(cached, recorded, awaitingEnd);
         }
       } catch (error) {
         // A half-applied fold must never serve a later command.
@@ -324,7 +352,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     return cached;
   }
 
-  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent): void {
+  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent, awaitingEnd: Map<Revision, RecordedCommand<Event>[]>): void {
     const event = { type: recorded.type, data: recorded.data } as unknown as Event;
     cached.state = this.decider.evolve(cached.state, event);
     cached.revision = recorded.revision;
@@ -332,19 +360,21 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     cached.lastHash = storedHash(recorded.metadata);
     const commandId = recorded.metadata.commandId;
     if (typeof commandId === 'string') {
-      const earlier = cached.commands.get(commandId);
+      let earlier = cached.commands.get(commandId);
       if (earlier) {
         earlier.events.push(event);
         earlier.position = recorded.position;
       } else {
-        cached.commands.set(commandId, {
-          hash: String(recorded.metadata.commandHash),
-          events: [event],
-          summary: recorded.metadata.result,
-          position: recorded.position,
-        });
+        earlier = { hash: String(recorded.metadata.commandHash), events: [event], summary: recorded.metadata.result, position: recorded.position };
+        cached.commands.set(commandId, earlier);
       }
+      // Answered first with the position of its append's last event (events recorded before APPEND_END existed
+      // keep their own last event's position).
+      const end = recorded.metadata[APPEND_END];
+      if (typeof end === 'number' && end > recorded.revision) awaitingEnd.set(end, [...(awaitingEnd.get(end) ?? []), earlier]);
     }
+    for (const command of awaitingEnd.get(recorded.revision) ?? []) command.position = recorded.position;
+    awaitingEnd.delete(recorded.revision);
   }
 
   private remember(stream: string, cached: CachedStream<State, Event>): void {

@@ -421,7 +421,8 @@ export interface components {
         };
         LicenseeDto: {
             companyName: string;
-            databaseType: string;
+            /** @description optional: null or "" for none */
+            databaseType: string | null;
             serialNumber: string;
         };
         LicenseList: {
@@ -465,29 +466,30 @@ export interface components {
             users: number;
         };
         ModuleRowDto: {
-            description: string;
+            description: string | null;
             /**
              * @description 0 normal, 1 user plan, 2 site marker
              * @enum {number}
              */
             extraFlags: 0 | 1 | 2;
             /** @example set=user,web,chat-cal */
-            extraInfo: string;
+            extraInfo: string | null;
             hidden: boolean;
             /** @example web */
             name: string;
             number: number;
-            prerequisite: string;
+            /** @description the module that must be held too; null or "" for none */
+            prerequisite: string | null;
             signature: string;
             sortOrder: number;
-            tooltip: string;
+            tooltip: string | null;
             /**
              * @description 1 system, 2 site, 3 user license
              * @enum {number}
              */
             type: 1 | 2 | 3;
             unrestricted: boolean;
-            version: string;
+            version: string | null;
         };
         MonthClosed: {
             closed: boolean;
@@ -529,7 +531,8 @@ export interface components {
         PackageOwnerDto: {
             /** @description X.509 certificate (PEM) of the owner, issued by a trusted root */
             certificate: string;
-            description: string;
+            /** @description optional: null or "" for none */
+            description: string | null;
             /** @example SUPEROFFICE */
             name: string;
         };
@@ -977,6 +980,66 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -989,7 +1052,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -997,7 +1060,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1070,7 +1133,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant */
+            /** @description unknown-tenant, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1078,7 +1141,55 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant";
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -1094,7 +1205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1102,7 +1213,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1180,6 +1291,66 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -1192,7 +1363,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1200,7 +1371,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1280,6 +1451,42 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
             /** @description concurrency-conflict */
             409: {
                 headers: {
@@ -1304,6 +1511,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unsupported-media-type */
             415: {
                 headers: {
@@ -1316,7 +1535,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description package-rejected, idempotency-key-reused */
+            /** @description package-rejected, unprocessable-entity, idempotency-key-reused */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1324,7 +1543,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/package-rejected" | "/problems/idempotency-key-reused";
+                        type?: "/problems/package-rejected" | "/problems/unprocessable-entity" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -1340,7 +1571,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1348,7 +1579,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1425,6 +1656,42 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
             /** @description payload-too-large */
             413: {
                 headers: {
@@ -1434,6 +1701,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/payload-too-large";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
                     };
                 };
             };
@@ -1449,6 +1728,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description unprocessable-entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-entity";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -1461,7 +1764,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1469,7 +1772,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1547,7 +1850,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant */
+            /** @description unknown-tenant, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1555,7 +1858,55 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant";
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -1571,7 +1922,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1579,7 +1930,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1657,6 +2008,54 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unknown-module */
             422: {
                 headers: {
@@ -1666,6 +2065,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/unknown-module";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -1681,7 +2092,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1689,7 +2100,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1734,7 +2145,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageAnswer"];
                 };
             };
-            /** @description validation-failed, bad-request, malformed-json, invalid-request */
+            /** @description validation-failed, invalid-request, bad-request, malformed-json */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1742,7 +2153,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/validation-failed" | "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
+                        type?: "/problems/validation-failed" | "/problems/invalid-request" | "/problems/bad-request" | "/problems/malformed-json";
                     };
                 };
             };
@@ -1770,6 +2181,42 @@ export interface operations {
                     };
                 };
             };
+            /** @description unknown-tenant, not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
             /** @description month-closed, concurrency-conflict */
             409: {
                 headers: {
@@ -1794,6 +2241,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unsupported-media-type */
             415: {
                 headers: {
@@ -1806,7 +2265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description usage-rejected, invalid-usage, wrong-month, idempotency-key-reused */
+            /** @description usage-rejected, usage-overflow, invalid-usage, wrong-month, unprocessable-entity, idempotency-key-reused */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1814,7 +2273,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/usage-rejected" | "/problems/invalid-usage" | "/problems/wrong-month" | "/problems/idempotency-key-reused";
+                        type?: "/problems/usage-rejected" | "/problems/usage-overflow" | "/problems/invalid-usage" | "/problems/wrong-month" | "/problems/unprocessable-entity" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -1830,7 +2301,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1838,7 +2309,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1884,7 +2355,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description bad-request */
+            /** @description invalid-month, bad-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1892,7 +2363,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/invalid-month" | "/problems/bad-request";
                     };
                 };
             };
@@ -1920,6 +2391,66 @@ export interface operations {
                     };
                 };
             };
+            /** @description unknown-tenant, not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -1932,7 +2463,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1940,7 +2471,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -1981,7 +2512,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthClosed"];
                 };
             };
-            /** @description bad-request */
+            /** @description invalid-month, bad-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1989,7 +2520,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/invalid-month" | "/problems/bad-request";
                     };
                 };
             };
@@ -2017,6 +2548,42 @@ export interface operations {
                     };
                 };
             };
+            /** @description unknown-tenant, not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
             /** @description month-not-ended, month-closed, concurrency-conflict */
             409: {
                 headers: {
@@ -2026,6 +2593,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/month-not-ended" | "/problems/month-closed" | "/problems/concurrency-conflict";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
                     };
                 };
             };
@@ -2041,6 +2620,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -2053,7 +2644,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2061,7 +2652,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2137,7 +2728,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant */
+            /** @description unknown-tenant, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2145,7 +2736,55 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant";
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -2161,7 +2800,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2169,7 +2808,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2250,6 +2889,66 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -2262,7 +2961,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, process-manager-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, process-manager-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2270,7 +2969,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/process-manager-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/process-manager-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2350,6 +3049,42 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
             /** @description system-event-exists, concurrency-conflict */
             409: {
                 headers: {
@@ -2374,6 +3109,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unsupported-media-type */
             415: {
                 headers: {
@@ -2386,7 +3133,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description reserved-event-key, not-a-notice-key, idempotency-key-reused */
+            /** @description reserved-event-key, not-a-notice-key, unprocessable-entity, idempotency-key-reused */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2394,7 +3141,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/reserved-event-key" | "/problems/not-a-notice-key" | "/problems/idempotency-key-reused";
+                        type?: "/problems/reserved-event-key" | "/problems/not-a-notice-key" | "/problems/unprocessable-entity" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -2410,7 +3169,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,7 +3177,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2499,7 +3258,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description system-event-not-found */
+            /** @description system-event-not-found, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2507,7 +3266,31 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/system-event-not-found";
+                        type?: "/problems/system-event-not-found" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
                     };
                 };
             };
@@ -2523,6 +3306,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description reserved-event-key, not-a-notice-key, idempotency-key-reused */
             422: {
                 headers: {
@@ -2532,6 +3327,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/reserved-event-key" | "/problems/not-a-notice-key" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -2547,7 +3354,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2555,7 +3362,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2640,7 +3447,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description system-event-not-found */
+            /** @description system-event-not-found, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2648,7 +3455,31 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/system-event-not-found";
+                        type?: "/problems/system-event-not-found" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
                     };
                 };
             };
@@ -2676,6 +3507,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unsupported-media-type */
             415: {
                 headers: {
@@ -2688,7 +3531,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description reserved-event-key, not-a-notice-key, idempotency-key-reused */
+            /** @description reserved-event-key, not-a-notice-key, unprocessable-entity, idempotency-key-reused */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2696,7 +3539,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/reserved-event-key" | "/problems/not-a-notice-key" | "/problems/idempotency-key-reused";
+                        type?: "/problems/reserved-event-key" | "/problems/not-a-notice-key" | "/problems/unprocessable-entity" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -2712,7 +3567,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2720,7 +3575,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2797,7 +3652,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant */
+            /** @description unknown-tenant, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2805,7 +3660,31 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant";
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
                     };
                 };
             };
@@ -2821,6 +3700,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description idempotency-key-reused */
             422: {
                 headers: {
@@ -2830,6 +3721,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -2845,7 +3748,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2853,7 +3756,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2931,6 +3834,66 @@ export interface operations {
                     };
                 };
             };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
             /** @description internal-error */
             500: {
                 headers: {
@@ -2943,7 +3906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description read-model-behind, projection-failed, store-unavailable */
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2951,7 +3914,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable";
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -3032,7 +3995,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant */
+            /** @description unknown-tenant, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3040,7 +4003,31 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant";
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
                     };
                 };
             };
@@ -3068,6 +4055,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unsupported-media-type */
             415: {
                 headers: {
@@ -3080,7 +4079,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-owner, unknown-module, not-a-user-license, prerequisite-missing, user-inactive, grace-period-ended, idempotency-key-reused */
+            /** @description unknown-owner, unknown-module, not-a-user-license, prerequisite-missing, user-inactive, grace-period-ended, unprocessable-entity, idempotency-key-reused */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3088,7 +4087,19 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-owner" | "/problems/unknown-module" | "/problems/not-a-user-license" | "/problems/prerequisite-missing" | "/problems/user-inactive" | "/problems/grace-period-ended" | "/problems/idempotency-key-reused";
+                        type?: "/problems/unknown-owner" | "/problems/unknown-module" | "/problems/not-a-user-license" | "/problems/prerequisite-missing" | "/problems/user-inactive" | "/problems/grace-period-ended" | "/problems/unprocessable-entity" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -3104,7 +4115,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,7 +4123,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -3192,7 +4203,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant, not-held */
+            /** @description unknown-tenant, not-held, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,7 +4211,31 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant" | "/problems/not-held";
+                        type?: "/problems/unknown-tenant" | "/problems/not-held" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
                     };
                 };
             };
@@ -3216,6 +4251,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description unknown-owner, unknown-module, idempotency-key-reused */
             422: {
                 headers: {
@@ -3225,6 +4272,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/unknown-owner" | "/problems/unknown-module" | "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -3240,7 +4299,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3248,7 +4307,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -3325,7 +4384,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description unknown-tenant */
+            /** @description unknown-tenant, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3333,7 +4392,31 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/unknown-tenant";
+                        type?: "/problems/unknown-tenant" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
                     };
                 };
             };
@@ -3349,6 +4432,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
             /** @description idempotency-key-reused */
             422: {
                 headers: {
@@ -3358,6 +4453,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
                     };
                 };
             };
@@ -3373,7 +4480,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description store-unavailable */
+            /** @description store-unavailable, shutting-down, service-unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3381,7 +4488,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/store-unavailable";
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };

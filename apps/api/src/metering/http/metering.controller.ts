@@ -31,7 +31,7 @@ export class MeteringController {
   @ApiCommand()
   @ApiJsonBody('MeteredUsageBody', '{usageId, service, quantity, occurredAt} or {records: [... up to 1,000]}')
   @ApiAnswer(202, 'UsageAnswer', 'a repeated usageId never counts twice; records that cannot be counted are listed in rejected[]')
-  @ApiProblems('validation-failed', 'usage-rejected', 'month-closed', 'invalid-usage', 'wrong-month')
+  @ApiProblems('validation-failed', 'invalid-request', 'unknown-tenant', 'usage-rejected', 'usage-overflow', 'month-closed', 'invalid-usage', 'wrong-month')
   record(@TenantId() tenantId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const { records, commandId } = usageRecordsOf(body);
     return this.commands.execute(new RecordMeteredUsageCommand(tenantId, records, commandEnvelope(request, tenantId, commandId)));
@@ -42,7 +42,7 @@ export class MeteringController {
   @HttpCode(200)
   @ApiCommand()
   @ApiAnswer(200, 'MonthClosed', "the month's invoice lines, adjustments of late usage included")
-  @ApiProblems('month-not-ended', 'month-closed')
+  @ApiProblems('unknown-tenant', 'invalid-month', 'month-not-ended', 'month-closed')
   close(@TenantId() tenantId: string, @Month() month: string, @Req() request: FastifyRequest) {
     return this.commands.execute(new CloseMeteringMonthCommand(tenantId, month, commandEnvelope(request, tenantId)));
   }
@@ -54,7 +54,7 @@ export class MeteringController {
   @ApiAnswer(200, 'MeteringMonth', "the month's totals against their thresholds (as fixed at the close once closed); as CSV, one row per service and adjustment", {
     'text/csv': { schema: { type: 'string', description: 'RFC 4180, header row: tenant,month,closed,users,service,unit,total,threshold,overage,adjusts' } },
   })
-  @ApiProblems('read-model-behind', 'projection-failed')
+  @ApiProblems('unknown-tenant', 'invalid-month', 'read-model-behind', 'projection-failed')
   async month(
     @TenantId() tenantId: string,
     @Month() month: string,
