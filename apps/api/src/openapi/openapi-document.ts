@@ -21,8 +21,9 @@ const PROBLEM = obj(
 
 /** Problems every route of a kind may answer, whatever its own are. */
 const SHARED: Record<'all' | 'body' | 'command', ProblemSlug[]> = {
-  // Input the router and the parsers refuse before any route-specific rule, and a service that is going away.
-  all: ['bad-request', 'not-found', 'method-not-allowed', 'request-timeout', 'uri-too-long', 'headers-too-large', 'internal-error', 'store-unavailable', 'shutting-down', 'service-unavailable'],
+  // Input the router and the parsers refuse before any route-specific rule (a body may come with any method), and a
+  // service that is going away.
+  all: ['bad-request', 'malformed-json', 'invalid-request', 'payload-too-large', 'unsupported-media-type', 'not-found', 'method-not-allowed', 'request-timeout', 'uri-too-long', 'headers-too-large', 'internal-error', 'store-unavailable', 'shutting-down', 'service-unavailable'],
   body: ['malformed-json', 'invalid-request', 'payload-too-large', 'unsupported-media-type', 'unprocessable-entity'],
   command: ['concurrency-conflict', 'idempotency-key-reused'],
 };

@@ -944,7 +944,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantsPage"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -952,7 +952,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -1016,6 +1016,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -1025,6 +1037,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -1097,7 +1121,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationReport"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1105,7 +1129,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -1169,6 +1193,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -1178,6 +1214,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -1255,7 +1303,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantEventsPage"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1263,7 +1311,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -1327,6 +1375,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -1336,6 +1396,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -1814,7 +1886,7 @@ export interface operations {
                     "application/json": components["schemas"]["LicenseList"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1822,7 +1894,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -1886,6 +1958,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -1895,6 +1979,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -1972,7 +2068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Holders"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1980,7 +2076,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -2044,6 +2140,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -2053,6 +2161,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -2355,7 +2475,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description invalid-month, bad-request */
+            /** @description invalid-month, bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2363,7 +2483,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/invalid-month" | "/problems/bad-request";
+                        type?: "/problems/invalid-month" | "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -2427,6 +2547,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -2436,6 +2568,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -2512,7 +2656,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthClosed"];
                 };
             };
-            /** @description invalid-month, bad-request */
+            /** @description invalid-month, bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2520,7 +2664,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/invalid-month" | "/problems/bad-request";
+                        type?: "/problems/invalid-month" | "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -2596,6 +2740,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -2605,6 +2761,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -2692,7 +2860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2700,7 +2868,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -2764,6 +2932,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -2773,6 +2953,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -2853,7 +3045,7 @@ export interface operations {
                     "application/json": components["schemas"]["SystemEventFeedPage"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2861,7 +3053,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -2925,6 +3117,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -2934,6 +3138,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -3222,7 +3438,7 @@ export interface operations {
                     "application/json": components["schemas"]["SystemEventDeleted"];
                 };
             };
-            /** @description invalid-request, bad-request */
+            /** @description invalid-request, bad-request, malformed-json */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +3446,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/invalid-request" | "/problems/bad-request";
+                        type?: "/problems/invalid-request" | "/problems/bad-request" | "/problems/malformed-json";
                     };
                 };
             };
@@ -3306,6 +3522,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -3315,6 +3543,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -3616,7 +3856,7 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentAnswer"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3624,7 +3864,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -3700,6 +3940,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -3709,6 +3961,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -3798,7 +4062,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserLicenses"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3806,7 +4070,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -3870,6 +4134,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -3879,6 +4155,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -4167,7 +4455,7 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentAnswer"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4175,7 +4463,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -4251,6 +4539,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -4260,6 +4560,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -4348,7 +4660,7 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentAnswer"];
                 };
             };
-            /** @description bad-request */
+            /** @description bad-request, malformed-json, invalid-request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4356,7 +4668,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/bad-request";
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
                     };
                 };
             };
@@ -4432,6 +4744,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
             /** @description uri-too-long */
             414: {
                 headers: {
@@ -4441,6 +4765,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
