@@ -2,11 +2,12 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigModule, scrubbingLogHooks } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
@@ -33,7 +34,7 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...prettyWhenInteractive() },
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...scrubbingLogHooks(appConfig), ...prettyWhenInteractive() },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -48,6 +49,7 @@ export class AppModule {
         MeteringModule,
         ProjectionsModule,
         AuditModule,
+        AdminModule,
         SystemEventsModule,
         MetricsModule,
       ],

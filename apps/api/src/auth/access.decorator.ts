@@ -35,6 +35,7 @@ export const Access = Object.assign(declareAccess, {
   audit: 'audit',
   crossTenant: 'crossTenant',
   metrics: 'metrics',
+  operations: 'operations',
 } as const satisfies Record<Permission, Permission>);
 
 /** A route anyone may call (`/health`, documentation, static files): a credential, if sent, is still read. */
