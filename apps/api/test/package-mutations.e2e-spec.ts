@@ -7,6 +7,7 @@ import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
 import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
+import { checkedInject, withCredential } from '../../../test/support/test-app';
 
 const TENANT = 'Cust12345';
 const MUTATIONS = 1000;
@@ -137,10 +138,10 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
       const mutation = mutations[i % mutations.length];
       mutation.apply(pkg, rng);
       counts[mutation.kind] = (counts[mutation.kind] ?? 0) + 1;
-      const response = await app.getHttpAdapter().getInstance().inject({
+      const response = await checkedInject(app, {
         method: 'POST',
         url: `/v1/tenants/${TENANT}/license-packages`,
-        headers: { 'content-type': 'application/json' },
+        headers: withCredential({ 'content-type': 'application/json' }),
         payload: JSON.stringify(pkg),
       });
       if (response.statusCode !== 422) {
@@ -159,10 +160,10 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
   });
 
   it('the unmutated package is accepted (the mutations, not the fixture, cause the rejections)', async () => {
-    const response = await app.getHttpAdapter().getInstance().inject({
+    const response = await checkedInject(app, {
       method: 'POST',
       url: `/v1/tenants/${TENANT}/license-packages`,
-      headers: { 'content-type': 'application/json' },
+      headers: withCredential({ 'content-type': 'application/json' }),
       payload: JSON.stringify(issuer.sign(packageDescription(TENANT))),
     });
     expect(response.statusCode).toBe(201);

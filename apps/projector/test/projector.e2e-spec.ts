@@ -5,6 +5,9 @@ import { ALL_PROJECTIONS } from '@app/projections';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { freePort, RunningApi, spawnApi } from '../../../test/support/spawn-api';
 import { RunningProjector, spawnProjector, startProjector } from '../../../test/support/spawn-projector';
+import { checkedFetch } from '../../../test/support/checked-fetch';
+import { parsePrometheus, sample } from '../../../test/support/prometheus-text';
+import { authHeaders } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -37,9 +40,9 @@ describe('projector process', () => {
 
   const env = () => ({ LICENSING_DATA_DIR: dataDir, LICENSING_TRUSTED_ROOTS: issuer.rootFile, LOG_LEVEL: 'info' });
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const response = await fetch(`${api!.baseUrl}${path}`, {
+    const response = await checkedFetch(api!.baseUrl)(`${api!.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -79,11 +82,28 @@ describe('projector process', () => {
     expect(feed.status).toBe(200);
     expect((feed.body.items as Array<{ eventKey: string }>).filter((item) => item.eventKey === 'LicensePackageActivated')).toHaveLength(1);
 
-    const health = await fetch(projector.healthUrl);
+    // Without a credential the probe learns the status only; the details are for an administrator.
+    const anonymous = await fetch(projector.healthUrl);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'ok' });
+    const health = await fetch(projector.healthUrl, { headers: authHeaders() });
     expect(health.status).toBe(200);
     const report = (await health.json()) as Record<string, any>;
     expect(report).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' }, projections: { failed: false } });
     for (const { position } of report.projections.positions) expect(BigInt(position)).toBeGreaterThanOrEqual(BigInt(saint.body.position));
+
+    // Its own Prometheus metrics, on the health port: positions and lag of what it runs.
+    const metricsUrl = projector.healthUrl.replace(/\/health$/, '/metrics');
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    const scrape = await fetch(metricsUrl, { headers: authHeaders() });
+    expect(scrape.status).toBe(200);
+    const metrics = parsePrometheus(await scrape.text());
+    const head = sample(metrics, 'licensing_event_store_head_position')!;
+    const listed = sample(metrics, 'licensing_projection_position', { projection: 'license-list' })!;
+    expect(listed).toBeGreaterThanOrEqual(Number(saint.body.position));
+    expect(sample(metrics, 'licensing_projection_lag', { projection: 'license-list' })).toBe(head - listed);
+    expect(sample(metrics, 'licensing_process_manager_position')).toBeGreaterThanOrEqual(0);
+    expect(sample(metrics, 'licensing_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     projector.child.kill('SIGTERM');
     expect(await projector.exited).toEqual({ code: 0, signal: null });

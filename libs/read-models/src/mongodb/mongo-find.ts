@@ -12,6 +12,11 @@ export interface MongoFind {
   limit: number | undefined;
   /** The fields, in order, whose values (then `_id`) make the cursor of the last document. */
   keys: string[];
+  /**
+   * For a paged sort, per sort field: the aggregation that lists the types of its values among the matching
+   * documents (`missing` for none), which must be one orderable type for keyset paging to skip nothing.
+   */
+  sortTypeChecks: Array<{ field: string; pipeline: BsonDocument[] }>;
 }
 
 /**
@@ -42,8 +47,13 @@ export function toMongoFind(query: FindQuery): MongoFind {
       }),
     });
   }
+  const matching = conditions.filter((condition) => !('$or' in condition));
+  const base = matching.length === 0 ? {} : matching.length === 1 ? matching[0] : { $and: matching };
+  const sortTypeChecks =
+    query.limit === undefined ? [] : sort.map(([field]) => ({ field, pipeline: [{ $match: base }, { $group: { _id: { $type: `$${field}` } } }, { $limit: 10 }] }));
   const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
   return {
+    sortTypeChecks,
     filter,
     sort: keys.map(([field, direction]) => [field, direction] as [string, SortDirection]),
     limit: query.limit === undefined ? undefined : query.limit + 1,
@@ -60,7 +70,7 @@ export function cursorAfter(document: BsonDocument, keys: string[]): string {
 export function decodeCursor(cursor: string, length: number): Scalar[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length && values.every(isScalar)) return values;
+    if (Array.isArray(values) && values.length === length && values.every(isScalar) && typeof values[length - 1] === 'string') return values;
   } catch {
     // Not base64url JSON: the same answer as a well-formed cursor of the wrong shape, below.
   }

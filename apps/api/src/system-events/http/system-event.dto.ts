@@ -11,10 +11,10 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { EVENT_KEY_PATTERN, MAX_MESSAGE_LENGTH, SYSTEM_EVENT_SCOPES, SYSTEM_EVENT_STATUSES, SystemEventScope, SystemEventStatus } from '@app/domain';
+import { USER_ID_PATTERN, EVENT_KEY_PATTERN, MAX_MESSAGE_LENGTH, SYSTEM_EVENT_SCOPES, SYSTEM_EVENT_STATUSES, SystemEventScope, SystemEventStatus } from '@app/domain';
 
-/** Group and user ids, as the CRM hands them out. */
-export const SYSTEM_EVENT_OWNER = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
+/** Group and user ids, as the CRM hands them out: the domain's user-id rule. */
+export const SYSTEM_EVENT_OWNER = USER_ID_PATTERN;
 
 const present = (value: unknown) => value !== undefined;
 
@@ -42,7 +42,7 @@ export class StartSystemEventDto {
   @IsIn(SYSTEM_EVENT_SCOPES)
   scope!: SystemEventScope;
 
-  @ApiPropertyOptional({ description: 'the group id (scope 3) or user id (scope 4); absent otherwise' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'the group id (scope 3) or user id (scope 4); absent otherwise' })
   @Validate(OwnerForScope)
   owner?: string | null;
 
@@ -57,14 +57,18 @@ export class StartSystemEventDto {
   @IsIn(SYSTEM_EVENT_STATUSES)
   status?: SystemEventStatus;
 
-  @ApiPropertyOptional({ nullable: true, description: 'expected finish, ISO-8601 with offset' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'expected finish, ISO-8601 with offset' })
   @ValidateIf((_, value) => present(value) && value !== null)
   @IsISO8601({ strict: true })
   eta?: string | null;
 
-  @ApiProperty({ example: 'u42', description: 'the user who started it' })
+  @ApiPropertyOptional({
+    example: 'billing',
+    description: 'who started it: always the caller (the API key\'s name or the token\'s sub); if given it must be that name. Only while access is open (development) is it taken as given',
+  })
+  @ValidateIf((_, value) => present(value))
   @Matches(SYSTEM_EVENT_OWNER, { message: 'activatedBy is a user id' })
-  activatedBy!: string;
+  activatedBy?: string;
 
   @ApiPropertyOptional({ description: 'Idempotency: the same id answers the first result (or use the Idempotency-Key header)' })
   @ValidateIf((_, value) => present(value))
@@ -84,7 +88,7 @@ export class UpdateSystemEventDto {
   @MaxLength(MAX_MESSAGE_LENGTH)
   message?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'expected finish, ISO-8601 with offset; null clears it' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'expected finish, ISO-8601 with offset; null clears it' })
   @ValidateIf((_, value) => present(value) && value !== null)
   @IsISO8601({ strict: true })
   eta?: string | null;
