@@ -4,17 +4,19 @@
  */
 const lib = (name) => `^libs/${name}/src/`;
 const npmPackage = (names) => `^node_modules/(${names.join('|')})/`;
+/** The stores' wiring: Nest modules, factories and client connections, which may read the configuration. */
+const STORE_WIRING = '^libs/(event-store|read-models)/src/.*(\\.(module|factory)|-connection)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'libs/domain is pure TypeScript: nothing of ours outside it, no store, no Nest, no config, no I/O.',
+      comment: 'libs/domain is pure TypeScript: nothing of ours outside it, no store, no Nest, no config, no I/O (zod decodes its events).',
       severity: 'error',
       from: { path: lib('domain') },
       to: {
-        pathNot: [lib('domain'), npmPackage(['canonicalize', 'uuid'])],
+        pathNot: [lib('domain'), npmPackage(['canonicalize', 'uuid', 'zod'])],
       },
     },
     {
@@ -28,14 +30,14 @@ module.exports = {
       name: 'stores-know-only-their-port',
       comment: 'the event store and the read-model store know their client library and their own port, never the domain or projections.',
       severity: 'error',
-      from: { path: [lib('event-store'), lib('read-models')], pathNot: '\\.(module|factory)\\.ts$' },
+      from: { path: [lib('event-store'), lib('read-models')], pathNot: STORE_WIRING },
       to: { path: '^(libs|apps)/', pathNot: [lib('event-store'), lib('read-models')] },
     },
     {
       name: 'store-wiring-reads-only-config',
-      comment: 'the adapters\' Nest modules and factories choose an adapter from the configuration, and nothing more.',
+      comment: 'the adapters\' Nest modules, factories and connections read the configuration (and its secret scrubber), and nothing more.',
       severity: 'error',
-      from: { path: '^libs/(event-store|read-models)/src/.*\\.(module|factory)\\.ts$' },
+      from: { path: STORE_WIRING },
       to: { path: '^(libs|apps)/', pathNot: [lib('event-store'), lib('read-models'), lib('config')] },
     },
     {
@@ -73,19 +75,35 @@ module.exports = {
     },
     {
       name: 'libs-never-import-apps',
+      comment: 'libs/client/scripts generate the client\'s types from the document the API serves: a build step, not library code.',
       severity: 'error',
-      from: { path: '^libs/' },
+      from: { path: '^libs/', pathNot: '^libs/client/scripts/' },
       to: { path: '^apps/' },
     },
     {
+      name: 'client-stands-alone',
+      comment: 'libs/client is published on its own (@licensing/client): it speaks HTTP and imports nothing of ours.',
+      severity: 'error',
+      from: { path: lib('client') },
+      to: { path: '^(libs|apps)/', pathNot: lib('client') },
+    },
+    {
+      name: 'access-stands-alone',
+      comment: 'libs/access (keys, tokens, roles) knows its crypto libraries only; the configuration and the apps use it, not the reverse.',
+      severity: 'error',
+      from: { path: lib('access') },
+      to: { path: '^(libs|apps)/', pathNot: lib('access') },
+    },
+    {
       name: 'controllers-and-handlers-import-no-adapter',
-      comment: 'only the composition root (modules) wires adapters; controllers and handlers talk to ports and buses.',
+      comment:
+        'only the composition root (modules) wires adapters; controllers and handlers talk to ports, buses and queries. Of libs/read-models they may name the port file only (the barrel also exports the adapters and their errors).',
       severity: 'error',
       from: { path: '^apps/[^/]+/src/.*\\.(controller|handler)\\.ts$' },
       to: {
         path: [
           `${lib('event-store')}(sqlite|kurrentdb)/`,
-          `${lib('read-models')}(sqlite|mongodb)/`,
+          `${lib('read-models')}(?!read-model-store\\.port\\.ts$)`,
           npmPackage(['better-sqlite3', 'mongodb', '@kurrent']),
         ],
       },

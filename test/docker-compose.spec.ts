@@ -46,6 +46,8 @@ if (!available) {
 
 /** Issue 13, item 17: the image's health check, pinned server images, probe timeouts above the head read's. */
 describe('Dockerfile and docker-compose.yml health checks and images', () => {
+  // The health check is a plain CommonJS script run by the image's node, loaded here as it is.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { healthUrl } = require(join(root, 'docker', 'healthcheck.js')) as { healthUrl(cmdline: string, env: Record<string, string>): string };
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');

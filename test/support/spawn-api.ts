@@ -48,7 +48,7 @@ export async function startApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promi
   );
   const listening = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start within ${withinMs} ms:\n${logs.join('\n')}`)), withinMs);
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         logs.push(line);
         if (line.includes('listening on')) {

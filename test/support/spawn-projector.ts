@@ -29,7 +29,7 @@ export function startProjector(env: NodeJS.ProcessEnv, withinMs = 30_000): { run
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const running = new Promise<RunningProjector>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`projector did not start within ${withinMs} ms:\n${logs.join('\n')}`)), withinMs);
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         logs.push(line);
         const health = /health on (http:\/\/\S+\/health)/.exec(line);

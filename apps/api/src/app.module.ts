@@ -19,6 +19,7 @@ import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { ProblemsController } from './problem/problems.controller';
+import { NoticePortsModule } from './system-events/notice-ports.module';
 import { SystemEventsModule } from './system-events/system-events.module';
 
 /** Request headers that carry credentials: never in a log line, whatever the level. */
@@ -43,7 +44,7 @@ export class AppModule {
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),
-        SystemNoticesModule.forRoot({ run: 'as-configured' }),
+        SystemNoticesModule.forRoot({ run: 'as-configured', ports: NoticePortsModule }),
         CqrsModule.forRoot(),
         LedgerModule,
         MeteringModule,

@@ -106,7 +106,7 @@ describe('Audit API', () => {
     await activate(TENANT);
     await assign(TENANT, 'u1', 'sales-premium');
     const last = await assign(TENANT, 'u2', 'saint');
-    const [activation, , , , , saint] = (await allEvents(TENANT, 100)) as Item[];
+    const [activation, , , , , saint] = (await allEvents(TENANT, 100));
     const activatedAt = activation.data.activatedAt as string;
     const saintAt = saint.data.at as string;
 

@@ -68,7 +68,7 @@ describe('HTTP fuzz: every route (issue 13)', () => {
           let index = 0;
           const url = route.path.replace(/:[A-Za-z]+/g, () => params[index++]) + query;
           const before = await store.headPosition();
-          const answer = await send(route.method as Method, url, body, headers);
+          const answer = await send(route.method, url, body, headers);
           const type = answer.statusCode >= 400 ? (answer.json() as { type?: unknown }).type : undefined;
           const context = `${route.method} ${url.slice(0, 300)} → ${answer.statusCode} ${answer.body.slice(0, 300)}`;
           if (answer.statusCode >= 500) expect([context, answer.statusCode, DOCUMENTED_503.has(String(type))]).toEqual([context, 503, true]);

@@ -60,7 +60,7 @@ describe('projections survive SIGKILL of the API in the middle of a backlog', ()
     const env = { LICENSING_DATA_DIR: dataDir, LICENSING_PROJECTION_BATCH_SIZE: '3', LOG_LEVEL: 'info', LICENSING_PROCESS_MANAGERS_IN_API: 'false' };
     const first = await startApi(env);
     running.push(first);
-    let seen: Array<bigint | null> = [];
+    let seen: Array<bigint | null>;
     const deadline = Date.now() + 60_000;
     for (;;) {
       seen = checkpoints(readModelsFile);

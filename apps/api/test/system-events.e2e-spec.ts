@@ -169,7 +169,7 @@ describe('System events over HTTP', () => {
       await start({ eventKey: 'NoLogin', scope: 1 });
       const head = await store.headPosition();
       const response =
-        method === 'POST' ? await start(body as Record<string, unknown>) : await send(method, `${base}/system-events${path}`, body);
+        method === 'POST' ? await start(body) : await send(method, `${base}/system-events${path}`, body);
       expect(response.statusCode).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.json()).toMatchObject({ type: `/problems/${type}` });

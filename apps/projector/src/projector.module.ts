@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig, ConfigModule, scrubbingLogHooks } from '@app/con
 import { EventStoreModule } from '@app/event-store';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
+import { NoticePortsModule } from '../../api/src/system-events/notice-ports.module';
 
 export interface ProjectorOptions {
   /** Told when a projection, or a notice process manager, fails and stops. */
@@ -24,7 +25,7 @@ export class ProjectorModule {
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'always', onFailure: (error) => options.onFailure('projections', error) }),
         // The backend's own notices follow the log beside the projections.
-        SystemNoticesModule.forRoot({ run: 'always', onFailure: (error) => options.onFailure('processManagers', error) }),
+        SystemNoticesModule.forRoot({ run: 'always', ports: NoticePortsModule, onFailure: (error) => options.onFailure('processManagers', error) }),
       ],
     };
   }

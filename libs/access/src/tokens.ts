@@ -60,5 +60,5 @@ export function jwksFromJson(text: string): JSONWebKeySet | { problem: string } 
   if (keys.some((key) => 'd' in key || (key as { kty?: unknown }).kty === 'oct')) {
     return { problem: 'holds a private or symmetric key: a JWKS for verification lists public keys only' };
   }
-  return { keys } as JSONWebKeySet;
+  return { keys: keys as JSONWebKeySet['keys'] };
 }

@@ -17,9 +17,9 @@ describe('the hash chain of a stream', () => {
   it('links every event to the one before it, starting from null', () => {
     const { events: chained, lastHash } = chainEvents('ledger-T1', 0, null, events());
     expect(chained[0].metadata).toMatchObject({ previousHash: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(chained[1].metadata!.previousHash).toBe(chained[0].metadata!.hash);
-    expect(chained[2].metadata!.previousHash).toBe(chained[1].metadata!.hash);
-    expect(lastHash).toBe(chained[2].metadata!.hash);
+    expect(chained[1].metadata.previousHash).toBe(chained[0].metadata.hash);
+    expect(chained[2].metadata.previousHash).toBe(chained[1].metadata.hash);
+    expect(lastHash).toBe(chained[2].metadata.hash);
     let previous: string | null = null;
     chained.forEach((event, revision) => {
       expect(checkLink({ ...event, stream: 'ledger-T1', revision }, previous)).toEqual({ status: 'valid' });

@@ -26,7 +26,9 @@ function recordingManager(name = 'recorder') {
     manager,
     handled,
     failOnce: () => (failNext = true),
-    holdUntil: (released: Promise<void>) => (hold = released),
+    holdUntil: (released: Promise<void>) => {
+      hold = released;
+    },
   };
 }
 

@@ -200,7 +200,7 @@ describe('the notice process managers', () => {
       const before = await systemEventsOf(events, TENANT);
       const lastNotice = before[before.length - 1].position;
       expect(await engine.waitFor(ALL_PROJECTIONS.map((p) => p.name), lastNotice, 5000)).toBe(true);
-      const feed = await new SystemEventsQueries(readModels).feed(TENANT, { limit: 10 });
+      const feed = (await new SystemEventsQueries(readModels).feed(TENANT, { limit: 10 }))!;
       await runtime!.stop();
       await engine.stop();
       const checkpoints = await Promise.all(['package-notices', 'metering-notices'].map((name) => readModels.checkpoint(processManagerCheckpoint(name))));

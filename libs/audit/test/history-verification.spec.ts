@@ -102,7 +102,7 @@ describe('verifying a tenant\'s history', () => {
       let data = event.data;
       if (event.revision === 0) {
         const pkg = data.package as { modules: Array<{ name: string; number: number }> };
-        data = { ...data, package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) } } as unknown as JsonObject;
+        data = { ...data, package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) } };
       }
       const rewritten = chainEvent(LEDGER, event.revision, previous, { id: event.id, type: event.type, data, metadata: event.metadata });
       update.run(JSON.stringify(rewritten.data), JSON.stringify(rewritten.metadata), LEDGER, event.revision);

@@ -72,6 +72,7 @@ export class ConfigError extends Error {
  * The configuration: `config/default.json`, then `config/local.json` if present (not checked in), then the
  * environment. `LICENSING_CONFIG_DIR` points elsewhere than `./config`. Every problem is reported at once.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- the merged JSON files are `any`; each value is checked (integer, nonEmpty, …) as it is read */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   const configDir = resolve(cwd, env.LICENSING_CONFIG_DIR ?? 'config');
   const defaults = readJson(join(configDir, 'default.json'));
@@ -167,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     access,
   };
 }
+/* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call */
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -95,7 +95,7 @@ describe('ledger decider', () => {
       ['a plan whose set names an unknown license', [row('plan', { extraFlags: 1, extraInfo: 'set=ghost' })]],
       ['a plan whose set names a system license', [row('chat', { type: 1 }), row('plan', { extraFlags: 1, extraInfo: 'set=chat' })]],
     ])('rejects an inconsistent package: %s', (_, modules) =>
-      void rejectedFor([], activate(aPackage({}, modules as never)), 'package-inconsistent'));
+      void rejectedFor([], activate(aPackage({}, modules)), 'package-inconsistent'));
 
     it('rejects a package whose new number is below the number in use, listing in use, new number, must remove and holders', () => {
       const fewer = aPackage({ packageId: 'pkg-2', sequence: 2 }, aPackage().modules.map((r) => (r.name === 'saint' ? { ...r, number: 1 } : r)));

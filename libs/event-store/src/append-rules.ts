@@ -15,6 +15,7 @@ export function assertValidStreamName(stream: string): void {
     throw new InvalidEventStoreRequestError(`stream name must be 1–${MAX_STREAM_NAME} characters`);
   }
   // '$' starts KurrentDB's system streams; control characters never belong in a name.
+  // eslint-disable-next-line no-control-regex
   if (stream.startsWith('$') || /[\u0000-\u001f\u007f]/.test(stream)) {
     throw new InvalidEventStoreRequestError(`stream name '${stream}' is reserved or contains control characters`);
   }

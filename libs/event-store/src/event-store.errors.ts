@@ -37,6 +37,8 @@ export class DuplicateEventIdError extends EventStoreError {
 /** The caller's input is not a valid append or read (bad stream name, id, type, data, option). */
 export class InvalidEventStoreRequestError extends EventStoreError {
   readonly code = 'invalid-request';
+  // Public, where the base class's is protected.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(message: string) {
     super(message);
   }

@@ -21,7 +21,7 @@ async function appendThenKill(file: string, synchronous: string, acks: number): 
   );
   const seen: Ack[] = [];
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
-  for await (const line of createInterface({ input: child.stdout! })) {
+  for await (const line of createInterface({ input: child.stdout })) {
     if (line === 'ready') continue;
     const [writer, n, id, position] = line.split(' ');
     seen.push({ writer, n: Number(n), id, position: BigInt(position) });

@@ -42,7 +42,7 @@ export class CommittedDocuments {
 
   remember(collection: string, id: string, document: Document | null): void {
     let byId = this.collections.get(collection);
-    if (!byId) this.collections.set(collection, (byId = new Map()));
+    if (!byId) this.collections.set(collection, (byId = new Map<string, Document | null>()));
     if (!byId.has(id)) {
       this.size++;
       this.order.push([collection, id]);
@@ -53,7 +53,10 @@ export class CommittedDocuments {
       const [oldCollection, oldId] = this.order[this.head++];
       if (this.collections.get(oldCollection)?.delete(oldId)) this.size--;
     }
-    if (this.head > 4096 && this.head * 2 > this.order.length) this.order.splice(0, this.head), (this.head = 0);
+    if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   clear(): void {
@@ -200,7 +203,7 @@ export class CachedBatchDocuments implements BatchDocuments {
 
   private entries(collection: string): Map<string, Entry> {
     let byId = this.batch.get(collection);
-    if (!byId) this.batch.set(collection, (byId = new Map()));
+    if (!byId) this.batch.set(collection, (byId = new Map<string, Entry>()));
     return byId;
   }
 }

@@ -61,7 +61,7 @@ describe('the system-events feed projection', () => {
     await update('T1', 'FreetextRebuild', 2, null, { status: 'completed', message: 'done' });
     await synced(await remove('T1', 'MessageOfTheDay'));
 
-    const { items, nextCursor } = await queries.feed('T1', { limit: 10 });
+    const { items, nextCursor } = (await queries.feed('T1', { limit: 10 }))!;
     expect(nextCursor).toBeNull();
     expect(items).toEqual([
       {
@@ -91,8 +91,8 @@ describe('the system-events feed projection', () => {
         sequence: 1,
       },
     ]);
-    expect((await queries.feed('T2', { limit: 10 })).items.map((item) => item.message)).toEqual(['other tenant']);
-    expect((await queries.feed('T3', { limit: 10 })).items).toEqual([]);
+    expect((await queries.feed('T2', { limit: 10 }))!.items.map((item) => item.message)).toEqual(['other tenant']);
+    expect((await queries.feed('T3', { limit: 10 }))!.items).toEqual([]);
   });
 
   it('filters by status', async () => {
@@ -100,7 +100,7 @@ describe('the system-events feed projection', () => {
     await start('T1', 'B', 1, null, 'running');
     await start('T1', 'C', 1, null, 'active');
     await synced(await update('T1', 'A', 1, null, { status: 'failed' }));
-    const keys = async (status: SystemEventStatus) => (await queries.feed('T1', { status, limit: 10 })).items.map((item) => item.eventKey);
+    const keys = async (status: SystemEventStatus) => (await queries.feed('T1', { status, limit: 10 }))!.items.map((item) => item.eventKey);
     expect(await keys('active')).toEqual(['C']);
     expect(await keys('running')).toEqual(['B']);
     expect(await keys('failed')).toEqual(['A']);
@@ -112,7 +112,7 @@ describe('the system-events feed projection', () => {
     await start('T1', 'NoFreetext');
     await remove('T1', 'NoTravel', 4, 'u9');
     await synced(await start('T1', 'NoTravel', 4, 'u9', 'active', 'second'));
-    expect((await queries.feed('T1', { limit: 10 })).items.map((item) => [item.eventKey, item.message, item.sequence])).toEqual([
+    expect((await queries.feed('T1', { limit: 10 }))!.items.map((item) => [item.eventKey, item.message, item.sequence])).toEqual([
       ['NoTravel', 'second', 3],
       ['NoFreetext', '', 2],
     ]);
@@ -165,9 +165,9 @@ describe('the system-events feed projection', () => {
       for (let i = 0; i < 40; i++) position = await startOne();
       await synced(position);
 
-      const first = await queries.feed('T1', { status, limit: 1 + rng.int(6) });
+      const first = (await queries.feed('T1', { status, limit: 1 + rng.int(6) }))!;
       // What existed (and matched) when the first page was read: every one must come, each once.
-      const existing = (await queries.feed('T1', { status, limit: 1000 })).items.map((item) => item.sequence);
+      const existing = (await queries.feed('T1', { status, limit: 1000 }))!.items.map((item) => item.sequence);
       const seen = [...first.items.map((item) => item.sequence)];
       let cursor = first.nextCursor;
       while (cursor) {
@@ -178,7 +178,7 @@ describe('the system-events feed projection', () => {
           position = await update('T1', target.key, 1, null, status ? { message: `changed ${rng.int(100)}` } : { status: rng.pick(STATUSES), message: 'changed' });
         }
         await synced(position);
-        const page = await queries.feed('T1', { status, limit: 1 + rng.int(6), cursor });
+        const page = (await queries.feed('T1', { status, limit: 1 + rng.int(6), cursor }))!;
         seen.push(...page.items.map((item) => item.sequence));
         cursor = page.nextCursor;
       }
@@ -192,7 +192,7 @@ describe('the system-events feed projection', () => {
     });
 
     it('refuses a cursor it did not hand out', async () => {
-      await expect(queries.feed('T1', { limit: 5, cursor: 'not-a-cursor' })).rejects.toThrow(/cursor/);
+      expect(await queries.feed('T1', { limit: 5, cursor: 'not-a-cursor' })).toBeNull();
     });
   });
 });

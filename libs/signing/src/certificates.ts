@@ -81,15 +81,15 @@ function readRoot(pem: string): forge.pki.Certificate {
   try {
     return readCertificatePem(pem).certificate;
   } catch (error) {
-    throw new Error(`cannot read the root certificate: ${(error as Error).message}`);
+    throw new Error(`cannot read the root certificate: ${(error as Error).message}`, { cause: error });
   }
 }
 
 function readPrivateKey(pem: string): forge.pki.rsa.PrivateKey {
   try {
-    return forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+    return forge.pki.privateKeyFromPem(pem);
   } catch (error) {
-    throw new Error(`cannot read the root private key: ${(error as Error).message}`);
+    throw new Error(`cannot read the root private key: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -50,7 +50,7 @@ const INSPECTIONS_KEPT = 256;
 function inspectCertificate(pem: unknown, roots: TrustedRoots): InspectedCertificate {
   if (typeof pem !== 'string') return inspect(pem, roots);
   let cache = inspections.get(roots);
-  if (!cache) inspections.set(roots, (cache = new Map()));
+  if (!cache) inspections.set(roots, (cache = new Map<string, InspectedCertificate>()));
   let inspected = cache.get(pem);
   if (!inspected) {
     inspected = inspect(pem, roots);

@@ -15,6 +15,8 @@ const privateKeys = new WeakMap<KeyObject, forge.pki.rsa.PrivateKey>();
 const publicKeys = new WeakMap<KeyObject, forge.pki.rsa.PublicKey>();
 
 function pss(): forge.pss.PSS {
+  // node-forge types the message digest options of pss.create loosely (`any`).
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
   return forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: PSS_SALT_LENGTH });
 }
 
@@ -28,7 +30,7 @@ export function pssSign(text: string, privateKey: string | KeyObject): string {
   requireStrongRsaKey(key);
   let forgeKey = privateKeys.get(key);
   if (!forgeKey) {
-    forgeKey = forge.pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+    forgeKey = forge.pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }).toString());
     privateKeys.set(key, forgeKey);
   }
   return forge.util.encode64(forgeKey.sign(digestOf(text), pss()));
@@ -43,7 +45,7 @@ export function pssVerify(text: string, signature: unknown, publicKey: KeyObject
   try {
     let forgeKey = publicKeys.get(publicKey);
     if (!forgeKey) {
-      forgeKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) as forge.pki.rsa.PublicKey;
+      forgeKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
       publicKeys.set(publicKey, forgeKey);
     }
     return forgeKey.verify(digestOf(text).digest().getBytes(), bytes.toString('binary'), pss());

@@ -49,7 +49,7 @@ export function loadTrustedRoots(paths: readonly string[]): TrustedRoots {
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(`trusted root ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new Error(`trusted root ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
     }
   });
   return TrustedRoots.fromPems(pems, paths);
@@ -63,7 +63,7 @@ function parseRoot(pem: string, source: string): TrustedRoot {
     if (blocks > 1) throw new Error(`it holds ${blocks} PEM blocks; give one root certificate per file`);
     read = readCertificatePem(pem);
   } catch (error) {
-    throw new Error(`trusted root ${source}: not a PEM X.509 certificate with an RSA key (${(error as Error).message})`);
+    throw new Error(`trusted root ${source}: not a PEM X.509 certificate with an RSA key (${(error as Error).message})`, { cause: error });
   }
   const keyProblem = rsaKeyProblem(read.certificate);
   if (keyProblem) throw new Error(`trusted root ${source}: ${keyProblem}`);

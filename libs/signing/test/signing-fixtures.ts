@@ -54,7 +54,7 @@ export function handMadeCertificate(options: { commonName: string; bits?: number
 }
 
 function keyPairOf(holder: CertificateWithKey): forge.pki.rsa.KeyPair {
-  const privateKey = forge.pki.privateKeyFromPem(holder.privateKeyPem) as forge.pki.rsa.PrivateKey;
+  const privateKey = forge.pki.privateKeyFromPem(holder.privateKeyPem);
   return { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) };
 }
 

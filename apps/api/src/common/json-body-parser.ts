@@ -15,7 +15,7 @@ export function useProblemJsonParser(app: NestFastifyApplication): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parse(request, body as string, (error: Error | null, value?: unknown) => {
+    void parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) {
         const detail = (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty' : 'the body is not valid JSON';
         return done(ProblemException.of(400, 'malformed-json', 'Malformed JSON', detail), undefined);

@@ -4,7 +4,8 @@ import { ApiAnswer } from '../openapi/api-decorators';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { ProcessManagerRuntime } from '@app/application';
 import { PROJECTION_POSITIONS, ProjectionPositions } from '@app/projections';
-import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
+// The port only: the barrel also exports the adapters and their errors, which no controller may name.
+import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models/read-model-store.port';
 import { NOTICE_RUNTIME } from '../system-events/system-events.tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-principal';

@@ -51,8 +51,8 @@ export class ProcessManagerRuntime {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.running.map((entry) => entry.subscription?.stop()));
-    await Promise.all(this.running.map((entry) => entry.loop));
+    await Promise.all(this.running.map((entry) => entry.subscription?.stop() ?? Promise.resolve()));
+    await Promise.all(this.running.map((entry) => entry.loop ?? Promise.resolve()));
   }
 
   get failed(): unknown {

@@ -1,5 +1,4 @@
-import type { AllFilter, RecordedEvent } from '@app/event-store';
-import type { ReadModelStore } from '@app/read-models';
+import type { AllFilter, Position, RecordedEvent } from '@app/event-store';
 
 /**
  * Reacts to events by sending commands. The runtime delivers each event at least once (again after a crash between
@@ -15,9 +14,18 @@ export interface ProcessManager {
 }
 
 /**
- * Where the runtime keeps each manager's checkpoint: the read-model store's checkpoints, under names no projection
- * uses, so that rebuilding the projections (which resets their checkpoints only) never replays a manager.
+ * The application layer's own checkpoint port: where the runtime keeps each manager's checkpoint. The composition
+ * root binds it (`CHECKPOINT_STORE`) to the read-model store's checkpoints, under names no projection uses, so that
+ * rebuilding the projections (which resets their checkpoints only) never replays a manager.
  */
-export type CheckpointStore = Pick<ReadModelStore, 'checkpoint' | 'commit'>;
+export interface CheckpointStore {
+  /** The stored checkpoint of `name`, or null before the first. */
+  checkpoint(name: string): Promise<Position | null>;
+  /** Runs `work`, then records `checkpoint` for `name`; all of it commits, or none of it. */
+  commit(name: string, checkpoint: Position, work: () => Promise<void>): Promise<unknown>;
+}
+
+/** The Nest token of the process managers' `CheckpointStore`. */
+export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
 
 export const processManagerCheckpoint = (name: string): string => `process-manager/${name}`;

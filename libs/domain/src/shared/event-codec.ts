@@ -97,7 +97,7 @@ function storedVersion(stored: StoredEvent): number | null {
 }
 
 /** `{tenantId, month, …}`: the fields an object schema expects, for a message that says what was missing. */
-function expectedFields(schema: z.ZodType<unknown>): string {
+function expectedFields(schema: z.ZodType): string {
   const shape = (schema as { shape?: Record<string, unknown> }).shape;
   return shape ? `{${Object.keys(shape).join(', ')}}` : 'its fields';
 }

@@ -28,7 +28,7 @@ export async function readAllForwards(readPage: PageReader, options: ReadAllOpti
     const pageSize = Math.min(READ_PAGE, Math.max(1, wanted - found.length) + (skipUpTo === undefined ? 0 : 1));
     const page = await readPage({ direction: FORWARDS, fromPosition: from, maxCount: pageSize, filter: serverFilter(options.filter) });
     for (const event of page) {
-      if (skipUpTo !== undefined && compareLogPositions(event.position!, skipUpTo) <= 0) continue;
+      if (skipUpTo !== undefined && compareLogPositions(event.position, skipUpTo) <= 0) continue;
       if (!accepts(event, options.filter)) continue;
       found.push(toRecordedEvent(event));
       if (found.length >= wanted) return found;
@@ -54,7 +54,7 @@ export async function readAllBackwards(readPage: PageReader, options: ReadAllOpt
     const pageSize = Math.min(READ_PAGE, Math.max(1, wanted - found.length) + (from === END ? 0 : 1));
     const page = await readPage({ direction: BACKWARDS, fromPosition: from, maxCount: pageSize, filter: serverFilter(options.filter) });
     for (const event of page) {
-      if (from !== END && compareLogPositions(event.position!, from) >= 0) continue;
+      if (from !== END && compareLogPositions(event.position, from) >= 0) continue;
       if (!accepts(event, options.filter)) continue;
       found.push(toRecordedEvent(event));
       if (found.length >= wanted) return found;
@@ -67,7 +67,7 @@ export async function readAllBackwards(readPage: PageReader, options: ReadAllOpt
 /** The event at exactly this position, if there is one and the filter keeps it. */
 async function eventAt(readPage: PageReader, position: Position, filter: AllFilter | undefined): Promise<RecordedEvent | undefined> {
   const [event] = await readPage({ direction: FORWARDS, fromPosition: toLogPosition(position), maxCount: 1, filter: serverFilter(filter) });
-  if (!event || compareLogPositions(event.position!, toLogPosition(position)) !== 0 || !accepts(event, filter)) return undefined;
+  if (!event || compareLogPositions(event.position, toLogPosition(position)) !== 0 || !accepts(event, filter)) return undefined;
   return toRecordedEvent(event);
 }
 

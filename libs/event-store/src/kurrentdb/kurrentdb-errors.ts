@@ -1,4 +1,4 @@
-import { convertToCommandError, ErrorType, isCommandError, WrongExpectedVersionError as ClientWrongExpectedVersion } from '@kurrent/kurrentdb-client';
+import { convertToCommandError, ErrorType, isCommandError } from '@kurrent/kurrentdb-client';
 import {
   EventStoreError,
   EventStoreUnavailableError,
@@ -25,7 +25,7 @@ export function toPortError(error: unknown, operation: string, stream?: string):
   }
   switch (converted.type) {
     case ErrorType.WRONG_EXPECTED_VERSION: {
-      const wrong = converted as ClientWrongExpectedVersion;
+      const wrong = converted;
       return new WrongExpectedVersionError(wrong.streamName ?? stream ?? '', fromStreamState(wrong.expectedState), fromCurrentState(wrong.actualState));
     }
     case ErrorType.STREAM_DELETED:

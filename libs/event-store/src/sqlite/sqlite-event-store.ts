@@ -22,9 +22,11 @@ import type {
   AllFilter,
   AllSubscription,
   AppendResult,
+  EventMetadata,
   EventStore,
   EventStoreHealth,
   ExpectedState,
+  JsonObject,
   NewEvent,
   Position,
   ReadAllOptions,
@@ -339,8 +341,8 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: row.revision,
     position: BigInt(row.position),
     type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
+    data: JSON.parse(row.data) as JsonObject,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
     recordedAt: row.recorded_at,
   };
 }

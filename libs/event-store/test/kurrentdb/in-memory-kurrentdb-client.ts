@@ -135,7 +135,7 @@ export class InMemoryKurrentDbClient implements KurrentClient {
     this.subscribedFrom.push(options.fromPosition);
     const failure = this.isInvalidPosition(options.fromPosition) ? invalidPosition() : this.failAfterConfirming.shift();
     const from = options.fromPosition ?? START;
-    const start = from === START ? 0 : from === END ? this.log.length : this.log.findIndex((e) => e.position.commit > (from as LogPosition).commit);
+    const start = from === START ? 0 : from === END ? this.log.length : this.log.findIndex((e) => e.position.commit > (from).commit);
     const subscription = new ModelSubscription(this.log, start < 0 ? this.log.length : start, options.filter, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     // The server confirms first, then fails the call: the confirmation says nothing about catching up.
@@ -153,7 +153,7 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
   private isInvalidPosition(from: ReadAllOptions['fromPosition']): boolean {
     if (from === undefined || from === START || from === END) return false;
-    const commit = (from as LogPosition).commit;
+    const commit = (from).commit;
     // Inside the written log, a position must be one of its records'; before the first or at the end it is a boundary.
     return commit > 0n && commit < this.nextOffset && commit !== FIRST_OFFSET && !this.log.some((e) => e.position.commit === commit);
   }
@@ -184,7 +184,7 @@ export class InMemoryKurrentDbClient implements KurrentClient {
       data: new Uint8Array([1, 2, 3]),
       metadata: undefined,
       position,
-    } as Stored);
+    });
     this.wake();
   }
 
@@ -214,7 +214,7 @@ export class InMemoryKurrentDbClient implements KurrentClient {
         data: JSON.parse(data),
         metadata: event.metadata === undefined ? undefined : JSON.parse(JSON.stringify(event.metadata)),
         position: last,
-      } as Stored);
+      });
     }
     this.wake();
     return { success: true, nextExpectedRevision: BigInt(revision), position: last };
@@ -273,5 +273,5 @@ function passes(event: Stored, filter: Filter | undefined): boolean {
 }
 
 function copy(event: Stored): Stored {
-  return { ...event, position: { ...event.position } } as Stored;
+  return { ...event, position: { ...event.position } };
 }

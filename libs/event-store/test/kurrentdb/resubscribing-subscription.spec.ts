@@ -51,7 +51,7 @@ function resolved(position: bigint, stream = 'ledger-T'): AllStreamResolvedEvent
       position: { commit: position, prepare: position },
     },
     commitPosition: position,
-  } as AllStreamResolvedEvent;
+  };
 }
 
 /** A server scripted per subscription: each call of `open` gets the next script, told where it was opened from. */

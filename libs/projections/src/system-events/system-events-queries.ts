@@ -1,5 +1,5 @@
 import type { OwnerLicenseDates, SystemEventStatus } from '@app/domain';
-import type { ReadModelStore } from '@app/read-models';
+import { type FindResult, InvalidCursorError, type ReadModelStore } from '@app/read-models';
 import { LICENSE_DATES, LicenseDatesDocument } from './license-dates.projection';
 import { SYSTEM_EVENTS_FEED, SystemEventFeedDocument } from './system-events-feed.projection';
 
@@ -34,15 +34,23 @@ export class SystemEventsQueries {
 
   /**
    * Newest first. Pages continue after the last row of the previous one in (sequence, id) order, and sequences only
-   * grow: events started meanwhile land before the first page, never inside a later one.
+   * grow: events started meanwhile land before the first page, never inside a later one. Null when `cursor` is not
+   * one this feed handed out.
    */
-  async feed(tenant: string, options: { status?: SystemEventStatus; limit: number; cursor?: string }): Promise<SystemEventFeedPage> {
-    const { items, nextCursor } = await this.readModels.find<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, {
-      filter: options.status ? { tenant, status: options.status } : { tenant },
-      sort: [['sequence', -1]],
-      limit: options.limit,
-      cursor: options.cursor,
-    });
+  async feed(tenant: string, options: { status?: SystemEventStatus; limit: number; cursor?: string }): Promise<SystemEventFeedPage | null> {
+    let found: FindResult<SystemEventFeedDocument>;
+    try {
+      found = await this.readModels.find<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, {
+        filter: options.status ? { tenant, status: options.status } : { tenant },
+        sort: [['sequence', -1]],
+        limit: options.limit,
+        cursor: options.cursor,
+      });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return null;
+      throw error;
+    }
+    const { items, nextCursor } = found;
     return {
       items: items.map((document) => ({
         eventKey: document.eventKey,

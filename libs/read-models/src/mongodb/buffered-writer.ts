@@ -75,7 +75,7 @@ export class BufferedWriter implements ReadModelWriter {
 
   private writes(collection: string): Map<string, Document | null> {
     let documents = this.pending.get(collection);
-    if (!documents) this.pending.set(collection, (documents = new Map()));
+    if (!documents) this.pending.set(collection, (documents = new Map<string, Document | null>()));
     return documents;
   }
 }

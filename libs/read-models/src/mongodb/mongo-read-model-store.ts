@@ -70,7 +70,7 @@ export class MongoReadModelStore implements ReadModelStore {
   async ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void> {
     for (const index of indexes) {
       index.fields.forEach(assertField);
-      await this.collection(collection).createIndex(Object.fromEntries(index.fields.map((field) => [field, 1])), { name: index.name });
+      await this.collection(collection).createIndex(Object.fromEntries(index.fields.map((field) => [field, 1])), { name: index.name }, undefined);
     }
   }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import type { LicensePackage } from '@app/domain';
 import type { FastifyRequest } from 'fastify';
 import { commandEnvelope } from '../../common/command-context';
 import { TenantId } from '../../common/id-params';
@@ -24,7 +23,7 @@ export class LicensePackagesController {
   @ApiBody({ type: LicensePackageDto })
   @ApiAnswer(200, 'PackageReview', 'whether the package can be activated and why not; only the changed licenses; nothing is written')
   validate(@TenantId() tenantId: string, @Body() body: LicensePackageDto) {
-    return this.queries.execute(new ValidateLicensePackageQuery(tenantId, body as LicensePackage));
+    return this.queries.execute(new ValidateLicensePackageQuery(tenantId, body));
   }
 
   @Post()
@@ -35,6 +34,6 @@ export class LicensePackagesController {
   @ApiAnswer(201, 'PackageActivated', 'the package replaced its owner\'s licenses')
   @ApiProblems('package-rejected')
   activate(@TenantId() tenantId: string, @Body() body: LicensePackageDto, @Req() request: FastifyRequest) {
-    return this.commands.execute(new ActivateLicensePackageCommand(tenantId, body as LicensePackage, commandEnvelope(request, tenantId)));
+    return this.commands.execute(new ActivateLicensePackageCommand(tenantId, body, commandEnvelope(request, tenantId)));
   }
 }

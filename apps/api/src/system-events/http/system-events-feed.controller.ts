@@ -5,7 +5,6 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { isStatus, SYSTEM_EVENT_STATUSES, SystemEventStatus } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { SystemEventFeedPage, SystemEventsQueries, systemEventsFeedProjection } from '@app/projections';
-import { InvalidCursorError } from '@app/read-models';
 import { TenantId } from '../../common/id-params';
 import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
 import { ProblemException } from '../../problem/problem';
@@ -49,12 +48,9 @@ export class SystemEventsFeedController {
   ): Promise<SystemEventFeedPage> {
     const options = { status: statusOf(status), limit: limitOf(limit), cursor };
     await this.awaitFeed(minPosition);
-    try {
-      return await this.queries.feed(tenantId, options);
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw invalidParameter('cursor', 'not a cursor this feed handed out; start again without one');
-      throw error;
-    }
+    const page = await this.queries.feed(tenantId, options);
+    if (!page) throw invalidParameter('cursor', 'not a cursor this feed handed out; start again without one');
+    return page;
   }
 
   /**
