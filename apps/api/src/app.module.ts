@@ -9,6 +9,7 @@ import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
 import { AuditModule } from './audit/audit.module';
 import { BaselineController } from './baseline/baseline.controller';
+import { ConsoleModule } from './console/console.module';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
 import { MeteringModule } from './metering/metering.module';
@@ -41,6 +42,7 @@ export class AppModule {
         ProjectionsModule,
         AuditModule,
         SystemEventsModule,
+        ConsoleModule,
       ],
       controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

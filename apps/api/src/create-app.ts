@@ -6,6 +6,7 @@ import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { useProblemJsonParser } from './common/json-body-parser';
 import { problemValidationPipe } from './common/validation.pipe';
+import { serveConsole } from './console/console-static';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests, so both run the same wiring). */
 export async function createApp(config?: AppConfig): Promise<NestFastifyApplication> {
@@ -23,6 +24,7 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
     .setVersion('1')
     .addBearerAuth()
     .build();
+  serveConsole(app);
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
   return app;
 }

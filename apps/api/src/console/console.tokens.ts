@@ -1,0 +1,1 @@
+export const CONSOLE_QUERIES = Symbol('CONSOLE_QUERIES');

@@ -1,0 +1,83 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import {
+  ConsoleQueries,
+  MeteringQueries,
+  meteringTotalsProjection,
+  packageHistoryProjection,
+  SystemEventsQueries,
+  systemEventsFeedProjection,
+} from '@app/projections';
+import { InvalidCursorError } from '@app/read-models';
+import { TenantId } from '../../common/id-params';
+import { ProblemException } from '../../problem/problem';
+import { awaitMinPosition } from '../../queries/min-position';
+import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
+import { systemEventKeyOf } from '../../system-events/http/system-event-key';
+import { SYSTEM_EVENTS_QUERIES } from '../../system-events/system-events.tokens';
+import { CONSOLE_QUERIES } from '../console.tokens';
+import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
+
+/** The tenant's lists the console reads besides the ledger's: its packages, its metering months, one system event. */
+@ApiTags('queries')
+@ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
+@ApiServiceUnavailableResponse({ description: 'read-model-behind: minPosition not reached in time' })
+@Controller('v1/tenants/:tenantId')
+export class TenantConsoleController {
+  constructor(
+    @Inject(CONSOLE_QUERIES) private readonly queries: ConsoleQueries,
+    @Inject(METERING_QUERIES) private readonly metering: MeteringQueries,
+    @Inject(SYSTEM_EVENTS_QUERIES) private readonly systemEvents: SystemEventsQueries,
+    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('license-packages')
+  @ApiQuery({ name: 'limit', required: false, description: LIMIT_DESCRIPTION })
+  @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })
+  @ApiOkResponse({
+    description:
+      '{items:[{outcome: activated|rejected, packageId, owner, sequence, at, actor, reasons[], companyName, serialNumber, position}], nextCursor}, newest first',
+  })
+  async packages(@TenantId() tenantId: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('minPosition') minPosition?: string) {
+    const options = { limit: limitOf(limit), cursor };
+    await this.wait(packageHistoryProjection.name, minPosition);
+    try {
+      return await this.queries.packages(tenantId, options);
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw badParameter('cursor', 'not a cursor this list handed out; start again without one');
+      throw error;
+    }
+  }
+
+  @Get('metering')
+  @ApiOkResponse({ description: '{months:[{month, users, closed, services:[{service, unit, total, threshold, overage}], adjustments[]}]}, oldest first' })
+  async months(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
+    await this.wait(meteringTotalsProjection.name, minPosition);
+    return { months: await this.metering.months(tenantId) };
+  }
+
+  @Get('system-events/:eventKey')
+  @ApiQuery({ name: 'scope', required: true, enum: [1, 2, 3, 4] })
+  @ApiQuery({ name: 'owner', required: false, description: 'the group (scope 3) or user (scope 4)' })
+  @ApiOkResponse({ description: '{eventKey, status, message, activatedAt, activatedBy, finishedAt, scope, owner, eta, updatedAt, sequence}' })
+  @ApiNotFoundResponse({ description: 'system-event-not-found: no live event with this key' })
+  async systemEvent(
+    @TenantId() tenantId: string,
+    @Param('eventKey') eventKey: string,
+    @Query('scope') scope?: string,
+    @Query('owner') owner?: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
+    const key = systemEventKeyOf(eventKey, scope, owner);
+    await this.wait(systemEventsFeedProjection.name, minPosition);
+    const event = await this.systemEvents.live(tenantId, key);
+    if (!event) throw ProblemException.of(404, 'system-event-not-found', 'System event not found', `no live system event ${eventKey} with scope ${key.scope}${key.owner ? ` and owner ${key.owner}` : ''}`);
+    return event;
+  }
+
+  private wait(projection: string, minPosition: string | undefined): Promise<void> {
+    return awaitMinPosition(this.positions, [projection], minPosition, this.config.projections.minPositionTimeoutMs);
+  }
+}
