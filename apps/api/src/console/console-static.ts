@@ -25,13 +25,6 @@ export function serveConsole(app: NestFastifyApplication): void {
     new Logger('Console').warn('the console is not built (run npm run build): /console is not served');
     return;
   }
-  // Hashed asset names may be cached for long; index.html must not be, so that a new build is picked up.
-  app.useStaticAssets({
-    root,
-    prefix: '/console/',
-    redirect: true,
-    setHeaders: (response, path) => {
-      response.setHeader('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
-    },
-  });
+  // max-age 0 with ETag and Last-Modified: browsers revalidate, so a new build is picked up at once.
+  app.useStaticAssets({ root, prefix: '/console/', redirect: true, maxAge: 0 });
 }

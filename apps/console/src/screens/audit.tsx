@@ -83,7 +83,7 @@ function AsOf({ api }: { api: Api }) {
         }}
       >
         <label for="as-of-moment">{t('asOf')}</label>
-        <input id="as-of-moment" type="datetime-local" step="1" value={moment} onInput={(event) => setMoment(event.currentTarget.value)} required />
+        <input id="as-of-moment" type="datetime-local" step="0.001" value={moment} onInput={(event) => setMoment(event.currentTarget.value)} required />
         <button type="submit">{t('show')}</button>
       </form>
       <ProblemMessage error={error} />
