@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiKey } from '@app/access';
 import { freePort } from '../test/support/spawn-api';
 import { compare, report } from './bench-harness';
 
@@ -18,6 +19,8 @@ const CONNECTIONS = 50;
 const BATCH = 1000;
 const BATCH_CONNECTIONS = 4;
 const TENANT = 'Cust12345';
+/** A service key, as a metering caller has; the do-nothing route is public but is sent the same header. */
+const KEY = createApiKey('bench', 'service', TENANT);
 
 let next = 0;
 const record = () => ({ usageId: `bench-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
@@ -30,7 +33,7 @@ async function load(url: string, connections: number, body: () => string): Promi
     connections,
     duration: SECONDS,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY.secret}` },
     requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const api = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LICENSING_DATA_DIR: dataDir, LICENSING_BASELINE_ROUTE: 'true', LOG_LEVEL: 'warn', LICENSING_SQLITE_SYNCHRONOUS: 'FULL' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LICENSING_DATA_DIR: dataDir, LICENSING_BASELINE_ROUTE: 'true', LICENSING_API_KEYS: KEY.entry, LOG_LEVEL: 'warn', LICENSING_SQLITE_SYNCHRONOUS: 'FULL' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -8,6 +8,7 @@ import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { ConsoleModule } from './console/console.module';
 import { HealthController } from './health/health.controller';
@@ -16,6 +17,9 @@ import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { SystemEventsModule } from './system-events/system-events.module';
+
+/** Request headers that carry credentials: never in a log line, whatever the level. */
+export const REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'].map((name) => `req.headers["${name}"]`);
 
 @Module({})
 export class AppModule {
@@ -27,11 +31,12 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: ['req.headers.authorization'] },
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' } },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
         }),
+        AuthModule,
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Issuer, makeIssuer, packageDescription, sampleModules } from '../../../test/support/signed-packages';
 import { RunningApi, spawnApi } from '../../../test/support/spawn-api';
+import { KEYED_TENANT, TEST_KEYS, TestKey } from '../../../test/support/test-credentials';
 import { buildConsole, launchChromium, screenshot, seriousAxeViolations } from './browser';
 
-const TENANT = 'Cust1';
-// The development form of an API key (ignored while access control is not wired, enforced once it is).
-const ADMIN_SECRET = 'console-admin-secret';
+// The test keys (test/support/test-credentials.ts), configured by spawnApi: an admin of every tenant signs in.
+const TENANT = KEYED_TENANT;
+const ADMIN_SECRET = TEST_KEYS.admin.secret;
 
 jest.setTimeout(240_000);
 
@@ -29,7 +30,6 @@ describe('The console in a real Chromium over a running API', () => {
       LICENSING_DATA_DIR: dataDir,
       LICENSING_TRUSTED_ROOTS: issuer.rootFile,
       LICENSING_CONSOLE_DIR: consoleDir,
-      LICENSING_API_KEYS: `${ADMIN_SECRET}=admin@*`,
     }, 120_000);
     browser = await launchChromium();
     // Sales Premium with 2 seats, so that the third holder hits the cap.
@@ -55,10 +55,10 @@ describe('The console in a real Chromium over a running API', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  async function signedInPage(): Promise<Page> {
+  async function signedInPage(key: TestKey = TEST_KEYS.admin): Promise<Page> {
     const page = await browser.newPage();
     await page.goto(`${api.baseUrl}/console/`);
-    await page.getByLabel('API key or token').fill(ADMIN_SECRET);
+    await page.getByLabel('API key or token').fill(key.secret);
     await page.getByLabel('Tenant').fill(TENANT);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#actor').waitFor();
@@ -85,6 +85,25 @@ describe('The console in a real Chromium over a running API', () => {
     expect(await page.evaluate('JSON.parse(sessionStorage.getItem("licensing.console.credentials")).tenant')).toBe(TENANT);
     expect(await page.evaluate('localStorage.getItem("licensing.console.credentials")')).toBeNull();
     expect(await page.locator('#role').textContent()).toBe('admin');
+    expect(await page.locator('#actor').textContent()).toBe(TEST_KEYS.admin.name);
+  });
+
+  it('refuses an unknown key at sign-in, and hides from a reader what a reader may not do', async () => {
+    const refused = await browser.newPage();
+    await refused.goto(`${api.baseUrl}/console/`);
+    await refused.getByLabel('API key or token').fill('not-a-key');
+    await refused.getByLabel('Tenant').fill(TENANT);
+    await refused.getByRole('button', { name: 'Sign in' }).click();
+    await refused.locator('[data-problem="unauthenticated"]', { hasText: 'The key or token was not accepted.' }).waitFor();
+    await refused.close();
+
+    const reader = await signedInPage(TEST_KEYS.reader);
+    expect(await reader.locator('#role').textContent()).toBe('reader');
+    expect(await reader.locator('#nav-audit').count()).toBe(0);
+    await reader.locator('#nav-activate').click();
+    await reader.locator('#packages').waitFor();
+    expect(await reader.locator('#package-file').count()).toBe(0);
+    await reader.close();
   });
 
   it('activates a package file: the dry run shows the changed licenses, then the activation', async () => {

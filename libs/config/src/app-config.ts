@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MeteringThresholds } from '@app/domain';
+import { AccessConfig, readAccessConfig } from './access-config';
 import { readMeteringThresholds } from './metering-config';
 
 export type EventStoreAdapter = 'embedded' | 'kurrentdb';
@@ -55,6 +56,8 @@ export interface AppConfig {
     developmentRootOnly: boolean;
   };
   metering: { thresholds: MeteringThresholds };
+  /** Who may call: API keys (only their hashes) and token settings; none configured means open (development). */
+  access: AccessConfig;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (roots.length === 0) problems.push('LICENSING_TRUSTED_ROOTS / trust.rootCertificateFiles must name at least one root certificate');
 
   const thresholds = readMeteringThresholds(file.metering?.thresholds, problems);
+  const access = readAccessConfig(env, cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteDataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),
     },
     metering: { thresholds },
+    access,
   };
 }
 

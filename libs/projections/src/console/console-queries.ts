@@ -2,7 +2,6 @@ import type { ReadModelStore } from '@app/read-models';
 import { PACKAGE_HISTORY, PackageHistoryDocument } from './package-history.projection';
 import { TENANT_DIRECTORY, TenantDirectoryDocument } from './tenant-directory.projection';
 
-export type TenantListItem = Omit<TenantDirectoryDocument, 'tenant'> & { tenantId: string };
 export type PackageHistoryItem = Omit<PackageHistoryDocument, 'tenant' | 'order'>;
 
 export interface Page<T> {
@@ -11,23 +10,13 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** The console's lists: tenants (all of them, by id) and a tenant's packages (newest first). */
+/** The console's reads: the tenant directory (joined into `GET /v1/tenants`) and a tenant's packages (newest first). */
 export class ConsoleQueries {
   constructor(private readonly readModels: ReadModelStore) {}
 
-  async tenants(options: { limit: number; cursor?: string }): Promise<Page<TenantListItem>> {
-    const { items, nextCursor } = await this.readModels.find<TenantDirectoryDocument>(TENANT_DIRECTORY, { limit: options.limit, cursor: options.cursor });
-    return {
-      items: items.map(({ tenant, companyName, serialNumber, owners, lastActivityAt, lastPosition }) => ({
-        tenantId: tenant,
-        companyName,
-        serialNumber,
-        owners,
-        lastActivityAt,
-        lastPosition,
-      })),
-      nextCursor: nextCursor ?? null,
-    };
+  /** The directory entries of these tenants (licensee, last activity), by tenant id; one round trip. */
+  async directory(tenantIds: string[]): Promise<Map<string, TenantDirectoryDocument>> {
+    return this.readModels.getMany<TenantDirectoryDocument>(TENANT_DIRECTORY, tenantIds);
   }
 
   async packages(tenant: string, options: { limit: number; cursor?: string }): Promise<Page<PackageHistoryItem>> {

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { belongsToTenant, tenantStreamPrefixes } from '@app/audit';
 import { EVENT_STORE, EventStore } from '@app/event-store';
+import { Access } from '../../auth/access.decorator';
 import { TenantId } from '../../common/id-params';
 
 /** How often an idle stream sends a comment, so that proxies and browsers keep the connection open. */
@@ -15,6 +16,7 @@ const HEARTBEAT_MS = 15_000;
  * reads the stream with fetch, not EventSource, so no secret ever sits in a URL that gets logged).
  */
 @ApiTags('queries')
+@Access(Access.queries)
 @Controller('v1/tenants/:tenantId')
 export class PositionsController implements OnModuleDestroy {
   private readonly logger = new Logger(PositionsController.name);

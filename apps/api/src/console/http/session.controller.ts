@@ -1,28 +1,39 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { authorize, Permission, PERMISSIONS } from '@app/access';
+import { Access } from '../../auth/access.decorator';
+import { principalOf } from '../../auth/request-principal';
 import { TenantId } from '../../common/id-params';
-import { ConsolePrincipal, permissionsOf } from '../console-permissions';
+
+/** The console's names for the §6 permissions it shows or hides. */
+const CONSOLE_NAMES: Record<Permission, string> = {
+  packages: 'activatePackages',
+  ledgerCommands: 'assignLicenses',
+  metering: 'recordUsage',
+  systemEvents: 'manageSystemEvents',
+  queries: 'query',
+  audit: 'audit',
+  crossTenant: 'listTenants',
+};
 
 /**
- * Until access control is wired the service runs open (DESIGN.md §6): every caller is the anonymous administrator
- * of every tenant. Once it is, this is the principal the guard established for the request.
+ * Who the console is signed in as, and what that credential may do for this tenant — judged by the same `authorize`
+ * as every route, so the console hides exactly what the server would refuse (and the server still refuses it).
  */
-function principalOf(_request: FastifyRequest): ConsolePrincipal {
-  return { actor: 'anonymous', role: 'admin', tenant: '*', via: 'open' };
-}
-
-/** Who the console is signed in as, and what that credential may do here (the console hides the rest). */
 @ApiTags('queries')
 @Controller('v1/tenants/:tenantId')
 export class SessionController {
   @Get('session')
+  @Access(Access.queries)
   @ApiOkResponse({
     description:
-      '{actor, role, tenant (one id or *), via, may:{activatePackages, assignLicenses, recordUsage, manageSystemEvents, query, audit, listTenants}}',
+      '{tenantId, actor, role, tenant (one id or *), via, may:{activatePackages, assignLicenses, recordUsage, manageSystemEvents, query, audit, listTenants}}',
   })
   session(@TenantId() tenantId: string, @Req() request: FastifyRequest) {
     const principal = principalOf(request);
-    return { tenantId, ...principal, may: permissionsOf(principal) };
+    if (principal === undefined) throw new Error('no principal on a guarded route');
+    const may = Object.fromEntries(PERMISSIONS.map((permission) => [CONSOLE_NAMES[permission], authorize(principal, permission, tenantId) === 'allowed']));
+    return { tenantId, actor: principal.actor, role: principal.role, tenant: principal.tenant, via: principal.via, may };
   }
 }

@@ -10,17 +10,18 @@ import {
   systemEventsFeedProjection,
 } from '@app/projections';
 import { InvalidCursorError } from '@app/read-models';
+import { Access } from '../../auth/access.decorator';
 import { TenantId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
 import { awaitMinPosition } from '../../queries/min-position';
-import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
+import { CONSOLE_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
 import { systemEventKeyOf } from '../../system-events/http/system-event-key';
 import { SYSTEM_EVENTS_QUERIES } from '../../system-events/system-events.tokens';
-import { CONSOLE_QUERIES } from '../console.tokens';
 import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
 
 /** The tenant's lists the console reads besides the ledger's: its packages, its metering months, one system event. */
 @ApiTags('queries')
+@Access(Access.queries)
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
 @ApiServiceUnavailableResponse({ description: 'read-model-behind: minPosition not reached in time' })
 @Controller('v1/tenants/:tenantId')

@@ -1,1 +1,0 @@
-export const CONSOLE_QUERIES = Symbol('CONSOLE_QUERIES');
