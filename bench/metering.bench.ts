@@ -6,10 +6,12 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '@app/access';
+import { buildSignedPackage } from '@app/signing';
+import { packageDescription } from '../test/support/signed-packages';
 import { freePort } from '../test/support/spawn-api';
 import { compare, report } from './bench-harness';
 
@@ -21,11 +23,26 @@ const BATCH_CONNECTIONS = 4;
 const TENANT = 'Cust12345';
 /** A service key, as a metering caller has; the do-nothing route is public but is sent the same header. */
 const KEY = createApiKey('bench', 'service', TENANT);
+/** Activating the tenant's package takes an administrator (DESIGN.md §6). */
+const ADMIN_KEY = createApiKey('bench-admin', 'admin', TENANT);
 
 let next = 0;
 const record = () => ({ usageId: `bench-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
 const singleBody = () => JSON.stringify(record());
 const batchBody = () => JSON.stringify({ records: Array.from({ length: BATCH }, record) });
+
+/** Metering is for tenants that exist: the tenant gets a package signed with the development owner key first. */
+async function activateDevelopmentPackage(base: string): Promise<void> {
+  const root = join(__dirname, '..', '..');
+  const pem = (name: string) => readFileSync(join(root, 'config', name), 'utf8');
+  const signed = buildSignedPackage(packageDescription(TENANT), pem('dev-owner-superoffice.pem'), pem('dev-owner-superoffice.key.pem'));
+  const answer = await fetch(`${base}/v1/tenants/${TENANT}/license-packages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY.secret}` },
+    body: JSON.stringify(signed),
+  });
+  if (answer.status !== 201) throw new Error(`activating the bench tenant's package answered ${answer.status}: ${await answer.text()}`);
+}
 
 async function load(url: string, connections: number, body: () => string): Promise<number> {
   const result = await autocannon({
@@ -47,12 +64,13 @@ async function main(): Promise<void> {
   const port = await freePort();
   const api = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LICENSING_DATA_DIR: dataDir, LICENSING_BASELINE_ROUTE: 'true', LICENSING_API_KEYS: KEY.entry, LOG_LEVEL: 'warn', LICENSING_SQLITE_SYNCHRONOUS: 'FULL' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LICENSING_DATA_DIR: dataDir, LICENSING_BASELINE_ROUTE: 'true', LICENSING_API_KEYS: `${KEY.entry},${ADMIN_KEY.entry}`, LOG_LEVEL: 'warn', LICENSING_SQLITE_SYNCHRONOUS: 'FULL' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   try {
     await healthy(base);
+    await activateDevelopmentPackage(base);
     const noop = `${base}/baseline/noop`;
     const usage = `${base}/v1/tenants/${TENANT}/metered-usage`;
     console.log(`metering bench: ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians; API in its own process, synchronous=FULL, LOG_LEVEL=warn`);

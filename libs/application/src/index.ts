@@ -1,4 +1,6 @@
 export * from './decider-runner';
+export * from './decide-batch';
+export * from './command-events';
 export * from './event-chain';
 export * from './process-managers/process-manager';
 export * from './process-managers/process-manager-runtime';

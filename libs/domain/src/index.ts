@@ -1,4 +1,5 @@
 export * from './shared/decider';
+export * from './shared/identifiers';
 export * from './ledger/license-package';
 export * from './ledger/ledger.events';
 export * from './ledger/package-review';
@@ -16,3 +17,8 @@ export * from './system-events/system-events.events';
 export * from './system-events/system-events.decide';
 export * from './system-events/system-events.decider';
 export * from './system-events/system-notices';
+export * from './shared/event-codec';
+export * from './ledger/ledger.codec';
+export * from './metering/metering.codec';
+export * from './system-events/system-events.codec';
+export * from './metering/late-usage';

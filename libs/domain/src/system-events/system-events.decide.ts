@@ -1,7 +1,8 @@
-import { CommandMetadata, exhaustive, refuse, Refusal } from '../shared/decider';
+import { CommandMetadata, exhaustive, NoContext, refuse, Refusal } from '../shared/decider';
 import {
   BackendEventKey,
   isBackendEventKey,
+  isReservedEventKey,
   isEnded,
   isScope,
   isStatus,
@@ -9,6 +10,7 @@ import {
   MAX_MESSAGE_LENGTH,
   scopeNeedsOwner,
   SystemEventKey,
+  SystemEventScope,
   SystemEventStatus,
 } from './system-event-keys';
 import { keyOf, LiveSystemEvent, liveEvent, NoticeCause, SystemEventDetails, SystemEventsEvent, SystemEventsState } from './system-events.events';
@@ -35,21 +37,22 @@ export type SystemEventsCommand =
       metadata: CommandMetadata;
     };
 
-export type SystemEventsRefusalCode =
-  | 'invalid-event-key'
-  | 'invalid-scope'
-  | 'owner-required'
-  | 'owner-not-allowed'
-  | 'invalid-status'
-  | 'invalid-eta'
-  | 'message-too-long'
-  | 'nothing-to-update'
-  | 'reserved-event-key'
-  | 'not-a-notice-key'
-  | 'system-event-exists'
-  | 'system-event-not-found';
+/** Every refusal of the system events, one member per code with the context its answer carries. */
+export type SystemEventsRefusal =
+  | Refusal<'invalid-event-key', { eventKey: string }>
+  | Refusal<'invalid-scope', { scope: unknown }>
+  | Refusal<'owner-required', { scope: SystemEventScope }>
+  | Refusal<'owner-not-allowed', { scope: SystemEventScope; owner: string | null }>
+  | Refusal<'invalid-status', { status: unknown }>
+  | Refusal<'invalid-eta', { eta: string }>
+  | Refusal<'message-too-long', { length: number }>
+  | Refusal<'nothing-to-update', NoContext>
+  | Refusal<'reserved-event-key', { eventKey: string }>
+  | Refusal<'not-a-notice-key', { eventKey: string }>
+  | Refusal<'system-event-exists', SystemEventKey>
+  | Refusal<'system-event-not-found', SystemEventKey>;
 
-export type SystemEventsRefusal = Refusal<SystemEventsRefusalCode>;
+export type SystemEventsRefusalCode = SystemEventsRefusal['code'];
 
 /** Notices are about the tenant's database as a whole. */
 export const NOTICE_SCOPE = 2;
@@ -63,7 +66,7 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       const key = keyOf(command.data);
       const invalid = invalidKey(key) ?? invalidDetails({ status, message, eta });
       if (invalid) return invalid;
-      if (isBackendEventKey(key.eventKey)) {
+      if (isReservedEventKey(key.eventKey)) {
         return refuse('reserved-event-key', `${key.eventKey} is raised by the licensing backend itself`, { eventKey: key.eventKey });
       }
       if (liveEvent(state, key)) return exists(key);
@@ -80,7 +83,8 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       const live = liveEvent(state, key);
       if (!live) return notFound(key);
       const details = updatedDetails(live, changes, at);
-      if (sameDetails(live, details)) return [];
+      // Whatever fields it names, an update that would leave the event as it stands is refused like an empty one.
+      if (sameDetails(live, details)) return refuse('nothing-to-update', 'the update changes nothing: the event already has that status, message and expected finish');
       return [{ type: 'SystemEventUpdated', data: { ...key, ...details, sequence: live.sequence, updatedAt: at, updatedBy: by } }];
     }
     case 'DeleteSystemEvent': {

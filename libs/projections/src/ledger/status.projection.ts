@@ -1,3 +1,4 @@
+import { textOf } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent, key, tenantOf } from './ledger-event';
@@ -31,8 +32,8 @@ export const statusProjection: Projection = {
     if (event.type === 'LicensePackageActivated') return [[STATUS, tenant]];
     // Only plans and (de)activations change the count of plan holders.
     if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return [];
-    const userId = (event.data as { userId: string }).userId;
-    return [[STATUS, tenant], [STATUS_USERS, key(tenant, userId)]];
+    if (!('userId' in event.data)) return [];
+    return [[STATUS, tenant], [STATUS_USERS, key(tenant, event.data.userId)]];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
@@ -46,7 +47,7 @@ export const statusProjection: Projection = {
         const numberOf = (name: string) => pkg.modules.find((row) => row.name === name)?.number ?? null;
         status.owners[pkg.owner.name] = {
             serialNumber: pkg.licensee.serialNumber,
-            databaseType: pkg.licensee.databaseType,
+            databaseType: textOf(pkg.licensee.databaseType),
             expiration: pkg.dates.expiration,
             userNumber: numberOf('user'),
             webNumber: numberOf('web'),
