@@ -2,20 +2,24 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigModule, scrubbingLogHooks } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { ConsoleModule } from './console/console.module';
+import { prettyWhenInteractive } from './common/quiet-startup-logger';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { ProblemsController } from './problem/problems.controller';
 import { SystemEventsModule } from './system-events/system-events.module';
 
 /** Request headers that carry credentials: never in a log line, whatever the level. */
@@ -31,7 +35,7 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' } },
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...scrubbingLogHooks(appConfig), ...prettyWhenInteractive() },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -46,10 +50,12 @@ export class AppModule {
         MeteringModule,
         ProjectionsModule,
         AuditModule,
+        AdminModule,
         SystemEventsModule,
         ConsoleModule,
+        MetricsModule,
       ],
-      controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
+      controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -3,6 +3,7 @@ import { EventStore, Position, RecordedEvent, Revision, WrongExpectedVersionErro
 import { APPEND_END, chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
 import { BatchCommand, BatchResult, decideBatch, RecordedCommand, RunOutcome } from './decide-batch';
 import { storedHash } from './event-chain';
+import type { RunnerObserver } from './runner-observer';
 
 export { CommandIdReusedError } from './decide-batch';
 export type { RunOutcome } from './decide-batch';
@@ -85,8 +86,14 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
   constructor(
     private readonly store: EventStore,
     private readonly decider: EventSourcedDecider<Command, Event, State, Rejection>,
-    private readonly options: { maxAttempts?: number; maxCachedStreams?: number } = {},
-  ) {}
+    private readonly options: { maxAttempts?: number; maxCachedStreams?: number; name?: string; observer?: RunnerObserver } = {},
+  ) {
+    options.observer?.watch(this.name, () => this.cache.size);
+  }
+
+  private get name(): string {
+    return this.options.name ?? 'runner';
+  }
 
   /**
    * `summarize` sees the state just before the command's own events; it describes exactly what this command
@@ -98,7 +105,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     envelope: CommandEnvelope,
     summarize: (before: State, events: Event[]) => Summary,
   ): Promise<RunOutcome<Event, Summary, Rejection>> {
-    return new Promise((resolve, reject) => {
+    const outcome = new Promise<RunOutcome<Event, Summary, Rejection>>((resolve, reject) => {
       this.queue(stream).commands.push({
         command,
         commandId: envelope.commandId,
@@ -113,6 +120,26 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       // Started a microtask later, so that commands issued in the same tick join one turn.
       queueMicrotask(() => void this.drain(stream));
     });
+    return this.observed(command, outcome);
+  }
+
+  /** Tells the observer (metrics) how the command ended; the outcome itself passes through unchanged. */
+  private observed<T extends RunOutcome<Event, unknown, Rejection>>(command: Command, outcome: Promise<T>): Promise<T> {
+    const observer = this.options.observer;
+    if (!observer) return outcome;
+    const type = (command as { type?: unknown }).type;
+    const name = typeof type === 'string' ? type : 'unknown';
+    return outcome.then(
+      (settled) => {
+        if (settled.kind === 'refused') observer.commandSettled(this.name, name, 'refused', settled.refusal.code);
+        else observer.commandSettled(this.name, name, settled.repeated ? 'repeated' : 'recorded');
+        return settled;
+      },
+      (error: unknown) => {
+        observer.commandSettled(this.name, name, 'failed', error instanceof Error ? error.name : 'Error');
+        throw error;
+      },
+    );
   }
 
   /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
@@ -205,7 +232,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       versionOf: (type) => this.decider.codec.currentVersion(type),
     });
     try {
+      const started = process.hrtime.bigint();
       const result = await this.store.append(stream, chain.events, expected);
+      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
       cached.lastHash = chain.lastHash;

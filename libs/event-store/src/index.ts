@@ -4,3 +4,4 @@ export * from './append-rules';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './event-store.module';
+export * from './sqlite/data-dir-lock';

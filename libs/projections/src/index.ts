@@ -17,3 +17,4 @@ export * from './metering/metering-queries';
 export * from './console/tenant-directory.projection';
 export * from './console/package-history.projection';
 export * from './console/console-queries';
+export * from './online-rebuild';

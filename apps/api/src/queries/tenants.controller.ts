@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConsoleQueries, LedgerQueries, statusProjection, tenantDirectoryProjection, TenantsPage } from '@app/projections';
 import { Access } from '../auth/access.decorator';
+import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
 import { CONSOLE_QUERIES, LEDGER_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
@@ -26,7 +27,8 @@ export class TenantsController {
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the listing has reached this position' })
-  @ApiOkResponse({ description: '{items:[{tenantId, owners[], planHolders, companyName, serialNumber, lastActivityAt, lastPosition}], nextCursor}: every tenant with an activated package, by tenant id; the licensee from the SUPEROFFICE package, the last activity the store time of the tenant\'s latest event' })
+  @ApiAnswer(200, 'TenantsPage', 'every tenant with an activated package, by tenant id')
+  @ApiProblems('read-model-behind', 'projection-failed')
   async tenants(@Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('minPosition') minPosition?: string) {
     const pageSize = limitOf(limit);
     await awaitMinPosition(this.positions, [statusProjection.name, tenantDirectoryProjection.name], minPosition, this.config.projections.minPositionTimeoutMs);

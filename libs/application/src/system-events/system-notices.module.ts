@@ -5,6 +5,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { licenseDatesProjection, PROJECTION_POSITIONS, ProjectionPositions, SystemEventsQueries } from '@app/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
 import { DeciderRunner } from '../decider-runner';
+import { RUNNER_OBSERVER, RunnerObserver } from '../runner-observer';
 import { ProcessManagerRuntime } from '../process-managers/process-manager-runtime';
 import { ScheduledTask } from '../process-managers/scheduled-task';
 import { LicenseDateCheck } from './license-date-check';
@@ -27,6 +28,8 @@ export interface SystemNoticesOptions {
   run: 'always' | 'as-configured';
   /** The time source of the daily check (the API passes its clock, for tests). */
   now?: () => string;
+  /** Told when a notice process manager fails and stops (the projector then stops too, as for a failed projection). */
+  onFailure?(error: unknown, manager: string): void;
 }
 
 /**
@@ -48,14 +51,21 @@ export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplic
       global: true,
       providers: [
         { provide: NOTICE_OPTIONS, useValue: options },
-        { provide: SYSTEM_EVENTS_RUNNER, useFactory: (store: EventStore): SystemEventsRunner => new DeciderRunner(store, systemEvents), inject: [EVENT_STORE] },
+        {
+          provide: SYSTEM_EVENTS_RUNNER,
+          useFactory: (store: EventStore, observer?: RunnerObserver): SystemEventsRunner => new DeciderRunner(store, systemEvents, { name: 'system-events', observer }),
+          inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
+        },
         { provide: SYSTEM_EVENTS_QUERIES, useFactory: (readModels: ReadModelStore) => new SystemEventsQueries(readModels), inject: [READ_MODEL_STORE] },
         {
           provide: NOTICE_RUNTIME,
           useFactory: (events: EventStore, readModels: ReadModelStore, runner: SystemEventsRunner) => {
             const logger = new Logger('Notices');
             return new ProcessManagerRuntime(events, readModels, systemNoticeProcessManagers(runner), {
-              onError: (error, manager) => logger.error({ err: error, manager }, 'a notice process manager failed and stopped'),
+              onError: (error, manager) => {
+                logger.error({ err: error, manager }, 'a notice process manager failed and stopped');
+                options.onFailure?.(error, manager);
+              },
             });
           },
           inject: [EVENT_STORE, READ_MODEL_STORE, SYSTEM_EVENTS_RUNNER],

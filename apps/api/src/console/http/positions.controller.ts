@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Logger, OnModuleDestroy, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { belongsToTenant, tenantStreamPrefixes } from '@app/audit';
 import { EVENT_STORE, EventStore } from '@app/event-store';
@@ -26,8 +26,9 @@ export class PositionsController implements OnModuleDestroy {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
   @Get('positions')
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({
+  @ApiResponse({
+    status: 200,
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
     description:
       'text/event-stream: first `event: ready` with `{position}` (the head when the stream started, null for an empty store), then `event: position` with `{position, stream, type}` for each new event of the tenant',
   })

@@ -1,10 +1,11 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { authorize, Permission, PERMISSIONS } from '@app/access';
 import { Access } from '../../auth/access.decorator';
 import { principalOf } from '../../auth/request-principal';
 import { TenantId } from '../../common/id-params';
+import { ApiAnswer } from '../../openapi/api-decorators';
 
 /** The console's names for the §6 permissions it shows or hides. */
 const CONSOLE_NAMES: Record<Permission, string> = {
@@ -15,6 +16,8 @@ const CONSOLE_NAMES: Record<Permission, string> = {
   queries: 'query',
   audit: 'audit',
   crossTenant: 'listTenants',
+  operations: 'operations',
+  metrics: 'metrics',
 };
 
 /**
@@ -26,10 +29,7 @@ const CONSOLE_NAMES: Record<Permission, string> = {
 export class SessionController {
   @Get('session')
   @Access(Access.queries)
-  @ApiOkResponse({
-    description:
-      '{tenantId, actor, role, tenant (one id or *), via, may:{activatePackages, assignLicenses, recordUsage, manageSystemEvents, query, audit, listTenants}}',
-  })
+  @ApiAnswer(200, 'ConsoleSession', 'who the credential is, and what it may do for this tenant')
   session(@TenantId() tenantId: string, @Req() request: FastifyRequest) {
     const principal = principalOf(request);
     if (principal === undefined) throw new Error('no principal on a guarded route');

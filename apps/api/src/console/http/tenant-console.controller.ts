@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   ConsoleQueries,
@@ -23,7 +24,6 @@ import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
 @ApiTags('queries')
 @Access(Access.queries)
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
-@ApiServiceUnavailableResponse({ description: 'read-model-behind: minPosition not reached in time' })
 @Controller('v1/tenants/:tenantId')
 export class TenantConsoleController {
   constructor(
@@ -37,10 +37,8 @@ export class TenantConsoleController {
   @Get('license-packages')
   @ApiQuery({ name: 'limit', required: false, description: LIMIT_DESCRIPTION })
   @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })
-  @ApiOkResponse({
-    description:
-      '{items:[{outcome: activated|rejected, packageId, owner, sequence, at, actor, reasons[], companyName, serialNumber, position}], nextCursor}, newest first',
-  })
+  @ApiAnswer(200, 'PackageHistoryPage', "the tenant's activations and rejections, newest first")
+  @ApiProblems('bad-request', 'read-model-behind', 'projection-failed')
   async packages(@TenantId() tenantId: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('minPosition') minPosition?: string) {
     const options = { limit: limitOf(limit), cursor };
     await this.wait(packageHistoryProjection.name, minPosition);
@@ -53,7 +51,8 @@ export class TenantConsoleController {
   }
 
   @Get('metering')
-  @ApiOkResponse({ description: '{months:[{month, users, closed, services:[{service, unit, total, threshold, overage}], adjustments[]}]}, oldest first' })
+  @ApiAnswer(200, 'MeteringMonths', 'every month with usage, with its totals against the thresholds')
+  @ApiProblems('bad-request', 'read-model-behind', 'projection-failed')
   async months(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
     await this.wait(meteringTotalsProjection.name, minPosition);
     return { months: await this.metering.months(tenantId) };
@@ -62,8 +61,8 @@ export class TenantConsoleController {
   @Get('system-events/:eventKey')
   @ApiQuery({ name: 'scope', required: true, enum: [1, 2, 3, 4] })
   @ApiQuery({ name: 'owner', required: false, description: 'the group (scope 3) or user (scope 4)' })
-  @ApiOkResponse({ description: '{eventKey, status, message, activatedAt, activatedBy, finishedAt, scope, owner, eta, updatedAt, sequence}' })
-  @ApiNotFoundResponse({ description: 'system-event-not-found: no live event with this key' })
+  @ApiAnswer(200, 'SystemEventFeedItem', 'the live system event with this (eventKey, scope, owner)')
+  @ApiProblems('bad-request', 'system-event-not-found', 'read-model-behind', 'projection-failed')
   async systemEvent(
     @TenantId() tenantId: string,
     @Param('eventKey') eventKey: string,
