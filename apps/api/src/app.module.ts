@@ -11,11 +11,14 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
+import { prettyWhenInteractive } from './common/quiet-startup-logger';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { ProblemsController } from './problem/problems.controller';
 import { SystemEventsModule } from './system-events/system-events.module';
 
 /** Request headers that carry credentials: never in a log line, whatever the level. */
@@ -31,7 +34,7 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...scrubbingLogHooks(appConfig) },
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...scrubbingLogHooks(appConfig), ...prettyWhenInteractive() },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -48,8 +51,9 @@ export class AppModule {
         AuditModule,
         AdminModule,
         SystemEventsModule,
+        MetricsModule,
       ],
-      controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
+      controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

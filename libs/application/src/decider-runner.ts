@@ -1,45 +1,13 @@
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
-import { v5 as uuidV5 } from 'uuid';
-import type { Decider, Refusal } from '@app/domain';
-import { isRefusal } from '@app/domain';
-import {
-  EventStore,
-  EventMetadata,
-  JsonObject,
-  NewEvent,
-  Position,
-  RecordedEvent,
-  Revision,
-  WrongExpectedVersionError,
-} from '@app/event-store';
-import { chainEvents, storedHash } from './event-chain';
+import type { EventSourcedDecider, Refusal } from '@app/domain';
+import { EventStore, Position, RecordedEvent, Revision, WrongExpectedVersionError } from '@app/event-store';
+import { APPEND_END, chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
+import { BatchCommand, BatchResult, decideBatch, RecordedCommand, RunOutcome } from './decide-batch';
+import { storedHash } from './event-chain';
+import type { RunnerObserver } from './runner-observer';
 
-/** Who sent a command and under which ids; becomes the metadata of every event the command records. */
-export interface CommandEnvelope {
-  /** Retries with the same id are idempotent. */
-  commandId: string;
-  correlationId: string;
-  actor: string;
-  tenant: string;
-}
-
-export interface DomainEvent {
-  type: string;
-  data: object;
-}
-
-export type RunOutcome<Event, Summary> =
-  | { kind: 'recorded'; events: Event[]; position: Position | null; summary: Summary; repeated: boolean }
-  | { kind: 'refused'; refusal: Refusal };
-
-/** The same command id was used earlier for a different command. */
-export class CommandIdReusedError extends Error {
-  constructor(readonly commandId: string) {
-    super(`command id ${commandId} was already used for a different command`);
-    this.name = 'CommandIdReusedError';
-  }
-}
+export { CommandIdReusedError } from './decide-batch';
+export type { RunOutcome } from './decide-batch';
+export type { CommandEnvelope, DomainEvent } from './command-events';
 
 /**
  * Something inside a turn failed that no rule foresaw (a bug, a value canonical JSON cannot express, …). Every
@@ -69,15 +37,6 @@ export class ConcurrencyRetriesExhaustedError extends Error {
   }
 }
 
-interface RecordedCommand<Event> {
-  hash: string;
-  events: Event[];
-  /** The answer given the first time, recorded in the events' metadata, so a retry gets the same answer. */
-  summary: unknown;
-  /** Null while the command's append is under way. */
-  position: Position | null;
-}
-
 interface CachedStream<State, Event> {
   state: State;
   revision: Revision | 'no_stream';
@@ -88,17 +47,11 @@ interface CachedStream<State, Event> {
   lastHash: string | null;
 }
 
-/** Metadata field: the revision of the last event of the append that recorded the event. */
-const APPEND_END = 'appendEnd';
-const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
 const MAX_COMMANDS_PER_APPEND = 500;
 
-interface PendingCommand<Command, Event, State> {
-  command: Command;
+interface PendingCommand<Command, Event, State, Rejection extends Refusal> extends BatchCommand<Command, Event, State> {
   envelope: CommandEnvelope;
-  hash: string;
-  summarize: (before: State, events: Event[]) => unknown;
-  resolve: (outcome: RunOutcome<Event, unknown>) => void;
+  resolve: (outcome: RunOutcome<Event, unknown, Rejection>) => void;
   reject: (error: unknown) => void;
   conflicts: number;
 }
@@ -109,31 +62,38 @@ interface PendingRead<State> {
   reject: (error: unknown) => void;
 }
 
-interface StreamQueue<Command, Event, State> {
-  commands: PendingCommand<Command, Event, State>[];
+interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
+  commands: PendingCommand<Command, Event, State, Rejection>[];
   reads: PendingRead<State>[];
   busy: boolean;
 }
 
 /**
- * Runs commands against one decider. Per stream, commands queue up; each turn catches the cached state up with the
- * stream, decides the queued commands one after another (each sees the events of those before it), and appends
- * all their events in one append with the expected revision. So commands of one process never conflict with each
- * other and share one durable write; a conflict can only come from another process, and then the turn's decisions
- * are dropped, the state reloaded, and the commands decided again (a bounded number of times).
+ * Runs commands against one decider: the I/O loop around the pure `decideBatch` and `chainDecisions`. Per stream,
+ * commands queue up; each turn catches the cached state up with the stream, decides the queued commands (each sees
+ * the events of those before it), and appends all their events in one append with the expected revision. So
+ * commands of one process never conflict with each other and share one durable write; a conflict can only come
+ * from another process, and then the turn's decisions are dropped, the state reloaded, and the commands decided
+ * again (a bounded number of times).
  *
  * Event ids derive from the command id: a retry that races its own first attempt is collapsed by the store, and a
  * retry after the first attempt landed answers the recorded result without deciding again.
  */
-export class DeciderRunner<Command, Event extends DomainEvent, State> {
+export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection extends Refusal = Refusal> {
   private readonly cache = new Map<string, CachedStream<State, Event>>();
-  private readonly queues = new Map<string, StreamQueue<Command, Event, State>>();
+  private readonly queues = new Map<string, StreamQueue<Command, Event, State, Rejection>>();
 
   constructor(
     private readonly store: EventStore,
-    private readonly decider: Decider<Command, Event, State>,
-    private readonly options: { maxAttempts?: number; maxCachedStreams?: number } = {},
-  ) {}
+    private readonly decider: EventSourcedDecider<Command, Event, State, Rejection>,
+    private readonly options: { maxAttempts?: number; maxCachedStreams?: number; name?: string; observer?: RunnerObserver } = {},
+  ) {
+    options.observer?.watch(this.name, () => this.cache.size);
+  }
+
+  private get name(): string {
+    return this.options.name ?? 'runner';
+  }
 
   /**
    * `summarize` sees the state just before the command's own events; it describes exactly what this command
@@ -144,20 +104,42 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     command: Command,
     envelope: CommandEnvelope,
     summarize: (before: State, events: Event[]) => Summary,
-  ): Promise<RunOutcome<Event, Summary>> {
-    return new Promise((resolve, reject) => {
+  ): Promise<RunOutcome<Event, Summary, Rejection>> {
+    const outcome = new Promise<RunOutcome<Event, Summary, Rejection>>((resolve, reject) => {
       this.queue(stream).commands.push({
         command,
+        commandId: envelope.commandId,
         envelope,
         hash: commandHash(command),
         summarize,
-        resolve: resolve as (outcome: RunOutcome<Event, unknown>) => void,
+        // Sound: this command's summary is what `summarize` returned, or what it returned the first time (a repeat).
+        resolve: resolve as (outcome: RunOutcome<Event, unknown, Rejection>) => void,
         reject,
         conflicts: 0,
       });
       // Started a microtask later, so that commands issued in the same tick join one turn.
       queueMicrotask(() => void this.drain(stream));
     });
+    return this.observed(command, outcome);
+  }
+
+  /** Tells the observer (metrics) how the command ended; the outcome itself passes through unchanged. */
+  private observed<T extends RunOutcome<Event, unknown, Rejection>>(command: Command, outcome: Promise<T>): Promise<T> {
+    const observer = this.options.observer;
+    if (!observer) return outcome;
+    const type = (command as { type?: unknown }).type;
+    const name = typeof type === 'string' ? type : 'unknown';
+    return outcome.then(
+      (settled) => {
+        if (settled.kind === 'refused') observer.commandSettled(this.name, name, 'refused', settled.refusal.code);
+        else observer.commandSettled(this.name, name, settled.repeated ? 'repeated' : 'recorded');
+        return settled;
+      },
+      (error: unknown) => {
+        observer.commandSettled(this.name, name, 'failed', error instanceof Error ? error.name : 'Error');
+        throw error;
+      },
+    );
   }
 
   /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
@@ -168,7 +150,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     });
   }
 
-  private queue(stream: string): StreamQueue<Command, Event, State> {
+  private queue(stream: string): StreamQueue<Command, Event, State, Rejection> {
     let queue = this.queues.get(stream);
     if (!queue) {
       queue = { commands: [], reads: [], busy: false };
@@ -203,7 +185,8 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
   }
 
-  private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State>[]): Promise<void> {
+  /** One turn: load, decide (pure), chain (pure), append, answer. */
+  private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State, Rejection>[]): Promise<void> {
     let cached: CachedStream<State, Event>;
     try {
       cached = await this.catchUp(stream);
@@ -213,81 +196,61 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
     for (const pending of reads) settle(pending, () => pending.read(cached.state, cached.lastPosition));
 
-    const expected = cached.revision;
-    const toAppend: Array<NewEvent & { id: string; metadata: EventMetadata }> = [];
-    const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
-    // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
-    const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
-    for (const pending of commands) {
-      const earlier = cached.commands.get(pending.envelope.commandId);
-      if (earlier && earlier.position !== null) {
-        settle(pending, () => this.repeat(earlier, pending));
-        continue;
-      }
-      if (earlier) {
-        // The same command id twice in one turn: the second waits for the first's append.
-        held.push({ pending, answer: (position) => this.repeat({ ...earlier, position }, pending) });
-        continue;
-      }
-      let decision: Event[] | Refusal;
-      let summary: unknown;
-      try {
-        decision = this.decider.decide(pending.command, cached.state);
-        if (!isRefusal(decision)) summary = pending.summarize(cached.state, decision);
-      } catch (error) {
-        pending.reject(error);
-        continue;
-      }
-      const outcome = decision;
-      if (isRefusal(outcome)) {
-        const answer = () => ({ kind: 'refused', refusal: outcome }) as RunOutcome<Event, unknown>;
-        if (toAppend.length === 0) pending.resolve(answer());
-        else held.push({ pending, answer });
-        continue;
-      }
-      if (outcome.length === 0) {
-        const answer = (position: Position | null) => ({ kind: 'recorded', events: [], position, summary, repeated: false }) as RunOutcome<Event, unknown>;
-        if (toAppend.length === 0) pending.resolve(answer(cached.lastPosition));
-        else held.push({ pending, answer });
-        continue;
-      }
-      for (const event of outcome) cached.state = this.decider.evolve(cached.state, event);
-      cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, summary, position: null });
-      outcome.forEach((event, index) => {
-        toAppend.push({
-          id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
-          type: event.type,
-          data: event.data as JsonObject,
-          metadata: metadataOf(pending.envelope, pending.hash, summary),
-        });
-      });
-      held.push({ pending, answer: (position) => ({ kind: 'recorded', events: outcome, position, summary, repeated: false }) });
+    // The cached state is handed to the batch (evolve may update it in place): until the append lands, the cache
+    // holds decisions that are not yet recorded, so any failure from here on must forget it.
+    let batch: BatchResult<Event, State, Rejection>;
+    try {
+      batch = decideBatch(this.decider, { state: cached.state, recorded: cached.commands, lastPosition: cached.lastPosition }, commands);
+    } catch (error) {
+      this.cache.delete(stream);
+      throw error;
     }
-    if (toAppend.length === 0) {
-      for (const { pending, answer } of held) settle(pending, () => answer(cached.lastPosition));
+    cached.state = batch.state;
+    const waiting: PendingCommand<Command, Event, State, Rejection>[] = [];
+    const answers: Array<RunOutcome<Event, unknown, Rejection>> = [];
+    batch.answers.forEach((answer, index) => {
+      const pending = commands[index];
+      if (answer.when === 'failed') pending.reject(answer.error);
+      else if (answer.when === 'now') pending.resolve(answer.outcome);
+      else {
+        waiting.push(pending);
+        answers.push(answer.outcome);
+      }
+    });
+    if (batch.decisions.length === 0) {
+      waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], cached.lastPosition)));
       return;
     }
 
-    // Every command of the append is answered with the append's position: its last event's. Each event records that
-    // event's revision, so that a repeat read back from the stream (after a restart) answers the same position.
-    const appendEnd = firstRevision + toAppend.length - 1;
-    const chain = chainEvents(stream, firstRevision, cached.lastHash, toAppend.map((event) => ({ ...event, metadata: { ...event.metadata, [APPEND_END]: appendEnd } })));
+    const expected = cached.revision;
+    const chain = chainDecisions({
+      stream,
+      firstRevision: expected === 'no_stream' ? 0 : expected + 1,
+      previousHash: cached.lastHash,
+      decisions: batch.decisions,
+      envelopeOf: (decision) => commands[decision.commandIndex].envelope,
+      versionOf: (type) => this.decider.codec.currentVersion(type),
+    });
     try {
+      const started = process.hrtime.bigint();
       const result = await this.store.append(stream, chain.events, expected);
+      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
       cached.lastHash = chain.lastHash;
-      for (const recorded of cached.commands.values()) if (recorded.position === null) recorded.position = result.position;
-      for (const { pending, answer } of held) settle(pending, () => answer(result.position));
+      for (const { commandId, hash, events, summary } of batch.decisions) {
+        cached.commands.set(commandId, { hash, events, summary, position: result.position });
+      }
+      waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], result.position)));
     } catch (error) {
-      // The turn's decisions were made on a state that did not come to be: forget it, reload, decide again.
       this.cache.delete(stream);
       if (!(error instanceof WrongExpectedVersionError)) {
-        for (const { pending } of held) pending.reject(error);
+        for (const pending of waiting) pending.reject(error);
         return;
       }
+      // The turn's decisions were made on a state that did not come to be: decide them again on the reloaded one.
       const maxAttempts = this.options.maxAttempts ?? 10;
-      const again = held.map(({ pending }) => pending).filter((pending) => {
+      const again = waiting.filter((pending) => {
         pending.conflicts++;
         if (pending.conflicts < maxAttempts) return true;
         pending.reject(new ConcurrencyRetriesExhaustedError(stream, pending.conflicts, error));
@@ -295,11 +258,6 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       });
       this.queue(stream).commands.unshift(...again);
     }
-  }
-
-  private repeat(earlier: RecordedCommand<Event>, pending: PendingCommand<Command, Event, State>): RunOutcome<Event, unknown> {
-    if (earlier.hash !== pending.hash) throw new CommandIdReusedError(pending.envelope.commandId);
-    return { kind: 'recorded', events: earlier.events, position: earlier.position, summary: earlier.summary, repeated: true };
   }
 
   private async catchUp(stream: string): Promise<CachedStream<State, Event>> {
@@ -329,7 +287,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
   }
 
   private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent, awaitingEnd: Map<Revision, RecordedCommand<Event>[]>): void {
-    const event = { type: recorded.type, data: recorded.data } as unknown as Event;
+    const event = this.decider.codec.decode(recorded);
     cached.state = this.decider.evolve(cached.state, event);
     cached.revision = recorded.revision;
     cached.lastPosition = recorded.position;
@@ -361,28 +319,17 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
   }
 }
 
+function withPosition<Event, Rejection extends Refusal>(
+  outcome: RunOutcome<Event, unknown, Rejection>,
+  position: Position | null,
+): RunOutcome<Event, unknown, Rejection> {
+  return outcome.kind === 'recorded' ? { ...outcome, position } : outcome;
+}
+
 function settle<T>(pending: { resolve: (value: T) => void; reject: (error: unknown) => void }, compute: () => T): void {
   try {
     pending.resolve(compute());
   } catch (error) {
     pending.reject(error);
   }
-}
-
-function metadataOf(envelope: CommandEnvelope, hash: string, result: unknown): EventMetadata {
-  return {
-    ...(result === undefined ? {} : { result: result as JsonObject }),
-    correlationId: envelope.correlationId,
-    causationId: envelope.commandId,
-    actor: envelope.actor,
-    tenant: envelope.tenant,
-    commandId: envelope.commandId,
-    commandHash: hash,
-  };
-}
-
-/** Identifies what a command asks, leaving out when it was asked (`metadata.now`), which differs between retries. */
-function commandHash(command: unknown): string {
-  const { metadata: _, ...rest } = command as { metadata?: unknown };
-  return createHash('sha256').update(canonicalize(rest) ?? '').digest('hex');
 }

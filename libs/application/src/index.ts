@@ -1,4 +1,7 @@
 export * from './decider-runner';
+export * from './runner-observer';
+export * from './decide-batch';
+export * from './command-events';
 export * from './event-chain';
 export * from './process-managers/process-manager';
 export * from './process-managers/process-manager-runtime';

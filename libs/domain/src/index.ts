@@ -17,3 +17,8 @@ export * from './system-events/system-events.events';
 export * from './system-events/system-events.decide';
 export * from './system-events/system-events.decider';
 export * from './system-events/system-notices';
+export * from './shared/event-codec';
+export * from './ledger/ledger.codec';
+export * from './metering/metering.codec';
+export * from './system-events/system-events.codec';
+export * from './metering/late-usage';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner } from '@app/application';
+import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ledger } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
@@ -18,7 +18,11 @@ import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
   controllers: [LicensePackagesController, UserLicensesController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    { provide: LEDGER_RUNNER, useFactory: (store: EventStore) => new DeciderRunner(store, ledger), inject: [EVENT_STORE] },
+    {
+      provide: LEDGER_RUNNER,
+      useFactory: (store: EventStore, observer?: RunnerObserver) => new DeciderRunner(store, ledger, { name: 'ledger', observer }),
+      inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
+    },
     { provide: TRUSTED_ROOTS, useFactory: (config: AppConfig) => loadTrustedRoots(config.trust.rootCertificateFiles), inject: [APP_CONFIG] },
     ActivateLicensePackageHandler,
     ValidateLicensePackageHandler,

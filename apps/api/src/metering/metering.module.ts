@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner } from '@app/application';
+import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver } from '@app/application';
 import { metering } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { CLOCK, systemClock } from '../common/clock';
@@ -16,7 +16,11 @@ import { METERING_RUNNER } from './metering.tokens';
   controllers: [MeteringController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    { provide: METERING_RUNNER, useFactory: (store: EventStore) => new DeciderRunner(store, metering), inject: [EVENT_STORE] },
+    {
+      provide: METERING_RUNNER,
+      useFactory: (store: EventStore, observer?: RunnerObserver) => new DeciderRunner(store, metering, { name: 'metering', observer }),
+      inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
+    },
     RecordMeteredUsageHandler,
     CloseMeteringMonthHandler,
   ],

@@ -94,10 +94,17 @@ export interface Holding {
   plan: string | null;
 }
 
-export interface LedgerState {
-  tenantId: string | null;
+/** A tenant for whom no license package has been activated yet: nothing can be assigned, nobody deactivated. */
+export interface NoPackageYet {
+  status: 'no-package';
+}
+
+/** A tenant with at least one active license package. */
+export interface ActiveLedger {
+  status: 'active';
+  tenantId: string;
   /** When the tenant's first package was activated: from then on the tenant exists. */
-  tenantSince: string | null;
+  tenantSince: string;
   owners: Record<string, OwnerLicenses>;
   /** holdings[owner][module][userId]; a user holds a license while either source is present. */
   holdings: Record<string, Record<string, Record<string, Holding>>>;
@@ -106,44 +113,40 @@ export interface LedgerState {
   inactiveUsers: Record<string, true>;
 }
 
+export type LedgerState = NoPackageYet | ActiveLedger;
+
 export function initialLedgerState(): LedgerState {
-  return { tenantId: null, tenantSince: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} };
+  return { status: 'no-package' };
 }
 
 /**
- * Folds one event into the state. It updates the state it is given and returns it, so that replaying a stream of
- * any length stays linear: a caller never keeps a state it has passed to evolve (decide never calls evolve).
+ * Folds one event into the state, keeping the mutation contract written on `Decider`: an active ledger is updated in
+ * place and returned, so that replaying a stream of any length stays linear.
  */
 export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerState {
+  if (event.type === 'LicensePackageRejected') return state;
+  if (event.type === 'LicensePackageActivated') {
+    const owner = ownerFromPackage(event.data.package);
+    const active: ActiveLedger =
+      state.status === 'active'
+        ? state
+        : { status: 'active', tenantId: event.data.tenantId, tenantSince: event.data.activatedAt, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} };
+    active.tenantId = event.data.tenantId;
+    active.owners[owner.name] = owner;
+    return active;
+  }
+  // The decider refuses every other command until a package is active: such an event is a broken history.
+  if (state.status !== 'active') throw new Error(`ledger: ${event.type} before any license package was activated`);
   switch (event.type) {
-    case 'LicensePackageActivated': {
-      const owner = ownerFromPackage(event.data.package);
-      state.tenantId = event.data.tenantId;
-      state.tenantSince ??= event.data.activatedAt;
-      state.owners[owner.name] = owner;
-      return state;
-    }
-    case 'LicensePackageRejected':
-      return state;
-    case 'LicenseAssigned': {
-      const { owner, module, userId, source, plan, isPlan } = event.data;
-      const holders = ((state.holdings[owner] ??= {})[module] ??= {});
-      const holding = (holders[userId] ??= { explicit: false, plan: null });
-      if (source === 'explicit') holding.explicit = true;
-      else holding.plan = plan ?? null;
-      if (isPlan) (state.plans[owner] ??= {})[userId] = module;
-      return state;
-    }
+    case 'LicenseAssigned':
     case 'LicenseReleased': {
-      const { owner, module, userId, source, isPlan } = event.data;
-      const holders = state.holdings[owner]?.[module];
-      const holding = holders?.[userId];
-      if (holders && holding) {
-        if (source === 'explicit') holding.explicit = false;
-        else holding.plan = null;
-        if (!holding.explicit && !holding.plan) delete holders[userId];
-      }
-      if (isPlan && state.plans[owner]?.[userId] === module) delete state.plans[owner][userId];
+      const { owner, module, userId, isPlan } = event.data;
+      const holders = ((state.holdings[owner] ??= {})[module] ??= {});
+      const holding = holdingAfter(holders[userId], event);
+      if (holding) holders[userId] = holding;
+      else delete holders[userId];
+      if (isPlan && event.type === 'LicenseAssigned') (state.plans[owner] ??= {})[userId] = module;
+      if (isPlan && event.type === 'LicenseReleased' && state.plans[owner]?.[userId] === module) delete state.plans[owner][userId];
       return state;
     }
     case 'UserDeactivated':
@@ -155,12 +158,35 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
   }
 }
 
+/**
+ * The holding transition, written once: why a user holds a license after it is assigned or released by one source
+ * (explicitly, or by a plan), given why they held it before. Undefined: they no longer hold it. Never changes
+ * `before`. The decider, the evolve above and the license projections all go through it.
+ */
+export function holdingAfter(before: Holding | undefined, event: HoldingEvent): Holding | undefined {
+  const assigned = event.type === 'LicenseAssigned';
+  const holding: Holding = { explicit: before?.explicit ?? false, plan: before?.plan ?? null };
+  if (event.data.source === 'explicit') holding.explicit = assigned;
+  else holding.plan = assigned ? (event.data.plan ?? null) : null;
+  return holding.explicit || holding.plan !== null ? holding : undefined;
+}
+
+/** The events that change who holds a license. */
+export type HoldingEvent = Extract<LedgerEvent, { type: 'LicenseAssigned' | 'LicenseReleased' }>;
+
+export const isHoldingEvent = (event: LedgerEvent): event is HoldingEvent => event.type === 'LicenseAssigned' || event.type === 'LicenseReleased';
+
+/** The holders of each module of an owner (none before any package). */
+export function holdingsOf(state: LedgerState, owner: string): Record<string, Record<string, Holding>> {
+  return state.status === 'active' ? (state.holdings[owner] ?? {}) : {};
+}
+
 export function holdingOf(state: LedgerState, owner: string, module: string, userId: string): Holding | undefined {
-  return state.holdings[owner]?.[module]?.[userId];
+  return holdingsOf(state, owner)[module]?.[userId];
 }
 
 export function holdersOf(state: LedgerState, owner: string, module: string): string[] {
-  return Object.keys(state.holdings[owner]?.[module] ?? {});
+  return Object.keys(holdingsOf(state, owner)[module] ?? {});
 }
 
 export function inUse(state: LedgerState, owner: string, module: string): number {
@@ -169,7 +195,7 @@ export function inUse(state: LedgerState, owner: string, module: string): number
 
 /** The modules of an owner that a user holds, by either source. */
 export function modulesHeldBy(state: LedgerState, owner: string, userId: string): string[] {
-  const byModule = state.holdings[owner] ?? {};
+  const byModule = holdingsOf(state, owner);
   return Object.keys(byModule).filter((module) => byModule[module][userId] !== undefined);
 }
 

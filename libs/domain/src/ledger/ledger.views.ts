@@ -76,6 +76,7 @@ export function byScreenOrder(a: { sortOrder: number; name: string }, b: { sortO
 }
 
 export function licenseListView(state: LedgerState): LicenseListView {
+  if (state.status !== 'active') return { owners: [] };
   const owners = Object.values(state.owners)
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((owner) => ({
@@ -98,6 +99,7 @@ export function holdersView(state: LedgerState, owner: string, module: string): 
 }
 
 export function userLicensesView(state: LedgerState, userId: string, owner = DEFAULT_OWNER): UserLicensesView {
+  if (state.status !== 'active') return { userId, active: true, plan: null, modules: [] };
   return {
     userId,
     active: !state.inactiveUsers[userId],
@@ -108,6 +110,7 @@ export function userLicensesView(state: LedgerState, userId: string, owner = DEF
 
 /** Counting method 2: the active users who hold a plan of any owner. Metering thresholds grow with it. */
 export function activePlanHolders(state: LedgerState): number {
+  if (state.status !== 'active') return 0;
   const holders = new Set<string>();
   for (const byUser of Object.values(state.plans)) {
     for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) holders.add(userId);
@@ -117,10 +120,16 @@ export function activePlanHolders(state: LedgerState): number {
 
 /** What metering needs to know of the ledger: the users counted for thresholds, and since when the tenant exists. */
 export function meteringLedgerFacts(state: LedgerState): { activeUsers: number; tenantSince: string | null } {
-  return { activeUsers: activePlanHolders(state), tenantSince: state.tenantSince };
+  return { activeUsers: activePlanHolders(state), tenantSince: state.status === 'active' ? state.tenantSince : null };
 }
 
 export function statusView(state: LedgerState): StatusView {
+  if (state.status !== 'active') {
+    return {
+      database: { owner: null, serialNumber: null, databaseType: null, nextExpiry: null },
+      userCount: { byLicenses: { user: null, web: null }, byPlansInUse: 0 },
+    };
+  }
   const main = state.owners[DEFAULT_OWNER] ?? Object.values(state.owners).sort((a, b) => a.name.localeCompare(b.name))[0];
   const expiries = Object.values(state.owners)
     .map((owner) => owner.dates.expiration)

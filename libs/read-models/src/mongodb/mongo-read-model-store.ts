@@ -90,9 +90,12 @@ export class MongoReadModelStore implements ReadModelStore {
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const stored = await this.collection(collection).find({ _id: { $in: ids.slice(i, i + IN_CHUNK) } }).toArray();
       for (const raw of stored) {
-        const { _id, ...fields } = fromStored<T>(raw);
+        // The id is the map's key, not a field of the document: it leaves a copy.
+        const document: T & { _id?: string } = fromStored<T>(raw);
+        const id = String(document._id);
+        delete document._id;
         const at = raw[APPLIED_POSITION];
-        found.set(_id, { document: fields as unknown as T, appliedPosition: at === undefined ? null : positionFromBson(at) });
+        found.set(id, { document, appliedPosition: at === undefined ? null : positionFromBson(at) });
       }
     }
     return found;
