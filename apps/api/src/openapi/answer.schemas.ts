@@ -201,5 +201,17 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     via: str({ enum: ['api-key', 'token', 'open'] }),
     may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'what this credential may do for this tenant, by permission' },
   }),
+  RebuildProgress: obj(
+    {
+      projection: str(),
+      state: str({ enum: ['idle', 'running', 'completed', 'failed'] }),
+      startedAt: nullableMoment,
+      finishedAt: nullableMoment,
+      position: nullable(position('how far the staged copy has read')),
+      head: nullable(position('the head it is heading for')),
+      events: nullable(int()),
+    },
+    { error: str() },
+  ),
   ProblemDescription: obj({ type: str(), title: str(), status: int(), description: str() }),
 };

@@ -666,6 +666,21 @@ export interface components {
             title: string;
             type: string;
         };
+        RebuildProgress: {
+            error?: string;
+            events: number | null;
+            /** @description ISO-8601 date-time */
+            finishedAt: string | null;
+            /** @description the head it is heading for */
+            head: string | null;
+            /** @description how far the staged copy has read */
+            position: string | null;
+            projection: string;
+            /** @description ISO-8601 date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "idle" | "running" | "completed" | "failed";
+        };
         RejectionReason: {
             code: string;
             detail: string;
@@ -1045,7 +1060,9 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildProgress"];
+                };
             };
             /** @description bad-request, malformed-json, invalid-request */
             400: {
@@ -1083,7 +1100,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description not-found */
+            /** @description unknown-projection, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1091,7 +1108,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type?: "/problems/unknown-projection" | "/problems/not-found";
                     };
                 };
             };
@@ -1220,7 +1237,9 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildProgress"];
+                };
             };
             /** @description bad-request, malformed-json, invalid-request */
             400: {
@@ -1258,7 +1277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description not-found */
+            /** @description unknown-projection, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1266,7 +1285,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type?: "/problems/unknown-projection" | "/problems/not-found";
                     };
                 };
             };
@@ -1294,12 +1313,17 @@ export interface operations {
                     };
                 };
             };
-            /** @description a rebuild of it is running, or this process does not run the projections */
+            /** @description rebuild-running, projections-not-here */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/rebuild-running" | "/problems/projections-not-here";
+                    };
+                };
             };
             /** @description payload-too-large */
             413: {
@@ -2755,7 +2779,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description not-found */
+            /** @description unknown-module, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2763,7 +2787,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type?: "/problems/unknown-module" | "/problems/not-found";
                     };
                 };
             };
@@ -2824,18 +2848,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/unsupported-media-type";
-                    };
-                };
-            };
-            /** @description unknown-module */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        type?: "/problems/unknown-module";
                     };
                 };
             };
