@@ -156,7 +156,7 @@ describe('The console routes: tenants, packages, metering months, one system eve
       role: 'reader',
       tenant: KEYED_TENANT,
       via: 'api-key',
-      may: { activatePackages: false, assignLicenses: false, recordUsage: false, manageSystemEvents: false, query: true, audit: false, listTenants: false },
+      may: { activatePackages: false, assignLicenses: false, recordUsage: false, manageSystemEvents: false, query: true, audit: false, listTenants: false, operations: false, metrics: false },
     });
 
     await app.listen(0, '127.0.0.1');
