@@ -49,21 +49,25 @@ async function main(): Promise<void> {
   const api = await startBuiltApi(dataDir, {}, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   let user = 0;
   // Each request assigns the license to a user never seen before, so every one is a real decision and an append.
-  const assign = (tenant: string, seconds = SECONDS) => () =>
+  // `amount`: a fixed number of requests instead of a duration (the warm-up's first request loads the stream).
+  const assign = (tenant: string, seconds = SECONDS, amount?: number) => () =>
     load(`${api.base}/v1/tenants/${tenant}/users/first/licenses`, {
-      connections: CONNECTIONS,
+      connections: amount ?? CONNECTIONS,
       seconds,
+      amount,
       body: assignBody,
       path: () => `/v1/tenants/${tenant}/users/${tenant}-n${user++}/licenses`,
     });
-  const usage = (tenant: string, seconds = SECONDS) => () =>
-    load(`${api.base}/v1/tenants/${tenant}/metered-usage`, { connections: CONNECTIONS, seconds, body: usageBody });
+  const usage = (tenant: string, seconds = SECONDS, amount?: number) => () =>
+    load(`${api.base}/v1/tenants/${tenant}/metered-usage`, { connections: amount ?? CONNECTIONS, seconds, amount, body: usageBody });
   try {
     // The API projects in-process: let it catch up with the seeded history first, so the runs measure commands.
-    await readModelsAt(api.base, 'BigTenant', head);
+    await readModelsAt(api.base, `/v1/tenants/BigTenant/metering/${month}`, head);
     const figures: Figure[] = [];
     if (ONLY !== 'usage') {
       // Warm-up: loads both streams (the big one is folded once) and lets the JIT settle.
+      await assign('BigTenant', 1, 1)();
+      await assign('SmallTenant', 1, 1)();
       await assign('BigTenant', 1)();
       await assign('SmallTenant', 1)();
       const assigned = await compareLoads(ROUNDS, assign('BigTenant'), assign('SmallTenant'));
@@ -74,6 +78,8 @@ async function main(): Promise<void> {
       );
     }
     if (ONLY !== 'assign') {
+      await usage('BigTenant', 1, 1)();
+      await usage('SmallTenant', 1, 1)();
       await usage('BigTenant', 1)();
       await usage('SmallTenant', 1)();
       const used = await compareLoads(ROUNDS, usage('BigTenant'), usage('SmallTenant'));

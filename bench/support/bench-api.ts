@@ -62,6 +62,8 @@ export async function load(url: string, options: { connections: number; seconds?
   const result = await autocannon({
     url,
     connections: options.connections,
+    // A first request may fold a big stream: give it time.
+    timeout: 120,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 4 }),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...AUTH_HEADERS },
@@ -100,11 +102,11 @@ export function rssOf(pid: number): number | null {
 }
 
 /** Waits until the API's read models have reached `position` (the seeded history projected), so a run measures commands only. */
-export async function readModelsAt(base: string, tenant: string, position: bigint | null, withinMs = 600_000): Promise<void> {
+export async function readModelsAt(base: string, query: string, position: bigint | null, withinMs = 600_000): Promise<void> {
   if (position === null) return;
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const answer = await fetch(`${base}/v1/tenants/${tenant}/licenses?minPosition=${position}`, { headers: AUTH_HEADERS });
+    const answer = await fetch(`${base}${query}?minPosition=${position}`, { headers: AUTH_HEADERS });
     await answer.arrayBuffer();
     if (answer.ok) return;
     if (answer.status !== 503 || Date.now() > deadline) throw new Error(`read models did not reach ${position}: ${answer.status}`);

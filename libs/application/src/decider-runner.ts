@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { v5 as uuidV5 } from 'uuid';
-import type { Decider, Refusal } from '@app/domain';
+import type { Decider, Refusal, StateCodec } from '@app/domain';
 import { isRefusal } from '@app/domain';
 import {
   EventStore,
@@ -13,7 +13,10 @@ import {
   Revision,
   WrongExpectedVersionError,
 } from '@app/event-store';
+import { BudgetedCache } from './budgeted-cache';
+import { CommandMemory, CommandMemoryLimits, RecordedCommand, UNBOUNDED } from './command-memory';
 import { chainEvent, storedHash } from './event-chain';
+import { restoreCommands, SnapshotSettings, snapshotDue, snapshotOf } from './stream-snapshots';
 
 /** Who sent a command and under which ids; becomes the metadata of every event the command records. */
 export interface CommandEnvelope {
@@ -54,24 +57,32 @@ export class ConcurrencyRetriesExhaustedError extends Error {
   }
 }
 
-interface RecordedCommand<Event> {
-  hash: string;
-  events: Event[];
-  /** The answer given the first time, recorded in the events' metadata, so a retry gets the same answer. */
-  summary: unknown;
-  /** Null while the command's append is under way. */
-  position: Position | null;
-}
-
 interface CachedStream<State, Event> {
   state: State;
   revision: Revision | 'no_stream';
-  /** Commands already recorded in this stream, by command id: a retry answers from here. */
-  commands: Map<string, RecordedCommand<Event>>;
+  /** Commands already recorded in this stream, by command id: a retry answers from here (bounded, see CommandMemory). */
+  commands: CommandMemory<Event>;
   lastPosition: Position | null;
   /** The hash of the stream's last event as stored: the next event's `previousHash` (see event-chain.ts). */
   lastHash: string | null;
+  /** Estimated bytes of the events folded since the last snapshot (or the start). */
+  tailBytes: number;
 }
+
+export interface DeciderRunnerOptions<State, Event> {
+  maxAttempts?: number;
+  /** The memory budget of the cached streams' states and command memories, in bytes (LICENSING_CACHE_MB). */
+  cacheBytes?: number;
+  /** Sizes states and events for the budget, and encodes snapshots. Without it every stream counts 64 kB. */
+  codec?: StateCodec<State, Event>;
+  /** Snapshots beside the events (needs `codec`); without them a stream is folded from its start when loaded. */
+  snapshots?: SnapshotSettings;
+  /** How many recent commands per stream a retry is answered from; unbounded by default. */
+  commandMemory?: CommandMemoryLimits;
+}
+
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+const UNSIZED_STREAM_BYTES = 64 * 1024;
 
 const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
 const MAX_COMMANDS_PER_APPEND = 500;
@@ -109,14 +120,21 @@ interface StreamQueue<Command, Event, State> {
  * retry after the first attempt landed answers the recorded result without deciding again.
  */
 export class DeciderRunner<Command, Event extends DomainEvent, State> {
-  private readonly cache = new Map<string, CachedStream<State, Event>>();
+  private readonly cache: BudgetedCache<CachedStream<State, Event>>;
   private readonly queues = new Map<string, StreamQueue<Command, Event, State>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly decider: Decider<Command, Event, State>,
-    private readonly options: { maxAttempts?: number; maxCachedStreams?: number } = {},
-  ) {}
+    private readonly options: DeciderRunnerOptions<State, Event> = {},
+  ) {
+    this.cache = new BudgetedCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  }
+
+  /** What the cache holds now (for tests and health): streams and estimated bytes. */
+  cacheUsage(): { streams: number; bytes: number } {
+    return { streams: this.cache.size, bytes: this.cache.bytes };
+  }
 
   /**
    * `summarize` sees the state just before the command's own events; it describes exactly what this command
@@ -193,6 +211,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     let previousHash = cached.lastHash;
     // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
     const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
+    // The commands this turn records: their position is set when the append lands (never a walk over the memory).
+    const recordedNow: RecordedCommand<Event>[] = [];
+    let appendedBytes = 0;
     for (const pending of commands) {
       const earlier = cached.commands.get(pending.envelope.commandId);
       if (earlier && earlier.position !== null) {
@@ -226,8 +247,13 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
         else held.push({ pending, answer });
         continue;
       }
-      for (const event of outcome) cached.state = this.decider.evolve(cached.state, event);
-      cached.commands.set(pending.envelope.commandId, { hash: pending.hash, events: outcome, summary, position: null });
+      for (const event of outcome) {
+        cached.state = this.decider.evolve(cached.state, event);
+        appendedBytes += this.options.codec?.eventBytes(event) ?? 0;
+      }
+      const recorded: RecordedCommand<Event> = { hash: pending.hash, events: outcome, summary, position: null };
+      recordedNow.push(recorded);
+      cached.commands.set(pending.envelope.commandId, recorded);
       outcome.forEach((event, index) => {
         const chained = chainEvent(stream, firstRevision + toAppend.length, previousHash, {
           id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
@@ -250,8 +276,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
       cached.lastHash = previousHash;
-      for (const recorded of cached.commands.values()) if (recorded.position === null) recorded.position = result.position;
+      cached.tailBytes += appendedBytes;
+      for (const recorded of recordedNow) recorded.position = result.position;
       for (const { pending, answer } of held) settle(pending, () => answer(result.position));
+      this.remember(stream, cached);
+      this.snapshotIfDue(stream, cached);
     } catch (error) {
       // The turn's decisions were made on a state that did not come to be: forget it, reload, decide again.
       this.cache.delete(stream);
@@ -276,14 +305,17 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
   }
 
   private async catchUp(stream: string): Promise<CachedStream<State, Event>> {
-    let cached = this.cache.get(stream);
-    if (!cached) {
-      cached = { state: this.decider.initialState(), revision: 'no_stream', commands: new Map(), lastPosition: null, lastHash: null };
-    }
+    const cached = this.cache.get(stream) ?? (await this.fromSnapshot(stream)) ?? this.empty();
+    const fromSnapshot = !this.cache.has(stream) && cached.revision !== 'no_stream';
     // The read starts at the last event already folded, to take its hash as stored. What this process computed
     // when appending may differ: a retry that the store answered as a repeat of another process's append.
     const known = cached.revision;
     const read = await this.store.readStream(stream, { fromRevision: known === 'no_stream' ? 0 : known });
+    if (fromSnapshot) {
+      // A snapshot serves only if the stream still has the event it ends with, unchanged; otherwise fold it all.
+      const first = read.status === 'found' ? read.events[0] : undefined;
+      if (!first || first.revision !== known || storedHash(first.metadata) !== cached.lastHash) return this.foldFromStart(stream);
+    }
     if (read.status === 'found') {
       try {
         for (const recorded of read.events) {
@@ -297,7 +329,46 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       }
     }
     this.remember(stream, cached);
+    this.snapshotIfDue(stream, cached);
     return cached;
+  }
+
+  private empty(): CachedStream<State, Event> {
+    const commands = new CommandMemory<Event>(this.options.commandMemory ?? UNBOUNDED, (event) => this.options.codec?.eventBytes(event) ?? 300);
+    return { state: this.decider.initialState(), revision: 'no_stream', commands, lastPosition: null, lastHash: null, tailBytes: 0 };
+  }
+
+  private async foldFromStart(stream: string): Promise<CachedStream<State, Event>> {
+    this.cache.set(stream, this.empty(), UNSIZED_STREAM_BYTES);
+    return this.catchUp(stream);
+  }
+
+  /** The stream's state as its snapshot has it, or null (none, another version, or no snapshots here). */
+  private async fromSnapshot(stream: string): Promise<CachedStream<State, Event> | null> {
+    const { snapshots, codec } = this.options;
+    if (!snapshots || !codec) return null;
+    const snapshot = await snapshots.store.load(stream);
+    if (!snapshot || snapshot.version !== codec.version) return null;
+    const cached = this.empty();
+    cached.state = codec.decode(snapshot.state);
+    cached.revision = snapshot.revision;
+    cached.lastPosition = snapshot.position;
+    cached.lastHash = snapshot.lastHash;
+    restoreCommands(snapshot.extra, cached.commands);
+    return cached;
+  }
+
+  /** Saves a snapshot once enough events were folded since the last one (see snapshotDue). */
+  private snapshotIfDue(stream: string, cached: CachedStream<State, Event>): void {
+    const { snapshots, codec } = this.options;
+    if (!snapshots || !codec || cached.revision === 'no_stream') return;
+    if (!snapshotDue(cached.tailBytes, codec.stateBytes(cached.state))) return;
+    const snapshot = snapshotOf(stream, codec, { ...cached, revision: cached.revision, position: cached.lastPosition });
+    cached.tailBytes = 0;
+    snapshots.store.save(snapshot).catch((error: unknown) => {
+      if (snapshots.onError) snapshots.onError(error, stream);
+      else process.emitWarning(`snapshot of ${stream} at revision ${snapshot.revision} not saved: ${String(error)}`);
+    });
   }
 
   private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent): void {
@@ -306,13 +377,10 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     cached.revision = recorded.revision;
     cached.lastPosition = recorded.position;
     cached.lastHash = storedHash(recorded.metadata);
+    cached.tailBytes += this.options.codec?.eventBytes(event) ?? 0;
     const commandId = recorded.metadata.commandId;
     if (typeof commandId === 'string') {
-      const earlier = cached.commands.get(commandId);
-      if (earlier) {
-        earlier.events.push(event);
-        earlier.position = recorded.position;
-      } else {
+      if (!cached.commands.addEvent(commandId, event, recorded.position)) {
         cached.commands.set(commandId, {
           hash: String(recorded.metadata.commandHash),
           events: [event],
@@ -324,10 +392,8 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
   }
 
   private remember(stream: string, cached: CachedStream<State, Event>): void {
-    this.cache.delete(stream);
-    this.cache.set(stream, cached);
-    const limit = this.options.maxCachedStreams ?? 1000;
-    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
+    const stateBytes = this.options.codec?.stateBytes(cached.state) ?? UNSIZED_STREAM_BYTES;
+    this.cache.set(stream, cached, stateBytes + cached.commands.bytes);
   }
 }
 

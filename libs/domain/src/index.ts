@@ -16,3 +16,7 @@ export * from './system-events/system-events.events';
 export * from './system-events/system-events.decide';
 export * from './system-events/system-events.decider';
 export * from './system-events/system-notices';
+export * from './shared/compact-id-set';
+export * from './shared/state-codec';
+export * from './ledger/ledger.snapshot';
+export * from './metering/metering.snapshot';

@@ -3,6 +3,9 @@ import { EventStoreUnavailableError } from './event-store.errors';
 import type { EventStore } from './event-store.port';
 import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import type { SnapshotStore } from './snapshot-store.port';
+import { SqliteSnapshotStore } from './sqlite/sqlite-snapshot-store';
+import { dirname, join } from 'node:path';
 
 export interface EventStoreFactoryHooks {
   /** Told when a KurrentDB subscription drops and will be resumed. */
@@ -48,4 +51,14 @@ function kurrentUrl(config: AppConfig): string {
   const url = config.eventStore.kurrentdb.url;
   if (url === null) throw new EventStoreUnavailableError('LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL');
   return url;
+}
+
+/**
+ * Where the command runners keep snapshots: with the embedded store, `snapshots.db` beside `events.db`; with
+ * KurrentDB none (streams are then folded from their start when loaded; a `$snapshot-…` stream would be the place).
+ */
+export function createSnapshotStore(config: AppConfig): SnapshotStore | null {
+  if (!config.commands.snapshots || config.eventStore.adapter !== 'embedded') return null;
+  const { file } = config.eventStore.sqlite;
+  return new SqliteSnapshotStore(file === ':memory:' ? ':memory:' : join(dirname(file), 'snapshots.db'));
 }

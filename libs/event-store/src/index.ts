@@ -4,3 +4,5 @@ export * from './append-rules';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './event-store.module';
+export * from './snapshot-store.port';
+export * from './sqlite/sqlite-snapshot-store';

@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner } from '@app/application';
+import { DeciderRunner, scaledRunnerOptions } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ledger } from '@app/domain';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { ledger, ledgerStateCodec } from '@app/domain';
+import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
 import { loadTrustedRoots } from '@app/signing';
 import { CLOCK, systemClock } from '../common/clock';
 import { AssignLicenseHandler, UnassignLicenseHandler } from './commands/assign-license.handler';
@@ -13,12 +13,21 @@ import { LicensePackagesController } from './http/license-packages.controller';
 import { UserLicensesController } from './http/user-licenses.controller';
 import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
 
+const snapshotLogger = new Logger('Snapshots');
+/** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
+const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
+
 @Module({
   imports: [CqrsModule],
   controllers: [LicensePackagesController, UserLicensesController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    { provide: LEDGER_RUNNER, useFactory: (store: EventStore) => new DeciderRunner(store, ledger), inject: [EVENT_STORE] },
+    {
+      provide: LEDGER_RUNNER,
+      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig) =>
+        new DeciderRunner(store, ledger, scaledRunnerOptions(config, ledgerStateCodec, snapshots, snapshotWarning)),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG],
+    },
     { provide: TRUSTED_ROOTS, useFactory: (config: AppConfig) => loadTrustedRoots(config.trust.rootCertificateFiles), inject: [APP_CONFIG] },
     ActivateLicensePackageHandler,
     ValidateLicensePackageHandler,

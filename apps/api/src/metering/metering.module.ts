@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner } from '@app/application';
-import { metering } from '@app/domain';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { DeciderRunner, scaledRunnerOptions } from '@app/application';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { metering, meteringStateCodec } from '@app/domain';
+import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
 import { CLOCK, systemClock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ProjectionsModule } from '../queries/projections.module';
@@ -11,12 +12,21 @@ import { RecordMeteredUsageHandler } from './commands/record-metered-usage.handl
 import { MeteringController } from './http/metering.controller';
 import { METERING_RUNNER } from './metering.tokens';
 
+const snapshotLogger = new Logger('Snapshots');
+/** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
+const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
+
 @Module({
   imports: [CqrsModule, LedgerModule, ProjectionsModule],
   controllers: [MeteringController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    { provide: METERING_RUNNER, useFactory: (store: EventStore) => new DeciderRunner(store, metering), inject: [EVENT_STORE] },
+    {
+      provide: METERING_RUNNER,
+      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig) =>
+        new DeciderRunner(store, metering, scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning)),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG],
+    },
     RecordMeteredUsageHandler,
     CloseMeteringMonthHandler,
   ],

@@ -101,10 +101,18 @@ export interface LedgerState {
   /** plans[owner][userId] = the plan module the user holds (at most one per owner). */
   plans: Record<string, Record<string, string>>;
   inactiveUsers: Record<string, true>;
+  /**
+   * Derived counts, kept by evolve so that a decision never counts a tenant's users (issue 15: counting the keys
+   * of `holdings[owner][module]` made every assignment linear in the number of holders).
+   * holderCounts[owner][module] = the number of keys of holdings[owner][module].
+   */
+  holderCounts: Record<string, Record<string, number>>;
+  /** Active users holding at least one plan, of any owner (counting method 2). */
+  activePlanHolders: number;
 }
 
 export function initialLedgerState(): LedgerState {
-  return { tenantId: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} };
+  return { tenantId: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {}, holderCounts: {}, activePlanHolders: 0 };
 }
 
 /**
@@ -124,10 +132,18 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     case 'LicenseAssigned': {
       const { owner, module, userId, source, plan, isPlan } = event.data;
       const holders = ((state.holdings[owner] ??= {})[module] ??= {});
-      const holding = (holders[userId] ??= { explicit: false, plan: null });
+      let holding = holders[userId];
+      if (!holding) {
+        holding = holders[userId] = { explicit: false, plan: null };
+        countHolder(state, owner, module, +1);
+      }
       if (source === 'explicit') holding.explicit = true;
       else holding.plan = plan ?? null;
-      if (isPlan) (state.plans[owner] ??= {})[userId] = module;
+      if (isPlan) {
+        const hadPlan = holdsAnyPlan(state, userId);
+        (state.plans[owner] ??= {})[userId] = module;
+        if (!hadPlan && !state.inactiveUsers[userId]) state.activePlanHolders++;
+      }
       return state;
     }
     case 'LicenseReleased': {
@@ -137,17 +153,29 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       if (holders && holding) {
         if (source === 'explicit') holding.explicit = false;
         else holding.plan = null;
-        if (!holding.explicit && !holding.plan) delete holders[userId];
+        if (!holding.explicit && !holding.plan) {
+          delete holders[userId];
+          countHolder(state, owner, module, -1);
+        }
       }
-      if (isPlan && state.plans[owner]?.[userId] === module) delete state.plans[owner][userId];
+      if (isPlan && state.plans[owner]?.[userId] === module) {
+        delete state.plans[owner][userId];
+        if (!holdsAnyPlan(state, userId) && !state.inactiveUsers[userId]) state.activePlanHolders--;
+      }
       return state;
     }
-    case 'UserDeactivated':
-      state.inactiveUsers[event.data.userId] = true;
+    case 'UserDeactivated': {
+      const { userId } = event.data;
+      if (!state.inactiveUsers[userId] && holdsAnyPlan(state, userId)) state.activePlanHolders--;
+      state.inactiveUsers[userId] = true;
       return state;
-    case 'UserReactivated':
-      delete state.inactiveUsers[event.data.userId];
+    }
+    case 'UserReactivated': {
+      const { userId } = event.data;
+      if (state.inactiveUsers[userId] && holdsAnyPlan(state, userId)) state.activePlanHolders++;
+      delete state.inactiveUsers[userId];
       return state;
+    }
   }
 }
 
@@ -159,8 +187,20 @@ export function holdersOf(state: LedgerState, owner: string, module: string): st
   return Object.keys(state.holdings[owner]?.[module] ?? {});
 }
 
+/** How many users hold the license: O(1), from the count evolve keeps. */
 export function inUse(state: LedgerState, owner: string, module: string): number {
-  return holdersOf(state, owner, module).length;
+  return state.holderCounts[owner]?.[module] ?? 0;
+}
+
+function countHolder(state: LedgerState, owner: string, module: string, delta: 1 | -1): void {
+  const counts = (state.holderCounts[owner] ??= {});
+  counts[module] = (counts[module] ?? 0) + delta;
+}
+
+/** Whether the user holds a plan of any owner: O(owners), a handful. */
+function holdsAnyPlan(state: LedgerState, userId: string): boolean {
+  for (const owner in state.plans) if (state.plans[owner][userId] !== undefined) return true;
+  return false;
 }
 
 /** The modules of an owner that a user holds, by either source. */

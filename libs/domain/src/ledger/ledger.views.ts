@@ -107,12 +107,9 @@ export function userLicensesView(state: LedgerState, userId: string, owner = DEF
 }
 
 /** Counting method 2: the active users who hold a plan of any owner. Metering thresholds grow with it. */
+/** Active users holding a plan (counting method 2): the count evolve keeps, O(1) for every usage request. */
 export function activePlanHolders(state: LedgerState): number {
-  const holders = new Set<string>();
-  for (const byUser of Object.values(state.plans)) {
-    for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) holders.add(userId);
-  }
-  return holders.size;
+  return state.activePlanHolders;
 }
 
 export function statusView(state: LedgerState): StatusView {

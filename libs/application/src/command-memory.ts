@@ -1,0 +1,86 @@
+import type { Position } from '@app/event-store';
+
+/** A command recorded in a stream, as a retry with its id is answered. */
+export interface RecordedCommand<Event> {
+  hash: string;
+  events: Event[];
+  /** The answer given the first time, recorded in the events' metadata, so a retry gets the same answer. */
+  summary: unknown;
+  /** Null while the command's append is under way. */
+  position: Position | null;
+}
+
+export interface CommandMemoryLimits {
+  /** The most commands remembered per stream. */
+  commands: number;
+  /** The most (estimated) bytes of their events and answers per stream. */
+  bytes: number;
+}
+
+export const UNBOUNDED: CommandMemoryLimits = { commands: Infinity, bytes: Infinity };
+
+/**
+ * The commands of one stream a retry is answered from, by command id: the most recent ones, bounded by number and
+ * by bytes, oldest forgotten first. A retry of a forgotten command is decided again, against the state: a usage id
+ * counted then is a duplicate now (the month's id set is never bounded), a license assigned then is
+ * `already-assigned` now. Kept apart from the state so it can be bounded without touching the decider.
+ */
+export class CommandMemory<Event> {
+  private readonly byId = new Map<string, RecordedCommand<Event> & { bytes: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly limits: CommandMemoryLimits,
+    private readonly weigh: (event: Event) => number,
+  ) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(commandId: string): RecordedCommand<Event> | undefined {
+    return this.byId.get(commandId);
+  }
+
+  set(commandId: string, command: RecordedCommand<Event>): void {
+    const previous = this.byId.get(commandId);
+    if (previous) {
+      this.byId.delete(commandId);
+      this.total -= previous.bytes;
+    }
+    const bytes = 200 + command.events.reduce((sum, event) => sum + this.weigh(event), 0);
+    this.byId.set(commandId, { ...command, bytes });
+    this.total += bytes;
+    this.trim();
+  }
+
+  /** An event of an already remembered command (a command's events can span pages of a read). */
+  addEvent(commandId: string, event: Event, position: Position | null): boolean {
+    const command = this.byId.get(commandId);
+    if (!command) return false;
+    command.events.push(event);
+    command.position = position;
+    const bytes = this.weigh(event);
+    command.bytes += bytes;
+    this.total += bytes;
+    this.trim();
+    return true;
+  }
+
+  entries(): IterableIterator<[string, RecordedCommand<Event>]> {
+    return this.byId.entries();
+  }
+
+  private trim(): void {
+    for (const [id, command] of this.byId) {
+      if (this.byId.size <= this.limits.commands && this.total <= this.limits.bytes) break;
+      if (this.byId.size === 1) break;
+      this.byId.delete(id);
+      this.total -= command.bytes;
+    }
+  }
+}
