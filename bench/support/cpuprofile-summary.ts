@@ -1,6 +1,8 @@
 /**
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`) by self time: `node dist/bench/support/cpuprofile-summary.js
- * file.cpuprofile [top]`. Prints the top functions with their share of the sampled time and where they live.
+ * file.cpuprofile [top] [lastSeconds]`. Prints the top functions with their share of the sampled time and where
+ * they live. `lastSeconds` keeps only the samples of the profile's last seconds: the load runs, without the
+ * start-up (module loading, the first fold, the projections' catch-up).
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,14 +18,18 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-export function summarise(profile: CpuProfile, top = 25): string[] {
+export function summarise(profile: CpuProfile, top = 25, lastSeconds = Infinity): string[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfTime = new Map<string, number>();
   let total = 0;
+  const span = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
+  const from = span - lastSeconds * 1e6;
+  let at = 0;
   profile.samples.forEach((id, index) => {
     const node = byNode.get(id);
     const delta = profile.timeDeltas[index] ?? 0;
-    if (!node) return;
+    at += delta;
+    if (!node || at < from) return;
     const { functionName, url, lineNumber } = node.callFrame;
     const where = url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
@@ -35,11 +41,11 @@ export function summarise(profile: CpuProfile, top = 25): string[] {
 }
 
 if (require.main === module) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, last] = process.argv.slice(2);
   if (!file) {
     process.stderr.write('usage: cpuprofile-summary <file.cpuprofile> [top]\n');
     process.exit(1);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  for (const line of summarise(profile, Number(top ?? 25))) console.log(line);
+  for (const line of summarise(profile, Number(top ?? 25), last === undefined ? Infinity : Number(last))) console.log(line);
 }

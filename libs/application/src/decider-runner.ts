@@ -122,6 +122,7 @@ interface StreamQueue<Command, Event, State> {
 export class DeciderRunner<Command, Event extends DomainEvent, State> {
   private readonly cache: BudgetedCache<CachedStream<State, Event>>;
   private readonly queues = new Map<string, StreamQueue<Command, Event, State>>();
+  private readonly savingSnapshots = new Set<Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -365,10 +366,17 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     if (!snapshotDue(cached.tailBytes, codec.stateBytes(cached.state))) return;
     const snapshot = snapshotOf(stream, codec, { ...cached, revision: cached.revision, position: cached.lastPosition });
     cached.tailBytes = 0;
-    snapshots.store.save(snapshot).catch((error: unknown) => {
+    const saving = snapshots.store.save(snapshot).catch((error: unknown) => {
       if (snapshots.onError) snapshots.onError(error, stream);
       else process.emitWarning(`snapshot of ${stream} at revision ${snapshot.revision} not saved: ${String(error)}`);
     });
+    this.savingSnapshots.add(saving);
+    void saving.finally(() => this.savingSnapshots.delete(saving));
+  }
+
+  /** Resolves once every snapshot save under way has ended (saved or reported): for a graceful stop, and tests. */
+  async snapshotsSaved(): Promise<void> {
+    while (this.savingSnapshots.size > 0) await Promise.all([...this.savingSnapshots]);
   }
 
   private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent): void {

@@ -15,7 +15,7 @@ import {
   usageOutcome,
   UsageRecord,
 } from '@app/domain';
-import { ReadStreamOptions, SqliteEventStore, SqliteSnapshotStore } from '@app/event-store';
+import { ReadStreamOptions, SqliteEventStore, FileSnapshotStore } from '@app/event-store';
 import { BudgetedCache, CommandEnvelope, CommandMemory, DeciderRunner, DeciderRunnerOptions } from '../src';
 
 /**
@@ -51,13 +51,13 @@ async function counted(runner: Runner, tenant: string, usageIds: string[], comma
 describe('DeciderRunner at scale', () => {
   let dir: string;
   let store: SqliteEventStore;
-  let snapshots: SqliteSnapshotStore;
+  let snapshots: FileSnapshotStore;
   let reads: Array<{ stream: string; options: ReadStreamOptions }>;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'runner-scale-'));
     store = new SqliteEventStore({ file: join(dir, 'events.db') });
-    snapshots = new SqliteSnapshotStore(join(dir, 'snapshots.db'));
+    snapshots = new FileSnapshotStore(join(dir, 'snapshots'));
     reads = [];
     const readStream = store.readStream.bind(store);
     store.readStream = (stream, options = {}) => {
@@ -93,6 +93,7 @@ describe('DeciderRunner at scale', () => {
     expect(await counted(first, 'T', ids('a', 1000))).toMatchObject({ accepted: 1000, duplicates: 0 });
     const commandId = randomUUID();
     expect(await counted(first, 'T', ids('b', 1000), commandId)).toMatchObject({ accepted: 1000, duplicates: 0 });
+    await first.snapshotsSaved();
     expect(await snapshots.load(meteringStream('T', '2026-05'))).toMatchObject({ revision: 1, version: meteringStateCodec.version });
 
     // Evicted: another stream takes the whole (one-byte) budget.
@@ -119,6 +120,7 @@ describe('DeciderRunner at scale', () => {
     const first = runnerWith();
     await counted(first, 'T', ids('a', 1000));
     await counted(first, 'T', ids('b', 1000));
+    await first.snapshotsSaved();
     expect(await snapshots.load(meteringStream('T', '2026-05'))).not.toBeNull();
 
     reads.length = 0;
@@ -128,6 +130,7 @@ describe('DeciderRunner at scale', () => {
     expect(reads[0].options.fromRevision).toBe(0);
 
     // The full fold was snapshotted anew, under the new version.
+    await bumped.snapshotsSaved();
     const stored = await snapshots.load(meteringStream('T', '2026-05'));
     expect(stored).toMatchObject({ version: bumpedCodec.version, revision: 1 });
     // A snapshot whose last hash the stream does not have (another store's, or a rewritten stream): folded from 0.

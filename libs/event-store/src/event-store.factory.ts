@@ -4,7 +4,7 @@ import type { EventStore } from './event-store.port';
 import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import type { SnapshotStore } from './snapshot-store.port';
-import { SqliteSnapshotStore } from './sqlite/sqlite-snapshot-store';
+import { FileSnapshotStore } from './file-snapshot-store';
 import { dirname, join } from 'node:path';
 
 export interface EventStoreFactoryHooks {
@@ -54,11 +54,11 @@ function kurrentUrl(config: AppConfig): string {
 }
 
 /**
- * Where the command runners keep snapshots: with the embedded store, `snapshots.db` beside `events.db`; with
+ * Where the command runners keep snapshots: with the embedded store, `snapshots/` beside `events.db`; with
  * KurrentDB none (streams are then folded from their start when loaded; a `$snapshot-…` stream would be the place).
  */
 export function createSnapshotStore(config: AppConfig): SnapshotStore | null {
   if (!config.commands.snapshots || config.eventStore.adapter !== 'embedded') return null;
   const { file } = config.eventStore.sqlite;
-  return new SqliteSnapshotStore(file === ':memory:' ? ':memory:' : join(dirname(file), 'snapshots.db'));
+  return file === ':memory:' ? null : new FileSnapshotStore(join(dirname(file), 'snapshots'));
 }

@@ -5,4 +5,4 @@ export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './event-store.module';
 export * from './snapshot-store.port';
-export * from './sqlite/sqlite-snapshot-store';
+export * from './file-snapshot-store';
