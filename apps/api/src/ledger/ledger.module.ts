@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DeciderRunner, scaledRunnerOptions } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -11,7 +11,7 @@ import { ActivateLicensePackageHandler, ValidateLicensePackageHandler } from './
 import { DeactivateUserHandler, ReactivateUserHandler } from './commands/user-activation.handler';
 import { LicensePackagesController } from './http/license-packages.controller';
 import { UserLicensesController } from './http/user-licenses.controller';
-import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
+import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from './ledger.tokens';
 
 const snapshotLogger = new Logger('Snapshots');
 /** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
@@ -39,4 +39,11 @@ const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn(
   // Metering reads the number of plan holders from the ledger; audit verifies packages against the trusted roots.
   exports: [LEDGER_RUNNER, TRUSTED_ROOTS],
 })
-export class LedgerModule {}
+export class LedgerModule implements BeforeApplicationShutdown {
+  constructor(@Inject(LEDGER_RUNNER) private readonly runner: LedgerRunner) {}
+
+  /** A graceful stop lets the snapshots under way land, so the next start need not fold those streams again. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.snapshotsSaved();
+  }
+}

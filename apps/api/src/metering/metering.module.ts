@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DeciderRunner, scaledRunnerOptions } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -10,7 +10,7 @@ import { ProjectionsModule } from '../queries/projections.module';
 import { CloseMeteringMonthHandler } from './commands/close-metering-month.handler';
 import { RecordMeteredUsageHandler } from './commands/record-metered-usage.handler';
 import { MeteringController } from './http/metering.controller';
-import { METERING_RUNNER } from './metering.tokens';
+import { METERING_RUNNER, MeteringRunner } from './metering.tokens';
 
 const snapshotLogger = new Logger('Snapshots');
 /** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
@@ -31,4 +31,11 @@ const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn(
     CloseMeteringMonthHandler,
   ],
 })
-export class MeteringModule {}
+export class MeteringModule implements BeforeApplicationShutdown {
+  constructor(@Inject(METERING_RUNNER) private readonly runner: MeteringRunner) {}
+
+  /** A graceful stop lets the snapshots under way land, so the next start need not fold those streams again. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.snapshotsSaved();
+  }
+}
