@@ -16,7 +16,7 @@ import {
 import { BudgetedCache } from './budgeted-cache';
 import { CommandMemory, CommandMemoryLimits, RecordedCommand, UNBOUNDED } from './command-memory';
 import { chainEvent, storedHash } from './event-chain';
-import { restoreCommands, SnapshotSettings, snapshotDue, snapshotOf } from './stream-snapshots';
+import { SnapshotPoint, SnapshotSettings, StreamSnapshots } from './stream-snapshots';
 
 /** Who sent a command and under which ids; becomes the metadata of every event the command records. */
 export interface CommandEnvelope {
@@ -57,17 +57,12 @@ export class ConcurrencyRetriesExhaustedError extends Error {
   }
 }
 
-interface CachedStream<State, Event> {
-  state: State;
-  revision: Revision | 'no_stream';
-  /** Commands already recorded in this stream, by command id: a retry answers from here (bounded, see CommandMemory). */
-  commands: CommandMemory<Event>;
-  lastPosition: Position | null;
-  /** The hash of the stream's last event as stored: the next event's `previousHash` (see event-chain.ts). */
-  lastHash: string | null;
-  /** Estimated bytes of the events folded since the last snapshot (or the start). */
-  tailBytes: number;
-}
+/**
+ * A cached stream. `commands`: those already recorded in this stream, by command id, a retry answers from there
+ * (bounded, see CommandMemory). `lastHash`: the hash of the stream's last event as stored, the next event's
+ * `previousHash` (see event-chain.ts).
+ */
+type CachedStream<State, Event> = SnapshotPoint<State, Event>;
 
 export interface DeciderRunnerOptions<State, Event> {
   maxAttempts?: number;
@@ -122,7 +117,7 @@ interface StreamQueue<Command, Event, State> {
 export class DeciderRunner<Command, Event extends DomainEvent, State> {
   private readonly cache: BudgetedCache<CachedStream<State, Event>>;
   private readonly queues = new Map<string, StreamQueue<Command, Event, State>>();
-  private readonly savingSnapshots = new Set<Promise<void>>();
+  private readonly snapshots: StreamSnapshots<State, Event> | null;
 
   constructor(
     private readonly store: EventStore,
@@ -130,6 +125,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     private readonly options: DeciderRunnerOptions<State, Event> = {},
   ) {
     this.cache = new BudgetedCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+    this.snapshots = options.snapshots && options.codec ? new StreamSnapshots(options.snapshots, options.codec) : null;
   }
 
   /** What the cache holds now (for tests and health): streams and estimated bytes. */
@@ -281,7 +277,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       for (const recorded of recordedNow) recorded.position = result.position;
       for (const { pending, answer } of held) settle(pending, () => answer(result.position));
       this.remember(stream, cached);
-      this.snapshotIfDue(stream, cached);
+      this.snapshots?.saveIfDue(stream, cached);
     } catch (error) {
       // The turn's decisions were made on a state that did not come to be: forget it, reload, decide again.
       this.cache.delete(stream);
@@ -330,7 +326,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       }
     }
     this.remember(stream, cached);
-    this.snapshotIfDue(stream, cached);
+    this.snapshots?.saveIfDue(stream, cached);
     return cached;
   }
 
@@ -346,37 +342,13 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
 
   /** The stream's state as its snapshot has it, or null (none, another version, or no snapshots here). */
   private async fromSnapshot(stream: string): Promise<CachedStream<State, Event> | null> {
-    const { snapshots, codec } = this.options;
-    if (!snapshots || !codec) return null;
-    const snapshot = await snapshots.store.load(stream);
-    if (!snapshot || snapshot.version !== codec.version) return null;
     const cached = this.empty();
-    cached.state = codec.decode(snapshot.state);
-    cached.revision = snapshot.revision;
-    cached.lastPosition = snapshot.position;
-    cached.lastHash = snapshot.lastHash;
-    restoreCommands(snapshot.extra, cached.commands);
-    return cached;
-  }
-
-  /** Saves a snapshot once enough events were folded since the last one (see snapshotDue). */
-  private snapshotIfDue(stream: string, cached: CachedStream<State, Event>): void {
-    const { snapshots, codec } = this.options;
-    if (!snapshots || !codec || cached.revision === 'no_stream') return;
-    if (!snapshotDue(cached.tailBytes, codec.stateBytes(cached.state))) return;
-    const snapshot = snapshotOf(stream, codec, { ...cached, revision: cached.revision, position: cached.lastPosition });
-    cached.tailBytes = 0;
-    const saving = snapshots.store.save(snapshot).catch((error: unknown) => {
-      if (snapshots.onError) snapshots.onError(error, stream);
-      else process.emitWarning(`snapshot of ${stream} at revision ${snapshot.revision} not saved: ${String(error)}`);
-    });
-    this.savingSnapshots.add(saving);
-    void saving.finally(() => this.savingSnapshots.delete(saving));
+    return this.snapshots && (await this.snapshots.restore(stream, cached)) ? cached : null;
   }
 
   /** Resolves once every snapshot save under way has ended (saved or reported): for a graceful stop, and tests. */
   async snapshotsSaved(): Promise<void> {
-    while (this.savingSnapshots.size > 0) await Promise.all([...this.savingSnapshots]);
+    await this.snapshots?.saved();
   }
 
   private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent): void {

@@ -1,5 +1,5 @@
 import type { StateCodec } from '@app/domain';
-import type { SnapshotStore, StoredSnapshot } from '@app/event-store';
+import type { Position, Revision, SnapshotStore, StoredSnapshot } from '@app/event-store';
 import { CommandMemory, RecordedCommand } from './command-memory';
 
 /** Where and how a runner keeps snapshots of its streams. */
@@ -63,5 +63,57 @@ export function restoreCommands<Event>(extra: string, into: CommandMemory<Event>
       position: command.position === null ? null : BigInt(command.position),
     };
     into.set(command.id, recorded);
+  }
+}
+
+/** What the runner caches of a stream, as far as snapshots are concerned. */
+export interface SnapshotPoint<State, Event> {
+  state: State;
+  revision: Revision | 'no_stream';
+  lastPosition: Position | null;
+  lastHash: string | null;
+  commands: CommandMemory<Event>;
+  /** Estimated bytes of the events folded since the last snapshot (or the start). */
+  tailBytes: number;
+}
+
+/** The snapshots of one runner's streams: restored when a stream is loaded, saved when due, off the event loop. */
+export class StreamSnapshots<State, Event> {
+  private readonly saving = new Set<Promise<void>>();
+
+  constructor(
+    private readonly settings: SnapshotSettings,
+    private readonly codec: StateCodec<State, Event>,
+  ) {}
+
+  /** Fills `into` (a fresh, empty point) from the stream's snapshot; false when there is none of this version. */
+  async restore(stream: string, into: SnapshotPoint<State, Event>): Promise<boolean> {
+    const snapshot = await this.settings.store.load(stream);
+    if (!snapshot || snapshot.version !== this.codec.version) return false;
+    into.state = this.codec.decode(snapshot.state);
+    into.revision = snapshot.revision;
+    into.lastPosition = snapshot.position;
+    into.lastHash = snapshot.lastHash;
+    restoreCommands(snapshot.extra, into.commands);
+    return true;
+  }
+
+  /** Saves a snapshot once enough events were folded since the last one (see snapshotDue). */
+  saveIfDue(stream: string, point: SnapshotPoint<State, Event>): void {
+    if (point.revision === 'no_stream' || !snapshotDue(point.tailBytes, this.codec.stateBytes(point.state))) return;
+    const snapshot = snapshotOf(stream, this.codec, { ...point, revision: point.revision, position: point.lastPosition });
+    point.tailBytes = 0;
+    const { store, onError } = this.settings;
+    const saving = store.save(snapshot).catch((error: unknown) => {
+      if (onError) onError(error, stream);
+      else process.emitWarning(`snapshot of ${stream} at revision ${snapshot.revision} not saved: ${String(error)}`);
+    });
+    this.saving.add(saving);
+    void saving.finally(() => this.saving.delete(saving));
+  }
+
+  /** Resolves once every save under way has ended (saved or reported). */
+  async saved(): Promise<void> {
+    while (this.saving.size > 0) await Promise.all([...this.saving]);
   }
 }
