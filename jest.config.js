@@ -15,6 +15,7 @@ module.exports = {
     '^@app/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
     '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
     '^@app/audit(|/.*)$': '<rootDir>/libs/audit/src$1',
+    '^@app/access(|/.*)$': '<rootDir>/libs/access/src$1',
   },
   testTimeout: 60000,
 };

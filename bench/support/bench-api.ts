@@ -1,15 +1,17 @@
 /**
- * The built API as a child process for the HTTP benchmarks, and autocannon runs against it. Every `/v1` request
- * carries `Authorization: Bearer <BENCH_API_KEY>`; the API is started with `LICENSING_API_KEYS=<key>=admin@*` (the
- * development form), so the benches keep working once access control is enforced.
+ * The built API as a child process for the HTTP benchmarks, and autocannon runs against it. The API is started
+ * with one hashed API key (a `service` key for every tenant, as the product services and user administration
+ * have), and every request carries it as its bearer credential (the do-nothing route is public, but is sent the
+ * same header, so both sides of a comparison carry the same bytes).
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createApiKey } from '@app/access';
 import { freePort } from '../../test/support/spawn-api';
 
-export const BENCH_API_KEY = process.env.BENCH_API_KEY ?? 'bench-secret-key';
-export const AUTH_HEADERS = { authorization: `Bearer ${BENCH_API_KEY}` };
+const KEY = createApiKey('bench', 'service', '*');
+export const AUTH_HEADERS = { authorization: `Bearer ${KEY.secret}` };
 
 export interface BenchApi {
   base: string;
@@ -30,7 +32,7 @@ export async function startBuiltApi(dataDir: string, env: NodeJS.ProcessEnv = {}
       LICENSING_BASELINE_ROUTE: 'true',
       LOG_LEVEL: 'warn',
       LICENSING_SQLITE_SYNCHRONOUS: 'FULL',
-      LICENSING_API_KEYS: `${BENCH_API_KEY}=admin@*`,
+      LICENSING_API_KEYS: KEY.entry,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { testKeyEnv } from './test-credentials';
 
 export interface RunningApi {
   child: ChildProcess;
@@ -29,14 +30,17 @@ export async function spawnApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promi
   return started;
 }
 
-/** Starts the API process and answers at once; `listening` settles when it listens (or fails to start). */
+/**
+ * Starts the API process and answers at once; `listening` settles when it listens (or fails to start). The test keys
+ * are configured unless `env` says otherwise (`NO_CREDENTIALS`).
+ */
 export async function startApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promise<RunningApi & { listening: Promise<void> }> {
   const port = await freePort();
   const root = join(__dirname, '..', '..');
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'api', 'src', 'main.ts')],
-    { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...process.env, ...testKeyEnv(), ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

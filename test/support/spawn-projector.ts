@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { testKeyEnv } from './test-credentials';
 
 export interface RunningProjector {
   child: ChildProcess;
@@ -22,7 +23,7 @@ export function startProjector(env: NodeJS.ProcessEnv, withinMs = 30_000): { run
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'projector', 'src', 'main.ts')],
-    { cwd: root, env: { ...process.env, LICENSING_PROJECTOR_HEALTH_PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...process.env, ...testKeyEnv(), LICENSING_PROJECTOR_HEALTH_PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

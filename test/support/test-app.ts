@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { createApp } from '../../apps/api/src/create-app';
+import { bearer } from './test-credentials';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -14,7 +15,8 @@ export async function startTestApp(config: AppConfig): Promise<NestFastifyApplic
 
 /**
  * Sends a request through Fastify's `inject`: a body other than a string is sent as JSON. `app` is read at every
- * call, so a suite may restart its app between requests.
+ * call, so a suite may restart its app between requests. It sends the test administrator's credential unless the
+ * caller passes its own `authorization` header; `authorization: ''` sends none.
  */
 export function requestSender(app: () => NestFastifyApplication) {
   return (method: Method, url: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -24,7 +26,16 @@ export function requestSender(app: () => NestFastifyApplication) {
       .inject({
         method,
         url,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: withCredential({ ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }),
         payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
+}
+
+/** The admin credential by default; an explicit `authorization` header wins, and an empty one means none. */
+export function withCredential(headers: Record<string, string>): Record<string, string> {
+  const own = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+  if (own === undefined) return { ...headers, authorization: bearer() };
+  if (headers[own] !== '') return headers;
+  const { [own]: _none, ...rest } = headers;
+  return rest;
 }

@@ -8,6 +8,7 @@ import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
@@ -15,6 +16,9 @@ import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { SystemEventsModule } from './system-events/system-events.module';
+
+/** Request headers that carry credentials: never in a log line, whatever the level. */
+export const REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'].map((name) => `req.headers["${name}"]`);
 
 @Module({})
 export class AppModule {
@@ -28,12 +32,13 @@ export class AppModule {
           useFactory: (appConfig: AppConfig) => ({
             // quietReqLogger: a request's logger binds only its id, instead of serializing (and redacting) the whole
             // request for every request whether anything is logged or not; the "request completed" line still
-            // carries the request (issue 15: this was a visible share of the no-op route's profile).
-            pinoHttp: { level: appConfig.log.level, redact: ['req.headers.authorization'], quietReqLogger: true },
+            // carries the request, redacted (issue 15: this was a visible share of the no-op route's profile).
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, quietReqLogger: true },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
         }),
+        AuthModule,
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),

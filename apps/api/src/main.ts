@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AccessRefusedError, accessStartupNotes } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
 import { EventStoreUnavailableError } from '@app/event-store';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
@@ -7,11 +8,15 @@ import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Decided before any store is opened: production without credentials does not start at all.
+  const access = accessStartupNotes(config.access, config.access.production);
+  if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);
   const projecting = config.projections.runInApi ? 'projections run in this process' : 'projections run in the projector';
   logger.log(`listening on ${await app.getUrl()}; ${describeStores(config)}; ${projecting}`, 'Main');
+  for (const warning of access.warnings) logger.warn(warning, 'Main');
   if (config.trust.developmentRootOnly) {
     logger.warn('TRUSTING ONLY THE DEVELOPMENT ROOT (config/dev-root.pem), whose private key is public: set LICENSING_TRUSTED_ROOTS in production', 'Main');
   }
@@ -32,6 +37,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists there is only stderr; say what is wrong and stop.
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError])}\n`);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Issuer, makeIssuer, packageDescription, unsignedRow } from '../../../test/support/signed-packages';
 import { Method, requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
+import { authHeaders } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -213,7 +214,7 @@ describe('License ledger over HTTP', () => {
         Array.from({ length: 100 }, (_, i) =>
           fetch(`${url}${base}/users/user${i}/licenses`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...authHeaders() },
             body: JSON.stringify({ module: 'desk' }),
           }).then(async (r) => ({ status: r.status, body: await r.json() })),
         ),

@@ -6,6 +6,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
+import { withCredential } from '../../../test/support/test-app';
 import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
 
 const TENANT = 'Cust12345';
@@ -140,7 +141,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
       const response = await app.getHttpAdapter().getInstance().inject({
         method: 'POST',
         url: `/v1/tenants/${TENANT}/license-packages`,
-        headers: { 'content-type': 'application/json' },
+        headers: withCredential({ 'content-type': 'application/json' }),
         payload: JSON.stringify(pkg),
       });
       if (response.statusCode !== 422) {
@@ -162,7 +163,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
     const response = await app.getHttpAdapter().getInstance().inject({
       method: 'POST',
       url: `/v1/tenants/${TENANT}/license-packages`,
-      headers: { 'content-type': 'application/json' },
+      headers: withCredential({ 'content-type': 'application/json' }),
       payload: JSON.stringify(issuer.sign(packageDescription(TENANT))),
     });
     expect(response.statusCode).toBe(201);

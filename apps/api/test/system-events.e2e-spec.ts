@@ -8,6 +8,7 @@ import { LICENSE_DATE_CHECK } from '../src/system-events/system-events.tokens';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
+import { TEST_KEYS } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -32,7 +33,7 @@ describe('System events over HTTP', () => {
 
   const send = requestSender(() => app);
   const start = (body: Record<string, unknown>, headers?: Record<string, string>) =>
-    send('POST', `${base}/system-events`, { activatedBy: 'u42', ...body }, headers);
+    send('POST', `${base}/system-events`, body, headers);
   const feed = async (query = '') => {
     const response = await send('GET', `${base}/system-events${query}`);
     expect(response.statusCode).toBe(200);
@@ -53,7 +54,7 @@ describe('System events over HTTP', () => {
         message: 'rebuilding the index',
         eta: ETA,
         activatedAt: expect.any(String),
-        activatedBy: 'u42',
+        activatedBy: TEST_KEYS.admin.name,
         finishedAt: ETA,
         sequence: 1,
         position: String(await store.headPosition()),
@@ -64,7 +65,7 @@ describe('System events over HTTP', () => {
           status: 'running',
           message: 'rebuilding the index',
           activatedAt: answer.activatedAt,
-          activatedBy: 'u42',
+          activatedBy: TEST_KEYS.admin.name,
           finishedAt: ETA,
           scope: 2,
           owner: null,
@@ -156,7 +157,7 @@ describe('System events over HTTP', () => {
       ['an unknown status', 'POST', '', { eventKey: 'NoLogin', scope: 1, status: 'paused' }, 400, 'invalid-request', 'status'],
       ['an eta without time', 'POST', '', { eventKey: 'NoLogin', scope: 1, eta: '2026-06-01' }, 400, 'invalid-request', 'eta'],
       ['an overlong message', 'POST', '', { eventKey: 'NoLogin', scope: 1, message: 'x'.repeat(2001) }, 400, 'invalid-request', 'message'],
-      ['no activatedBy', 'POST', '', { eventKey: 'NoLogin', scope: 1, activatedBy: undefined }, 400, 'invalid-request', 'activatedBy'],
+      ['activatedBy naming another than the caller', 'POST', '', { eventKey: 'NoLogin', scope: 1, activatedBy: 'u42' }, 400, 'invalid-request', 'activatedBy'],
       ['an unknown field', 'POST', '', { eventKey: 'NoLogin', scope: 1, colour: 'red' }, 400, 'invalid-request', 'colour'],
       ['a backend notice key', 'POST', '', { eventKey: 'LicenseGraceExpired', scope: 2 }, 422, 'reserved-event-key', undefined],
       ['an update without scope', 'PATCH', '/NoLogin', { status: 'running' }, 400, 'bad-request', 'scope'],
@@ -209,7 +210,7 @@ describe('System events over HTTP', () => {
 
     it('is per tenant', async () => {
       await start({ eventKey: 'NoTravel', scope: 1 });
-      const other = await send('POST', '/v1/tenants/Other/system-events', { eventKey: 'NoTravel', scope: 1, activatedBy: 'u1' });
+      const other = await send('POST', '/v1/tenants/Other/system-events', { eventKey: 'NoTravel', scope: 1, activatedBy: TEST_KEYS.admin.name });
       expect(other.statusCode).toBe(201);
       expect((await synced()).items).toHaveLength(1);
       expect((await send('GET', `/v1/tenants/Other/system-events?minPosition=${other.json().position}`)).json().items).toHaveLength(1);

@@ -7,6 +7,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { validVerification } from '../../../libs/domain/test/ledger.fixtures';
 import { activatePackage, aPackage, appendThresholdExceeded, systemEventsOf, TENANT } from '../../../libs/application/test/support/notice-fixtures';
 import { RunningApi, spawnApi } from '../../../test/support/spawn-api';
+import { authHeaders } from '../../../test/support/test-credentials';
 
 const root = join(__dirname, '..', '..', '..');
 const DAY = 86_400_000;
@@ -58,8 +59,8 @@ describe('each notice is raised exactly once: across restarts, a projection rebu
     }
   };
   const feed = async (api: RunningApi) => {
-    const health = (await (await fetch(`${api.baseUrl}/health`)).json()) as { eventStore: { headPosition: string } };
-    const response = await fetch(`${api.baseUrl}/v1/tenants/${TENANT}/system-events?minPosition=${health.eventStore.headPosition}`);
+    const health = (await (await fetch(`${api.baseUrl}/health`, { headers: authHeaders() })).json()) as { eventStore: { headPosition: string } };
+    const response = await fetch(`${api.baseUrl}/v1/tenants/${TENANT}/system-events?minPosition=${health.eventStore.headPosition}`, { headers: authHeaders() });
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Array<{ eventKey: string; message: string; sequence: number }> }).items;
   };

@@ -13,6 +13,7 @@ import { createApp } from '../../api/src/create-app';
 import { notes } from '../../../libs/audit/test/audit-fixtures';
 import { Issuer, makeIssuer, packageDescription, sampleModules } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
+import { withCredential } from '../../../test/support/test-app';
 
 const root = join(__dirname, '..', '..', '..');
 const TENANT = 'Cust1';
@@ -67,7 +68,7 @@ describe('licensing audit (CLI)', () => {
     await app.getHttpAdapter().getInstance().ready();
     const http = app.getHttpAdapter().getInstance();
     const send = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
-      const response = await http.inject({ method, url, headers: body === undefined ? {} : { 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await http.inject({ method, url, headers: withCredential(body === undefined ? {} : { 'content-type': 'application/json' }), payload: body === undefined ? undefined : JSON.stringify(body) });
       expect(response.statusCode).toBeLessThan(400);
       return response.json();
     };

@@ -2,12 +2,14 @@
  * `npm run demo`: the license ledger end to end. Creates a root and an owner certificate, signs a sample package for
  * tenant `demo`, starts the API (embedded store in a throw-away directory) trusting that root, activates the
  * package, assigns the Sales Premium plan, fills the Sales-intelligence seats up to the cap, and shows the refusal.
+ * Every call carries an administrator's API key for the tenant: `LICENSING_DEMO_API_KEY` (a secret), else a new one.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiKey, sha256 } from '@app/access';
 import { loadConfig } from '@app/config';
 import { buildSignedPackage, createRootCertificate, issueOwnerCertificate } from '@app/signing';
 import { createApp } from '../../api/src/create-app';
@@ -48,15 +50,26 @@ async function main(): Promise<void> {
       ],
     }, owner.certificatePem, owner.privateKeyPem);
 
-    const config = loadConfig({ ...process.env, LICENSING_DATA_DIR: join(dir, 'data'), LICENSING_TRUSTED_ROOTS: join(dir, 'root.pem'), LOG_LEVEL: 'warn' });
+    // The API is configured with the key's hash only, as an operator would (npm run cli -- keys create).
+    const secret = process.env.LICENSING_DEMO_API_KEY || createApiKey('demo-admin', 'admin', TENANT).secret;
+    const keyEntry = `demo-admin:sha256:${sha256(secret).toString('hex')}=admin@${TENANT}`;
+    const config = loadConfig({
+      ...process.env,
+      LICENSING_DATA_DIR: join(dir, 'data'),
+      LICENSING_TRUSTED_ROOTS: join(dir, 'root.pem'),
+      LICENSING_API_KEYS: keyEntry,
+      LICENSING_API_KEYS_FILE: '',
+      LOG_LEVEL: 'warn',
+    });
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     const base = `${await app.getUrl()}/v1/tenants/${TENANT}`;
     say(`3. The API runs at ${await app.getUrl()} (embedded store in ${config.dataDir}), trusting that root`);
-    const call = async (method: string, path: string, body?: unknown) => {
+    say(`   with one API key, configured by its hash: ${keyEntry}`);
+    const call = async (method: string, path: string, body?: unknown, authorization: string | null = `Bearer ${secret}`) => {
       const response = await fetch(`${base}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...(authorization === null ? {} : { authorization }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const answer = await response.json();
@@ -66,7 +79,8 @@ async function main(): Promise<void> {
 
     try {
       say();
-      say('4. Validate (dry run), then activate the package');
+      say('4. Without the key the API answers 401; then validate (dry run) and activate the package with it');
+      await call('POST', '/license-packages/validate', pkg, null);
       await call('POST', '/license-packages/validate', pkg);
       await call('POST', '/license-packages', pkg);
       say();

@@ -10,6 +10,7 @@ describe('npm run demo', () => {
       { cwd: root, encoding: 'utf8', timeout: 60_000 },
     );
     expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/POST \/license-packages\/validate → 401 \{"type":"\/problems\/unauthenticated"/);
     expect(run.stdout).toMatch(/POST \/license-packages → 201/);
     expect(run.stdout).toMatch(/POST \/users\/7\/licenses → 201 \{"assigned":\["chat-cal","sales-premium","user","web"\]/);
     expect(run.stdout).toMatch(/POST \/users\/9\/licenses → 409 \{"type":"\/problems\/cap-exceeded"/);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { AccessRefusedError, accessStartupNotes, CredentialVerifier } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
 import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
@@ -15,6 +16,10 @@ import { ProjectorModule } from './projector.module';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The projector serves /health, whose details are for administrators: the same rule as the API's start.
+  const access = accessStartupNotes(config.access, config.access.production);
+  if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
+  const verifier = new CredentialVerifier(config.access);
   let failure: unknown;
   // A projection may fail while the context is still starting: remember it, and stop once there is a context to close.
   let onFailure = () => undefined as void;
@@ -31,7 +36,7 @@ async function main(): Promise<void> {
   const logger = app.get(Logger);
   const events = app.get<EventStore>(EVENT_STORE);
   const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
-  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, () =>
+  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, verifier, () =>
     projectorHealth(events, runtime.engine?.states() ?? [], failure),
   );
   let stopping = false;
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
       },
     );
   };
+  for (const warning of access.warnings) logger.warn(warning, 'Main');
   logger.log(`projector running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; ${describeStores(config)}; health on ${health.url}`, 'Main');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -62,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError])}\n`);
   process.exit(1);
 });

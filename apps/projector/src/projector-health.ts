@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore, EventStoreHealth } from '@app/event-store';
 import type { ProjectionState } from '@app/projections';
+import { bearerCredential, CredentialVerifier } from '@app/access';
 
 export interface ProjectorHealth {
   status: 'ok' | 'failed' | 'unavailable';
@@ -25,15 +26,24 @@ export async function projectorHealth(events: EventStore, states: ProjectionStat
   };
 }
 
-/** `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. */
-export async function startHealthServer(host: string, port: number, report: () => Promise<ProjectorHealth>): Promise<{ server: Server; url: string }> {
+/**
+ * `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. Like the API's,
+ * it answers only the status, and the details (positions, errors) to an admin credential (DESIGN.md §6).
+ */
+export async function startHealthServer(
+  host: string,
+  port: number,
+  verifier: CredentialVerifier,
+  report: () => Promise<ProjectorHealth>,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/health') {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;
     }
-    report().then(
-      (health) => response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health)),
+    Promise.all([report(), isAdmin(verifier, request.headers.authorization)]).then(
+      ([health, admin]) =>
+        response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(admin ? health : { status: health.status })),
       (error: unknown) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', error: String(error) })),
     );
   });
@@ -44,4 +54,15 @@ export async function startHealthServer(host: string, port: number, report: () =
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, url: `http://${shownHost}:${address.port}/health` };
+}
+
+async function isAdmin(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {
+  if (verifier.open) return true;
+  const credential = bearerCredential(authorization);
+  if (!credential) return false;
+  // A token that cannot be checked (JWKS unreachable) earns no details, but must not turn the probe's answer into 503.
+  return verifier.verify(credential).then(
+    (principal) => principal?.role === 'admin',
+    () => false,
+  );
 }

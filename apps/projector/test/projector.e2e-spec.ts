@@ -5,6 +5,7 @@ import { ALL_PROJECTIONS } from '@app/projections';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { freePort, RunningApi, spawnApi } from '../../../test/support/spawn-api';
 import { RunningProjector, spawnProjector, startProjector } from '../../../test/support/spawn-projector';
+import { authHeaders } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
 const base = `/v1/tenants/${TENANT}`;
@@ -39,7 +40,7 @@ describe('projector process', () => {
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     const response = await fetch(`${api!.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -79,7 +80,11 @@ describe('projector process', () => {
     expect(feed.status).toBe(200);
     expect((feed.body.items as Array<{ eventKey: string }>).filter((item) => item.eventKey === 'LicensePackageActivated')).toHaveLength(1);
 
-    const health = await fetch(projector.healthUrl);
+    // Without a credential the probe learns the status only; the details are for an administrator.
+    const anonymous = await fetch(projector.healthUrl);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'ok' });
+    const health = await fetch(projector.healthUrl, { headers: authHeaders() });
     expect(health.status).toBe(200);
     const report = (await health.json()) as Record<string, any>;
     expect(report).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' }, projections: { failed: false } });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MeteringThresholds } from '@app/domain';
+import { AccessConfig, readAccessConfig } from './access-config';
 import { readMeteringThresholds } from './metering-config';
 
 export type EventStoreAdapter = 'embedded' | 'kurrentdb';
@@ -63,6 +64,8 @@ export interface AppConfig {
     /** Snapshots of long streams beside the events (LICENSING_SNAPSHOTS; the embedded store only). */
     snapshots: boolean;
   };
+  /** Who may call: API keys (only their hashes) and token settings; none configured means open (development). */
+  access: AccessConfig;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const cacheMb = integer(env.LICENSING_CACHE_MB ?? commands.cacheMb ?? 256, 'LICENSING_CACHE_MB / commands.cacheMb', problems, 1, 1_000_000);
   const idempotencyWindow = integer(env.LICENSING_IDEMPOTENCY_WINDOW ?? commands.idempotencyWindow ?? 10_000, 'LICENSING_IDEMPOTENCY_WINDOW / commands.idempotencyWindow', problems, 1000, 100_000_000);
   const snapshots = flag(env.LICENSING_SNAPSHOTS ?? commands.snapshots ?? true, 'LICENSING_SNAPSHOTS / commands.snapshots', problems);
+  const access = readAccessConfig(env, cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   const absoluteDataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
@@ -172,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     metering: { thresholds },
     commands: { cacheBytes: cacheMb * 1024 * 1024, idempotencyWindow, snapshots },
+    access,
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { validate as isUuid } from 'uuid';
 import type { CommandEnvelope } from '@app/application';
 import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../auth/request-principal';
 import { ProblemException } from '../problem/problem';
 
 /**
@@ -25,7 +26,10 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
   return { commandId: commandId.toLowerCase(), correlationId: String(correlationId).slice(0, 128), actor: actorOf(request), tenant };
 }
 
-/** Authentication is not wired yet: every caller is anonymous. */
-function actorOf(_request: FastifyRequest): string {
-  return 'anonymous';
+/** The key's name or the token's `sub`, as the access guard established it; `anonymous` while access is open. */
+function actorOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  // Every command route declares an access permission, so the guard has always set a principal by now.
+  if (principal === undefined) throw new Error(`no principal for ${request.method} ${request.url}: the route is not guarded`);
+  return principal.actor;
 }

@@ -1,10 +1,12 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { ProcessManagerRuntime } from '@app/application';
 import { PROJECTION_POSITIONS, ProjectionPositions } from '@app/projections';
 import { NOTICE_RUNTIME } from '../system-events/system-events.tokens';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { principalOf } from '../auth/request-principal';
+import { Public } from '../auth/access.decorator';
 
 @ApiTags('operations')
 @Controller('health')
@@ -16,14 +18,17 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'The service and its event store are up.' })
+  @Public()
+  @ApiOkResponse({ description: 'The service and its event store are up: {status}; with an admin credential also the event store, projections and process managers with their positions.' })
   @ApiServiceUnavailableResponse({ description: 'The event store is down; the body says why.' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  async health(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const eventStore = await this.store.health();
     const projectionsFailed = Boolean(this.projections.failed);
     const noticesFailed = Boolean(this.notices.failed);
     const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed || noticesFailed ? 'degraded' : 'ok';
     reply.status(status === 'unavailable' ? 503 : 200);
+    // Public for probes, but positions and store details are for administrators only (DESIGN.md §6).
+    if (principalOf(request)?.role !== 'admin') return { status };
     const projections = (await this.projections.states()).map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
     // Where the API does not project, the positions are the projector's stored checkpoints; it reports its own failures.
     const runIn = this.projections.projectsHere ? 'api' : 'projector';

@@ -11,7 +11,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problemType } f
 
 const SLUG_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
-  401: 'unauthorized',
+  401: 'unauthenticated',
   403: 'forbidden',
   404: 'not-found',
   405: 'method-not-allowed',
@@ -35,6 +35,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = { ...this.toProblem(exception), instance: request.url };
     if (problem.status >= 500) this.logger.error({ err: exception, problem }, 'request failed');
+    // RFC 6750: a 401 names the scheme the caller should use.
+    if (problem.status === 401) void reply.header('www-authenticate', 'Bearer realm="licensing"');
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 

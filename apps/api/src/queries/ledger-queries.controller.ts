@@ -10,6 +10,7 @@ import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
 import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
+import { Access } from '../auth/access.decorator';
 
 const OWNER = /^[A-Z0-9]{1,32}$/;
 
@@ -28,6 +29,7 @@ export class LedgerQueriesController {
   ) {}
 
   @Get('licenses')
+  @Access(Access.queries, { asOf: Access.audit })
   @ApiQuery({
     name: 'asOf',
     required: false,
@@ -46,6 +48,7 @@ export class LedgerQueriesController {
   }
 
   @Get('licenses/:module/holders')
+  @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   async holders(@TenantId() tenantId: string, @ModuleName() module: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([licenseListProjection.name], minPosition);
@@ -55,6 +58,7 @@ export class LedgerQueriesController {
   }
 
   @Get('users/:userId/licenses')
+  @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   async userLicenses(@TenantId() tenantId: string, @UserId() userId: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([userLicensesProjection.name], minPosition);
@@ -62,6 +66,7 @@ export class LedgerQueriesController {
   }
 
   @Get('status')
+  @Access(Access.queries)
   @ApiOkResponse({ description: '{database:{owner, serialNumber, databaseType, nextExpiry}, userCount:{byLicenses:{user, web}, byPlansInUse}, metering:{month, services[]}}' })
   async status(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
     await this.wait([statusProjection.name, meteringTotalsProjection.name], minPosition);

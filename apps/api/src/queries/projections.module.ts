@@ -4,6 +4,7 @@ import { LedgerQueries, MeteringQueries } from '@app/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
 import { CLOCK, systemClock } from '../common/clock';
 import { LedgerQueriesController } from './ledger-queries.controller';
+import { TenantsController } from './tenants.controller';
 import { LEDGER_QUERIES, METERING_QUERIES } from './projections.tokens';
 
 /**
@@ -11,7 +12,7 @@ import { LEDGER_QUERIES, METERING_QUERIES } from './projections.tokens';
  * the projector alike, by ProjectionRuntimeModule (libs/projections) from ALL_PROJECTIONS.
  */
 @Module({
-  controllers: [LedgerQueriesController],
+  controllers: [LedgerQueriesController, TenantsController],
   providers: [
     { provide: LEDGER_QUERIES, useFactory: (readModels: ReadModelStore) => new LedgerQueries(readModels), inject: [READ_MODEL_STORE] },
     {

@@ -6,11 +6,17 @@ import {
   StatusView,
   UserLicensesView,
 } from '@app/domain';
-import type { ReadModelStore } from '@app/read-models';
+import { InvalidCursorError, ReadModelStore } from '@app/read-models';
 import { key } from './ledger-event';
 import { LICENSE_HOLDINGS, LICENSE_OWNERS, LicenseHoldingDocument, LicenseOwnerDocument } from './license-list.projection';
 import { STATUS, StatusDocument } from './status.projection';
 import { USER_LICENSES, UserLicensesDocument } from './user-licenses.projection';
+
+export interface TenantsPage {
+  items: Array<{ tenantId: string; owners: string[]; planHolders: number }>;
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
 
 /** Answers in the shapes of the domain's views (`ledger.views.ts`), read from the projections' documents. */
 export class LedgerQueries {
@@ -56,6 +62,25 @@ export class LedgerQueries {
         .map((holding) => holding.slice(prefix.length))
         .sort(),
     };
+  }
+
+  /**
+   * Every tenant with an activated package, by tenant id, a page at a time (for the cross-tenant listing,
+   * `GET /v1/tenants`). Null when `cursor` is not one this listing handed out.
+   */
+  async tenants(options: { limit: number; cursor?: string }): Promise<TenantsPage | null> {
+    try {
+      const { items, nextCursor } = await this.readModels.find<StatusDocument>(STATUS, { limit: options.limit, cursor: options.cursor });
+      return {
+        items: items
+          .filter((status) => Object.keys(status.owners).length > 0)
+          .map((status) => ({ tenantId: status._id, owners: Object.keys(status.owners).sort(), planHolders: status.planHolders })),
+        nextCursor: nextCursor ?? null,
+      };
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return null;
+      throw error;
+    }
   }
 
   /** Null when no package has been activated for the tenant. */

@@ -5,6 +5,7 @@ import { TenantId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
 import { TenantEventsQuery, VerifyTenantQuery } from '../queries/audit.queries';
 import { fromPositionParam, limitParam, MAX_EVENTS_LIMIT } from './audit-params';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('audit')
 @Controller('v1/tenants/:tenantId')
@@ -12,6 +13,7 @@ export class AuditController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('events')
+  @Access(Access.audit)
   @ApiQuery({ name: 'fromPosition', required: false, description: 'global position to start at (inclusive); default 0' })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_EVENTS_LIMIT}; default 100` })
   @ApiOkResponse({ description: '{items:[{position, stream, revision, id, type, data, metadata, recordedAt}], nextPosition}: every stream of the tenant, in global order' })
@@ -20,6 +22,7 @@ export class AuditController {
   }
 
   @Get('audit/verify')
+  @Access(Access.audit)
   @ApiOkResponse({ description: '{ok, checkedEvents, packages:[{packageId, signatureValid, chainValid, …}], problems:[{kind, stream, revision, position, eventId, detail}], problemCount, streams[]}' })
   @ApiNotFoundResponse({ description: 'unknown-tenant: no event is recorded for the tenant' })
   async verify(@TenantId() tenantId: string) {

@@ -7,6 +7,7 @@ import { commandEnvelope } from '../../common/command-context';
 import { TenantId } from '../../common/id-params';
 import { ActivateLicensePackageCommand, ValidateLicensePackageQuery } from '../commands/license-package.command';
 import { LicensePackageDto } from './license-package.dto';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('license packages')
 @Controller('v1/tenants/:tenantId/license-packages')
@@ -17,6 +18,7 @@ export class LicensePackagesController {
   ) {}
 
   @Post('validate')
+  @Access(Access.packages)
   @HttpCode(200)
   @ApiBody({ type: LicensePackageDto })
   @ApiOkResponse({ description: '{canBeActivated, reasons[], changes[]}: only the changed licenses; nothing is written' })
@@ -25,6 +27,7 @@ export class LicensePackagesController {
   }
 
   @Post()
+  @Access(Access.packages)
   @HttpCode(201)
   @ApiBody({ type: LicensePackageDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })

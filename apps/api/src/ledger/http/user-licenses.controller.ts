@@ -8,6 +8,7 @@ import { ProblemException } from '../../problem/problem';
 import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign-license.command';
 import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
 import { AssignLicenseDto } from './license-package.dto';
+import { Access } from '../../auth/access.decorator';
 
 const DEFAULT_OWNER = 'SUPEROFFICE';
 
@@ -18,6 +19,7 @@ export class UserLicensesController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('licenses')
+  @Access(Access.ledgerCommands)
   @HttpCode(201)
   @ApiCreatedResponse({ description: '{assigned[], released[], position}: a plan brings its set=, switching plans releases the old one' })
   @ApiConflictResponse({ description: 'cap-exceeded {module, number, inUse}, already-assigned' })
@@ -28,6 +30,7 @@ export class UserLicensesController {
   }
 
   @Delete('licenses/:module')
+  @Access(Access.ledgerCommands)
   @ApiQuery({ name: 'owner', required: false })
   @ApiOkResponse({ description: '{released[], position}' })
   unassign(
@@ -45,6 +48,7 @@ export class UserLicensesController {
   }
 
   @Post('deactivate')
+  @Access(Access.ledgerCommands)
   @HttpCode(200)
   @ApiOkResponse({ description: '{released[], position}: deactivation releases all of the user\'s licenses' })
   deactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
@@ -52,6 +56,7 @@ export class UserLicensesController {
   }
 
   @Post('reactivate')
+  @Access(Access.ledgerCommands)
   @HttpCode(200)
   reactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
     return this.commands.execute(new ReactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));

@@ -11,6 +11,7 @@ import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../
 import { CloseMeteringMonthCommand } from '../commands/close-metering-month.command';
 import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.command';
 import { usageRecordsOf } from './metered-usage.body';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('metering')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
@@ -24,6 +25,7 @@ export class MeteringController {
   ) {}
 
   @Post('metered-usage')
+  @Access(Access.metering)
   @HttpCode(202)
   @ApiBody({ description: '{usageId, service, quantity, occurredAt} or {records: [... up to 1,000]}', schema: { type: 'object' } })
   @ApiAcceptedResponse({ description: '{accepted, duplicates, rejected[{index, usageId, reasons[]}], position}: a repeated usageId never counts twice' })
@@ -34,6 +36,7 @@ export class MeteringController {
   }
 
   @Post('metering/:month/close')
+  @Access(Access.metering)
   @HttpCode(200)
   @ApiOkResponse({ description: "{month, users, closed, lines[{service, unit, total, threshold, overage, adjusts?}], position}: the month's invoice lines" })
   @ApiConflictResponse({ description: 'month-not-ended' })
@@ -42,6 +45,7 @@ export class MeteringController {
   }
 
   @Get('metering/:month')
+  @Access(Access.queries)
   @ApiQuery({ name: 'minPosition', required: false })
   @ApiOkResponse({ description: '{month, users, closed, services[{service, unit, total, threshold, overage}], adjustments[]}' })
   async month(@TenantId() tenantId: string, @Month() month: string, @Query('minPosition') minPosition?: string) {

@@ -62,9 +62,13 @@ export class StartSystemEventDto {
   @IsISO8601({ strict: true })
   eta?: string | null;
 
-  @ApiProperty({ example: 'u42', description: 'the user who started it' })
+  @ApiPropertyOptional({
+    example: 'billing',
+    description: 'who started it: always the caller (the API key\'s name or the token\'s sub); if given it must be that name. Only while access is open (development) is it taken as given',
+  })
+  @ValidateIf((_, value) => present(value))
   @Matches(SYSTEM_EVENT_OWNER, { message: 'activatedBy is a user id' })
-  activatedBy!: string;
+  activatedBy?: string;
 
   @ApiPropertyOptional({ description: 'Idempotency: the same id answers the first result (or use the Idempotency-Key header)' })
   @ValidateIf((_, value) => present(value))

@@ -11,6 +11,7 @@ import { ProblemException } from '../../problem/problem';
 import { awaitMinPosition, parseMinPosition } from '../../queries/min-position';
 import { PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
 import { NOTICE_RUNTIME, SYSTEM_EVENTS_QUERIES } from '../system-events.tokens';
+import { Access } from '../../auth/access.decorator';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -27,6 +28,7 @@ export class SystemEventsFeedController {
   ) {}
 
   @Get()
+  @Access(Access.queries)
   @ApiQuery({ name: 'status', required: false, enum: SYSTEM_EVENT_STATUSES })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })

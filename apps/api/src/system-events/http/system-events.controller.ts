@@ -12,11 +12,14 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../../auth/request-principal';
 import { commandEnvelope } from '../../common/command-context';
+import { ProblemException } from '../../problem/problem';
 import { TenantId } from '../../common/id-params';
 import { DeleteSystemEventCommand, StartSystemEventCommand, UpdateSystemEventCommand } from '../commands/system-event.command';
 import { systemEventKeyOf } from './system-event-key';
 import { StartSystemEventDto, UpdateSystemEventDto } from './system-event.dto';
+import { Access } from '../../auth/access.decorator';
 
 @ApiTags('system events')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
@@ -26,6 +29,7 @@ export class SystemEventsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Access(Access.systemEvents)
   @HttpCode(201)
   @ApiCreatedResponse({ description: '{eventKey, scope, owner, status, message, eta, activatedAt, activatedBy, finishedAt, sequence, position}' })
   @ApiConflictResponse({ description: 'system-event-exists: (eventKey, scope, owner) is live' })
@@ -33,11 +37,12 @@ export class SystemEventsController {
   start(@TenantId() tenantId: string, @Body() body: StartSystemEventDto, @Req() request: FastifyRequest) {
     const envelope = commandEnvelope(request, tenantId, body.commandId);
     const key = { eventKey: body.eventKey, scope: body.scope, owner: body.owner ?? null };
-    const details = { status: body.status ?? 'active', message: body.message ?? '', eta: body.eta ?? null, activatedBy: body.activatedBy };
+    const details = { status: body.status ?? 'active', message: body.message ?? '', eta: body.eta ?? null, activatedBy: activatedByOf(request, body.activatedBy) };
     return this.commands.execute(new StartSystemEventCommand(tenantId, key, details, envelope));
   }
 
   @Patch(':eventKey')
+  @Access(Access.systemEvents)
   @ApiQuery({ name: 'scope', required: true, enum: [1, 2, 3, 4] })
   @ApiQuery({ name: 'owner', required: false, description: 'the group (scope 3) or user (scope 4)' })
   @ApiOkResponse({ description: 'the event as it now stands, with position' })
@@ -57,6 +62,7 @@ export class SystemEventsController {
   }
 
   @Delete(':eventKey')
+  @Access(Access.systemEvents)
   @ApiQuery({ name: 'scope', required: true, enum: [1, 2, 3, 4] })
   @ApiQuery({ name: 'owner', required: false, description: 'the group (scope 3) or user (scope 4)' })
   @ApiOkResponse({ description: '{eventKey, scope, owner, sequence, position}' })
@@ -71,4 +77,21 @@ export class SystemEventsController {
     const key = systemEventKeyOf(eventKey, scope, owner);
     return this.commands.execute(new DeleteSystemEventCommand(tenantId, key, commandEnvelope(request, tenantId)));
   }
+}
+
+/**
+ * "Activated by" is the caller: the key's name or the token's `sub`. A body `activatedBy` may repeat it but not name
+ * someone else, so nobody can start a notice in another's name. While access is open (development, no
+ * credentials configured) the body's value is taken as given, as before, and defaults to `anonymous`.
+ */
+function activatedByOf(request: FastifyRequest, claimed: string | undefined): string {
+  const principal = principalOf(request);
+  if (principal === undefined) throw new Error('no principal on a guarded route');
+  if (principal.via === 'open') return claimed ?? principal.actor;
+  if (claimed !== undefined && claimed !== principal.actor) {
+    throw ProblemException.of(400, 'invalid-request', 'Invalid request', 'activatedBy is the caller; leave it out or give your own actor name', {
+      errors: [{ field: 'activatedBy', messages: [`must be '${principal.actor}' (the caller) or left out`] }],
+    });
+  }
+  return principal.actor;
 }

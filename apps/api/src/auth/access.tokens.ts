@@ -1,0 +1,1 @@
+export const CREDENTIAL_VERIFIER = Symbol('CREDENTIAL_VERIFIER');
