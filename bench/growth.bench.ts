@@ -33,10 +33,9 @@ async function main(): Promise<void> {
   const month = new Date().toISOString().slice(0, 7);
   const seeding = Date.now();
   const store = new SqliteEventStore({ file: join(dataDir, 'events.db'), synchronous: 'OFF' });
-  if (ONLY !== 'usage') {
-    await seedLicenseHolders(store, 'BigTenant', HOLDERS);
-    await seedLicenseHolders(store, 'SmallTenant', 0);
-  }
+  // Both tenants exist (an active package) whichever half runs: metering refuses unknown tenants.
+  await seedLicenseHolders(store, 'BigTenant', ONLY === 'usage' ? 0 : HOLDERS);
+  await seedLicenseHolders(store, 'SmallTenant', 0);
   if (ONLY !== 'assign') await seedUsageIds(store, 'BigTenant', month, USAGE_IDS);
   const head = await store.headPosition();
   await store.close();

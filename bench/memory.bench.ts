@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
-import { seedUsageIds } from '../test/support/scale-seed';
+import { seedLicenseHolders, seedUsageIds } from '../test/support/scale-seed';
 import { AUTH_HEADERS, rssOf, startBuiltApi } from './support/bench-api';
 
 const IDS = Number(process.env.BENCH_MEMORY_IDS ?? 1_000_000);
@@ -49,6 +49,9 @@ async function main(): Promise<void> {
   const month = new Date().toISOString().slice(0, 7);
   try {
     const store = new SqliteEventStore({ file: join(dataDir, 'events.db'), synchronous: 'OFF' });
+    // Both tenants exist (an active package): metering refuses unknown tenants.
+    await seedLicenseHolders(store, 'BigTenant', 0);
+    await seedLicenseHolders(store, 'WarmTenant', 0);
     await seedUsageIds(store, 'BigTenant', month, IDS);
     await store.close();
     // First life: fold the month once, which saves its snapshot (a graceful stop waits for the save).

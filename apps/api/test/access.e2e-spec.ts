@@ -138,6 +138,14 @@ describe('access control over a real port (DESIGN.md §6)', () => {
       const activated = await call('POST', `/v1/tenants/${tenant}/license-packages`, bearer(), nextPackage({ tenant, n: 0, issuer, setupPosition, fresh: true }));
       expect(activated.status).toBe(201);
       setupPosition = activated.body.position;
+      // A month is the tenant's to close only if it ended after the tenant's first package or counted usage (issue
+      // 13, item 6): the tenants start today, so each past month a close request names gets one usage record.
+      const thisMonth = new Date().toISOString().slice(0, 7);
+      const months = [...new Set(Array.from({ length: ROUTES.length * COLUMNS.length }, (_, i) => month(i + 1)))].filter((m) => m < thisMonth);
+      const records = months.map((m) => ({ usageId: `setup-${m}`, service: 'chat-sessions', quantity: 1, occurredAt: `${m}-15T12:00:00Z` }));
+      const recorded = await call('POST', `/v1/tenants/${tenant}/metered-usage`, bearer(), { records });
+      expect(recorded.status).toBe(202);
+      setupPosition = recorded.body.position;
     }
   }, 120_000);
 

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
+import type { LicensePackage } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { requestSender, startTestApp } from '../../../test/support/test-app';
@@ -16,11 +17,17 @@ describe('Metered usage over HTTP', () => {
   let issuer: Issuer;
   let config: AppConfig;
   let app: NestFastifyApplication;
+  let licensePackage: LicensePackage;
 
-  beforeAll(() => (issuer = makeIssuer()));
+  beforeAll(() => {
+    issuer = makeIssuer();
+    licensePackage = issuer.sign(packageDescription(TENANT));
+  });
+  // Metering is for tenants that exist: each test starts with the tenant's package activated.
   beforeEach(async () => {
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
     app = await startTestApp(config);
+    expect((await send('POST', `${base}/license-packages`, licensePackage)).statusCode).toBe(201);
   });
   afterEach(async () => {
     await app.close();
@@ -35,7 +42,7 @@ describe('Metered usage over HTTP', () => {
     return answer.json();
   };
   const totalOf = (view: { services: Array<{ service: string; total: number }> }, service: string) => view.services.find((line) => line.service === service)?.total;
-  const storedTypes = async () => (await app.get<EventStore>(EVENT_STORE).readAll()).map((event) => event.type);
+  const storedTypes = async () => (await app.get<EventStore>(EVENT_STORE).readAll({ filter: { streamPrefix: 'metering-' } })).map((event) => event.type);
 
   it('records one usage record and shows it in the month', async () => {
     const answer = await send('POST', `${base}/metered-usage`, usage('u-1', 'chat-sessions', 3));
@@ -114,7 +121,6 @@ describe('Metered usage over HTTP', () => {
   });
 
   it('raises the threshold with the plan holders of the ledger and records its first crossing once', async () => {
-    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
     for (const user of ['p1', 'p2', 'p3']) expect((await send('POST', `${base}/users/${user}/licenses`, { module: 'sales-premium' })).statusCode).toBe(201);
     // storage: base 10 GB + 1 GB per user; 3 plan holders → 13 GB.
     const below = await send('POST', `${base}/metered-usage`, usage('s1', 'storage', 13));
@@ -181,12 +187,82 @@ describe('Metered usage over HTTP', () => {
   });
 
   it('shows the current month on the status tab', async () => {
-    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
     const now = new Date().toISOString();
     const recorded = await send('POST', `${base}/metered-usage`, usage('now-1', 'customer-centre-logins', 7, now));
     const status = await send('GET', `${base}/status?minPosition=${recorded.json().position}`);
     expect(status.statusCode).toBe(200);
     expect(status.json().metering.month).toBe(now.slice(0, 7));
     expect(status.json().metering.services.find((line: { service: string }) => line.service === 'customer-centre-logins')).toMatchObject({ total: 7 });
+  });
+});
+
+describe('Metered usage over HTTP: hardening (issue 13)', () => {
+  let issuer: Issuer;
+  let config: AppConfig;
+  let app: NestFastifyApplication;
+
+  beforeAll(() => (issuer = makeIssuer()));
+  beforeEach(async () => {
+    config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
+    app = await startTestApp(config);
+  });
+  afterEach(async () => {
+    await app.close();
+    rmSync(config.dataDir, { recursive: true, force: true });
+  });
+
+  const send = requestSender(() => app);
+  const usage = (usageId: string, service: string, quantity: number, occurredAt = inJanuary(10)) => ({ usageId, service, quantity, occurredAt });
+  const head = () => app.get<EventStore>(EVENT_STORE).headPosition();
+  // The package's notice is appended asynchronously after activation: what metering writes is in its own streams.
+  const meteringEvents = async () => (await app.get<EventStore>(EVENT_STORE).readAll({ filter: { streamPrefix: 'metering-' } })).length;
+  const activate = async () => expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
+
+  it('item 1: huge quantities never reach a total that is not finite; the process keeps serving', async () => {
+    await activate();
+    const batch = await send('POST', `${base}/metered-usage`, { records: [usage('h1', 'mailing-emails', 1e308), usage('h2', 'mailing-emails', 1e308)] });
+    expect(batch.statusCode).toBe(422);
+    expect(batch.json().rejected.map((problem: { reasons: string[] }) => problem.reasons)).toEqual([
+      [expect.stringMatching(/count: a whole number/)],
+      [expect.stringMatching(/count: a whole number/)],
+    ]);
+    // Sent as two requests that each fit, the second would overflow the month's total: refused with a reason.
+    expect(await meteringEvents()).toBe(0);
+    expect((await send('POST', `${base}/metered-usage`, usage('big-1', 'chat-sessions', 2 ** 52))).statusCode).toBe(202);
+    const afterFirst = await meteringEvents();
+    const second = await send('POST', `${base}/metered-usage`, usage('big-2', 'chat-sessions', 2 ** 52));
+    expect(second.statusCode).toBe(422);
+    expect(second.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(second.json()).toMatchObject({ type: '/problems/usage-overflow', service: 'chat-sessions' });
+    expect(await meteringEvents()).toBe(afterFirst);
+    // The month can still be closed and invoiced.
+    const closed = await send('POST', `${base}/metering/${JANUARY}/close`);
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json().lines.find((line: { service: string }) => line.service === 'chat-sessions')).toMatchObject({ total: 2 ** 52 });
+  });
+
+  it('item 2: a month the calendar cannot end is refused, both ways, and writes nothing', async () => {
+    await activate();
+    for (const month of ['9999-12', '0000-01', '1969-12']) {
+      const answer = await send('POST', `${base}/metering/${month}/close`);
+      expect(answer.statusCode).toBe(400);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect((await send('GET', `${base}/metering/${month}`)).statusCode).toBe(400);
+    }
+    expect(await meteringEvents()).toBe(0);
+  });
+
+  it('item 6: usage for a tenant without a package, and closing a month before the tenant existed, answer 404 and write nothing', async () => {
+    const usageAnswer = await send('POST', `${base}/metered-usage`, usage('u-1', 'chat-sessions', 3));
+    expect(usageAnswer.statusCode).toBe(404);
+    expect(usageAnswer.json()).toMatchObject({ type: '/problems/unknown-tenant' });
+    expect((await send('POST', `${base}/metering/${JANUARY}/close`)).json()).toMatchObject({ status: 404, type: '/problems/unknown-tenant' });
+    expect(await head()).toBeNull();
+    await activate();
+    // The package was activated now: a month that ended before, with no usage, was not the tenant's.
+    const early = await send('POST', `${base}/metering/2025-06/close`);
+    expect(early.statusCode).toBe(404);
+    expect(early.json()).toMatchObject({ type: '/problems/unknown-tenant' });
+    expect(await meteringEvents()).toBe(0);
   });
 });

@@ -15,13 +15,13 @@ import {
   verifyHistory,
 } from '@app/audit';
 import { loadConfig } from '@app/config';
-import { ledgerStream } from '@app/domain';
+import { ledgerStream, TENANT_ID_PATTERN } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { createEventStore } from '@app/event-store/event-store.factory';
 import { loadTrustedRoots } from '@app/signing';
 import { progressBar } from './progress';
 
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const TENANT_ID = TENANT_ID_PATTERN;
 
 /** `audit export|import|replay|verify`, against the configured event store. */
 export function auditCommand(): Command {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { OWNER_NAME_PATTERN, OWNER_NAME_RULE } from '@app/domain/shared/identifiers';
 
 /** Commander parsers: a bad value becomes commander's one-line "option ... argument ... is invalid" error. */
 export function positiveInteger(value: string): number {
@@ -18,11 +19,11 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Owner names are upper-case A–Z/0–9 (DESIGN.md §2). */
-export const OWNER_NAME = /^[A-Z0-9]+$/;
+/** Owner names are upper-case A–Z/0–9 (DESIGN.md §2): the domain's rule, the one the backend checks too. */
+export const OWNER_NAME = OWNER_NAME_PATTERN;
 
 export function ownerName(value: string): string {
-  if (!OWNER_NAME.test(value)) throw new InvalidArgumentError('owner names are upper-case A-Z and 0-9 only, like SUPEROFFICE.');
+  if (!OWNER_NAME.test(value)) throw new InvalidArgumentError(`${OWNER_NAME_RULE}.`);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { LICENSE_PACKAGE_FORMAT, PackageDates, ExtraFlags, LicenseType } from '@app/domain/ledger/license-package';
 import type { PackageDescription, UnsignedModuleRow } from '@app/signing';
+import { MODULE_NAME_PATTERN, OWNER_NAME_RULE, TENANT_ID_PATTERN } from '@app/domain/shared/identifiers';
 import { OWNER_NAME } from './cli-options';
 
 /**
@@ -39,11 +40,12 @@ export function parsePackageDescription(value: unknown, defaults: DescriptionDef
   const sequence = field.integer(value, 'sequence', '', 1);
   const issuedAt = value.issuedAt === undefined ? defaults.now.toISOString() : field.time(value, 'issuedAt', '');
   const tenantId = field.text(value, 'tenantId', '', { nonEmpty: true });
+  if (tenantId !== '' && !TENANT_ID_PATTERN.test(tenantId)) problems.push(`tenantId: must match ${TENANT_ID_PATTERN.source}, not '${tenantId}'`);
 
   const owner = field.object(value, 'owner', '');
   const ownerName = field.text(owner, 'name', 'owner.', { nonEmpty: true });
   if (ownerName !== '' && !OWNER_NAME.test(ownerName)) {
-    problems.push(`owner.name: must be upper-case A-Z and 0-9 only, like SUPEROFFICE, not '${ownerName}'`);
+    problems.push(`owner.name: ${OWNER_NAME_RULE}, not '${ownerName}'`);
   }
   const ownerDescription = field.text(owner, 'description', 'owner.');
   if (owner && 'certificate' in owner) problems.push('owner.certificate: leave it out; sign-package takes it from --owner-cert');
@@ -65,6 +67,7 @@ export function parsePackageDescription(value: unknown, defaults: DescriptionDef
   const rows = modules.map((row, index) => parseRow(row, `modules[${index}].`, field, problems));
   const seen = new Set<string>();
   rows.forEach((row, index) => {
+    if (row.name && !MODULE_NAME_PATTERN.test(row.name)) problems.push(`modules[${index}].name: must match ${MODULE_NAME_PATTERN.source}, not '${row.name}'`);
     if (row.name && seen.has(row.name)) problems.push(`modules[${index}].name: '${row.name}' appears more than once`);
     seen.add(row.name);
   });

@@ -35,7 +35,10 @@ describe('reading a package description', () => {
     ['a row signature', (d) => void (rows(d)[0].signature = 'x'), 'modules[0].signature: leave it out; sign-package signs every row'],
     ['a duplicate module', (d) => void (rows(d)[1].name = 'user'), "modules[1].name: 'user' appears more than once"],
     ['a misspelt row field', (d) => void (rows(d)[0].numbr = 3), 'modules[0].numbr: unknown field'],
-    ['a lower-case owner', (d) => void ((d.owner as Record<string, unknown>).name = 'SuperOffice'), "owner.name: must be upper-case A-Z and 0-9 only, like SUPEROFFICE, not 'SuperOffice'"],
+    ['a lower-case owner', (d) => void ((d.owner as Record<string, unknown>).name = 'SuperOffice'), "owner.name: owner names are upper-case A-Z and 0-9 only, 1 to 32 characters, like SUPEROFFICE, not 'SuperOffice'"],
+    // Issue 13, item 5: the CLI signed a 40-character owner that the API refuses; both now use the domain's rule.
+    ['an owner the API refuses (40 characters)', (d) => void ((d.owner as Record<string, unknown>).name = 'A'.repeat(40)), `owner.name: owner names are upper-case A-Z and 0-9 only, 1 to 32 characters, like SUPEROFFICE, not '${'A'.repeat(40)}'`],
+    ['a tenant id the API refuses', (d) => void (d.tenantId = 'Cust 1'), "tenantId: must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$, not 'Cust 1'"],
     ['an owner certificate', (d) => void ((d.owner as Record<string, unknown>).certificate = 'x'), 'owner.certificate: leave it out; sign-package takes it from --owner-cert'],
     ['a sequence of 0', (d) => void (d.sequence = 0), 'sequence: must be a positive whole number, not 0'],
     ['an empty serial number', (d) => void ((d.licensee as Record<string, unknown>).serialNumber = ''), 'licensee.serialNumber: must be a non-empty string'],

@@ -26,7 +26,8 @@ export const UNBOUNDED: CommandMemoryLimits = { commands: Infinity, bytes: Infin
  * `already-assigned` now. Kept apart from the state so it can be bounded without touching the decider.
  */
 export class CommandMemory<Event> {
-  private readonly byId = new Map<string, RecordedCommand<Event> & { bytes: number }>();
+  // The very objects the runner holds (it sets a command's position when its append lands), with their weight.
+  private readonly byId = new Map<string, { command: RecordedCommand<Event>; bytes: number }>();
   private total = 0;
 
   constructor(
@@ -43,7 +44,7 @@ export class CommandMemory<Event> {
   }
 
   get(commandId: string): RecordedCommand<Event> | undefined {
-    return this.byId.get(commandId);
+    return this.byId.get(commandId)?.command;
   }
 
   set(commandId: string, command: RecordedCommand<Event>): void {
@@ -53,34 +54,34 @@ export class CommandMemory<Event> {
       this.total -= previous.bytes;
     }
     const bytes = 200 + command.events.reduce((sum, event) => sum + this.weigh(event), 0);
-    this.byId.set(commandId, { ...command, bytes });
+    this.byId.set(commandId, { command, bytes });
     this.total += bytes;
     this.trim();
   }
 
   /** An event of an already remembered command (a command's events can span pages of a read). */
   addEvent(commandId: string, event: Event, position: Position | null): boolean {
-    const command = this.byId.get(commandId);
-    if (!command) return false;
-    command.events.push(event);
-    command.position = position;
+    const entry = this.byId.get(commandId);
+    if (!entry) return false;
+    entry.command.events.push(event);
+    entry.command.position = position;
     const bytes = this.weigh(event);
-    command.bytes += bytes;
+    entry.bytes += bytes;
     this.total += bytes;
     this.trim();
     return true;
   }
 
-  entries(): IterableIterator<[string, RecordedCommand<Event>]> {
-    return this.byId.entries();
+  *entries(): IterableIterator<[string, RecordedCommand<Event>]> {
+    for (const [id, { command }] of this.byId) yield [id, command];
   }
 
   private trim(): void {
-    for (const [id, command] of this.byId) {
+    for (const [id, entry] of this.byId) {
       if (this.byId.size <= this.limits.commands && this.total <= this.limits.bytes) break;
       if (this.byId.size === 1) break;
       this.byId.delete(id);
-      this.total -= command.bytes;
+      this.total -= entry.bytes;
     }
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '@app/event-store';
 import { BudgetedCache } from './budgeted-cache';
 import { CommandMemory, CommandMemoryLimits, RecordedCommand, UNBOUNDED } from './command-memory';
-import { chainEvent, storedHash } from './event-chain';
+import { chainEvents, storedHash } from './event-chain';
 import { SnapshotPoint, SnapshotSettings, StreamSnapshots } from './stream-snapshots';
 
 /** Who sent a command and under which ids; becomes the metadata of every event the command records. */
@@ -41,6 +41,21 @@ export class CommandIdReusedError extends Error {
   constructor(readonly commandId: string) {
     super(`command id ${commandId} was already used for a different command`);
     this.name = 'CommandIdReusedError';
+  }
+}
+
+/**
+ * Something inside a turn failed that no rule foresaw (a bug, a value canonical JSON cannot express, …). Every
+ * command of the turn fails with it; the message names nothing internal, the cause is kept for the log.
+ */
+export class CommandTurnFailedError extends Error {
+  constructor(
+    readonly stream: string,
+    cause: unknown,
+  ) {
+    super('the command could not be completed');
+    this.name = 'CommandTurnFailedError';
+    this.cause = cause;
   }
 }
 
@@ -79,6 +94,8 @@ export interface DeciderRunnerOptions<State, Event> {
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 const UNSIZED_STREAM_BYTES = 64 * 1024;
 
+/** Metadata field: the revision of the last event of the append that recorded the event. */
+const APPEND_END = 'appendEnd';
 const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
 const MAX_COMMANDS_PER_APPEND = 500;
 
@@ -183,7 +200,16 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       while (queue.commands.length > 0 || queue.reads.length > 0) {
         const reads = queue.reads.splice(0);
         const commands = queue.commands.splice(0, MAX_COMMANDS_PER_APPEND);
-        await this.turn(stream, reads, commands);
+        try {
+          await this.turn(stream, reads, commands);
+        } catch (error) {
+          // No error of a turn may escape (an unhandled rejection would end the process): the turn's commands fail,
+          // their unconfirmed decisions are forgotten, and the stream keeps serving. Settling twice is a no-op, so
+          // commands the turn had already answered keep their answer.
+          this.cache.delete(stream);
+          const failed = new CommandTurnFailedError(stream, error);
+          for (const waiting of [...reads, ...commands]) waiting.reject(failed);
+        }
       }
     } finally {
       queue.busy = false;
@@ -203,9 +229,8 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     for (const pending of reads) settle(pending, () => pending.read(cached.state, cached.lastPosition));
 
     const expected = cached.revision;
-    const toAppend: NewEvent[] = [];
+    const toAppend: Array<NewEvent & { id: string; metadata: EventMetadata }> = [];
     const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
-    let previousHash = cached.lastHash;
     // Commands decided on top of another command's unconfirmed events are answered only once the append lands.
     const held: Array<{ pending: PendingCommand<Command, Event, State>; answer: (position: Position | null) => RunOutcome<Event, unknown> }> = [];
     // The commands this turn records: their position is set when the append lands (never a walk over the memory).
@@ -252,14 +277,12 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       recordedNow.push(recorded);
       cached.commands.set(pending.envelope.commandId, recorded);
       outcome.forEach((event, index) => {
-        const chained = chainEvent(stream, firstRevision + toAppend.length, previousHash, {
+        toAppend.push({
           id: uuidV5(`${pending.envelope.commandId}:${index}`, EVENT_ID_NAMESPACE),
           type: event.type,
           data: event.data as JsonObject,
           metadata: metadataOf(pending.envelope, pending.hash, summary),
         });
-        previousHash = storedHash(chained.metadata);
-        toAppend.push(chained);
       });
       held.push({ pending, answer: (position) => ({ kind: 'recorded', events: outcome, position, summary, repeated: false }) });
     }
@@ -268,11 +291,15 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
       return;
     }
 
+    // Every command of the append is answered with the append's position: its last event's. Each event records that
+    // event's revision, so that a repeat read back from the stream (after a restart) answers the same position.
+    const appendEnd = firstRevision + toAppend.length - 1;
+    const chain = chainEvents(stream, firstRevision, cached.lastHash, toAppend.map((event) => ({ ...event, metadata: { ...event.metadata, [APPEND_END]: appendEnd } })));
     try {
-      const result = await this.store.append(stream, toAppend, expected);
+      const result = await this.store.append(stream, chain.events, expected);
       cached.revision = result.nextExpectedRevision;
       cached.lastPosition = result.position;
-      cached.lastHash = previousHash;
+      cached.lastHash = chain.lastHash;
       cached.tailBytes += appendedBytes;
       for (const recorded of recordedNow) recorded.position = result.position;
       for (const { pending, answer } of held) settle(pending, () => answer(result.position));
@@ -315,9 +342,10 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     }
     if (read.status === 'found') {
       try {
+        const awaitingEnd = new Map<Revision, RecordedCommand<Event>[]>();
         for (const recorded of read.events) {
           if (known !== 'no_stream' && recorded.revision <= known) cached.lastHash = storedHash(recorded.metadata);
-          else this.apply(cached, recorded);
+          else this.apply(cached, recorded, awaitingEnd);
         }
       } catch (error) {
         // A half-applied fold must never serve a later command.
@@ -351,7 +379,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     await this.snapshots?.saved();
   }
 
-  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent): void {
+  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent, awaitingEnd: Map<Revision, RecordedCommand<Event>[]>): void {
     const event = { type: recorded.type, data: recorded.data } as unknown as Event;
     cached.state = this.decider.evolve(cached.state, event);
     cached.revision = recorded.revision;
@@ -360,15 +388,20 @@ export class DeciderRunner<Command, Event extends DomainEvent, State> {
     cached.tailBytes += this.options.codec?.eventBytes(event) ?? 0;
     const commandId = recorded.metadata.commandId;
     if (typeof commandId === 'string') {
-      if (!cached.commands.addEvent(commandId, event, recorded.position)) {
-        cached.commands.set(commandId, {
-          hash: String(recorded.metadata.commandHash),
-          events: [event],
-          summary: recorded.metadata.result,
-          position: recorded.position,
-        });
+      let earlier = cached.commands.get(commandId);
+      if (earlier) {
+        cached.commands.addEvent(commandId, event, recorded.position);
+      } else {
+        earlier = { hash: String(recorded.metadata.commandHash), events: [event], summary: recorded.metadata.result, position: recorded.position };
+        cached.commands.set(commandId, earlier);
       }
+      // Answered first with the position of its append's last event (events recorded before APPEND_END existed
+      // keep their own last event's position).
+      const end = recorded.metadata[APPEND_END];
+      if (typeof end === 'number' && end > recorded.revision) awaitingEnd.set(end, [...(awaitingEnd.get(end) ?? []), earlier]);
     }
+    for (const command of awaitingEnd.get(recorded.revision) ?? []) command.position = recorded.position;
+    awaitingEnd.delete(recorded.revision);
   }
 
   private remember(stream: string, cached: CachedStream<State, Event>): void {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decider, refuse } from '@app/domain';
 import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
-import { checkLink, CommandEnvelope, CommandIdReusedError, ConcurrencyRetriesExhaustedError, DeciderRunner, storedHash } from '../src';
+import { checkLink, CommandEnvelope, CommandIdReusedError, CommandTurnFailedError, ConcurrencyRetriesExhaustedError, DeciderRunner, storedHash } from '../src';
 
 type Command = { type: 'Add'; data: { n: number } };
 type Event = { type: 'Added'; data: { n: number } };
@@ -174,5 +174,48 @@ describe('DeciderRunner', () => {
       throw new Error('disk full');
     };
     await expect(new DeciderRunner(broken, counter).run('counter-1', add(1), envelope(), totalOf)).rejects.toThrow('disk full');
+  });
+
+  it('fails every command of a turn that throws, forgets its decisions, and keeps serving the stream (issue 13, item 1)', async () => {
+    // A decider that records a number canonical JSON cannot express (as a sum of huge quantities did): the append's
+    // hash chain throws inside the turn.
+    const overflowing: Decider<Command, Event, State> = { ...counter, decide: (command) => [{ type: 'Added', data: { n: command.data.n * 1e308 * 10 } }] };
+    const lenient = new DeciderRunner(store, overflowing);
+    const escaped: unknown[] = [];
+    const onUnhandled = (reason: unknown) => escaped.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const both = await Promise.allSettled([
+        lenient.run('counter-1', add(1), envelope(), totalOf),
+        lenient.run('counter-1', add(2), envelope(), totalOf),
+      ]);
+      for (const result of both) {
+        expect(result.status).toBe('rejected');
+        const reason = (result as PromiseRejectedResult).reason;
+        expect(reason).toBeInstanceOf(CommandTurnFailedError);
+        // The message names nothing internal; the cause is kept for the log.
+        expect(reason.message).toBe('the command could not be completed');
+        expect(String(reason.cause)).toMatch(/Infinity/);
+      }
+      expect(await streamEvents()).toHaveLength(0);
+      const next = await runner.run('counter-1', add(2), envelope(), totalOf);
+      expect(next).toMatchObject({ kind: 'recorded', summary: 2 });
+      expect(await runner.read('counter-1', (state) => state.total)).toBe(2);
+      expect(await lenient.read('counter-1', (state) => state.total)).toBe(2);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a repeat after a restart answers the original position, also for a command that shared its append (issue 13, item 7)', async () => {
+    const first = envelope();
+    const [original, other] = await Promise.all([runner.run('counter-1', add(1), first, totalOf), runner.run('counter-1', add(2), envelope(), totalOf)]);
+    expect(original.kind === 'recorded' && other.kind === 'recorded' && original.position === other.position).toBe(true);
+    const restarted = new DeciderRunner(store, counter);
+    const repeat = await restarted.run('counter-1', add(1), first, totalOf);
+    expect(repeat).toMatchObject({ kind: 'recorded', repeated: true });
+    expect(repeat.kind === 'recorded' && repeat.position).toBe(original.kind === 'recorded' && original.position);
   });
 });

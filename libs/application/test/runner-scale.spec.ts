@@ -25,7 +25,7 @@ import { BudgetedCache, CommandEnvelope, CommandMemory, DeciderRunner, DeciderRu
  */
 
 const THRESHOLDS = Object.fromEntries(METERED_SERVICES.map((service) => [service, { base: 1_000_000, perUser: 0 }])) as MeteringThresholds;
-const facts: MeteringFacts = { now: '2026-05-20T00:00:00.000Z', actor: 't', activeUsers: 0, thresholds: THRESHOLDS };
+const facts: MeteringFacts = { now: '2026-05-20T00:00:00.000Z', actor: 't', activeUsers: 0, thresholds: THRESHOLDS, tenantSince: '2026-01-01T00:00:00.000Z' };
 const records = (ids: string[]): UsageRecord[] => ids.map((usageId) => ({ usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' }));
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 const envelope = (commandId: string = randomUUID()): CommandEnvelope => ({ commandId, correlationId: 'c', actor: 't', tenant: 'T' });
@@ -114,6 +114,16 @@ describe('DeciderRunner at scale', () => {
     const plain = new DeciderRunner(store, metering, { codec: meteringStateCodec });
     expect(await counted(plain, 'T', ['a-999', 'c-2', 'c-3'])).toMatchObject({ accepted: 1, duplicates: 2 });
     expect(reads[0].options.fromRevision).toBe(0);
+  });
+
+  it('answers a retry in the same process with the position its append landed at', async () => {
+    const runner = runnerWith({ commandMemory: { commands: 1000, bytes: 1_000_000 } });
+    const commandId = randomUUID();
+    const first = await record(runner, 'T', ['r-1'], commandId);
+    await record(runner, 'T', ['r-2']); // the stream moves on: a retry must not take the latest position
+    const retry = await record(runner, 'T', ['r-1'], commandId);
+    expect(first.kind === 'recorded' && first.position).not.toBeNull();
+    expect(retry).toMatchObject({ kind: 'recorded', repeated: true, position: first.kind === 'recorded' ? first.position : undefined });
   });
 
   it('ignores a snapshot of another codec version, and one the stream does not match', async () => {

@@ -1,4 +1,5 @@
 export * from './shared/decider';
+export * from './shared/identifiers';
 export * from './ledger/license-package';
 export * from './ledger/ledger.events';
 export * from './ledger/package-review';

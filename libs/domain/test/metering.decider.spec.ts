@@ -12,6 +12,8 @@ const MONTH = '2026-09';
 const IN_MONTH = '2026-09-10T12:00:00.000Z';
 const DURING = '2026-09-20T08:00:00.000Z';
 const AFTER = '2026-10-02T08:00:00.000Z';
+/** The tenant's first package: before the metered month. */
+const SINCE = '2026-01-05T09:00:00.000Z';
 const THRESHOLDS: MeteringThresholds = {
   storage: { base: 10, perUser: 1 },
   'mailing-emails': { base: 1000, perUser: 100 },
@@ -21,13 +23,17 @@ const THRESHOLDS: MeteringThresholds = {
 };
 
 const usage = (usageId: string, service: UsageRecord['service'], quantity: number, occurredAt = IN_MONTH): UsageRecord => ({ usageId, service, quantity, occurredAt });
-const facts = (now = DURING, activeUsers = 0) => ({ now, actor: 'svc', activeUsers, thresholds: THRESHOLDS });
-const record = (records: UsageRecord[], options: { now?: string; users?: number; month?: string; late?: LateOrigin } = {}): MeteringCommand => ({
+const facts = (now = DURING, activeUsers = 0, tenantSince: string | null = SINCE) => ({ now, actor: 'svc', activeUsers, thresholds: THRESHOLDS, tenantSince });
+const record = (records: UsageRecord[], options: { now?: string; users?: number; month?: string; late?: LateOrigin; tenantSince?: string | null } = {}): MeteringCommand => ({
   type: 'RecordMeteredUsage',
   data: { tenantId: TENANT, month: options.month ?? MONTH, records, ...(options.late ? { late: options.late } : {}) },
-  metadata: facts(options.now, options.users),
+  metadata: facts(options.now, options.users, options.tenantSince === undefined ? SINCE : options.tenantSince),
 });
-const close = (now = AFTER, month = MONTH): MeteringCommand => ({ type: 'CloseMeteringMonth', data: { tenantId: TENANT, month }, metadata: { now, actor: 'svc', thresholds: THRESHOLDS } });
+const close = (now = AFTER, month = MONTH, tenantSince: string | null = SINCE): MeteringCommand => ({
+  type: 'CloseMeteringMonth',
+  data: { tenantId: TENANT, month },
+  metadata: { now, actor: 'svc', thresholds: THRESHOLDS, tenantSince },
+});
 const recorded = (records: UsageRecord[], users = 0, at = DURING, month = MONTH): MeteringEvent => ({
   type: 'MeteredUsageRecorded',
   data: { tenantId: TENANT, month, users, records, at },
@@ -225,6 +231,41 @@ describe('metering decider', () => {
       given(closedOctober)
         .when(record([usage('later', 'chat-sessions', 1), usage('late', 'chat-sessions', 5)], { month: '2026-10', now: '2026-11-02T00:00:00.000Z', late }))
         .thenRefuses('month-closed', { month: '2026-10', duplicates: ['late'], accounted: { 'chat-sessions': 105 }, thresholds: { 'chat-sessions': 100 } });
+    });
+  });
+
+  describe('hardening (issue 13)', () => {
+    it('item 1: refuses usage that would take a total beyond what can be recorded exactly, and huge counts outright', () => {
+      const half = 2 ** 52;
+      given([recorded([usage('big-1', 'mailing-emails', half)])])
+        .when(record([usage('big-2', 'mailing-emails', half)]))
+        .thenRefuses('usage-overflow', { service: 'mailing-emails' });
+      expect(usageRecordProblems(usage('huge', 'chat-sessions', 1e308), DURING)).toEqual([expect.stringMatching(/whole number of at most/)]);
+      // Storage is a level: its maximum stays finite however large a record is.
+      given([recorded([usage('s1', 'storage', 1e308)])]).when(record([usage('s2', 'storage', 1e308)])).then([recorded([usage('s2', 'storage', 1e308)])]);
+    });
+
+    it('item 2: validates months and instants by the calendar, both ways', () => {
+      given([]).when(close('9999-12-31T23:59:59.000Z', '9999-12')).thenRefuses('invalid-month', { month: '9999-12' });
+      given([]).when(close(AFTER, '1969-12')).thenRefuses('invalid-month', { month: '1969-12' });
+      expect(usageRecordProblems(usage('feb', 'chat-sessions', 1, '2026-02-31T10:00:00Z'), DURING)).toEqual([expect.stringMatching(/calendar/)]);
+      expect(usageRecordProblems(usage('old', 'chat-sessions', 1, '1969-12-31T10:00:00Z'), DURING)).toEqual([expect.stringMatching(/before 1970-01/)]);
+      expect(usageRecordProblems(usage('leap', 'chat-sessions', 1, '2024-02-29T10:00:00Z'), DURING)).toEqual([]);
+    });
+
+    it('item 6: refuses usage for a tenant that has no package, and closing a month before the tenant existed', () => {
+      given([]).when(record([usage('u1', 'chat-sessions', 1)], { tenantSince: null })).thenRefuses('unknown-tenant');
+      given([]).when(close(AFTER, MONTH, null)).thenRefuses('unknown-tenant');
+      given([]).when(close(AFTER, '2025-12')).thenRefuses('unknown-tenant', { month: '2025-12' });
+      // A month that counted usage before the first package is the tenant's all the same.
+      expect(metering.decide(close(AFTER, '2025-12'), stateOf([recorded([usage('u0', 'chat-sessions', 1, '2025-12-20T10:00:00Z')], 0, DURING, '2025-12')]))).toEqual([
+        expect.objectContaining({ type: 'MeteringMonthClosed' }),
+      ]);
+    });
+
+    it('item 7: counts are whole numbers', () => {
+      expect(usageRecordProblems(usage('frac', 'chat-sessions', 0.001), DURING)).toEqual([expect.stringMatching(/count: a whole number/)]);
+      expect(usageRecordProblems(usage('frac', 'storage', 0.25), DURING)).toEqual([]);
     });
   });
 });

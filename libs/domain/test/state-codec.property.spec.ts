@@ -83,7 +83,7 @@ describe('ledger: snapshot + tail = full fold', () => {
 const ID_POOL = Array.from({ length: 40 }, (_, i) => `usage-${i}`);
 const SERVICES = ['chat-sessions', 'storage', 'form-submissions'] as const;
 const THRESHOLDS = Object.fromEntries(METERED_SERVICES.map((service) => [service, { base: 5, perUser: 1 }])) as MeteringThresholds;
-const facts = (now: string): MeteringFacts => ({ now, actor: 't', activeUsers: 2, thresholds: THRESHOLDS });
+const facts = (now: string): MeteringFacts => ({ now, actor: 't', activeUsers: 2, thresholds: THRESHOLDS, tenantSince: '2026-01-01T00:00:00.000Z' });
 
 const meteringCommand: fc.Arbitrary<MeteringCommand> = fc.oneof(
   {

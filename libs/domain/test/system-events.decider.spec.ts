@@ -101,6 +101,9 @@ describe('system events decider', () => {
       (key) => given([]).when(start(key, 2)).thenRefuses('reserved-event-key', { eventKey: key }),
     );
 
+    it.each(['licensepackageactivated', 'LICENSEGRACEEXPIRED', 'meteringThresholdExceeded'])('refuses %s: reserved keys are reserved whatever the case (issue 13, item 7)', (key) =>
+      given([]).when(start(key, 2)).thenRefuses('reserved-event-key', { eventKey: key }));
+
     it('refuses a scope other than 1 to 4', () => given([]).when(start('NoLogin', 5 as SystemEventScope)).thenRefuses('invalid-scope'));
 
     it.each([3, 4] as const)('requires the owner for scope %p', (scope) => {
@@ -161,8 +164,8 @@ describe('system events decider', () => {
       given(completed).when(update('FreetextRebuild', 2, null, { status: 'running' }, T2)).thenMatches([{ data: { status: 'running', finishedAt: ETA } }]);
     });
 
-    it('records nothing when nothing changes', () =>
-      given(startedFreetext()).when(update('FreetextRebuild', 2, null, { message: 'rebuilding', eta: ETA })).then([]));
+    it('refuses an update that changes nothing, whatever its fields (issue 13, item 7)', () =>
+      given(startedFreetext()).when(update('FreetextRebuild', 2, null, { message: 'rebuilding', eta: ETA })).thenRefuses('nothing-to-update'));
 
     it('refuses an update without changes', () => given(startedFreetext()).when(update('FreetextRebuild', 2, null, {})).thenRefuses('nothing-to-update'));
 

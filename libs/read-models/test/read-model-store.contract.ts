@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReadModelStore } from '../src';
+import { InvalidCursorError, ReadModelStore } from '../src';
 
 /**
  * The read-model store contract, written once and run by every adapter's spec (SQLite here; MongoDB when
@@ -108,6 +108,15 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
       await seed([['new', { at: 100 }]], 2n);
       const second = await store.find(c, { sort: [['at', -1]], limit: 3, cursor: first.nextCursor });
       expect([...first.items, ...second.items].map((d) => d._id)).toEqual(['d5', 'd4', 'd3', 'd2', 'd1', 'd0']);
+    });
+
+    it('refuses a crafted cursor of any shape with InvalidCursorError, before it reaches the database (issue 13, item 3)', async () => {
+      await seed(Array.from({ length: 3 }, (_, i): [string, Record<string, unknown>] => [`d${i}`, { at: i }]));
+      const crafted = [[{ $gt: 1 }, 'd1'], [[1], 'd1'], [1, { id: 'd1' }], [1, 2], [true, 'd1'], ['x'], 'not an array'];
+      for (const values of crafted) {
+        const cursor = Buffer.from(JSON.stringify(values)).toString('base64url');
+        await expect(store.find(c, { sort: [['at', -1]], limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+      }
     });
 
     it('reset empties the projection and its checkpoint', async () => {

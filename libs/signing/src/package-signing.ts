@@ -10,7 +10,7 @@ export type UnsignedPackage = Omit<LicensePackage, 'signature'>;
 
 /** What the issuer describes: the package without any signature and without the owner certificate. */
 export type PackageDescription = Omit<LicensePackage, 'signature' | 'modules' | 'owner'> & {
-  owner: { name: string; description: string };
+  owner: { name: string; description: LicensePackage['owner']['description'] };
   modules: UnsignedModuleRow[];
 };
 

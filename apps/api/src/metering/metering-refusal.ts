@@ -6,6 +6,9 @@ const STATUS: Record<MeteringRefusalCode, [status: number, title: string]> = {
   'wrong-month': [422, 'Usage record of another month'],
   'month-closed': [409, 'Metering month closed'],
   'month-not-ended': [409, 'Metering month not ended'],
+  'usage-overflow': [422, 'Usage total would overflow'],
+  'unknown-tenant': [404, 'Unknown tenant'],
+  'invalid-month': [400, 'Invalid month'],
 };
 
 export function meteringRefusalProblem(refusal: MeteringRefusal): ProblemException {

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LedgerQueries, licenseListProjection, MeteringQueries, meteringTotalsProjection, statusProjection, userLicensesProjection } from '@app/projections';
+import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
 import { CLOCK, Clock } from '../common/clock';
 import { asOfParam } from '../audit/http/audit-params';
 import { LicenseListAsOfQuery } from '../audit/queries/audit.queries';
@@ -11,8 +12,6 @@ import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
 import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
 import { Access } from '../auth/access.decorator';
-
-const OWNER = /^[A-Z0-9]{1,32}$/;
 
 @ApiTags('queries')
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
@@ -81,8 +80,8 @@ export class LedgerQueriesController {
 }
 
 function ownerOf(owner: string | undefined): string {
-  if (owner === undefined) return 'SUPEROFFICE';
-  if (!OWNER.test(owner)) throw ProblemException.of(400, 'bad-request', 'Bad request', `owner '${owner}' is not an owner name`);
+  if (owner === undefined) return DEFAULT_OWNER;
+  if (!isOwnerName(owner)) throw ProblemException.of(400, 'bad-request', 'Bad request', `owner: ${OWNER_NAME_RULE}`, { errors: [{ field: 'owner', messages: [OWNER_NAME_RULE] }] });
   return owner;
 }
 

@@ -1,3 +1,4 @@
+import { noneIfEmpty, textOf } from './license-package';
 import type { LicensePackage, LicenseType, ModuleRow, PackageDates } from './license-package';
 import type { RejectionReason } from './package-review';
 
@@ -95,6 +96,8 @@ export interface Holding {
 
 export interface LedgerState {
   tenantId: string | null;
+  /** When the tenant's first package was activated: from then on the tenant exists. */
+  tenantSince: string | null;
   owners: Record<string, OwnerLicenses>;
   /** holdings[owner][module][userId]; a user holds a license while either source is present. */
   holdings: Record<string, Record<string, Record<string, Holding>>>;
@@ -112,7 +115,7 @@ export interface LedgerState {
 }
 
 export function initialLedgerState(): LedgerState {
-  return { tenantId: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {}, holderCounts: {}, activePlanHolders: 0 };
+  return { tenantId: null, tenantSince: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {}, holderCounts: {}, activePlanHolders: 0 };
 }
 
 /**
@@ -124,6 +127,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     case 'LicensePackageActivated': {
       const owner = ownerFromPackage(event.data.package);
       state.tenantId = event.data.tenantId;
+      state.tenantSince ??= event.data.activatedAt;
       state.owners[owner.name] = owner;
       return state;
     }
@@ -227,16 +231,16 @@ export function moduleFromRow(row: ModuleRow): ModuleLicense {
   const isPlan = row.extraFlags === 1;
   return {
     name: row.name,
-    description: row.description,
-    tooltip: row.tooltip,
-    version: row.version,
+    description: textOf(row.description),
+    tooltip: textOf(row.tooltip),
+    version: textOf(row.version),
     type: row.type,
     number: row.number,
     unrestricted: row.unrestricted,
     hidden: row.hidden,
     isPlan,
-    implies: isPlan ? impliedModules(row.extraInfo).filter((name) => name !== row.name) : [],
-    prerequisite: row.prerequisite ? row.prerequisite : null,
+    implies: isPlan ? impliedModules(textOf(row.extraInfo)).filter((name) => name !== row.name) : [],
+    prerequisite: noneIfEmpty(row.prerequisite),
     sortOrder: row.sortOrder,
   };
 }
@@ -244,10 +248,10 @@ export function moduleFromRow(row: ModuleRow): ModuleLicense {
 function ownerFromPackage(pkg: LicensePackage): OwnerLicenses {
   return {
     name: pkg.owner.name,
-    description: pkg.owner.description,
+    description: textOf(pkg.owner.description),
     companyName: pkg.licensee.companyName,
     serialNumber: pkg.licensee.serialNumber,
-    databaseType: pkg.licensee.databaseType,
+    databaseType: textOf(pkg.licensee.databaseType),
     dates: pkg.dates,
     packageId: pkg.packageId,
     sequence: pkg.sequence,

@@ -112,6 +112,11 @@ export function activePlanHolders(state: LedgerState): number {
   return state.activePlanHolders;
 }
 
+/** What metering needs to know of the ledger: the users counted for thresholds, and since when the tenant exists. */
+export function meteringLedgerFacts(state: LedgerState): { activeUsers: number; tenantSince: string | null } {
+  return { activeUsers: activePlanHolders(state), tenantSince: state.tenantSince };
+}
+
 export function statusView(state: LedgerState): StatusView {
   const main = state.owners[DEFAULT_OWNER] ?? Object.values(state.owners).sort((a, b) => a.name.localeCompare(b.name))[0];
   const expiries = Object.values(state.owners)

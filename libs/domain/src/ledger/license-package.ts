@@ -12,20 +12,33 @@ export type LicenseType = 1 | 2 | 3;
 /** 0 normal, 1 user plan, 2 site-level marker. */
 export type ExtraFlags = 0 | 1 | 2;
 
+/**
+ * Optional text fields (a row's description, tooltip, version, extraInfo and prerequisite; the owner's description;
+ * the licensee's database type) may be `null` or `""`: both mean none. They are kept exactly as signed, and read
+ * through `textOf` / `noneIfEmpty`.
+ */
+export type OptionalText = string | null;
+
+/** An optional text field as text: none is `""`. */
+export const textOf = (value: OptionalText | undefined): string => value ?? '';
+
+/** An optional text field as a value or null: `""` and null both mean none. */
+export const noneIfEmpty = (value: OptionalText | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
+
 export interface ModuleRow {
   name: string;
-  description: string;
-  tooltip: string;
-  version: string;
+  description: OptionalText;
+  tooltip: OptionalText;
+  version: OptionalText;
   type: LicenseType;
   number: number;
   unrestricted: boolean;
   hidden: boolean;
   extraFlags: ExtraFlags;
   /** For a plan: `set=user,web,chat-cal`, the hidden user licenses the plan assigns implicitly. */
-  extraInfo: string;
-  /** Module that must be held too (e.g. `web` needs `user`); empty string when none. */
-  prerequisite: string;
+  extraInfo: OptionalText;
+  /** Module that must be held too (e.g. `web` needs `user`); empty string or null when none. */
+  prerequisite: OptionalText;
   sortOrder: number;
   /** base64 RSASSA-PSS signature over JCS({owner, serialNumber, row without signature}). */
   signature: string;
@@ -48,8 +61,8 @@ export interface LicensePackage {
   sequence: number;
   issuedAt: string;
   tenantId: string;
-  owner: { name: string; description: string; certificate: string };
-  licensee: { companyName: string; serialNumber: string; databaseType: string };
+  owner: { name: string; description: OptionalText; certificate: string };
+  licensee: { companyName: string; serialNumber: string; databaseType: OptionalText };
   dates: PackageDates;
   modules: ModuleRow[];
   /** base64 RSASSA-PSS signature over JCS(package without this field). */

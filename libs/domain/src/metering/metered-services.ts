@@ -50,6 +50,26 @@ export function monthOf(instant: string): string {
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/**
+ * The months metering knows, both ways bounded by the calendar: not before the Unix epoch (no usage is older), and
+ * not after 9999-11, the last month whose end (the instant `endOfMonth` names) is still a four-digit ISO-8601 date.
+ */
+export const FIRST_MONTH = '1970-01';
+export const LAST_MONTH = '9999-11';
+
+/** A `yyyy-mm` month between FIRST_MONTH and LAST_MONTH: a month that starts and ends on valid dates. */
+export function isCalendarMonth(month: unknown): month is string {
+  return typeof month === 'string' && MONTH_PATTERN.test(month) && month >= FIRST_MONTH && month <= LAST_MONTH;
+}
+
+/** The largest total a count may reach: beyond it sums are no longer exact (and soon no longer finite). */
+export const MAX_COUNT_TOTAL = Number.MAX_SAFE_INTEGER;
+
+/** A total the month may record: finite, and for a count an exact integer. */
+export function isRecordableTotal(service: MeteredService, total: number): boolean {
+  return SERVICE_UNITS[service].kind === 'count' ? Number.isSafeInteger(total) : Number.isFinite(total);
+}
+
 export function nextMonth(month: string): string {
   const [year, mm] = month.split('-').map(Number);
   return mm === 12 ? `${year + 1}-01` : `${year}-${String(mm + 1).padStart(2, '0')}`;

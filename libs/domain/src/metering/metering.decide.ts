@@ -2,6 +2,10 @@ import { CommandMetadata, refuse, Refusal } from '../shared/decider';
 import {
   addUsage,
   endOfMonth,
+  FIRST_MONTH,
+  isCalendarMonth,
+  isRecordableTotal,
+  LAST_MONTH,
   METERED_SERVICES,
   MeteredService,
   MeteringThresholds,
@@ -16,6 +20,8 @@ import { usageRecordProblems, UsageRecord } from './usage-record';
 /** Outside facts that come with metering commands, like the time: the domain reads neither ledger nor config. */
 export interface CloseFacts extends CommandMetadata {
   thresholds: MeteringThresholds;
+  /** When the tenant's first license package was activated (read from the ledger); null: the tenant is unknown. */
+  tenantSince: string | null;
 }
 
 export interface MeteringFacts extends CloseFacts {
@@ -41,7 +47,7 @@ export type MeteringCommand =
     }
   | { type: 'CloseMeteringMonth'; data: { tenantId: string; month: string }; metadata: CloseFacts };
 
-export type MeteringRefusalCode = 'invalid-usage' | 'wrong-month' | 'month-closed' | 'month-not-ended';
+export type MeteringRefusalCode = 'invalid-usage' | 'wrong-month' | 'month-closed' | 'month-not-ended' | 'usage-overflow' | 'unknown-tenant' | 'invalid-month';
 export type MeteringRefusal = Refusal<MeteringRefusalCode>;
 
 /** What a closed month tells the handler that carries late records on to the next month. */
@@ -67,6 +73,7 @@ function decideRecord(
   facts: MeteringFacts,
   state: MeteringState,
 ): MeteringEvent[] | MeteringRefusal {
+  if (facts.tenantSince === null) return unknownTenant();
   const origin = late?.month ?? month;
   for (const record of records) {
     const reasons = usageRecordProblems(record, facts.now);
@@ -82,12 +89,19 @@ function decideRecord(
     const context: MonthClosedContext = { month, duplicates: known, ...accountedFor(state, origin, month) };
     return refuse('month-closed', `metering month ${month} is closed`, { ...context });
   }
-  if (late) return [{ type: 'LateUsageRecorded', data: { tenantId, month, adjusts: late.month, records: fresh, adjustments: adjustmentsFor(state, late, fresh), at: facts.now } }];
+  if (late) {
+    const adjustments = adjustmentsFor(state, late, fresh);
+    const overflow = overflowOf(Object.fromEntries(adjustments.map((adjustment) => [adjustment.service, adjustment.accounted])));
+    if (overflow) return overflow;
+    return [{ type: 'LateUsageRecorded', data: { tenantId, month, adjusts: late.month, records: fresh, adjustments, at: facts.now } }];
+  }
 
   const users = Math.max(state.users, facts.activeUsers);
   const events: MeteringEvent[] = [{ type: 'MeteredUsageRecorded', data: { tenantId, month, users, records: fresh, at: facts.now } }];
   const totals = { ...state.totals };
   for (const record of fresh) totals[record.service] = addUsage(record.service, totals[record.service] ?? 0, record.quantity);
+  const overflow = overflowOf(totals);
+  if (overflow) return overflow;
   for (const service of METERED_SERVICES) {
     const total = totals[service];
     if (total === undefined || total === state.totals[service] || state.exceeded[service]) continue;
@@ -102,7 +116,14 @@ function decideClose(
   facts: CloseFacts,
   state: MeteringState,
 ): MeteringEvent[] | MeteringRefusal {
+  if (!isCalendarMonth(month)) return refuse('invalid-month', `${month} is not a month from ${FIRST_MONTH} to ${LAST_MONTH}`, { month });
   if (state.closed) return [];
+  if (facts.tenantSince === null) return unknownTenant();
+  // A month that ended before the tenant's first package, and that counted nothing, is not a month of this tenant.
+  const counted = state.usageIds.size > 0 || Object.keys(state.adjustments).length > 0;
+  if (!counted && Date.parse(endOfMonth(month)) <= Date.parse(facts.tenantSince)) {
+    return refuse('unknown-tenant', `the tenant did not exist in ${month}: its first license package was activated at ${facts.tenantSince}`, { month });
+  }
   if (Date.parse(facts.now) < Date.parse(endOfMonth(month))) {
     return refuse('month-not-ended', `metering month ${month} has not ended yet; it can be closed from ${endOfMonth(month)}`, { month });
   }
@@ -119,6 +140,21 @@ function decideClose(
     }
   }
   return [{ type: 'MeteringMonthClosed', data: { tenantId, month, users: state.users, lines, closedAt: facts.now } }];
+}
+
+function unknownTenant(): MeteringRefusal {
+  return refuse('unknown-tenant', 'no license package has been activated for this tenant');
+}
+
+/** Totals (and every number derived from them) stay finite and, for counts, exact: refuse what would overflow. */
+function overflowOf(totals: Partial<Record<MeteredService, number>>): MeteringRefusal | undefined {
+  for (const service of METERED_SERVICES) {
+    const total = totals[service];
+    if (total !== undefined && !isRecordableTotal(service, total)) {
+      return refuse('usage-overflow', `the records would take the month's total of ${service} beyond what can be recorded exactly`, { service });
+    }
+  }
+  return undefined;
 }
 
 /** Records whose usage id this month has counted, or that repeat an earlier record of the same command. */

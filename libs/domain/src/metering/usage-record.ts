@@ -1,4 +1,4 @@
-import { isMeteredService, MeteredService, monthOf } from './metered-services';
+import { FIRST_MONTH, isCalendarMonth, isMeteredService, MAX_COUNT_TOTAL, MeteredService, monthOf, SERVICE_UNITS } from './metered-services';
 
 /** One usage record as a product service reports it; `usageId` is chosen by the client and never counts twice. */
 export interface UsageRecord {
@@ -18,7 +18,25 @@ export interface UsageRecordProblem {
 /** How far in the future `occurredAt` may lie: clocks of the reporting services drift a little. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_USAGE_ID_LENGTH = 128;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An ISO-8601 instant with a zone whose date exists in the calendar. `Date.parse` alone rolls `2026-02-31` over into
+ * March while the text still names February, so the written fields are checked themselves.
+ */
+export function isCalendarInstant(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((group) => Number(match[group]));
+  const second = match[7] === undefined ? 0 : Number(match[7]);
+  const [offsetHours, offsetMinutes] = match[10] === undefined ? [0, 0] : [Number(match[10]), Number(match[11])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59 &&
+    !Number.isNaN(Date.parse(text))
+  );
+}
 
 /**
  * The rules every record must meet, whatever the month's state: a known service, a finite quantity above zero
@@ -36,10 +54,14 @@ export function usageRecordProblems(record: unknown, now: string): string[] {
   if (typeof quantity !== 'number' || !Number.isFinite(quantity)) reasons.push('quantity must be a finite number');
   else if (quantity < 0 || (quantity === 0 && service !== 'storage')) {
     reasons.push(service === 'storage' ? 'quantity must not be negative' : 'quantity must be above zero');
+  } else if (isMeteredService(service) && SERVICE_UNITS[service].kind === 'count' && !Number.isSafeInteger(quantity)) {
+    // Counts are whole things (sessions, e-mails, logins, submissions), and sums of them must stay exact.
+    reasons.push(`quantity of ${service} is a count: a whole number of at most ${MAX_COUNT_TOTAL}`);
   }
-  const at = typeof occurredAt === 'string' && ISO_INSTANT.test(occurredAt) ? Date.parse(occurredAt) : Number.NaN;
-  if (Number.isNaN(at)) reasons.push('occurredAt must be an ISO-8601 instant with a time zone');
+  const at = isCalendarInstant(occurredAt) ? Date.parse(occurredAt) : Number.NaN;
+  if (Number.isNaN(at)) reasons.push('occurredAt must be an ISO-8601 instant with a time zone, on a date the calendar has');
   else if (at > Date.parse(now) + MAX_CLOCK_SKEW_MS) reasons.push('occurredAt lies more than 5 minutes in the future');
+  else if (!isCalendarMonth(monthOf(occurredAt as string))) reasons.push(`occurredAt lies before ${FIRST_MONTH}`);
   return reasons;
 }
 

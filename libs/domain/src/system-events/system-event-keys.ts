@@ -45,6 +45,9 @@ export const EVENT_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export const isValidEventKey = (key: string): boolean => EVENT_KEY_PATTERN.test(key);
 export const isBackendEventKey = (key: string): key is BackendEventKey => (BACKEND_EVENT_KEYS as readonly string[]).includes(key);
+const RESERVED_KEYS = new Set<string>(BACKEND_EVENT_KEYS.map((key) => key.toLowerCase()));
+/** Reserved whatever the case: `licensepackageactivated` would look like the backend's notice on the screen. */
+export const isReservedEventKey = (key: string): boolean => RESERVED_KEYS.has(key.toLowerCase());
 export const isScope = (scope: unknown): scope is SystemEventScope => (SYSTEM_EVENT_SCOPES as readonly unknown[]).includes(scope);
 export const isStatus = (status: unknown): status is SystemEventStatus => (SYSTEM_EVENT_STATUSES as readonly unknown[]).includes(status);
 

@@ -2,6 +2,7 @@ import { CommandMetadata, exhaustive, refuse, Refusal } from '../shared/decider'
 import {
   BackendEventKey,
   isBackendEventKey,
+  isReservedEventKey,
   isEnded,
   isScope,
   isStatus,
@@ -63,7 +64,7 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       const key = keyOf(command.data);
       const invalid = invalidKey(key) ?? invalidDetails({ status, message, eta });
       if (invalid) return invalid;
-      if (isBackendEventKey(key.eventKey)) {
+      if (isReservedEventKey(key.eventKey)) {
         return refuse('reserved-event-key', `${key.eventKey} is raised by the licensing backend itself`, { eventKey: key.eventKey });
       }
       if (liveEvent(state, key)) return exists(key);
@@ -80,7 +81,8 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       const live = liveEvent(state, key);
       if (!live) return notFound(key);
       const details = updatedDetails(live, changes, at);
-      if (sameDetails(live, details)) return [];
+      // Whatever fields it names, an update that would leave the event as it stands is refused like an empty one.
+      if (sameDetails(live, details)) return refuse('nothing-to-update', 'the update changes nothing: the event already has that status, message and expected finish');
       return [{ type: 'SystemEventUpdated', data: { ...key, ...details, sequence: live.sequence, updatedAt: at, updatedBy: by } }];
     }
     case 'DeleteSystemEvent': {

@@ -1,4 +1,4 @@
-import { byScreenOrder, moduleFromRow, ModuleLicense } from '@app/domain';
+import { byScreenOrder, moduleFromRow, ModuleLicense, textOf } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent, key, tenantOf } from './ledger-event';
@@ -63,10 +63,10 @@ export const licenseListProjection: Projection = {
         const document: LicenseOwnerDocument = {
           tenant,
           name: pkg.owner.name,
-          description: pkg.owner.description,
+          description: textOf(pkg.owner.description),
           companyName: pkg.licensee.companyName,
           serialNumber: pkg.licensee.serialNumber,
-          databaseType: pkg.licensee.databaseType,
+          databaseType: textOf(pkg.licensee.databaseType),
           expiration: pkg.dates.expiration,
           graceTo: pkg.dates.graceTo,
           licenses: pkg.modules.map(moduleFromRow).sort(byScreenOrder),

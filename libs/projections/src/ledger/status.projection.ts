@@ -1,3 +1,4 @@
+import { textOf } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent, key, tenantOf } from './ledger-event';
@@ -46,7 +47,7 @@ export const statusProjection: Projection = {
         const numberOf = (name: string) => pkg.modules.find((row) => row.name === name)?.number ?? null;
         status.owners[pkg.owner.name] = {
             serialNumber: pkg.licensee.serialNumber,
-            databaseType: pkg.licensee.databaseType,
+            databaseType: textOf(pkg.licensee.databaseType),
             expiration: pkg.dates.expiration,
             userNumber: numberOf('user'),
             webNumber: numberOf('web'),

@@ -60,7 +60,7 @@ export function cursorAfter(document: BsonDocument, keys: string[]): string {
 export function decodeCursor(cursor: string, length: number): Scalar[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length && values.every(isScalar)) return values;
+    if (Array.isArray(values) && values.length === length && values.every(isScalar) && typeof values[length - 1] === 'string') return values;
   } catch {
     // Not base64url JSON: the same answer as a well-formed cursor of the wrong shape, below.
   }

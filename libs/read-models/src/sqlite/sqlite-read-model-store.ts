@@ -248,10 +248,16 @@ function encodeCursor(values: Array<string | number | null>): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+function isSortValue(value: unknown): value is string | number | null {
+  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
 function decodeCursor(cursor: string, length: number): Array<string | number | null> {
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length) return values;
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // A cursor comes from the caller: every value is bound into the query, so each must be what this store encodes
+    // (a sort value as SQLite holds it, then the id), never an object or array that SQLite's bind would refuse.
+    if (Array.isArray(values) && values.length === length && values.every(isSortValue) && typeof values[length - 1] === 'string') return values;
   } catch {
     // fall through to the error below
   }

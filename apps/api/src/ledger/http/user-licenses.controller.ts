@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post, Query, Req } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
 import { commandEnvelope } from '../../common/command-context';
 import { ModuleName, TenantId, UserId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
@@ -9,8 +10,6 @@ import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign
 import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
 import { AssignLicenseDto } from './license-package.dto';
 import { Access } from '../../auth/access.decorator';
-
-const DEFAULT_OWNER = 'SUPEROFFICE';
 
 @ApiTags('assignments')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
@@ -40,8 +39,8 @@ export class UserLicensesController {
     @Query('owner') owner: string | undefined,
     @Req() request: FastifyRequest,
   ) {
-    if (owner !== undefined && !/^[A-Z0-9]{1,32}$/.test(owner)) {
-      throw ProblemException.of(400, 'bad-request', 'Bad request', `owner '${owner}' is not an owner name`);
+    if (owner !== undefined && !isOwnerName(owner)) {
+      throw ProblemException.of(400, 'bad-request', 'Bad request', `owner: ${OWNER_NAME_RULE}`, { errors: [{ field: 'owner', messages: [OWNER_NAME_RULE] }] });
     }
     const envelope = commandEnvelope(request, tenantId);
     return this.commands.execute(new UnassignLicenseCommand(tenantId, userId, owner ?? DEFAULT_OWNER, module, envelope));

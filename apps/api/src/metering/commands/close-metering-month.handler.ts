@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { MeteringEvent, MeteringState, meteringStream } from '@app/domain';
+import { ledgerStream, meteringLedgerFacts, MeteringEvent, MeteringState, meteringStream } from '@app/domain';
+import { LEDGER_RUNNER, LedgerRunner } from '../../ledger/ledger.tokens';
 import { CLOCK, Clock } from '../../common/clock';
 import { meteringRefusalProblem } from '../metering-refusal';
 import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
@@ -11,12 +12,14 @@ import { CloseMeteringMonthAnswer, CloseMeteringMonthCommand } from './close-met
 export class CloseMeteringMonthHandler implements ICommandHandler<CloseMeteringMonthCommand, CloseMeteringMonthAnswer> {
   constructor(
     @Inject(METERING_RUNNER) private readonly runner: MeteringRunner,
+    @Inject(LEDGER_RUNNER) private readonly ledger: LedgerRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ tenantId, month, envelope }: CloseMeteringMonthCommand): Promise<CloseMeteringMonthAnswer> {
-    const metadata = { now: this.clock.now(), actor: envelope.actor, thresholds: this.config.metering.thresholds };
+    const { tenantSince } = await this.ledger.read(ledgerStream(tenantId), meteringLedgerFacts);
+    const metadata = { now: this.clock.now(), actor: envelope.actor, thresholds: this.config.metering.thresholds, tenantSince };
     const outcome = await this.runner.run(meteringStream(tenantId, month), { type: 'CloseMeteringMonth', data: { tenantId, month }, metadata }, envelope, invoiceOf);
     if (outcome.kind === 'refused') throw meteringRefusalProblem(outcome.refusal as never);
     return { month, ...outcome.summary, closed: true, position: String(outcome.position ?? 0n) };

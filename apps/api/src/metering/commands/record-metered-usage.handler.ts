@@ -4,9 +4,9 @@ import { v5 as uuidV5 } from 'uuid';
 import type { CommandEnvelope } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  activePlanHolders,
   LateOrigin,
   ledgerStream,
+  meteringLedgerFacts,
   MeteringFacts,
   meteringStream,
   MonthClosedContext,
@@ -49,8 +49,8 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
     const now = this.clock.now();
     const { byMonth, problems } = sortUsageRecords(records, now);
     if (byMonth.size === 0) throw usageRejectedProblem(problems);
-    const activeUsers = await this.ledger.read(ledgerStream(tenantId), activePlanHolders);
-    const facts: MeteringFacts = { now, actor: envelope.actor, activeUsers, thresholds: this.config.metering.thresholds };
+    const ledgerFacts = await this.ledger.read(ledgerStream(tenantId), meteringLedgerFacts);
+    const facts: MeteringFacts = { now, actor: envelope.actor, ...ledgerFacts, thresholds: this.config.metering.thresholds };
     const answers = await Promise.all([...byMonth].map(([month, ofMonth]) => this.recordMonth(tenantId, month, ofMonth, facts, envelope)));
     return {
       accepted: answers.reduce((sum, answer) => sum + answer.accepted, 0),

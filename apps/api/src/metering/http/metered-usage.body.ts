@@ -2,20 +2,45 @@ import { ProblemException } from '../../problem/problem';
 
 export const MAX_RECORDS_PER_BATCH = 1000;
 
+const RECORD_FIELDS = ['usageId', 'service', 'quantity', 'occurredAt'];
+
 /**
- * The body is one record, `{usageId, service, quantity, occurredAt}`, or a batch, `{records: [...]}`. Only the
- * shape is checked here; each record's content is judged by the domain, record by record.
+ * The body is one record, `{usageId, service, quantity, occurredAt}`, or a batch, `{records: [...]}`, either with an
+ * optional `commandId`. Only the shape is checked here (unknown fields are refused, as on every other route); each
+ * record's content is judged by the domain, record by record.
  */
 export function usageRecordsOf(body: unknown): { records: unknown[]; batch: boolean; commandId?: unknown } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badBody('the body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badBody([['body', 'the body must be a JSON object']]);
   const { records, commandId, ...rest } = body as Record<string, unknown>;
-  if (records === undefined) return { records: [rest], batch: false, commandId };
-  if (!Array.isArray(records) || records.length === 0 || records.length > MAX_RECORDS_PER_BATCH) {
-    throw badBody(`records must be an array of 1 to ${MAX_RECORDS_PER_BATCH} usage records`, 'records');
+  if (records === undefined) {
+    const unknown = unknownOf(rest, '');
+    if (unknown.length > 0) throw badBody(unknown);
+    return { records: [rest], batch: false, commandId };
   }
+  if (!Array.isArray(records) || records.length === 0 || records.length > MAX_RECORDS_PER_BATCH) {
+    throw badBody([['records', `records must be an array of 1 to ${MAX_RECORDS_PER_BATCH} usage records`]]);
+  }
+  const unknown = [
+    ...Object.keys(rest).map((field): [string, string] => [named(field), 'unknown field']),
+    ...records.flatMap((record, index) => unknownOf(record, `records[${index}].`)),
+  ];
+  if (unknown.length > 0) throw badBody(unknown);
   return { records, batch: true, commandId };
 }
 
-function badBody(detail: string, field = 'body'): ProblemException {
-  return ProblemException.of(400, 'validation-failed', 'Validation failed', detail, { errors: [{ field, messages: [detail] }] });
+function unknownOf(record: unknown, at: string): Array<[string, string]> {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return [];
+  return Object.keys(record)
+    .filter((field) => !RECORD_FIELDS.includes(field))
+    .map((field) => [`${at}${named(field)}`, 'unknown field']);
+}
+
+/** A field name as the answer repeats it: the caller chose it, so it is capped. */
+function named(field: string): string {
+  return field.length > 64 ? `${field.slice(0, 64)}…` : field;
+}
+
+function badBody(fields: Array<[field: string, message: string]>): ProblemException {
+  const errors = fields.map(([field, message]) => ({ field, messages: [message] }));
+  return ProblemException.of(400, 'invalid-request', 'Invalid request', fields.map(([field, message]) => `${field}: ${message}`).join('; '), { errors });
 }

@@ -11,10 +11,10 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { EVENT_KEY_PATTERN, MAX_MESSAGE_LENGTH, SYSTEM_EVENT_SCOPES, SYSTEM_EVENT_STATUSES, SystemEventScope, SystemEventStatus } from '@app/domain';
+import { USER_ID_PATTERN, EVENT_KEY_PATTERN, MAX_MESSAGE_LENGTH, SYSTEM_EVENT_SCOPES, SYSTEM_EVENT_STATUSES, SystemEventScope, SystemEventStatus } from '@app/domain';
 
-/** Group and user ids, as the CRM hands them out. */
-export const SYSTEM_EVENT_OWNER = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
+/** Group and user ids, as the CRM hands them out: the domain's user-id rule. */
+export const SYSTEM_EVENT_OWNER = USER_ID_PATTERN;
 
 const present = (value: unknown) => value !== undefined;
 
