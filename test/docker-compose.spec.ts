@@ -44,6 +44,40 @@ if (!available) {
   });
 }
 
+/** Issue 13, item 17: the image's health check, pinned server images, probe timeouts above the head read's. */
+describe('Dockerfile and docker-compose.yml health checks and images', () => {
+  const { healthUrl } = require(join(root, 'docker', 'healthcheck.js')) as { healthUrl(cmdline: string, env: Record<string, string>): string };
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+
+  it("probes the projector's health port in a container started from the image with the projector's command", () => {
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD \["node", "docker\/healthcheck\.js"\]$/m);
+    expect(dockerfile).toContain('COPY docker/healthcheck.js docker/healthcheck.js');
+    expect(healthUrl(['node', 'dist/apps/projector/src/main.js'].join('\0'), {})).toBe('http://127.0.0.1:3001/health');
+    expect(healthUrl(['node', 'dist/apps/projector/src/main.js'].join('\0'), { LICENSING_PROJECTOR_HEALTH_PORT: '4001', PORT: '4000' })).toBe('http://127.0.0.1:4001/health');
+    expect(healthUrl(['node', 'dist/apps/api/src/main.js'].join('\0'), {})).toBe('http://127.0.0.1:3000/health');
+    expect(healthUrl(['node', 'dist/apps/api/src/main.js'].join('\0'), { PORT: '8080' })).toBe('http://127.0.0.1:8080/health');
+  });
+
+  it('pins every server image to a version', () => {
+    const images = [...composeText.matchAll(/image: \$\{\w+:-([^}]+)\}/g)].map((m) => m[1]);
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(image).toMatch(/:\d+\.\d+[\w.-]*$/);
+    expect(composeText).not.toMatch(/:latest\b/);
+  });
+
+  it("gives each health probe more time than /health's bounded read of the event store head", () => {
+    const connectTimeoutMs = Number(/LICENSING_CONNECT_TIMEOUT_MS: "(\d+)"/.exec(composeText)![1]);
+    const services = sections(`services:\n${composeText.split(/^services:\n/m)[1]}`);
+    for (const name of ['api', 'projector']) {
+      const timeout = /\n {6}timeout: (\d+)s\n/.exec(services[name])![1];
+      expect(Number(timeout) * 1000).toBeGreaterThan(connectTimeoutMs);
+    }
+    // The image's own check, with the default connect timeout of 5 s.
+    expect(Number(/^HEALTHCHECK .*--timeout=(\d+)s/m.exec(dockerfile)![1]) * 1000).toBeGreaterThan(5000);
+  });
+});
+
 /** The normalised file's services, each as its block of text. */
 function sections(normalised: string): Record<string, string> {
   const body = normalised.split(/^services:\n/m)[1].split(/^\S/m)[0];

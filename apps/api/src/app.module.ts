@@ -2,11 +2,12 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigModule, scrubbingLogHooks } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { SystemNoticesModule } from '@app/application';
 import { ProjectionRuntimeModule } from '@app/projections';
 import { ReadModelsModule } from '@app/read-models';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
@@ -33,7 +34,7 @@ export class AppModule {
             // quietReqLogger: a request's logger binds only its id, instead of serializing (and redacting) the whole
             // request for every request whether anything is logged or not; the "request completed" line still
             // carries the request, redacted (issue 15: this was a visible share of the no-op route's profile).
-            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, quietReqLogger: true },
+            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, quietReqLogger: true, ...scrubbingLogHooks(appConfig) },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -48,6 +49,7 @@ export class AppModule {
         MeteringModule,
         ProjectionsModule,
         AuditModule,
+        AdminModule,
         SystemEventsModule,
       ],
       controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],

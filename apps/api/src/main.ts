@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { AccessRefusedError, accessStartupNotes } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { EventStoreUnavailableError } from '@app/event-store';
+import { CheckpointAheadOfLogError, DataDirLockedError, EventStoreUnavailableError } from '@app/event-store';
+import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './create-app';
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   // Decided before any store is opened: production without credentials does not start at all.
   const access = accessStartupNotes(config.access, config.access.production);
   if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
+  // Before any store opens: a second process projecting into the same embedded read models would corrupt them.
+  const lock = lockDataDirIfEmbedded(config, 'api', { readModels: config.projections.runInApi || config.processManagers.runInApi });
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);
@@ -25,7 +28,10 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       logger.log(`${signal} received: shutting down`, 'Main');
       app.close().then(
-        () => process.exit(0),
+        () => {
+          lock?.release();
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed', 'Main');
           process.exit(1);
@@ -37,6 +43,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists there is only stderr; say what is wrong and stop.
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
   process.exit(1);
 });

@@ -17,7 +17,7 @@ import {
 import { loadConfig } from '@app/config';
 import { ledgerStream, TENANT_ID_PATTERN } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { createEventStore } from '@app/event-store/event-store.factory';
+import { createEventStore, lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { loadTrustedRoots } from '@app/signing';
 import { progressBar } from './progress';
 
@@ -71,7 +71,8 @@ export function auditCommand(): Command {
     .requiredOption('-f, --file <file>', 'the NDJSON file an export wrote')
     .action(async (options: { file: string }) => {
       if (!existsSync(options.file)) throw new Error(`${options.file} does not exist`);
-      await withStore(async (store) => {
+      // An import writes the embedded event store: nothing else may have it open.
+      await withStore({ writes: 'cli audit import' }, async (store) => {
         const bar = progressBar('importing', 'events');
         let total = 0;
         try {
@@ -155,12 +156,16 @@ function tenantOption(value: string): string {
   return value;
 }
 
-async function withStore<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
-  const store = createEventStore(loadConfig());
+async function withStore<T>(...args: [work: (store: EventStore) => Promise<T>] | [options: { writes: string }, work: (store: EventStore) => Promise<T>]): Promise<T> {
+  const [options, work] = args.length === 1 ? [undefined, args[0]] : args;
+  const config = loadConfig();
+  const lock = options ? lockDataDirIfEmbedded(config, options.writes, { events: true }) : null;
+  const store = createEventStore(config);
   try {
     return await work(store);
   } finally {
     await store.close();
+    lock?.release();
   }
 }
 

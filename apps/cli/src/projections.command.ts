@@ -1,10 +1,11 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
-import { openEventStore } from '@app/event-store/event-store.factory';
+import { lockDataDirIfEmbedded, openEventStore } from '@app/event-store/event-store.factory';
 import { processManagerCheckpoint, SYSTEM_NOTICE_MANAGER_NAMES } from '@app/application';
 import { ALL_PROJECTIONS, Projection, rebuildProjections } from '@app/projections';
 import { openReadModelStore } from '@app/read-models';
+import { rebuildOnlineThroughApi } from './online-rebuild.client';
 
 function select(names: string[] | undefined): Projection[] {
   if (!names || names.length === 0) return [...ALL_PROJECTIONS];
@@ -48,14 +49,19 @@ export function projectionsCommand(): Command {
 
   projections
     .command('rebuild')
-    .description('empty the read models and replay every event from position 0 (stop the service first)')
+    .description('empty the read models and replay every event from position 0 (stop the service first, or use --online)')
     .option('-p, --projection <name...>', 'only these projections (default: all)')
-    .action(async (options: { projection?: string[] }) => {
+    .option('--online', 'ask the running service to rebuild beside the live read models and switch over (LICENSING_API_URL, LICENSING_ADMIN_KEY)')
+    .action(async (options: { projection?: string[]; online?: boolean }) => {
       const chosen = select(options.projection);
+      if (options.online) return rebuildOnlineThroughApi(chosen.map((p) => p.name));
       const config = loadConfig();
+      // An offline rebuild beside a running service would interleave two writers of the read models: refused.
+      const lock = lockDataDirIfEmbedded(config, 'cli projections rebuild', { readModels: true });
       const events = await openEventStore(config);
       const readModels = await openReadModelStore(config).catch(async (error: unknown) => {
         await events.close();
+        lock?.release();
         throw error;
       });
       const bar = new SingleBar({ format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
@@ -77,6 +83,7 @@ export function projectionsCommand(): Command {
         if (started) bar.stop();
         await readModels.close();
         await events.close();
+        lock?.release();
       }
     });
   return projections;

@@ -58,7 +58,15 @@ export function parsePackageDescription(value: unknown, defaults: DescriptionDef
   field.unknown(licensee, ['companyName', 'serialNumber', 'databaseType'], 'licensee.');
 
   const datesObject = field.object(value, 'dates', '');
-  const dates = Object.fromEntries(DATE_FIELDS.map((name) => [name, field.timeOrNull(datesObject, name, 'dates.')])) as unknown as PackageDates;
+  // In the order of DATE_FIELDS, so that the problems are listed in that order.
+  const date = (name: keyof PackageDates) => field.timeOrNull(datesObject, name, 'dates.');
+  const dates: PackageDates = {
+    expiration: date('expiration'),
+    graceTo: date('graceTo'),
+    maintenanceTo: date('maintenanceTo'),
+    adminWarningDate: date('adminWarningDate'),
+    nextCheckDate: date('nextCheckDate'),
+  };
   field.unknown(datesObject, DATE_FIELDS, 'dates.');
 
   let modules: unknown[] = [];

@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AccessRefusedError, accessStartupNotes, CredentialVerifier } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import { CheckpointAheadOfLogError, DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
-import { projectorHealth, startHealthServer } from './projector-health';
+import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
+import { ProjectorFailures, projectorHealth, startHealthServer } from './projector-health';
 import { ProjectorModule } from './projector.module';
 
 /**
@@ -20,13 +22,16 @@ async function main(): Promise<void> {
   const access = accessStartupNotes(config.access, config.access.production);
   if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
   const verifier = new CredentialVerifier(config.access);
-  let failure: unknown;
-  // A projection may fail while the context is still starting: remember it, and stop once there is a context to close.
+  // Before any store opens: with embedded read models, the projector must be the only process writing them.
+  const lock = lockDataDirIfEmbedded(config, 'projector', { readModels: true });
+  const failures: ProjectorFailures = {};
+  // A projection or a notice process manager may fail while the context is still starting: remember it, and stop
+  // once there is a context to close.
   let onFailure = () => undefined as void;
   const app = await NestFactory.createApplicationContext(
     ProjectorModule.forRoot(config, {
-      onFailure: (error) => {
-        failure = error;
+      onFailure: (kind, error) => {
+        failures[kind] ??= error;
         onFailure();
       },
     }),
@@ -36,8 +41,9 @@ async function main(): Promise<void> {
   const logger = app.get(Logger);
   const events = app.get<EventStore>(EVENT_STORE);
   const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
+  const notices = app.get<ProcessManagerRuntime>(NOTICE_RUNTIME);
   const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, verifier, () =>
-    projectorHealth(events, runtime.engine?.states() ?? [], failure),
+    projectorHealth(events, { projections: runtime.engine?.states() ?? [], processManagers: notices.states() }, failures),
   );
   let stopping = false;
   const stop = (code: number) => {
@@ -45,7 +51,10 @@ async function main(): Promise<void> {
     stopping = true;
     health.server.close();
     app.close().then(
-      () => process.exit(code),
+      () => {
+        lock?.release();
+        process.exit(code);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed', 'Main');
         process.exit(1);
@@ -61,13 +70,14 @@ async function main(): Promise<void> {
     });
   }
   onFailure = () => {
-    logger.error('a projection failed: the projector stops (exit 1) and resumes from the checkpoints when restarted', 'Main');
+    const what = failures.projections !== undefined ? 'a projection' : 'a notice process manager';
+    logger.error(`${what} failed: the projector stops (exit 1) and resumes from the checkpoints when restarted`, 'Main');
     stop(1);
   };
-  if (failure !== undefined) onFailure();
+  if (failures.projections !== undefined || failures.processManagers !== undefined) onFailure();
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError])}\n`);
+  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
   process.exit(1);
 });

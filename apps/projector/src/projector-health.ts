@@ -2,27 +2,47 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore, EventStoreHealth } from '@app/event-store';
 import type { ProjectionState } from '@app/projections';
+import type { ProcessManagerState } from '@app/application';
 import { bearerCredential, CredentialVerifier } from '@app/access';
 
 export interface ProjectorHealth {
   status: 'ok' | 'failed' | 'unavailable';
   eventStore: EventStoreHealth;
   projections: { failed: boolean; error?: string; positions: Array<{ name: string; position: string | null }> };
+  processManagers: { failed: boolean; error?: string; positions: Array<{ name: string; position: string | null }> };
 }
 
-/** The projector's health: its event store, and each projection's live position; failed once a projection failed. */
-export async function projectorHealth(events: EventStore, states: ProjectionState[], failure: unknown): Promise<ProjectorHealth> {
+/** What failed in the projector, if anything: a projection (the engine) or a notice process manager. */
+export interface ProjectorFailures {
+  projections?: unknown;
+  processManagers?: unknown;
+}
+
+/**
+ * The projector's health: its event store, each projection's and each notice process manager's live position;
+ * failed once either kind failed.
+ */
+export async function projectorHealth(
+  events: EventStore,
+  states: { projections: ProjectionState[]; processManagers: ProcessManagerState[] },
+  failures: ProjectorFailures,
+): Promise<ProjectorHealth> {
   const eventStore = await events.health();
-  const failed = failure !== undefined;
+  const failed = failures.projections !== undefined || failures.processManagers !== undefined;
   const status = failed ? 'failed' : eventStore.status === 'up' ? 'ok' : 'unavailable';
   return {
     status,
     eventStore,
-    projections: {
-      failed,
-      ...(failed ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
-      positions: states.map(({ name, position }) => ({ name, position: position === null ? null : position.toString() })),
-    },
+    projections: part(states.projections, failures.projections),
+    processManagers: part(states.processManagers, failures.processManagers),
+  };
+}
+
+function part(states: Array<{ name: string; position: bigint | null }>, failure: unknown) {
+  return {
+    failed: failure !== undefined,
+    ...(failure !== undefined ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
+    positions: states.map(({ name, position }) => ({ name, position: position === null ? null : position.toString() })),
   };
 }
 

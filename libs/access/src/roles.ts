@@ -11,7 +11,7 @@ export const ALL_TENANTS = '*';
 /** Tenant ids as the routes take them (`Cust12345`); kept equal to the API's `:tenantId` pattern. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export const PERMISSIONS = ['packages', 'ledgerCommands', 'metering', 'systemEvents', 'queries', 'audit', 'crossTenant'] as const;
+export const PERMISSIONS = ['packages', 'ledgerCommands', 'metering', 'systemEvents', 'queries', 'audit', 'crossTenant', 'operations'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** §6's table, row by row. `crossTenant` also needs the `*` scope (see `authorize`). */
@@ -23,6 +23,8 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   queries: ['admin', 'service', 'reader', 'auditor'],
   audit: ['admin', 'auditor'],
   crossTenant: ['admin', 'auditor'],
+  // Operating the service itself (online projection rebuilds): administrators of every tenant only.
+  operations: ['admin'],
 };
 
 /** Who called: the actor recorded in event metadata, and what the credential covers. */
@@ -53,7 +55,7 @@ export function isTenantScope(value: unknown): value is string {
  */
 export function authorize(principal: Principal, permission: Permission, tenant: string | null): 'allowed' | 'forbidden' {
   if (!GRANTS[permission].includes(principal.role)) return 'forbidden';
-  if (permission === 'crossTenant') return principal.tenant === ALL_TENANTS ? 'allowed' : 'forbidden';
+  if (permission === 'crossTenant' || permission === 'operations') return principal.tenant === ALL_TENANTS ? 'allowed' : 'forbidden';
   if (tenant === null) return 'forbidden';
   return principal.tenant === ALL_TENANTS || principal.tenant === tenant ? 'allowed' : 'forbidden';
 }

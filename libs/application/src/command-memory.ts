@@ -1,14 +1,5 @@
 import type { Position } from '@app/event-store';
-
-/** A command recorded in a stream, as a retry with its id is answered. */
-export interface RecordedCommand<Event> {
-  hash: string;
-  events: Event[];
-  /** The answer given the first time, recorded in the events' metadata, so a retry gets the same answer. */
-  summary: unknown;
-  /** Null while the command's append is under way. */
-  position: Position | null;
-}
+import type { RecordedCommand } from './decide-batch';
 
 export interface CommandMemoryLimits {
   /** The most commands remembered per stream. */

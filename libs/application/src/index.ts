@@ -1,4 +1,6 @@
 export * from './decider-runner';
+export * from './decide-batch';
+export * from './command-events';
 export * from './event-chain';
 export * from './process-managers/process-manager';
 export * from './process-managers/process-manager-runtime';
@@ -13,3 +15,5 @@ export * from './system-events/system-notices.module';
 export * from './runner-options';
 export * from './budgeted-cache';
 export * from './command-memory';
+export * from './cached-streams';
+export * from './runner-errors';

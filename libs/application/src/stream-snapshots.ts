@@ -1,6 +1,7 @@
 import type { StateCodec } from '@app/domain';
 import type { Position, Revision, SnapshotStore, StoredSnapshot } from '@app/event-store';
-import { CommandMemory, RecordedCommand } from './command-memory';
+import { CommandMemory } from './command-memory';
+import type { RecordedCommand } from './decide-batch';
 
 /** Where and how a runner keeps snapshots of its streams. */
 export interface SnapshotSettings {

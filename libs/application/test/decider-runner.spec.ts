@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Decider, refuse } from '@app/domain';
+import { z } from 'zod';
+import { eventCodec, EventSourcedDecider, refuse } from '@app/domain';
 import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
 import { checkLink, CommandEnvelope, CommandIdReusedError, CommandTurnFailedError, ConcurrencyRetriesExhaustedError, DeciderRunner, storedHash } from '../src';
 
@@ -11,7 +12,8 @@ type Event = { type: 'Added'; data: { n: number } };
 type State = { total: number };
 
 /** A counter that never passes 10: enough to see decide, refuse, retry and idempotency. */
-const counter: Decider<Command, Event, State> = {
+const counter: EventSourcedDecider<Command, Event, State> = {
+  codec: eventCodec<Event>({ Added: { schema: z.object({ n: z.number() }) } }),
   initialState: () => ({ total: 0 }),
   decide: (command, state) =>
     state.total + command.data.n > 10 ? refuse('cap-exceeded', 'over 10', { total: state.total }) : [{ type: 'Added', data: { n: command.data.n } }],
@@ -179,7 +181,7 @@ describe('DeciderRunner', () => {
   it('fails every command of a turn that throws, forgets its decisions, and keeps serving the stream (issue 13, item 1)', async () => {
     // A decider that records a number canonical JSON cannot express (as a sum of huge quantities did): the append's
     // hash chain throws inside the turn.
-    const overflowing: Decider<Command, Event, State> = { ...counter, decide: (command) => [{ type: 'Added', data: { n: command.data.n * 1e308 * 10 } }] };
+    const overflowing: EventSourcedDecider<Command, Event, State> = { ...counter, decide: (command) => [{ type: 'Added', data: { n: command.data.n * 1e308 * 10 } }] };
     const lenient = new DeciderRunner(store, overflowing);
     const escaped: unknown[] = [];
     const onUnhandled = (reason: unknown) => escaped.push(reason);

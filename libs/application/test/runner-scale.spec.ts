@@ -8,6 +8,7 @@ import {
   MeteringCommand,
   MeteringEvent,
   MeteringFacts,
+  MeteringRefusal,
   MeteringState,
   meteringStateCodec,
   meteringStream,
@@ -30,7 +31,7 @@ const records = (ids: string[]): UsageRecord[] => ids.map((usageId) => ({ usageI
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 const envelope = (commandId: string = randomUUID()): CommandEnvelope => ({ commandId, correlationId: 'c', actor: 't', tenant: 'T' });
 
-type Runner = DeciderRunner<MeteringCommand, MeteringEvent, MeteringState>;
+type Runner = DeciderRunner<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal>;
 
 function record(runner: Runner, tenant: string, usageIds: string[], commandId?: string) {
   const batch = records(usageIds);

@@ -59,6 +59,17 @@ describe('the notice process managers', () => {
     });
   });
 
+  it('names the event that caused a notice as its causationId', async () => {
+    await startRuntime();
+    await settled(await activatePackage(events, aPackage({ packageId: 'pkg-1', sequence: 1 })));
+    const threshold = await appendThresholdExceeded(events, TENANT, { service: 'storage' });
+    await settled(threshold);
+    const causes = await events.readAll({ filter: { eventTypes: ['LicensePackageActivated', 'MeteringThresholdExceeded'] } });
+    const notices = await systemEventsOf(events, TENANT);
+    expect(notices.map((notice) => notice.metadata.causationId)).toEqual(causes.map((cause) => cause.id));
+    expect(notices.map((notice) => notice.metadata.causationId)).not.toContain(notices[0].metadata.commandId);
+  });
+
   it('raises a failed notice with the reasons when a package is rejected', async () => {
     await startRuntime();
     const position = await activatePackage(events, aPackage({ packageId: 'pkg-bad' }), { ...validVerification(), packageSignatureValid: false });

@@ -1,5 +1,5 @@
-import { foldLedgerUntil, initialLedgerState, LedgerEvent, LedgerState, LicenseListView, licenseListView, ledgerStream } from '@app/domain';
-import type { EventStore, RecordedEvent } from '@app/event-store';
+import { decodeLedgerEvent, foldLedgerUntil, initialLedgerState, LedgerState, LicenseListView, licenseListView, ledgerStream } from '@app/domain';
+import type { EventStore } from '@app/event-store';
 
 const PAGE = 1000;
 
@@ -25,7 +25,7 @@ export async function ledgerAsOf(
   for (;;) {
     const read = await store.readStream(ledgerStream(tenant), { fromRevision, maxCount: pageSize });
     if (read.status === 'stream-not-found' || read.events.length === 0) return state;
-    const outcome = foldLedgerUntil(state, read.events.map(asLedgerEvent), moment);
+    const outcome = foldLedgerUntil(state, read.events.map(decodeLedgerEvent), moment);
     state = outcome.state;
     const last = read.events[read.events.length - 1].revision;
     options.onProgress?.(last);
@@ -38,9 +38,4 @@ export async function ledgerAsOf(
 export async function licenseListAsOf(store: EventStore, tenant: string, moment: Date, options: AsOfOptions = {}): Promise<LicenseListView | null> {
   const view = licenseListView(await ledgerAsOf(store, tenant, moment, options));
   return view.owners.length > 0 ? view : null;
-}
-
-function asLedgerEvent(event: RecordedEvent): LedgerEvent {
-  // The ledger stream holds ledger events only: a recorded event carries the domain event's type and data.
-  return { type: event.type, data: event.data } as unknown as LedgerEvent;
 }

@@ -18,6 +18,8 @@ export interface PackageSignatureCheck {
  * the store holds now.
  */
 export function checkActivatedPackage(data: JsonObject, roots: TrustedRoots): PackageSignatureCheck {
+  // Sound: not decoded on purpose. The auditor checks what the store holds now, tampered or not; verifyPackage
+  // treats every field as untrusted and reports what does not verify, so no shape check may stand before it.
   const pkg = (isObject(data.package) ? data.package : {}) as unknown as Partial<LicensePackage>;
   const owner = isObject(pkg.owner) && typeof pkg.owner.name === 'string' ? pkg.owner.name : null;
   const verification = verifyPackage(pkg as LicensePackage, roots);

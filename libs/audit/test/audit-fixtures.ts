@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeciderRunner } from '@app/application';
-import { Decider, ledger, LedgerCommand, ledgerStream, LicensePackage } from '@app/domain';
+import { z } from 'zod';
+import { eventCodec, EventSourcedDecider, ledger, LedgerCommand, ledgerStream, LicensePackage } from '@app/domain';
 import { SqliteEventStore } from '@app/event-store';
 import { TrustedRoots, verifyPackage } from '@app/signing';
 import { Issuer, packageDescription } from '../../../test/support/signed-packages';
 
 /** A stream kind other than the ledger, recorded through DeciderRunner too (metering and system events will be). */
 type Noted = { type: 'Noted'; data: { note: string } };
-export const notes: Decider<{ type: 'Note'; data: { note: string } }, Noted, null> = {
+export const notes: EventSourcedDecider<{ type: 'Note'; data: { note: string } }, Noted, null> = {
+  codec: eventCodec<Noted>({ Noted: { schema: z.object({ note: z.string() }) } }),
   initialState: () => null,
   decide: (command) => [{ type: 'Noted', data: command.data }],
   evolve: (state) => state,

@@ -1,7 +1,9 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import pino from 'pino';
+import { ConfigError, loadConfig, redactUrl } from './app-config';
+import { scrubbingLogHooks } from './log-secrets';
 
 describe('loadConfig', () => {
   const repoRoot = join(__dirname, '..', '..', '..');
@@ -124,5 +126,30 @@ describe('loadConfig', () => {
       expect(problems({ LICENSING_EVENT_STORE: 'postgres' })).toEqual([expect.stringMatching(/must be one of embedded, kurrentdb/)]);
       expect(problems({ LICENSING_PROJECTIONS_IN_API: 'yes' })).toEqual([expect.stringMatching(/LICENSING_PROJECTIONS_IN_API.*true or false/)]);
     });
+  });
+});
+
+/** Issue 13, item 10: masks that hold for any password, and a log that never shows one. */
+describe('secrets in messages and logs', () => {
+  it('masks a password that holds @ up to its last @', () => {
+    expect(redactUrl('mongodb://app:p@ss@w0rd@m1:27017,m2:27017/?replicaSet=rs0')).toBe('mongodb://app:***@m1:27017,m2:27017/?replicaSet=rs0');
+    expect(redactUrl('kurrentdb://admin:changeit@node1:2113?tls=false')).toBe('kurrentdb://admin:***@node1:2113?tls=false');
+    expect(redactUrl('mongodb://m1:27017/?replicaSet=rs0')).toBe('mongodb://m1:27017/?replicaSet=rs0');
+  });
+
+  it('scrubs the configured passwords from every line the logger writes, raw, URL-encoded or JSON-escaped', () => {
+    const config = loadConfig({
+      LICENSING_EVENT_STORE: 'kurrentdb',
+      KURRENTDB_URL: 'kurrentdb://admin:ch"ange@it@kdb:2113?tls=false',
+      LICENSING_READ_MODELS: 'mongodb',
+      MONGODB_URL: 'mongodb://app:m%40ngo@m1/?replicaSet=rs0',
+    });
+    const lines: string[] = [];
+    const logger = pino({ level: 'info', ...scrubbingLogHooks(config) }, { write: (line: string) => void lines.push(line) });
+    const clientError = new Error('connect failed for kurrentdb://admin:ch"ange@it@kdb:2113?tls=false', { cause: new Error('mongodb://app:m@ngo@m1 m%40ngo') });
+    logger.error({ err: clientError }, 'store failed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/ch\\?"ange|m@ngo|m%40ngo/);
+    expect(JSON.parse(lines[0]).err.message).toContain('connect failed for kurrentdb://admin:***@kdb:2113?tls=false');
   });
 });

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { MeteringThresholds } from '@app/domain';
 import { AccessConfig, readAccessConfig } from './access-config';
 import { readMeteringThresholds } from './metering-config';
+import { secretScrubber, secretsOfEnvironment } from './log-secrets';
 
 export type EventStoreAdapter = 'embedded' | 'kurrentdb';
 export type ReadModelsAdapter = 'embedded' | 'mongodb';
@@ -215,8 +216,9 @@ function integer(raw: unknown, name: string, problems: string[], min: number, ma
  * of the `expected` errors, such as a server that cannot be reached), the stack trace for anything else.
  */
 export function startupFailure(error: unknown, expected: Array<abstract new (...args: never[]) => Error> = []): string {
-  if (error instanceof ConfigError || expected.some((type) => error instanceof type)) return (error as Error).message;
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const scrub = secretScrubber(secretsOfEnvironment());
+  if (error instanceof ConfigError || expected.some((type) => error instanceof type)) return scrub((error as Error).message);
+  return scrub(error instanceof Error ? (error.stack ?? error.message) : String(error));
 }
 
 /** One line for the start-up log: which stores this process uses, and where. */
@@ -230,10 +232,14 @@ export function describeStores(config: AppConfig): string {
   return `event store: ${events}; read models: ${readModels}`;
 }
 
-/** A connection string for messages: the password, if any, replaced. */
+/**
+ * A connection string for messages: the password, if any, replaced. A password may itself hold `@` (written
+ * unencoded), so it runs to the last `@`: over-masking a query that holds one is the safe side.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@(?=[^@]*$)/i, '$1:***@');
 }
+
 
 function nonEmpty(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;

@@ -21,3 +21,8 @@ export * from './shared/compact-id-set';
 export * from './shared/state-codec';
 export * from './ledger/ledger.snapshot';
 export * from './metering/metering.snapshot';
+export * from './shared/event-codec';
+export * from './ledger/ledger.codec';
+export * from './metering/metering.codec';
+export * from './system-events/system-events.codec';
+export * from './metering/late-usage';

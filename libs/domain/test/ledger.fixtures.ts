@@ -1,6 +1,6 @@
 import type { CommandMetadata } from '../src/shared/decider';
 import type { LedgerCommand } from '../src/ledger/ledger.decide';
-import type { LedgerEvent } from '../src/ledger/ledger.events';
+import type { ActiveLedger, LedgerEvent, LedgerState } from '../src/ledger/ledger.events';
 import type { LicensePackage, ModuleRow, PackageVerification } from '../src/ledger/license-package';
 
 export const TENANT = 'Cust12345';
@@ -101,3 +101,9 @@ export const planAssigned = (userId: string, plan: string, implies: string[]): L
   assigned(userId, plan, { isPlan: true }),
   ...implies.map((module) => assigned(userId, module, { plan })),
 ];
+
+/** The state of a history that activated a package: the active member of the union. */
+export function active(state: LedgerState): ActiveLedger {
+  if (state.status !== 'active') throw new Error(`expected an active ledger, got ${state.status}`);
+  return state;
+}

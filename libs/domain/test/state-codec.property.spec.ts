@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { isRefusal } from '../src/shared/decider';
+import { Decider, isRefusal, Refusal } from '../src/shared/decider';
 import { CompactIdSet } from '../src/shared/compact-id-set';
 import { ledger } from '../src/ledger/ledger.decider';
-import { holdersOf, LedgerEvent, LedgerState } from '../src/ledger/ledger.events';
+import { ActiveLedger, holdersOf, initialLedgerState, LedgerEvent, LedgerState } from '../src/ledger/ledger.events';
 import { ledgerStateCodec } from '../src/ledger/ledger.snapshot';
 import { metering } from '../src/metering/metering.decider';
 import { MeteringEvent, MeteringState } from '../src/metering/metering.events';
@@ -34,13 +34,13 @@ const ledgerCommand: fc.Arbitrary<LedgerCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...USERS).map((userId): LedgerCommand => ({ type: 'ReactivateUser', data: { userId }, metadata: meta() })) },
 );
 
-function history<C, E, S>(decider: { initialState(): S; decide(c: C, s: S): E[] | unknown; evolve(s: S, e: E): S }, commands: C[]): E[] {
+function history<C, E, S, R extends Refusal>(decider: Decider<C, E, S, R>, commands: C[]): E[] {
   let state = decider.initialState();
   const events: E[] = [];
   for (const command of commands) {
     const outcome = decider.decide(command, state);
     if (isRefusal(outcome)) continue;
-    for (const event of outcome as E[]) {
+    for (const event of outcome) {
       state = decider.evolve(state, event);
       events.push(event);
     }
@@ -50,7 +50,7 @@ function history<C, E, S>(decider: { initialState(): S; decide(c: C, s: S): E[] 
 
 const foldAll = <E, S>(decider: { initialState(): S; evolve(s: S, e: E): S }, events: E[], from = decider.initialState()) => events.reduce(decider.evolve, from);
 
-function recount(state: LedgerState): { counts: Record<string, number>; activePlanHolders: number } {
+function recount(state: ActiveLedger): { counts: Record<string, number>; activePlanHolders: number } {
   const counts: Record<string, number> = {};
   for (const owner of Object.keys(state.holdings)) for (const module of Object.keys(state.holdings[owner])) counts[`${owner}/${module}`] = holdersOf(state, owner, module).length;
   const holders = new Set<string>();
@@ -62,12 +62,13 @@ describe('ledger: snapshot + tail = full fold', () => {
   it('holds over random histories cut anywhere', () => {
     fc.assert(
       fc.property(fc.array(ledgerCommand, { maxLength: 80 }), fc.nat(), (commands, cutSeed) => {
-        const events = history<LedgerCommand, LedgerEvent, LedgerState>(ledger, [activate(PACKAGE), ...commands]);
+        const events = history(ledger, [activate(PACKAGE), ...commands]);
         const cut = cutSeed % (events.length + 1);
         const snapshot = ledgerStateCodec.encode(foldAll(ledger, events.slice(0, cut)));
         const resumed = foldAll(ledger, events.slice(cut), ledgerStateCodec.decode(snapshot));
         const full = foldAll(ledger, events);
         expect(resumed).toEqual(full);
+        if (full.status !== 'active') throw new Error('the history starts with an activation');
         const { counts, activePlanHolders } = recount(full);
         for (const [key, count] of Object.entries(counts)) {
           const [owner, module] = key.split('/');
@@ -77,6 +78,21 @@ describe('ledger: snapshot + tail = full fold', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('covers both sides of the union: no package yet, and active', () => {
+    const none = ledgerStateCodec.decode(ledgerStateCodec.encode(initialLedgerState()));
+    expect(none).toEqual({ status: 'no-package' });
+    const events = history(ledger, [activate(PACKAGE), assign('u1', 'sales-premium')]);
+    const active = ledgerStateCodec.decode(ledgerStateCodec.encode(foldAll(ledger, events, none)));
+    expect(active).toMatchObject({ status: 'active', holderCounts: { SUPEROFFICE: { 'sales-premium': 1 } }, activePlanHolders: 1 });
+    expect(active).toEqual(foldAll(ledger, events));
+  });
+
+  it('refuses a snapshot without the union status (version 1 kept one record with a nullable tenant)', () => {
+    expect(ledgerStateCodec.version).toBeGreaterThan(1);
+    const old = new TextEncoder().encode(JSON.stringify({ tenantId: null, tenantSince: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} }));
+    expect(() => ledgerStateCodec.decode(old)).toThrow('unknown status');
   });
 });
 
@@ -103,7 +119,7 @@ describe('metering: snapshot + tail = full fold', () => {
   it('holds over random histories cut anywhere, usage ids included', () => {
     fc.assert(
       fc.property(fc.array(meteringCommand, { maxLength: 60 }), fc.nat(), (commands, cutSeed) => {
-        const events = history<MeteringCommand, MeteringEvent, MeteringState>(metering, commands);
+        const events = history(metering, commands);
         const cut = cutSeed % (events.length + 1);
         const snapshot = meteringStateCodec.encode(foldAll(metering, events.slice(0, cut)));
         const resumed = foldAll(metering, events.slice(cut), meteringStateCodec.decode(snapshot));

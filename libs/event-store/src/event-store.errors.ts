@@ -57,3 +57,28 @@ export class EventStoreUnavailableError extends EventStoreError {
     this.cause = cause;
   }
 }
+
+/**
+ * A stored checkpoint is past the head of the log: the log was restored from an older backup or wiped, and every
+ * event up to the checkpoint would be skipped without a word. The process refuses to start instead.
+ */
+export class CheckpointAheadOfLogError extends EventStoreError {
+  readonly code = 'checkpoint-ahead-of-log';
+  constructor(
+    readonly checkpointName: string,
+    readonly checkpoint: bigint,
+    readonly head: bigint | null,
+  ) {
+    super(
+      `${checkpointName}: its checkpoint ${checkpoint} is past the head of the event store (${head ?? 'empty'}); the log was restored or wiped — ` +
+        'rebuild the read models (projections rebuild), or restore the event store that matches them',
+    );
+  }
+}
+
+/** Throws CheckpointAheadOfLogError for the first checkpoint beyond the store's head. */
+export function assertCheckpointsWithinLog(checkpoints: Array<{ name: string; position: bigint | null }>, head: bigint | null): void {
+  for (const { name, position } of checkpoints) {
+    if (position !== null && (head === null || position > head)) throw new CheckpointAheadOfLogError(name, position, head);
+  }
+}

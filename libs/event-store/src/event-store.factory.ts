@@ -6,6 +6,7 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import type { SnapshotStore } from './snapshot-store.port';
 import { FileSnapshotStore } from './file-snapshot-store';
 import { dirname, join } from 'node:path';
+import { acquireDataDirLock, DataDirLock } from './sqlite/data-dir-lock';
 
 export interface EventStoreFactoryHooks {
   /** Told when a KurrentDB subscription drops and will be resumed. */
@@ -61,4 +62,17 @@ export function createSnapshotStore(config: AppConfig): SnapshotStore | null {
   if (!config.commands.snapshots || config.eventStore.adapter !== 'embedded') return null;
   const { file } = config.eventStore.sqlite;
   return file === ':memory:' ? null : new FileSnapshotStore(join(dirname(file), 'snapshots'));
+}
+
+/**
+ * Takes the data directory for a process that writes its read models (`read-models.db`: projections and process
+ * manager checkpoints), so that a second such writer — another API, a projector, an offline rebuild — is refused at
+ * start instead of interleaving batches with it. Events need no such lock: several processes may append to
+ * `events.db` (an API beside a projector that raises notices), SQLite and the expected revisions keep that safe.
+ * `events: true` is for a process that needs the event store to itself (an import into an empty store). Null when
+ * nothing it writes is embedded.
+ */
+export function lockDataDirIfEmbedded(config: AppConfig, role: string, writes: { events?: boolean; readModels?: boolean }): DataDirLock | null {
+  const embedded = (writes.events && config.eventStore.adapter === 'embedded') || (writes.readModels && config.readModels.adapter === 'embedded');
+  return embedded ? acquireDataDirLock(config.dataDir, role) : null;
 }

@@ -16,15 +16,47 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
- * Who and what caused an event. `correlationId` ties every event of one business request together; `causationId`
- * names the command (or event) that directly caused it. Adapters store the object as given; more keys may follow
- * (a later issue adds a hash chain).
+ * Who and what caused an event, and what proves it untouched. Adapters store the object as given; the store reads
+ * none of it. The command runner (`libs/application`, `chainDecisions`) writes every field below on every event a
+ * command records; events appended by other writers (tests, imports) may carry fewer.
  */
 export interface EventMetadata {
+  /** Ties every event of one business request together, across streams: the caller's correlation id, or a new one. */
   correlationId?: string;
+  /**
+   * What directly caused this event: the id of the command that recorded it, or, for a command a process manager
+   * sent in reaction to an event (a notice), the id of that event.
+   */
   causationId?: string;
+  /** Who asked: the API key's name, a token's subject, `anonymous`, or `licensing-backend` for its own notices. */
   actor?: string;
+  /** The tenant the event belongs to. */
   tenant?: string;
+  /** The id of the command that recorded the event (the `Idempotency-Key`); event ids derive from it. */
+  commandId?: string;
+  /** SHA-256 (hex) of the command without its time: a repeat of the command id must ask the same, or it is refused. */
+  commandHash?: string;
+  /**
+   * The answer the command gave the first time (the HTTP body without its position), so that a retry, even after a
+   * restart, gets the same answer without deciding again. It stays here rather than being recomputed, because the
+   * state it was computed from is gone once later events follow. Its shape is version 1 of each command's answer;
+   * a handler that changes the shape writes `resultVersion: 2` and converts version 1 when it reads a repeat.
+   */
+  result?: JsonValue;
+  /**
+   * The revision of the last event of the append that recorded this event: every command of one append is answered
+   * with that event's position, so a repeat read back after a restart answers the same position. Absent on events
+   * recorded before it existed (they answer their own command's last event).
+   */
+  appendEnd?: number;
+  /** Absent: version 1. See `result`. */
+  resultVersion?: number;
+  /** The version of the event data's shape; absent: version 1. Older versions are upcast when read (`EventCodec`). */
+  schemaVersion?: number;
+  /** SHA-256 (hex) over the canonical JSON of the event and `previousHash`: the hash chain (`event-chain.ts`). */
+  hash?: string;
+  /** The `hash` of the previous event of the same stream; null for revision 0. */
+  previousHash?: string | null;
   [key: string]: JsonValue | undefined;
 }
 

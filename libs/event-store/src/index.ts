@@ -6,3 +6,4 @@ export * from './sqlite/sqlite-event-store';
 export * from './event-store.module';
 export * from './snapshot-store.port';
 export * from './file-snapshot-store';
+export * from './sqlite/data-dir-lock';

@@ -206,6 +206,7 @@ export class CachedBatchDocuments implements BatchDocuments {
 }
 
 function withoutId<T extends Document>(document: T & { _id?: string }): T {
-  const { _id: _, ...rest } = document;
-  return rest as unknown as T;
+  const copy: T & { _id?: string } = { ...document };
+  delete copy._id;
+  return copy;
 }

@@ -14,3 +14,4 @@ export * from './system-events/license-dates.projection';
 export * from './system-events/system-events-queries';
 export * from './ledger/ledger-queries';
 export * from './metering/metering-queries';
+export * from './online-rebuild';

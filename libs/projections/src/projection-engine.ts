@@ -1,4 +1,4 @@
-import type { AllSubscription, EventStore, Position, RecordedEvent } from '@app/event-store';
+import { assertCheckpointsWithinLog, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { CommitOutcome, Document, PositionedDocument, ReadModelStore } from '@app/read-models';
 import { CachedBatchDocuments, CommittedDocuments } from './batch-documents';
 import type { Projection } from './projection';
@@ -79,6 +79,14 @@ export class ProjectionApplier {
     return this.positions.get(name) ?? null;
   }
 
+  /** After an online rebuild switched the projection's documents: its position is the rebuilt one, the cache stale. */
+  adopt(name: string, position: Position | null): void {
+    this.positions.set(name, position);
+    this.stored.set(name, position);
+    this.skippedSinceStored.set(name, 0);
+    this.committed.clear();
+  }
+
   states(): ProjectionState[] {
     return this.projections.map((p) => ({ name: p.name, position: this.position(p.name) }));
   }
@@ -120,7 +128,7 @@ export class ProjectionApplier {
         projection.apply(event, documents);
       }
       this.pendingUpTo.set(projection.name, last);
-      if (!options.defer || documents.pendingWrites >= MAX_DEFERRED_WRITES) await this.commit(projection.name);
+      if (!options.defer || documents.pendingWrites >= (this.readModels.maxWritesPerCommit ?? MAX_DEFERRED_WRITES)) await this.commit(projection.name);
     }
   }
 
@@ -202,6 +210,8 @@ export class ProjectionEngine {
   private loop?: Promise<void>;
   private failure: unknown;
   private waiters = new Set<() => void>();
+  /** Batches, and work that must not interleave with one (an online rebuild's switch), run one after the other. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly events: EventStore,
@@ -214,6 +224,8 @@ export class ProjectionEngine {
 
   async start(): Promise<void> {
     await this.applier.prepare();
+    // A checkpoint past the head would make the subscription skip every event up to it, silently.
+    assertCheckpointsWithinLog(this.applier.states(), await this.events.headPosition());
     this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
     this.loop = this.run(this.subscription).catch((error: unknown) => {
       // A projection that cannot apply an event must not skip it: the engine stops and says so.
@@ -230,6 +242,21 @@ export class ProjectionEngine {
 
   get failed(): unknown {
     return this.failure;
+  }
+
+  /** Runs `work` between two batches; `adopt` then tells the engine a projection's new position. */
+  betweenBatches<T>(work: (adopt: (name: string, position: Position | null) => void) => Promise<T>): Promise<T> {
+    const run = this.turn.catch(() => undefined).then(() => work((name, position) => this.applier.adopt(name, position)));
+    this.turn = run;
+    return run;
+  }
+
+  projection(name: string): Projection | undefined {
+    return this.applier.projections.find((projection) => projection.name === name);
+  }
+
+  position(name: string): Position | null {
+    return this.applier.position(name);
   }
 
   states(): ProjectionState[] {
@@ -281,10 +308,10 @@ export class ProjectionEngine {
         batch.push(more.value);
         next = iterator.next();
       }
-      await this.applier.apply(batch);
+      await this.betweenBatches(() => this.applier.apply(batch));
       // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
       if (this.options.commitSkippedPositions && !done && (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)) {
-        await this.applier.commitSkippedPositions();
+        await this.betweenBatches(() => this.applier.commitSkippedPositions());
       }
       this.wake();
       if (done) return;

@@ -58,6 +58,12 @@ class GuardedStoreWithoutTransactions implements ReadModelStore {
   }
   async reset(): Promise<void> {}
   async close(): Promise<void> {}
+  async promote(): Promise<void> {
+    throw new Error('not used by this test');
+  }
+  async health() {
+    return { status: 'up' as const, adapter: 'mongodb' as const };
+  }
 
   private async positioned<T extends Document>(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<T>>> {
     const found = new Map<string, PositionedDocument<T>>();

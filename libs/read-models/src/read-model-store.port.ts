@@ -60,6 +60,11 @@ export interface CommitOutcome {
 }
 
 export interface ReadModelStore {
+  /**
+   * The most document writes a rebuild may defer into one commit. A store whose transactions have limits of their
+   * own (MongoDB: 60 s lifetime, the WiredTiger cache) sets it well below them; otherwise the runtime's default.
+   */
+  readonly maxWritesPerCommit?: number;
   /** Declared once per projection at start; a store may create indexes (MongoDB, SQLite expression indexes). */
   ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
   get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null>;
@@ -79,9 +84,28 @@ export interface ReadModelStore {
    * (a batch replayed without transactions): it leaves them as they are and says how many it left.
    */
   commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<CommitOutcome | void>;
+  /**
+   * Online rebuilds: replaces a projection's collections with their staged copies (`stagedCollection`), built beside
+   * them, and sets its checkpoint — readers see the old read model or the new one, never a mix or a half-built one.
+   * The staged checkpoint goes too.
+   */
+  promote(projection: string, collections: string[], checkpoint: Position | null): Promise<void>;
+  /** Whether the store is still what this process opened: reachable, and (embedded) its file still in place. */
+  health(): Promise<ReadModelStoreHealth>;
   /** Empties the collections and the checkpoint of a projection, for a rebuild from position 0. */
   reset(projection: string, collections: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface ReadModelStoreHealth {
+  status: 'up' | 'down';
+  adapter: 'sqlite' | 'mongodb';
+  detail?: string;
+}
+
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+
+/** Where an online rebuild builds a collection, beside the live one. */
+export const stagedCollection = (collection: string): string => `${collection}__rebuild`;
+/** The checkpoint of a projection's staged copy. */
+export const stagedCheckpoint = (projection: string): string => `${projection}__rebuild`;

@@ -70,7 +70,8 @@ export function writableAttributes(name: forge.pki.Certificate['subject']): forg
 
 function attributeText(field: forge.pki.CertificateField): string {
   const value = typeof field.value === 'string' ? field.value : String(field.value);
-  if ((field.valueTagClass as unknown as number) !== UTF8_STRING) return value;
+  // forge types valueTagClass as a tag class, but it holds the value's ASN.1 type: compare it as the number it is.
+  if (Number(field.valueTagClass) !== UTF8_STRING) return value;
   try {
     return forge.util.decodeUtf8(value);
   } catch {

@@ -115,6 +115,7 @@ function randomSerialNumber(): string {
 // UTF8String, because a root's name may hold characters that PrintableString (forge's default) cannot.
 function nameOf(commonName: string, what: string): forge.pki.CertificateField[] {
   if (typeof commonName !== 'string' || commonName.trim() === '') throw new Error(`${what} must not be empty`);
+  // Sound: forge reads valueTagClass as the value's ASN.1 type (its typings name the wrong enum); UTF8 is such a type.
   return [{ name: 'commonName', value: commonName, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }];
 }
 

@@ -34,6 +34,7 @@ export const Access = Object.assign(declareAccess, {
   queries: 'queries',
   audit: 'audit',
   crossTenant: 'crossTenant',
+  operations: 'operations',
 } as const satisfies Record<Permission, Permission>);
 
 /** A route anyone may call (`/health`, documentation, static files): a credential, if sent, is still read. */

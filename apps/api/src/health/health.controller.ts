@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { ProcessManagerRuntime } from '@app/application';
 import { PROJECTION_POSITIONS, ProjectionPositions } from '@app/projections';
+import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
 import { NOTICE_RUNTIME } from '../system-events/system-events.tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-principal';
@@ -15,6 +16,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_POSITIONS) private readonly projections: ProjectionPositions,
     @Inject(NOTICE_RUNTIME) private readonly notices: ProcessManagerRuntime,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
   ) {}
 
   @Get()
@@ -25,7 +27,9 @@ export class HealthController {
     const eventStore = await this.store.health();
     const projectionsFailed = Boolean(this.projections.failed);
     const noticesFailed = Boolean(this.notices.failed);
-    const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed || noticesFailed ? 'degraded' : 'ok';
+    // Read models that are gone (the embedded file deleted underneath) leave queries answering from nothing.
+    const readModels = await this.readModels.health();
+    const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed || noticesFailed || readModels.status !== 'up' ? 'degraded' : 'ok';
     reply.status(status === 'unavailable' ? 503 : 200);
     // Public for probes, but positions and store details are for administrators only (DESIGN.md §6).
     if (principalOf(request)?.role !== 'admin') return { status };
@@ -33,6 +37,6 @@ export class HealthController {
     // Where the API does not project, the positions are the projector's stored checkpoints; it reports its own failures.
     const runIn = this.projections.projectsHere ? 'api' : 'projector';
     const processManagers = this.notices.states().map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
-    return { status, eventStore, projections: { runIn, failed: projectionsFailed, positions: projections }, processManagers: { failed: noticesFailed, positions: processManagers } };
+    return { status, eventStore, readModels, projections: { runIn, failed: projectionsFailed, positions: projections }, processManagers: { failed: noticesFailed, positions: processManagers } };
   }
 }

@@ -34,7 +34,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = { ...this.toProblem(exception), instance: request.url };
-    if (problem.status >= 500) this.logger.error({ err: exception, problem }, 'request failed');
+    // A documented 503 (read model behind, store unavailable) is an expected condition: one warn line, no stack.
+    // Only the unexpected — a 500 — is logged with its error.
+    if (problem.status === 500) this.logger.error({ err: exception, problem }, 'request failed');
+    else if (problem.status >= 500) {
+      const cause = exception instanceof ProblemException || !(exception instanceof Error) ? '' : ` (${exception.message})`;
+      this.logger.warn(`${problem.status} ${problem.type} ${request.method} ${request.url}: ${problem.detail ?? problem.title}${cause}`);
+    }
     // RFC 6750: a 401 names the scheme the caller should use.
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer realm="licensing"');
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);

@@ -29,7 +29,7 @@ export class ProblemException extends HttpException {
     super(problem, problem.status);
   }
 
-  static of(status: number, slug: string, title: string, detail?: string, extensions: Record<string, unknown> = {}) {
+  static of(status: number, slug: string, title: string, detail?: string, extensions: object = {}) {
     return new ProblemException({ type: problemType(slug), title, status, detail, ...extensions });
   }
 }

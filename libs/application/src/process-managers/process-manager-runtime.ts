@@ -1,4 +1,4 @@
-import type { AllSubscription, EventStore, Position } from '@app/event-store';
+import { assertCheckpointsWithinLog, type AllSubscription, type EventStore, type Position } from '@app/event-store';
 import { CheckpointStore, ProcessManager, processManagerCheckpoint } from './process-manager';
 
 export interface ProcessManagerState {
@@ -36,8 +36,11 @@ export class ProcessManagerRuntime {
 
   async start(): Promise<void> {
     this.started = true;
+    for (const entry of this.running) entry.position = await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
+    // A checkpoint past the head would make a manager skip every event up to it, silently.
+    const head = this.running.length === 0 ? null : await this.events.headPosition();
+    assertCheckpointsWithinLog(this.running.map((entry) => ({ name: `process manager ${entry.manager.name}`, position: entry.position })), head);
     for (const entry of this.running) {
-      entry.position = await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
       entry.subscription = this.events.subscribeToAll({ afterPosition: entry.position ?? undefined, filter: entry.manager.filter });
       entry.loop = this.follow(entry, entry.subscription).catch((error: unknown) => {
         this.failure ??= error;

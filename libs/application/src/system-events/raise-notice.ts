@@ -17,6 +17,8 @@ export interface NoticeOrigin {
   /** The moment the notice is about (the cause's own time), shown as Activated. */
   at: string;
   correlationId?: string;
+  /** The id of the event that caused the notice, its events' `causationId`; absent for a dated condition. */
+  causationId?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function raiseNotice(runner: SystemEventsRunner, notice: Notice, or
       data: { eventKey: notice.eventKey, status: notice.status, message: notice.message, eta: null, notice: noticeCause },
       metadata: { now: origin.at, actor: NOTICE_ACTOR },
     },
-    { commandId, correlationId: origin.correlationId ?? commandId, actor: NOTICE_ACTOR, tenant: origin.tenant },
+    { commandId, correlationId: origin.correlationId ?? commandId, causationId: origin.causationId, actor: NOTICE_ACTOR, tenant: origin.tenant },
     () => undefined,
   );
   // The notices are well-formed by construction: a refusal is a bug, and must not pass for handled.

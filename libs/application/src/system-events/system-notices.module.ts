@@ -27,6 +27,8 @@ export interface SystemNoticesOptions {
   run: 'always' | 'as-configured';
   /** The time source of the daily check (the API passes its clock, for tests). */
   now?: () => string;
+  /** Told when a notice process manager fails and stops (the projector then stops too, as for a failed projection). */
+  onFailure?(error: unknown, manager: string): void;
 }
 
 /**
@@ -55,7 +57,10 @@ export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplic
           useFactory: (events: EventStore, readModels: ReadModelStore, runner: SystemEventsRunner) => {
             const logger = new Logger('Notices');
             return new ProcessManagerRuntime(events, readModels, systemNoticeProcessManagers(runner), {
-              onError: (error, manager) => logger.error({ err: error, manager }, 'a notice process manager failed and stopped'),
+              onError: (error, manager) => {
+                logger.error({ err: error, manager }, 'a notice process manager failed and stopped');
+                options.onFailure?.(error, manager);
+              },
             });
           },
           inject: [EVENT_STORE, READ_MODEL_STORE, SYSTEM_EVENTS_RUNNER],

@@ -1,8 +1,12 @@
-import { CommandMetadata, exhaustive, refuse, Refusal } from '../shared/decider';
+import { CommandMetadata, exhaustive, NoContext, refuse, Refusal } from '../shared/decider';
 import {
+  ActiveLedger,
   Holding,
+  holdingAfter,
   holdingOf,
+  holdingsOf,
   inUse,
+  isHoldingEvent,
   LedgerEvent,
   LedgerState,
   ModuleLicense,
@@ -24,21 +28,22 @@ export type LedgerCommand =
   | { type: 'DeactivateUser'; data: { userId: string }; metadata: CommandMetadata }
   | { type: 'ReactivateUser'; data: { userId: string }; metadata: CommandMetadata };
 
-export type LedgerRefusalCode =
-  | 'unknown-tenant'
-  | 'unknown-owner'
-  | 'unknown-module'
-  | 'not-a-user-license'
-  | 'user-inactive'
-  | 'grace-period-ended'
-  | 'already-assigned'
-  | 'cap-exceeded'
-  | 'prerequisite-missing'
-  | 'prerequisite-in-use'
-  | 'not-held'
-  | 'implied-by-plan';
+/** Every refusal of the ledger, one member per code with the context its answer carries. */
+export type LedgerRefusal =
+  | Refusal<'unknown-tenant', NoContext>
+  | Refusal<'unknown-owner', { owner: string }>
+  | Refusal<'unknown-module', { owner: string; module: string }>
+  | Refusal<'not-a-user-license', { module: string }>
+  | Refusal<'user-inactive', { userId: string }>
+  | Refusal<'grace-period-ended', { owner: string; graceTo: string }>
+  | Refusal<'already-assigned', { module: string; userId: string }>
+  | Refusal<'cap-exceeded', { module: string; number: number; inUse: number }>
+  | Refusal<'prerequisite-missing', { module: string; prerequisite: string }>
+  | Refusal<'prerequisite-in-use', { module: string; requiredBy: string }>
+  | Refusal<'not-held', { module: string; userId: string }>
+  | Refusal<'implied-by-plan', { module: string; plan: string | null }>;
 
-export type LedgerRefusal = Refusal<LedgerRefusalCode>;
+export type LedgerRefusalCode = LedgerRefusal['code'];
 
 export function decideLedger(command: LedgerCommand, state: LedgerState): LedgerEvent[] | LedgerRefusal {
   const at = command.metadata.now;
@@ -68,6 +73,18 @@ export function decideLedger(command: LedgerCommand, state: LedgerState): Ledger
         },
       ];
     }
+    default:
+      // Every other command needs a tenant with an active package: checked here, once.
+      return state.status === 'active' ? decideOnActive(command, state, at) : refuse('unknown-tenant', 'no license package has been activated for this tenant');
+  }
+}
+
+function decideOnActive(
+  command: Exclude<LedgerCommand, { type: 'ActivateLicensePackage' }>,
+  state: ActiveLedger,
+  at: string,
+): LedgerEvent[] | LedgerRefusal {
+  switch (command.type) {
     case 'AssignLicense':
       return decideAssign(state, command.data, at);
     case 'UnassignLicense':
@@ -75,14 +92,13 @@ export function decideLedger(command: LedgerCommand, state: LedgerState): Ledger
     case 'DeactivateUser':
       return decideDeactivate(state, command.data.userId, at);
     case 'ReactivateUser':
-      if (!state.tenantId) return unknownTenant();
       return state.inactiveUsers[command.data.userId] ? [{ type: 'UserReactivated', data: { userId: command.data.userId, at } }] : [];
     default:
       return exhaustive(command);
   }
 }
 
-function decideAssign(state: LedgerState, target: LicenseTarget, at: string): LedgerEvent[] | LedgerRefusal {
+function decideAssign(state: ActiveLedger, target: LicenseTarget, at: string): LedgerEvent[] | LedgerRefusal {
   const found = findLicense(state, target);
   if ('kind' in found) return found;
   const { owner, license } = found;
@@ -123,7 +139,7 @@ function decideAssign(state: LedgerState, target: LicenseTarget, at: string): Le
   return prerequisitesKept(owner, userId, after) ?? events;
 }
 
-function assignModule(state: LedgerState, owner: OwnerLicenses, license: ModuleLicense, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
+function assignModule(state: ActiveLedger, owner: OwnerLicenses, license: ModuleLicense, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
   if (holdingOf(state, owner.name, license.name, userId)?.explicit) {
     return refuse('already-assigned', `user ${userId} already holds ${license.name}`, { module: license.name, userId });
   }
@@ -131,7 +147,7 @@ function assignModule(state: LedgerState, owner: OwnerLicenses, license: ModuleL
 }
 
 /** A user holds at most one plan per owner: assigning another swaps the plan and its implied licenses in one step. */
-function assignPlan(state: LedgerState, owner: OwnerLicenses, plan: ModuleLicense, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
+function assignPlan(state: ActiveLedger, owner: OwnerLicenses, plan: ModuleLicense, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
   const current = state.plans[owner.name]?.[userId];
   if (current === plan.name) {
     return refuse('already-assigned', `user ${userId} already holds plan ${plan.name}`, { module: plan.name, userId });
@@ -144,7 +160,7 @@ function assignPlan(state: LedgerState, owner: OwnerLicenses, plan: ModuleLicens
   return events;
 }
 
-function releasePlan(state: LedgerState, owner: OwnerLicenses, plan: string, userId: string, reason: ReleaseReason, at: string): LedgerEvent[] {
+function releasePlan(state: ActiveLedger, owner: OwnerLicenses, plan: string, userId: string, reason: ReleaseReason, at: string): LedgerEvent[] {
   const events: LedgerEvent[] = [
     { type: 'LicenseReleased', data: { owner: owner.name, module: plan, userId, source: 'explicit', isPlan: true, reason, at } },
   ];
@@ -156,7 +172,7 @@ function releasePlan(state: LedgerState, owner: OwnerLicenses, plan: string, use
   return events;
 }
 
-function decideUnassign(state: LedgerState, target: LicenseTarget, at: string): LedgerEvent[] | LedgerRefusal {
+function decideUnassign(state: ActiveLedger, target: LicenseTarget, at: string): LedgerEvent[] | LedgerRefusal {
   const found = findLicense(state, target);
   if ('kind' in found) return found;
   const { owner, license } = found;
@@ -179,8 +195,7 @@ function decideUnassign(state: LedgerState, target: LicenseTarget, at: string): 
 }
 
 /** Deactivation releases everything the user holds, with every owner, then marks the user inactive. */
-function decideDeactivate(state: LedgerState, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
-  if (!state.tenantId) return unknownTenant();
+function decideDeactivate(state: ActiveLedger, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
   if (state.inactiveUsers[userId]) return [];
   const events: LedgerEvent[] = [];
   for (const [owner, byModule] of Object.entries(state.holdings)) {
@@ -215,17 +230,12 @@ function prerequisitesKept(owner: OwnerLicenses, userId: string, after: Map<stri
   return undefined;
 }
 
-function findLicense(state: LedgerState, { owner, module }: LicenseTarget): { owner: OwnerLicenses; license: ModuleLicense } | LedgerRefusal {
-  if (!state.tenantId) return unknownTenant();
+function findLicense(state: ActiveLedger, { owner, module }: LicenseTarget): { owner: OwnerLicenses; license: ModuleLicense } | LedgerRefusal {
   const ownerLicenses = state.owners[owner];
   if (!ownerLicenses) return refuse('unknown-owner', `no license package of owner ${owner} is active`, { owner });
   const license = ownerLicenses.modules[module];
   if (!license) return refuse('unknown-module', `owner ${owner} has no license ${module}`, { owner, module });
   return { owner: ownerLicenses, license };
-}
-
-function unknownTenant(): LedgerRefusal {
-  return refuse('unknown-tenant', 'no license package has been activated for this tenant');
 }
 
 /** What a user holds of one owner before and after some events: the effect of a command, without touching state. */
@@ -236,18 +246,14 @@ export function holdingsAround(
   events: LedgerEvent[],
 ): { before: Map<string, Holding>; after: Map<string, Holding> } {
   const before = new Map<string, Holding>();
-  for (const [module, holders] of Object.entries(state.holdings[owner] ?? {})) {
-    if (holders[userId]) before.set(module, { ...holders[userId] });
+  for (const [module, holders] of Object.entries(holdingsOf(state, owner))) {
+    if (holders[userId]) before.set(module, holders[userId]);
   }
-  const after = new Map([...before].map(([module, holding]) => [module, { ...holding }]));
+  const after = new Map(before);
   for (const event of events) {
-    if (event.type !== 'LicenseAssigned' && event.type !== 'LicenseReleased') continue;
-    if (event.data.owner !== owner || event.data.userId !== userId) continue;
-    const holding = after.get(event.data.module) ?? { explicit: false, plan: null };
-    const assigned = event.type === 'LicenseAssigned';
-    if (event.data.source === 'explicit') holding.explicit = assigned;
-    else holding.plan = assigned ? (event.data.plan ?? null) : null;
-    if (holding.explicit || holding.plan) after.set(event.data.module, holding);
+    if (!isHoldingEvent(event) || event.data.owner !== owner || event.data.userId !== userId) continue;
+    const holding = holdingAfter(after.get(event.data.module), event);
+    if (holding) after.set(event.data.module, holding);
     else after.delete(event.data.module);
   }
   return { before, after };

@@ -1,8 +1,10 @@
-import type { Decider } from '../shared/decider';
-import { decideLedger, LedgerCommand } from './ledger.decide';
+import type { EventSourcedDecider } from '../shared/decider';
+import { ledgerEventCodec } from './ledger.codec';
+import { decideLedger, LedgerCommand, LedgerRefusal } from './ledger.decide';
 import { evolveLedger, initialLedgerState, LedgerEvent, LedgerState } from './ledger.events';
 
-export const ledger: Decider<LedgerCommand, LedgerEvent, LedgerState> = {
+export const ledger: EventSourcedDecider<LedgerCommand, LedgerEvent, LedgerState, LedgerRefusal> = {
+  codec: ledgerEventCodec,
   initialState: initialLedgerState,
   decide: decideLedger,
   evolve: evolveLedger,

@@ -94,10 +94,17 @@ export interface Holding {
   plan: string | null;
 }
 
-export interface LedgerState {
-  tenantId: string | null;
+/** A tenant for whom no license package has been activated yet: nothing can be assigned, nobody deactivated. */
+export interface NoPackageYet {
+  status: 'no-package';
+}
+
+/** A tenant with at least one active license package. */
+export interface ActiveLedger {
+  status: 'active';
+  tenantId: string;
   /** When the tenant's first package was activated: from then on the tenant exists. */
-  tenantSince: string | null;
+  tenantSince: string;
   owners: Record<string, OwnerLicenses>;
   /** holdings[owner][module][userId]; a user holds a license while either source is present. */
   holdings: Record<string, Record<string, Record<string, Holding>>>;
@@ -114,58 +121,52 @@ export interface LedgerState {
   activePlanHolders: number;
 }
 
+export type LedgerState = NoPackageYet | ActiveLedger;
+
 export function initialLedgerState(): LedgerState {
-  return { tenantId: null, tenantSince: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {}, holderCounts: {}, activePlanHolders: 0 };
+  return { status: 'no-package' };
 }
 
 /**
- * Folds one event into the state. It updates the state it is given and returns it, so that replaying a stream of
- * any length stays linear: a caller never keeps a state it has passed to evolve (decide never calls evolve).
+ * Folds one event into the state, keeping the mutation contract written on `Decider`: an active ledger is updated in
+ * place and returned, so that replaying a stream of any length stays linear.
  */
 export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerState {
+  if (event.type === 'LicensePackageRejected') return state;
+  if (event.type === 'LicensePackageActivated') {
+    const owner = ownerFromPackage(event.data.package);
+    const active: ActiveLedger =
+      state.status === 'active'
+        ? state
+        : {
+            status: 'active',
+            tenantId: event.data.tenantId,
+            tenantSince: event.data.activatedAt,
+            owners: {},
+            holdings: {},
+            plans: {},
+            inactiveUsers: {},
+            holderCounts: {},
+            activePlanHolders: 0,
+          };
+    active.tenantId = event.data.tenantId;
+    active.owners[owner.name] = owner;
+    return active;
+  }
+  // The decider refuses every other command until a package is active: such an event is a broken history.
+  if (state.status !== 'active') throw new Error(`ledger: ${event.type} before any license package was activated`);
   switch (event.type) {
-    case 'LicensePackageActivated': {
-      const owner = ownerFromPackage(event.data.package);
-      state.tenantId = event.data.tenantId;
-      state.tenantSince ??= event.data.activatedAt;
-      state.owners[owner.name] = owner;
-      return state;
-    }
-    case 'LicensePackageRejected':
-      return state;
-    case 'LicenseAssigned': {
-      const { owner, module, userId, source, plan, isPlan } = event.data;
-      const holders = ((state.holdings[owner] ??= {})[module] ??= {});
-      let holding = holders[userId];
-      if (!holding) {
-        holding = holders[userId] = { explicit: false, plan: null };
-        countHolder(state, owner, module, +1);
-      }
-      if (source === 'explicit') holding.explicit = true;
-      else holding.plan = plan ?? null;
-      if (isPlan) {
-        const hadPlan = holdsAnyPlan(state, userId);
-        (state.plans[owner] ??= {})[userId] = module;
-        if (!hadPlan && !state.inactiveUsers[userId]) state.activePlanHolders++;
-      }
-      return state;
-    }
+    case 'LicenseAssigned':
     case 'LicenseReleased': {
-      const { owner, module, userId, source, isPlan } = event.data;
-      const holders = state.holdings[owner]?.[module];
-      const holding = holders?.[userId];
-      if (holders && holding) {
-        if (source === 'explicit') holding.explicit = false;
-        else holding.plan = null;
-        if (!holding.explicit && !holding.plan) {
-          delete holders[userId];
-          countHolder(state, owner, module, -1);
-        }
-      }
-      if (isPlan && state.plans[owner]?.[userId] === module) {
-        delete state.plans[owner][userId];
-        if (!holdsAnyPlan(state, userId) && !state.inactiveUsers[userId]) state.activePlanHolders--;
-      }
+      const { owner, module, userId, isPlan } = event.data;
+      const holders = ((state.holdings[owner] ??= {})[module] ??= {});
+      const before = holders[userId];
+      const holding = holdingAfter(before, event);
+      if (holding) holders[userId] = holding;
+      else delete holders[userId];
+      if (!before && holding) countHolder(state, owner, module, +1);
+      if (before && !holding) countHolder(state, owner, module, -1);
+      if (isPlan) evolvePlan(state, owner, module, userId, event.type === 'LicenseAssigned');
       return state;
     }
     case 'UserDeactivated': {
@@ -183,33 +184,67 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
   }
 }
 
+/**
+ * The holding transition, written once: why a user holds a license after it is assigned or released by one source
+ * (explicitly, or by a plan), given why they held it before. Undefined: they no longer hold it. Never changes
+ * `before`. The decider, the evolve above and the license projections all go through it.
+ */
+export function holdingAfter(before: Holding | undefined, event: HoldingEvent): Holding | undefined {
+  const assigned = event.type === 'LicenseAssigned';
+  const holding: Holding = { explicit: before?.explicit ?? false, plan: before?.plan ?? null };
+  if (event.data.source === 'explicit') holding.explicit = assigned;
+  else holding.plan = assigned ? (event.data.plan ?? null) : null;
+  return holding.explicit || holding.plan !== null ? holding : undefined;
+}
+
+/** The events that change who holds a license. */
+export type HoldingEvent = Extract<LedgerEvent, { type: 'LicenseAssigned' | 'LicenseReleased' }>;
+
+export const isHoldingEvent = (event: LedgerEvent): event is HoldingEvent => event.type === 'LicenseAssigned' || event.type === 'LicenseReleased';
+
+/** The holders of each module of an owner (none before any package). */
+export function holdingsOf(state: LedgerState, owner: string): Record<string, Record<string, Holding>> {
+  return state.status === 'active' ? (state.holdings[owner] ?? {}) : {};
+}
+
 export function holdingOf(state: LedgerState, owner: string, module: string, userId: string): Holding | undefined {
-  return state.holdings[owner]?.[module]?.[userId];
+  return holdingsOf(state, owner)[module]?.[userId];
 }
 
 export function holdersOf(state: LedgerState, owner: string, module: string): string[] {
-  return Object.keys(state.holdings[owner]?.[module] ?? {});
+  return Object.keys(holdingsOf(state, owner)[module] ?? {});
 }
 
 /** How many users hold the license: O(1), from the count evolve keeps. */
 export function inUse(state: LedgerState, owner: string, module: string): number {
-  return state.holderCounts[owner]?.[module] ?? 0;
+  return state.status === 'active' ? (state.holderCounts[owner]?.[module] ?? 0) : 0;
 }
 
-function countHolder(state: LedgerState, owner: string, module: string, delta: 1 | -1): void {
+function countHolder(state: ActiveLedger, owner: string, module: string, delta: 1 | -1): void {
   const counts = (state.holderCounts[owner] ??= {});
   counts[module] = (counts[module] ?? 0) + delta;
 }
 
+/** The user's plan of an owner assigned or released, keeping `activePlanHolders` (active users with any plan). */
+function evolvePlan(state: ActiveLedger, owner: string, module: string, userId: string, assigned: boolean): void {
+  const hadPlan = holdsAnyPlan(state, userId);
+  if (assigned) (state.plans[owner] ??= {})[userId] = module;
+  else if (state.plans[owner]?.[userId] === module) delete state.plans[owner][userId];
+  else return;
+  const hasPlan = assigned || holdsAnyPlan(state, userId);
+  if (state.inactiveUsers[userId] || hadPlan === hasPlan) return;
+  state.activePlanHolders += hasPlan ? 1 : -1;
+}
+
 /** Whether the user holds a plan of any owner: O(owners), a handful. */
-function holdsAnyPlan(state: LedgerState, userId: string): boolean {
+function holdsAnyPlan(state: ActiveLedger, userId: string): boolean {
   for (const owner in state.plans) if (state.plans[owner][userId] !== undefined) return true;
   return false;
 }
 
 /** The modules of an owner that a user holds, by either source. */
 export function modulesHeldBy(state: LedgerState, owner: string, userId: string): string[] {
-  const byModule = state.holdings[owner] ?? {};
+  const byModule = holdingsOf(state, owner);
   return Object.keys(byModule).filter((module) => byModule[module][userId] !== undefined);
 }
 

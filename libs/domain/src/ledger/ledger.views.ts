@@ -76,6 +76,7 @@ export function byScreenOrder(a: { sortOrder: number; name: string }, b: { sortO
 }
 
 export function licenseListView(state: LedgerState): LicenseListView {
+  if (state.status !== 'active') return { owners: [] };
   const owners = Object.values(state.owners)
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((owner) => ({
@@ -98,6 +99,7 @@ export function holdersView(state: LedgerState, owner: string, module: string): 
 }
 
 export function userLicensesView(state: LedgerState, userId: string, owner = DEFAULT_OWNER): UserLicensesView {
+  if (state.status !== 'active') return { userId, active: true, plan: null, modules: [] };
   return {
     userId,
     active: !state.inactiveUsers[userId],
@@ -106,18 +108,26 @@ export function userLicensesView(state: LedgerState, userId: string, owner = DEF
   };
 }
 
-/** Counting method 2: the active users who hold a plan of any owner. Metering thresholds grow with it. */
-/** Active users holding a plan (counting method 2): the count evolve keeps, O(1) for every usage request. */
+/**
+ * Counting method 2: the active users who hold a plan of any owner; metering thresholds grow with it. The count
+ * evolve keeps, O(1) for every usage request; none before a package.
+ */
 export function activePlanHolders(state: LedgerState): number {
-  return state.activePlanHolders;
+  return state.status === 'active' ? state.activePlanHolders : 0;
 }
 
 /** What metering needs to know of the ledger: the users counted for thresholds, and since when the tenant exists. */
 export function meteringLedgerFacts(state: LedgerState): { activeUsers: number; tenantSince: string | null } {
-  return { activeUsers: activePlanHolders(state), tenantSince: state.tenantSince };
+  return { activeUsers: activePlanHolders(state), tenantSince: state.status === 'active' ? state.tenantSince : null };
 }
 
 export function statusView(state: LedgerState): StatusView {
+  if (state.status !== 'active') {
+    return {
+      database: { owner: null, serialNumber: null, databaseType: null, nextExpiry: null },
+      userCount: { byLicenses: { user: null, web: null }, byPlansInUse: 0 },
+    };
+  }
   const main = state.owners[DEFAULT_OWNER] ?? Object.values(state.owners).sort((a, b) => a.name.localeCompare(b.name))[0];
   const expiries = Object.values(state.owners)
     .map((owner) => owner.dates.expiration)

@@ -127,7 +127,7 @@ function continuityReasons(state: LedgerState, { tenantId, package: pkg }: Packa
   if (pkg.tenantId !== tenantId) {
     reasons.push({ code: 'tenant-mismatch', detail: `the package is for tenant '${pkg.tenantId}', not '${tenantId}'` });
   }
-  const active = state.owners[pkg.owner.name];
+  const active = state.status === 'active' ? state.owners[pkg.owner.name] : undefined;
   if (active && active.serialNumber !== pkg.licensee.serialNumber) {
     reasons.push({
       code: 'serial-number-mismatch',
@@ -180,7 +180,7 @@ function consistencyReasons(pkg: LicensePackage): RejectionReason[] {
 
 function licenseChanges(state: LedgerState, pkg: LicensePackage): LicenseChange[] {
   const owner = pkg.owner.name;
-  const current = state.owners[owner]?.modules ?? {};
+  const current = state.status === 'active' ? (state.owners[owner]?.modules ?? {}) : {};
   const next = new Map(pkg.modules.map((row) => [row.name, row]));
   const names = [...new Set([...Object.keys(current), ...next.keys()])];
   const changes: LicenseChange[] = [];

@@ -1,4 +1,4 @@
-import { CommandMetadata, refuse, Refusal } from '../shared/decider';
+import { CommandMetadata, NoContext, refuse, Refusal } from '../shared/decider';
 import {
   addUsage,
   endOfMonth,
@@ -47,8 +47,17 @@ export type MeteringCommand =
     }
   | { type: 'CloseMeteringMonth'; data: { tenantId: string; month: string }; metadata: CloseFacts };
 
-export type MeteringRefusalCode = 'invalid-usage' | 'wrong-month' | 'month-closed' | 'month-not-ended' | 'usage-overflow' | 'unknown-tenant' | 'invalid-month';
-export type MeteringRefusal = Refusal<MeteringRefusalCode>;
+/** Every refusal of a metering month, one member per code with the context its answer carries. */
+export type MeteringRefusal =
+  | Refusal<'invalid-usage', { usageId: string; reasons: string[] }>
+  | Refusal<'wrong-month', { usageId: string }>
+  | Refusal<'month-closed', MonthClosedContext>
+  | Refusal<'month-not-ended', { month: string }>
+  | Refusal<'usage-overflow', { service: string }>
+  | Refusal<'invalid-month', { month: string }>
+  | Refusal<'unknown-tenant', { month: string } | NoContext>;
+
+export type MeteringRefusalCode = MeteringRefusal['code'];
 
 /** What a closed month tells the handler that carries late records on to the next month. */
 export interface MonthClosedContext {
@@ -87,7 +96,7 @@ function decideRecord(
   if (state.closed) {
     const known = records.filter((record) => state.usageIds.has(record.usageId)).map((record) => record.usageId);
     const context: MonthClosedContext = { month, duplicates: known, ...accountedFor(state, origin, month) };
-    return refuse('month-closed', `metering month ${month} is closed`, { ...context });
+    return refuse('month-closed', `metering month ${month} is closed`, context);
   }
   if (late) {
     const adjustments = adjustmentsFor(state, late, fresh);

@@ -1,8 +1,10 @@
-import type { Decider } from '../shared/decider';
-import { decideMetering, MeteringCommand } from './metering.decide';
+import type { EventSourcedDecider } from '../shared/decider';
+import { meteringEventCodec } from './metering.codec';
+import { decideMetering, MeteringCommand, MeteringRefusal } from './metering.decide';
 import { evolveMetering, initialMeteringState, MeteringEvent, MeteringState } from './metering.events';
 
-export const metering: Decider<MeteringCommand, MeteringEvent, MeteringState> = {
+export const metering: EventSourcedDecider<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal> = {
+  codec: meteringEventCodec,
   initialState: initialMeteringState,
   decide: decideMetering,
   evolve: evolveMetering,

@@ -1,4 +1,4 @@
-import { CommandMetadata, exhaustive, refuse, Refusal } from '../shared/decider';
+import { CommandMetadata, exhaustive, NoContext, refuse, Refusal } from '../shared/decider';
 import {
   BackendEventKey,
   isBackendEventKey,
@@ -10,6 +10,7 @@ import {
   MAX_MESSAGE_LENGTH,
   scopeNeedsOwner,
   SystemEventKey,
+  SystemEventScope,
   SystemEventStatus,
 } from './system-event-keys';
 import { keyOf, LiveSystemEvent, liveEvent, NoticeCause, SystemEventDetails, SystemEventsEvent, SystemEventsState } from './system-events.events';
@@ -36,21 +37,22 @@ export type SystemEventsCommand =
       metadata: CommandMetadata;
     };
 
-export type SystemEventsRefusalCode =
-  | 'invalid-event-key'
-  | 'invalid-scope'
-  | 'owner-required'
-  | 'owner-not-allowed'
-  | 'invalid-status'
-  | 'invalid-eta'
-  | 'message-too-long'
-  | 'nothing-to-update'
-  | 'reserved-event-key'
-  | 'not-a-notice-key'
-  | 'system-event-exists'
-  | 'system-event-not-found';
+/** Every refusal of the system events, one member per code with the context its answer carries. */
+export type SystemEventsRefusal =
+  | Refusal<'invalid-event-key', { eventKey: string }>
+  | Refusal<'invalid-scope', { scope: unknown }>
+  | Refusal<'owner-required', { scope: SystemEventScope }>
+  | Refusal<'owner-not-allowed', { scope: SystemEventScope; owner: string | null }>
+  | Refusal<'invalid-status', { status: unknown }>
+  | Refusal<'invalid-eta', { eta: string }>
+  | Refusal<'message-too-long', { length: number }>
+  | Refusal<'nothing-to-update', NoContext>
+  | Refusal<'reserved-event-key', { eventKey: string }>
+  | Refusal<'not-a-notice-key', { eventKey: string }>
+  | Refusal<'system-event-exists', SystemEventKey>
+  | Refusal<'system-event-not-found', SystemEventKey>;
 
-export type SystemEventsRefusal = Refusal<SystemEventsRefusalCode>;
+export type SystemEventsRefusalCode = SystemEventsRefusal['code'];
 
 /** Notices are about the tenant's database as a whole. */
 export const NOTICE_SCOPE = 2;

@@ -1,8 +1,10 @@
-import type { Decider } from '../shared/decider';
-import { decideSystemEvents, SystemEventsCommand } from './system-events.decide';
+import type { EventSourcedDecider } from '../shared/decider';
+import { systemEventsEventCodec } from './system-events.codec';
+import { decideSystemEvents, SystemEventsCommand, SystemEventsRefusal } from './system-events.decide';
 import { evolveSystemEvents, initialSystemEventsState, SystemEventsEvent, SystemEventsState } from './system-events.events';
 
-export const systemEvents: Decider<SystemEventsCommand, SystemEventsEvent, SystemEventsState> = {
+export const systemEvents: EventSourcedDecider<SystemEventsCommand, SystemEventsEvent, SystemEventsState, SystemEventsRefusal> = {
+  codec: systemEventsEventCodec,
   initialState: initialSystemEventsState,
   decide: decideSystemEvents,
   evolve: evolveSystemEvents,

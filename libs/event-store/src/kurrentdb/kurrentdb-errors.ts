@@ -37,11 +37,37 @@ export function toPortError(error: unknown, operation: string, stream?: string):
       return new InvalidEventStoreRequestError(`KurrentDB ${where}: the append is larger than the server accepts (${converted.message})`);
     case ErrorType.INVALID_ARGUMENT:
       return new InvalidEventStoreRequestError(`KurrentDB ${where}: ${converted.message}`);
+    case ErrorType.UNKNOWN:
+      // KurrentDB answers a read of `$all` from a position that is no record's with gRPC Unknown and this message
+      // (RpcExceptions.InvalidPositionException): the caller's position is wrong, the server is fine.
+      if (isInvalidPosition(converted)) return new InvalidEventStoreRequestError(`KurrentDB ${where}: no event starts at that position`);
+      return new EventStoreUnavailableError(`KurrentDB ${where} failed (${converted.type}): ${converted.message}`, converted);
     case ErrorType.ACCESS_DENIED:
       return new EventStoreUnavailableError(`KurrentDB ${where}: access denied; check the credentials in KURRENTDB_URL`, converted);
     default:
       return new EventStoreUnavailableError(`KurrentDB ${where} failed (${converted.type}): ${converted.message}`, converted);
   }
+}
+
+/** A read of `$all` from a position that is no record's (the server's InvalidPositionException). */
+export function isInvalidPosition(error: unknown): boolean {
+  return error instanceof Error && /invalid position/i.test(error.message);
+}
+
+/** A follower refused the write: the client reconnects to the leader it named, so one retry goes there. */
+export function isNotLeader(error: unknown): boolean {
+  const converted = error instanceof Error ? convertToCommandError(error) : error;
+  return converted instanceof Error && isCommandError(converted) && converted.type === ErrorType.NOT_LEADER;
+}
+
+/**
+ * Errors that say the server or the connection is passing through a bad moment — worth waiting out. Anything else
+ * (access denied, an invalid argument or position, an unknown failure) will answer the same way next time.
+ */
+export function isTransient(error: unknown): boolean {
+  const converted = error instanceof Error ? convertToCommandError(error) : error;
+  if (!(converted instanceof Error) || !isCommandError(converted)) return true;
+  return [ErrorType.UNAVAILABLE, ErrorType.DEADLINE_EXCEEDED, ErrorType.TIMEOUT, ErrorType.NOT_LEADER, ErrorType.CANCELLED].includes(converted.type);
 }
 
 /** Whether a client error is a concurrency conflict: the adapter then looks at the stream again. */

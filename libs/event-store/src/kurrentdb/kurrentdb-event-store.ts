@@ -7,8 +7,6 @@ import {
   EventData,
   excludeSystemEvents,
   FORWARDS,
-  KurrentDBClient,
-  Position as LogPosition,
   ReadAllOptions as ClientReadAllOptions,
   ReadStreamOptions as ClientReadStreamOptions,
   ResolvedEvent,
@@ -18,7 +16,6 @@ import {
 import { assertValidMaxCount, assertValidReadAllOptions, assertValidStreamName, prepareAppend } from '../append-rules';
 import { EventStoreClosedError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
-  AllFilter,
   AllSubscription,
   AppendResult,
   EventStore,
@@ -34,11 +31,13 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { planAppend } from './append-plan';
-import { isStreamNotFound, isWrongExpectedVersion, toPortError } from './kurrentdb-errors';
+import { LoggedEvent, readAllBackwards, readAllForwards } from './kurrentdb-all-reads';
+import { parseQuietly } from './kurrentdb-connection';
+import { isNotLeader, isStreamNotFound, isWrongExpectedVersion, toPortError } from './kurrentdb-errors';
 import { toEventData, toRecordedEvent } from './kurrentdb-event';
 import { matchesFilter, serverFilter } from './kurrentdb-filter';
-import { compareLogPositions, toLogPosition, toPortPosition } from './kurrentdb-position';
-import { Backoff, ClientAllSubscription, ResubscribingSubscription } from './resubscribing-subscription';
+import { toLogPosition, toPortPosition } from './kurrentdb-position';
+import { Backoff, ClientAllSubscription, jitteredDelay, ResubscribingSubscription } from './resubscribing-subscription';
 import { EventIdentity, StreamIdIndex } from './stream-id-index';
 
 /** The calls of `KurrentDBClient` this adapter makes (a test can hand in a double of just these). */
@@ -55,15 +54,24 @@ export interface KurrentDbEventStoreOptions {
   connectTimeoutMs?: number;
   /** Resubscription backoff of catch-up subscriptions. */
   backoff?: Backoff;
+  /** Wait between attempts of an append that met a concurrent writer (jittered; default 10 ms doubling to 1 s). */
+  appendBackoff?: Backoff;
+  /** How long one read (a page of a stream or of `$all`) may take before it fails (default 30 s). */
+  readDeadlineMs?: number;
+  /** How the adapter waits between append attempts; injectable so that tests need no real time. */
+  delay?(ms: number): Promise<void>;
   /** Told when a subscription drops (the service logs it). */
   onSubscriptionDropped?(error: unknown, failures: number, delayMs: number): void;
+  /** Told of the client's warnings about the connection string, its password masked (default: stderr). */
+  onWarning?(message: string): void;
   /** For tests of the resubscription: how a subscription waits before trying again. */
   sleep?(ms: number, stopped: Promise<void>): Promise<void>;
 }
 
 /** Appends that keep meeting other writers between the adapter's look and its write give up after this many. */
-const MAX_APPEND_ATTEMPTS = 100;
-const READ_PAGE = 1_000;
+const MAX_APPEND_ATTEMPTS = 20;
+const DEFAULT_APPEND_BACKOFF: Backoff = { initialMs: 10, maxMs: 1_000 };
+const DEFAULT_READ_DEADLINE_MS = 30_000;
 
 /**
  * The event-store port on KurrentDB (or EventStoreDB 22.10+), through the official gRPC client.
@@ -89,7 +97,7 @@ export class KurrentDbEventStore implements EventStore {
 
   /** A store on the server a connection string names (`kurrentdb://host:2113?tls=false`, `kurrentdb+discover://…`). */
   static fromConnectionString(url: string, options: KurrentDbEventStoreOptions = {}): KurrentDbEventStore {
-    return new KurrentDbEventStore(KurrentDBClient.connectionString(url), options);
+    return new KurrentDbEventStore(parseQuietly(url, options.onWarning), options);
   }
 
   /** Fails with EventStoreUnavailableError, within the connect timeout, if the server cannot be read from. */
@@ -102,7 +110,10 @@ export class KurrentDbEventStore implements EventStore {
     const prepared = prepareAppend(stream, events, expectedState);
     const ids = prepared.map((event) => event.id);
     const data = prepared.map(toEventData);
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+    let notLeaderRetried = false;
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      // Writers that met each other spread out before looking again, rather than meeting again at once.
+      if (attempt > 1) await this.wait(jitteredDelay(attempt - 1, this.options.appendBackoff ?? DEFAULT_APPEND_BACKOFF));
       const { known } = await this.ids.catchUp(stream);
       const plan = planAppend(stream, ids, expectedState, known);
       if (plan.kind === 'refuse') throw plan.error;
@@ -112,6 +123,13 @@ export class KurrentDbEventStore implements EventStore {
         written = await this.client.appendToStream(stream, data, { streamState: plan.streamState });
       } catch (error) {
         if (isWrongExpectedVersion(error)) continue;
+        // A follower answered: the client has reconnected to the leader it named; one more try goes there. The
+        // look at the stream is repeated first, since the follower may have been behind.
+        if (isNotLeader(error) && !notLeaderRetried) {
+          notLeaderRetried = true;
+          attempt--;
+          continue;
+        }
         throw toPortError(error, 'append to', stream);
       }
       // With throwOnAppendFailure=false in the connection string, the client answers a conflict instead of throwing.
@@ -129,6 +147,7 @@ export class KurrentDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
+        deadline: this.readDeadline,
         direction: backwards ? BACKWARDS : FORWARDS,
         fromRevision: options.fromRevision === undefined ? (backwards ? END : START) : BigInt(options.fromRevision),
         ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
@@ -144,7 +163,8 @@ export class KurrentDbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     assertValidReadAllOptions(options);
-    return options.direction === 'backwards' ? this.readAllBackwards(options) : this.readAllForwards(options);
+    const page = (pageOptions: ClientReadAllOptions) => this.readPage(pageOptions);
+    return options.direction === 'backwards' ? readAllBackwards(page, options) : readAllForwards(page, options);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -168,7 +188,7 @@ export class KurrentDbEventStore implements EventStore {
 
   async headPosition(): Promise<Position | null> {
     this.assertOpen();
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, filter: excludeSystemEvents() });
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, filter: excludeSystemEvents(), deadline: this.options.connectTimeoutMs ?? 5_000 });
     const newest = await this.withinTimeout(
       (async () => {
         for await (const resolved of read) {
@@ -216,7 +236,7 @@ export class KurrentDbEventStore implements EventStore {
     const identities: EventIdentity[] = [];
     try {
       // From the leader: an append is acknowledged by the leader, and its id must be seen by the next look.
-      for await (const resolved of this.client.readStream(stream, { fromRevision: BigInt(fromRevision), maxCount, requiresLeader: true })) {
+      for await (const resolved of this.client.readStream(stream, { fromRevision: BigInt(fromRevision), maxCount, requiresLeader: true, deadline: this.readDeadline })) {
         const event = resolved.event;
         if (!event) continue;
         const what = `event ${event.id} (${stream}@${event.revision})`;
@@ -229,66 +249,11 @@ export class KurrentDbEventStore implements EventStore {
     return identities;
   }
 
-  private async readAllForwards(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const found: RecordedEvent[] = [];
-    const start = options.fromPosition ?? options.afterPosition;
-    let from: LogPosition | typeof START = start === undefined ? START : toLogPosition(start);
-    // KurrentDB reads forwards from a position inclusively; `afterPosition` and each next page skip what came before.
-    let skipUpTo: LogPosition | undefined = options.afterPosition === undefined ? undefined : toLogPosition(options.afterPosition);
-    for (;;) {
-      // One more than wanted when the page may begin with the event to skip, so that every full page moves on.
-      const pageSize = Math.min(READ_PAGE, Math.max(1, wanted - found.length) + (skipUpTo === undefined ? 0 : 1));
-      const page = await this.readPage({ direction: FORWARDS, fromPosition: from, maxCount: pageSize, filter: serverFilter(options.filter) });
-      for (const event of page) {
-        if (skipUpTo !== undefined && compareLogPositions(event.position!, skipUpTo) <= 0) continue;
-        if (!this.accepts(event, options.filter)) continue;
-        found.push(toRecordedEvent(event));
-        if (found.length >= wanted) return found;
-      }
-      if (page.length < pageSize) return found;
-      from = page[page.length - 1].position!;
-      skipUpTo = from;
-    }
-  }
-
-  private async readAllBackwards(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const found: RecordedEvent[] = [];
-    const start = options.fromPosition ?? options.afterPosition;
-    // Backwards, KurrentDB starts just before the given position; `fromPosition` includes the event at it.
-    if (options.fromPosition !== undefined) {
-      const at = await this.eventAt(options.fromPosition, options.filter);
-      if (at) found.push(at);
-      if (found.length >= wanted) return found;
-    }
-    let from: LogPosition | typeof END = start === undefined ? END : toLogPosition(start);
-    for (;;) {
-      const pageSize = Math.min(READ_PAGE, Math.max(1, wanted - found.length) + (from === END ? 0 : 1));
-      const page = await this.readPage({ direction: BACKWARDS, fromPosition: from, maxCount: pageSize, filter: serverFilter(options.filter) });
-      for (const event of page) {
-        if (from !== END && compareLogPositions(event.position!, from) >= 0) continue;
-        if (!this.accepts(event, options.filter)) continue;
-        found.push(toRecordedEvent(event));
-        if (found.length >= wanted) return found;
-      }
-      if (page.length < pageSize) return found;
-      from = page[page.length - 1].position!;
-    }
-  }
-
-  /** The event at exactly this position, if there is one and the filter keeps it. */
-  private async eventAt(position: Position, filter: AllFilter | undefined): Promise<RecordedEvent | undefined> {
-    const [event] = await this.readPage({ direction: FORWARDS, fromPosition: toLogPosition(position), maxCount: 1, filter: serverFilter(filter) });
-    if (!event || compareLogPositions(event.position!, toLogPosition(position)) !== 0 || !this.accepts(event, filter)) return undefined;
-    return toRecordedEvent(event);
-  }
-
   /** One page of `$all`, as recorded events that all carry a log position. */
-  private async readPage(options: ClientReadAllOptions): Promise<Array<NonNullable<AllStreamResolvedEvent['event']>>> {
-    const events: Array<NonNullable<AllStreamResolvedEvent['event']>> = [];
+  private async readPage(options: ClientReadAllOptions): Promise<LoggedEvent[]> {
+    const events: LoggedEvent[] = [];
     try {
-      for await (const resolved of this.client.readAll(options)) {
+      for await (const resolved of this.client.readAll({ ...options, deadline: this.readDeadline })) {
         if (!resolved.event) continue;
         if (!resolved.event.position) throw new EventStoreUnavailableError(`event ${resolved.event.id} came from $all without a position`);
         events.push(resolved.event);
@@ -297,10 +262,6 @@ export class KurrentDbEventStore implements EventStore {
       throw toPortError(error, 'read of', '$all');
     }
     return events;
-  }
-
-  private accepts(event: { streamId: string; type: string }, filter: AllFilter | undefined): boolean {
-    return matchesFilter({ stream: event.streamId, type: event.type }, filter);
   }
 
   private async withinTimeout<T>(work: Promise<T>, what: string): Promise<T> {
@@ -316,7 +277,16 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
+  private get readDeadline(): number {
+    return this.options.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS;
+  }
+
+  private wait(ms: number): Promise<void> {
+    return this.options.delay ? this.options.delay(ms) : new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError();
   }
 }
+

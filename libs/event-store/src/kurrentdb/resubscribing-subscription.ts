@@ -1,5 +1,7 @@
 import type { AllStreamResolvedEvent } from '@kurrent/kurrentdb-client';
+import { EventStoreUnavailableError } from '../event-store.errors';
 import type { AllSubscription, Position, RecordedEvent } from '../event-store.port';
+import { isTransient, toPortError } from './kurrentdb-errors';
 
 /**
  * The part of the client's `$all` subscription this adapter relies on, as the client documents it
@@ -26,6 +28,11 @@ export function backoffDelay(failures: number, backoff: Backoff = DEFAULT_BACKOF
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(exponent, 30));
 }
 
+/** Full jitter (AWS architecture blog): a uniform wait up to the doubling bound, so that retries spread out. */
+export function jitteredDelay(failures: number, backoff: Backoff, random: () => number = Math.random): number {
+  return Math.floor(random() * backoffDelay(failures, backoff));
+}
+
 export interface ResubscribeOptions {
   /** Opens a client subscription delivering the events after `after` (undefined: from the start of `$all`). */
   open(after: Position | undefined): ClientAllSubscription;
@@ -37,12 +44,19 @@ export interface ResubscribeOptions {
   sleep?(ms: number, stopped: Promise<void>): Promise<void>;
   /** Told of every drop before the wait, for the log. */
   onDropped?(error: unknown, failures: number, delayMs: number): void;
+  /** Non-transient failures in a row (access denied, invalid position, …) after which the subscription fails (default 5). */
+  maxPermanentFailures?: number;
 }
+
+const DEFAULT_MAX_PERMANENT_FAILURES = 5;
 
 /**
  * A catch-up subscription to `$all` that survives dropped connections: when the client's subscription fails or
- * ends, it waits (exponential backoff, reset once a new subscription is confirmed or delivers) and subscribes
- * again after the last event it handed out. Whether the server starts a subscription at or after a position, an
+ * ends, it waits (exponential backoff) and subscribes again after the last event it handed out. The backoff is reset
+ * only once an event has been delivered: KurrentDB confirms a subscription before it catches up, so a confirmation
+ * proves nothing. Transient failures (unavailable, deadline, not leader, a dropped connection) are waited out for as
+ * long as they last; a non-transient one (access denied, an invalid position) that repeats `maxPermanentFailures`
+ * times in a row ends the iteration with that error, so the projections stop and say so instead of retrying forever. Whether the server starts a subscription at or after a position, an
  * event at or before the last position delivered is never delivered again, so there is no duplicate and no gap.
  *
  * Errors in the events themselves (one the port cannot represent) are not connection problems: they end the
@@ -71,10 +85,10 @@ export class ResubscribingSubscription implements AllSubscription {
     if (this.started) throw new Error('a subscription can be iterated only once; subscribe again to resume');
     this.started = true;
     let failures = 0;
+    let permanentFailures = 0;
     while (!this.stopped) {
       const subscription = this.options.open(this.last);
       this.current = subscription;
-      subscription.on('confirmation', () => (failures = 0));
       const iterator = subscription[Symbol.asyncIterator]();
       let dropped: unknown;
       try {
@@ -91,10 +105,12 @@ export class ResubscribingSubscription implements AllSubscription {
             dropped = new Error('the server ended the subscription');
             break;
           }
-          failures = 0;
           const event = this.options.toEvent(next.value);
           if (event === undefined || (this.last !== undefined && event.position <= this.last)) continue;
           this.last = event.position;
+          // Progress: the subscription works again, so the next drop starts the backoff afresh.
+          failures = 0;
+          permanentFailures = 0;
           yield event;
           if (this.stopped) return;
         }
@@ -104,6 +120,10 @@ export class ResubscribingSubscription implements AllSubscription {
       }
       if (this.stopped) return;
       failures++;
+      if (!isTransient(dropped) && ++permanentFailures >= (this.options.maxPermanentFailures ?? DEFAULT_MAX_PERMANENT_FAILURES)) {
+        const cause = toPortError(dropped, 'subscription to', '$all');
+        throw new EventStoreUnavailableError(`subscription to $all gave up after ${permanentFailures} non-transient failures in a row: ${cause.message}`, dropped);
+      }
       const delay = backoffDelay(failures, this.options.backoff);
       this.options.onDropped?.(dropped, failures, delay);
       await (this.options.sleep ?? sleep)(delay, this.stopPromise);

@@ -23,10 +23,13 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
+import { deadlineExceeded, invalidPosition, notLeader } from './kurrentdb-server-errors';
 import type { KurrentClient } from '../../src/kurrentdb/kurrentdb-event-store';
 import type { ClientAllSubscription } from '../../src/kurrentdb/resubscribing-subscription';
 
 type Stored = RecordedEvent & { position: LogPosition };
+
+const FIRST_OFFSET = 4_096n;
 
 /**
  * An in-memory model of a KurrentDB server behind the client calls the adapter makes, following the server's
@@ -40,21 +43,37 @@ type Stored = RecordedEvent & { position: LogPosition };
  * - reading `$all` forwards from a position includes the event at it; backwards excludes it;
  * - a subscription from a position starts after it; `unsubscribe()` cancels the call but does not end the
  *   readable (as the client's does), so a consumer must destroy it;
- * - KurrentDB writes its own `$`-events (statistics) into `$all`.
+ * - KurrentDB writes its own `$`-events (statistics) into `$all`;
+ * - a `$all` read or subscription from a position inside the log that is no event's position fails as the server's
+ *   does ("Trying to read from an invalid position", gRPC Unknown);
+ * - scripted failures (issue 13, item 18): a follower answering not-leader, a subscription the server confirms and
+ *   then drops, reads that never answer until their deadline.
  */
 export class InMemoryKurrentDbClient implements KurrentClient {
   private readonly log: Stored[] = [];
-  private nextOffset = 4_096n;
+  private nextOffset = FIRST_OFFSET;
   private readonly subscriptions = new Set<ModelSubscription>();
   /** Every expected state the adapter sent, in order. */
   readonly appendStates: AppendStreamState[] = [];
   /** Every position a subscription was opened from. */
   readonly subscribedFrom: Array<LogPosition | typeof START | typeof END | undefined> = [];
+  /** Every read's options (stream and `$all`), in order. */
+  readonly readOptions: Array<ReadStreamOptions | ReadAllOptions> = [];
   disposed = false;
+  /** The next this many appends are answered by a follower: not-leader, nothing written. */
+  notLeaderAppends = 0;
+  /** Reads hang until their deadline (or forever without one), as a server that stopped answering. */
+  silentReads = false;
+  /** The next subscriptions are confirmed and then fail with these errors, one each, before delivering anything. */
+  readonly failAfterConfirming: Error[] = [];
 
   async appendToStream(stream: string, events: EventData[], options: AppendToStreamOptions): Promise<AppendResult> {
     const state = options.streamState ?? ANY;
     this.appendStates.push(state);
+    if (this.notLeaderAppends > 0) {
+      this.notLeaderAppends--;
+      throw notLeader();
+    }
     const recorded = this.log.filter((e) => e.streamId === stream);
     const current = recorded.length === 0 ? -1 : Number(recorded[recorded.length - 1].revision);
     const wrong = () =>
@@ -77,7 +96,10 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<ResolvedEvent> {
     const log = this.log;
+    this.readOptions.push(options);
+    const silence = this.silence(options.deadline);
     return (async function* () {
+      await silence;
       const recorded = log.filter((e) => e.streamId === stream);
       if (recorded.length === 0) throw new StreamNotFoundError(undefined, stream);
       const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
@@ -92,7 +114,12 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<AllStreamResolvedEvent> {
     const log = this.log;
+    this.readOptions.push(options);
+    const silence = this.silence(options.deadline);
+    const invalid = this.isInvalidPosition(options.fromPosition);
     return (async function* () {
+      await silence;
+      if (invalid) throw invalidPosition();
       const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
       const from = options.fromPosition ?? (options.direction === BACKWARDS ? END : START);
       const matching = log.filter((e) => passes(e, options.filter));
@@ -106,11 +133,37 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
   subscribeToAll(options: SubscribeToAllOptions = {}): ClientAllSubscription {
     this.subscribedFrom.push(options.fromPosition);
+    const failure = this.isInvalidPosition(options.fromPosition) ? invalidPosition() : this.failAfterConfirming.shift();
     const from = options.fromPosition ?? START;
     const start = from === START ? 0 : from === END ? this.log.length : this.log.findIndex((e) => e.position.commit > (from as LogPosition).commit);
     const subscription = new ModelSubscription(this.log, start < 0 ? this.log.length : start, options.filter, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
+    // The server confirms first, then fails the call: the confirmation says nothing about catching up.
+    if (failure) {
+      subscription.deliversNothing = true;
+      subscription.once('confirmation', () => setImmediate(() => subscription.destroy(failure)));
+    }
     return subscription;
+  }
+
+  /** The server's head: the position the next record will take. */
+  get endOfLog(): bigint {
+    return this.nextOffset;
+  }
+
+  private isInvalidPosition(from: ReadAllOptions['fromPosition']): boolean {
+    if (from === undefined || from === START || from === END) return false;
+    const commit = (from as LogPosition).commit;
+    // Inside the written log, a position must be one of its records'; before the first or at the end it is a boundary.
+    return commit > 0n && commit < this.nextOffset && commit !== FIRST_OFFSET && !this.log.some((e) => e.position.commit === commit);
+  }
+
+  /** Resolves at once, unless reads are silent: then fails at the deadline, or never without one. */
+  private silence(deadline: number | undefined): Promise<void> {
+    if (!this.silentReads) return Promise.resolve();
+    return new Promise((_, reject) => {
+      if (deadline !== undefined) setTimeout(() => reject(deadlineExceeded()), deadline);
+    });
   }
 
   async dispose(): Promise<void> {
@@ -180,6 +233,8 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
 class ModelSubscription extends Readable implements ClientAllSubscription {
   private cancelled = false;
+  /** A subscription that will fail before it catches up delivers nothing. */
+  deliversNothing = false;
 
   constructor(
     private readonly log: Stored[],
@@ -202,7 +257,7 @@ class ModelSubscription extends Readable implements ClientAllSubscription {
   }
 
   override _read(): void {
-    while (!this.cancelled && !this.destroyed && this.next < this.log.length) {
+    while (!this.cancelled && !this.destroyed && !this.deliversNothing && this.next < this.log.length) {
       const event = this.log[this.next++];
       if (!passes(event, this.serverFilter)) continue;
       if (!this.push({ event: copy(event), commitPosition: event.position.commit })) return;

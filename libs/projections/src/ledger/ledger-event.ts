@@ -1,10 +1,17 @@
-import type { LedgerEvent } from '@app/domain';
+import { decodeLedgerEvent, LedgerEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 
-/** A recorded event of the ledger stream, typed: projections subscribe to ledger event types only. */
+// A projection decodes each event twice (documentsFor, then apply); the decoded event is kept for the second call.
+const decoded = new WeakMap<RecordedEvent, LedgerEvent>();
+
+/** A recorded event of the ledger stream, decoded and checked: projections subscribe to ledger event types only. */
 export function asLedgerEvent(event: RecordedEvent): LedgerEvent {
-  // A recorded event has the `type` and `data` of the domain event it records; no copy is needed.
-  return event as unknown as LedgerEvent;
+  let domainEvent = decoded.get(event);
+  if (!domainEvent) {
+    domainEvent = decodeLedgerEvent(event);
+    decoded.set(event, domainEvent);
+  }
+  return domainEvent;
 }
 
 export const tenantOf = (event: RecordedEvent): string => event.stream.slice('ledger-'.length);

@@ -1,4 +1,4 @@
-import { byScreenOrder, moduleFromRow, ModuleLicense, textOf } from '@app/domain';
+import { byScreenOrder, holdingAfter, moduleFromRow, ModuleLicense, textOf } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent, key, tenantOf } from './ledger-event';
@@ -77,16 +77,13 @@ export const licenseListProjection: Projection = {
       }
       case 'LicenseAssigned':
       case 'LicenseReleased': {
-        const { owner, module, userId, source } = event.data;
+        const { owner, module, userId } = event.data;
         const id = key(tenant, owner, module, userId);
         const existing = documents.get<LicenseHoldingDocument>(LICENSE_HOLDINGS, id);
         const heldBefore = existing !== null;
-        const holding = existing ?? { explicit: false, plan: null };
-        const assigned = event.type === 'LicenseAssigned';
-        if (source === 'explicit') holding.explicit = assigned;
-        else holding.plan = assigned ? (event.data.plan ?? null) : null;
-        const held = holding.explicit || holding.plan !== null;
-        if (held) documents.put(LICENSE_HOLDINGS, id, holding);
+        const holding = holdingAfter(existing ?? undefined, event);
+        const held = holding !== undefined;
+        if (holding) documents.put(LICENSE_HOLDINGS, id, { explicit: holding.explicit, plan: holding.plan } satisfies LicenseHoldingDocument);
         else documents.remove(LICENSE_HOLDINGS, id);
         if (held !== heldBefore) {
           const ownerId = key(tenant, owner);

@@ -32,8 +32,8 @@ export const statusProjection: Projection = {
     if (event.type === 'LicensePackageActivated') return [[STATUS, tenant]];
     // Only plans and (de)activations change the count of plan holders.
     if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return [];
-    const userId = (event.data as { userId: string }).userId;
-    return [[STATUS, tenant], [STATUS_USERS, key(tenant, userId)]];
+    if (!('userId' in event.data)) return [];
+    return [[STATUS, tenant], [STATUS_USERS, key(tenant, event.data.userId)]];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {

@@ -1,4 +1,4 @@
-import type { HoldingSource } from '@app/domain';
+import { holdingAfter } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent, key, tenantOf } from './ledger-event';
@@ -22,7 +22,8 @@ export const userLicensesProjection: Projection = {
   eventTypes: ['LicenseAssigned', 'LicenseReleased', 'UserDeactivated', 'UserReactivated'],
 
   documentsFor(recorded: RecordedEvent): Array<[string, string]> {
-    return [[USER_LICENSES, key(tenantOf(recorded), (recorded.data as { userId: string }).userId)]];
+    const event = asLedgerEvent(recorded);
+    return 'userId' in event.data ? [[USER_LICENSES, key(tenantOf(recorded), event.data.userId)]] : [];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
@@ -46,12 +47,11 @@ export const userLicensesProjection: Projection = {
         break;
       case 'LicenseAssigned':
       case 'LicenseReleased': {
-        const { owner, module, source, isPlan } = event.data;
+        const { owner, module, isPlan } = event.data;
         const assigned = event.type === 'LicenseAssigned';
         const holdingKey = key(owner, module);
-        const holding = user.holdings[holdingKey] ?? { explicit: false, plan: null };
-        setSource(holding, source, assigned ? (event.data.plan ?? null) : null, assigned);
-        if (holding.explicit || holding.plan !== null) user.holdings[holdingKey] = holding;
+        const holding = holdingAfter(user.holdings[holdingKey], event);
+        if (holding) user.holdings[holdingKey] = holding;
         else delete user.holdings[holdingKey];
         if (isPlan) {
           if (assigned) user.plans[owner] = module;
@@ -63,8 +63,3 @@ export const userLicensesProjection: Projection = {
     documents.put(USER_LICENSES, id, user);
   },
 };
-
-function setSource(holding: { explicit: boolean; plan: string | null }, source: HoldingSource, plan: string | null, assigned: boolean): void {
-  if (source === 'explicit') holding.explicit = assigned;
-  else holding.plan = plan;
-}

@@ -1,4 +1,4 @@
-import { addUsage, InvoiceLine, MeteredService, MeteringEvent } from '@app/domain';
+import { addUsage, decodeMeteringEvent, InvoiceLine, MeteredService, MeteringEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 
@@ -20,7 +20,7 @@ export interface MeteringMonthDocument {
 
 export const meteringMonthId = (tenant: string, month: string) => `${tenant}|${month}`;
 
-const asMeteringEvent = (event: RecordedEvent) => event as unknown as MeteringEvent;
+const asMeteringEvent = (event: RecordedEvent): MeteringEvent => decodeMeteringEvent(event);
 
 /** The monthly totals of each tenant: usage per service, users seen, thresholds crossed, the invoice once closed. */
 export const meteringTotalsProjection: Projection = {

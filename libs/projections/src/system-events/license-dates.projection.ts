@@ -1,7 +1,7 @@
-import type { LedgerEvent, OwnerLicenseDates } from '@app/domain';
+import type { OwnerLicenseDates } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
-import { key, tenantOf } from '../ledger/ledger-event';
+import { asLedgerEvent, key, tenantOf } from '../ledger/ledger-event';
 
 export const LICENSE_DATES = 'license_dates';
 
@@ -14,12 +14,14 @@ export const licenseDatesProjection: Projection = {
   eventTypes: ['LicensePackageActivated'],
 
   documentsFor(recorded: RecordedEvent): Array<[string, string]> {
-    const event = recorded as unknown as Extract<LedgerEvent, { type: 'LicensePackageActivated' }>;
-    return [[LICENSE_DATES, key(tenantOf(recorded), event.data.package.owner.name)]];
+    const event = asLedgerEvent(recorded);
+    return event.type === 'LicensePackageActivated' ? [[LICENSE_DATES, key(tenantOf(recorded), event.data.package.owner.name)]] : [];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
-    const { package: pkg } = (recorded as unknown as Extract<LedgerEvent, { type: 'LicensePackageActivated' }>).data;
+    const event = asLedgerEvent(recorded);
+    if (event.type !== 'LicensePackageActivated') return;
+    const { package: pkg } = event.data;
     const tenant = tenantOf(recorded);
     documents.put(LICENSE_DATES, key(tenant, pkg.owner.name), {
       tenant,

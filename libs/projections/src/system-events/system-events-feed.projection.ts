@@ -1,4 +1,4 @@
-import { SYSTEM_EVENTS_EVENT_TYPES, SYSTEM_EVENTS_STREAM_PREFIX, SystemEventScope, SystemEventsEvent, SystemEventStatus } from '@app/domain';
+import { decodeSystemEventsEvent, SYSTEM_EVENTS_EVENT_TYPES, SYSTEM_EVENTS_STREAM_PREFIX, SystemEventScope, SystemEventsEvent, SystemEventStatus } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 
@@ -27,7 +27,7 @@ export const feedTenantOf = (event: RecordedEvent): string => event.stream.slice
 /** `tenant|0000000042`: one document per started event, even when its key comes back after a deletion. */
 export const feedId = (tenant: string, sequence: number): string => `${tenant}|${String(sequence).padStart(10, '0')}`;
 
-const asSystemEventsEvent = (event: RecordedEvent): SystemEventsEvent => event as unknown as SystemEventsEvent;
+const asSystemEventsEvent = (event: RecordedEvent): SystemEventsEvent => decodeSystemEventsEvent(event);
 
 /** The status feed: the live system events of each tenant. A deleted event leaves it. */
 export const systemEventsFeedProjection: Projection = {

@@ -12,6 +12,11 @@ export interface MongoFind {
   limit: number | undefined;
   /** The fields, in order, whose values (then `_id`) make the cursor of the last document. */
   keys: string[];
+  /**
+   * For a paged sort, per sort field: the aggregation that lists the types of its values among the matching
+   * documents (`missing` for none), which must be one orderable type for keyset paging to skip nothing.
+   */
+  sortTypeChecks: Array<{ field: string; pipeline: BsonDocument[] }>;
 }
 
 /**
@@ -42,8 +47,13 @@ export function toMongoFind(query: FindQuery): MongoFind {
       }),
     });
   }
+  const matching = conditions.filter((condition) => !('$or' in condition));
+  const base = matching.length === 0 ? {} : matching.length === 1 ? matching[0] : { $and: matching };
+  const sortTypeChecks =
+    query.limit === undefined ? [] : sort.map(([field]) => ({ field, pipeline: [{ $match: base }, { $group: { _id: { $type: `$${field}` } } }, { $limit: 10 }] }));
   const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
   return {
+    sortTypeChecks,
     filter,
     sort: keys.map(([field, direction]) => [field, direction] as [string, SortDirection]),
     limit: query.limit === undefined ? undefined : query.limit + 1,

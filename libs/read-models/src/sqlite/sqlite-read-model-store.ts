@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Position } from '@app/event-store';
 import type {
@@ -8,10 +8,12 @@ import type {
   FindResult,
   IndexSpec,
   ReadModelStore,
+  ReadModelStoreHealth,
   ReadModelWriter,
   Scalar,
 } from '../read-model-store.port';
-import { InvalidCursorError } from '../read-model.errors';
+import { stagedCheckpoint, stagedCollection } from '../read-model-store.port';
+import { assertPageableSort, InvalidCursorError } from '../read-model.errors';
 
 export { InvalidCursorError };
 
@@ -56,6 +58,29 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.writer.exec(SCHEMA);
     this.reader = new Database(options.file, { readonly: true });
     this.reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.file = options.file;
+    this.inode = options.file === ':memory:' ? null : statSync(options.file).ino;
+  }
+
+  private readonly file: string;
+  /** The file this store opened: a file deleted or replaced underneath keeps serving the old one, unseen. */
+  private readonly inode: number | null;
+
+  /** Down once the file it opened is no longer at its path (deleted, or replaced by another file). */
+  async health(): Promise<ReadModelStoreHealth> {
+    if (this.inode === null) return { status: 'up', adapter: 'sqlite' };
+    let now: number | null = null;
+    try {
+      now = statSync(this.file).ino;
+    } catch {
+      // Gone: reported below.
+    }
+    if (now === this.inode) return { status: 'up', adapter: 'sqlite' };
+    return {
+      status: 'down',
+      adapter: 'sqlite',
+      detail: `${this.file} was ${now === null ? 'deleted' : 'replaced'} while open; restart the service and rebuild the projections`,
+    };
   }
 
   /**
@@ -99,6 +124,13 @@ export class SqliteReadModelStore implements ReadModelStore {
       else {
         conditions.push(`json_extract(doc, '$.${field}') = ?`);
         params.push(sqlValue(value));
+      }
+    }
+    // Paged: every matching document must hold one type of value in each sort field, or pages would skip some.
+    if (query.limit !== undefined) {
+      for (const [field] of sort) {
+        const types = this.statement(this.reader, `SELECT DISTINCT json_type(doc, '$.${field}') AS type FROM rm_documents WHERE ${conditions.join(' AND ')}`).all(...params) as Array<{ type: string | null }>;
+        assertPageableSort(collection, field, types.map((row) => row.type));
       }
     }
     const keys = [...sort.map(([field, direction]) => ({ expression: `json_extract(doc, '$.${field}')`, direction })), { expression: 'id', direction: 1 as const }];
@@ -163,6 +195,23 @@ export class SqliteReadModelStore implements ReadModelStore {
         this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
       });
       wipe.immediate();
+    });
+  }
+
+  /** One transaction: the live documents go, the staged ones take their collection, the checkpoint follows. */
+  promote(projection: string, collections: string[], checkpoint: Position | null): Promise<void> {
+    return this.exclusive(async () => {
+      const swap = this.writer.transaction(() => {
+        for (const collection of collections) {
+          this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ?').run(collection);
+          this.statement(this.writer, 'UPDATE rm_documents SET collection = ? WHERE collection = ?').run(collection, stagedCollection(collection));
+        }
+        const setCheckpoint = 'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position';
+        if (checkpoint === null) this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
+        else this.statement(this.writer, setCheckpoint).run(projection, Number(checkpoint));
+        this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(stagedCheckpoint(projection));
+      });
+      swap.immediate();
     });
   }
 

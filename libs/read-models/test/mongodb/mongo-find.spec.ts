@@ -11,8 +11,9 @@ describe('MongoDB find', () => {
       ],
       limit: 21,
       keys: ['at'],
+      sortTypeChecks: [{ field: 'at', pipeline: [{ $match: { tenant: 'T', active: true, plan: null } }, { $group: { _id: { $type: '$at' } } }, { $limit: 10 }] }],
     });
-    expect(toMongoFind({})).toEqual({ filter: {}, sort: [['_id', 1]], limit: undefined, keys: [] });
+    expect(toMongoFind({})).toEqual({ filter: {}, sort: [['_id', 1]], limit: undefined, keys: [], sortTypeChecks: [] });
   });
 
   it('maps an id prefix to a range of _id that the primary index serves', () => {

@@ -1,6 +1,6 @@
 import { assignmentOutcome, LedgerCommand, ledgerStream } from '@app/domain';
 import type { CommandEnvelope } from '@app/application';
-import { refusalProblem } from '../ledger-refusal';
+import { refusalProblem } from '../../problem/refusal-problem';
 import type { LedgerRunner } from '../ledger.tokens';
 import type { AssignmentAnswer } from './assign-license.command';
 
@@ -13,7 +13,7 @@ export async function runAssignmentCommand(
   envelope: CommandEnvelope,
 ): Promise<AssignmentAnswer> {
   const outcome = await runner.run(ledgerStream(tenantId), command, envelope, (state, events) => assignmentOutcome(state, userId, events));
-  if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal as never);
-  const { assigned, released } = outcome.summary as { assigned: string[]; released: string[] };
+  if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
+  const { assigned, released } = outcome.summary;
   return { assigned, released, position: String(outcome.position ?? 0n) };
 }

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ledgerStream, meteringLedgerFacts, MeteringEvent, MeteringState, meteringStream } from '@app/domain';
 import { LEDGER_RUNNER, LedgerRunner } from '../../ledger/ledger.tokens';
 import { CLOCK, Clock } from '../../common/clock';
-import { meteringRefusalProblem } from '../metering-refusal';
+import { refusalProblem } from '../../problem/refusal-problem';
 import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
 import { CloseMeteringMonthAnswer, CloseMeteringMonthCommand } from './close-metering-month.command';
 
@@ -21,7 +21,7 @@ export class CloseMeteringMonthHandler implements ICommandHandler<CloseMeteringM
     const { tenantSince } = await this.ledger.read(ledgerStream(tenantId), meteringLedgerFacts);
     const metadata = { now: this.clock.now(), actor: envelope.actor, thresholds: this.config.metering.thresholds, tenantSince };
     const outcome = await this.runner.run(meteringStream(tenantId, month), { type: 'CloseMeteringMonth', data: { tenantId, month }, metadata }, envelope, invoiceOf);
-    if (outcome.kind === 'refused') throw meteringRefusalProblem(outcome.refusal as never);
+    if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
     return { month, ...outcome.summary, closed: true, position: String(outcome.position ?? 0n) };
   }
 }

@@ -4,12 +4,13 @@ import { v5 as uuidV5 } from 'uuid';
 import type { CommandEnvelope } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
+  carryPastClosedMonth,
   LateOrigin,
   ledgerStream,
+  MAX_MONTHS_CARRIED,
   meteringLedgerFacts,
   MeteringFacts,
   meteringStream,
-  MonthClosedContext,
   nextMonth,
   sortUsageRecords,
   usageOutcome,
@@ -17,13 +18,12 @@ import {
 } from '@app/domain';
 import { CLOCK, Clock } from '../../common/clock';
 import { LEDGER_RUNNER, LedgerRunner } from '../../ledger/ledger.tokens';
-import { meteringRefusalProblem, usageRejectedProblem } from '../metering-refusal';
+import { refusalProblem } from '../../problem/refusal-problem';
+import { usageRejectedProblem } from '../metering-refusal';
 import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
 import { RecordMeteredUsageAnswer, RecordMeteredUsageCommand } from './record-metered-usage.command';
 
 const SUB_COMMAND_NAMESPACE = '1b0e3d8c-5f7a-4c41-9a57-2f6d3c1e8b90';
-/** Months are closed in the past only, so a walk from a closed month reaches an open one within the months since. */
-const MAX_MONTHS_CARRIED = 120;
 
 interface MonthAnswer {
   accepted: number;
@@ -32,9 +32,9 @@ interface MonthAnswer {
 }
 
 /**
- * Sorts the records by month and records each month's on its own stream. A closed month refuses its new records
- * and tells which it has counted already; the rest walk on to the next month until an open one records them as
- * late usage of their own month.
+ * Sorts the records by month and records each month's on its own stream. A closed month refuses its new records;
+ * the domain's late-usage policy (`carryPastClosedMonth`) says what walks on to the next month, until an open one
+ * records them as late usage of their own month.
  */
 @CommandHandler(RecordMeteredUsageCommand)
 export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredUsageCommand, RecordMeteredUsageAnswer> {
@@ -77,16 +77,10 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
       if (outcome.kind === 'recorded') {
         return { accepted: outcome.summary.accepted, duplicates: duplicates + outcome.summary.duplicates, position: outcome.position ?? 0n };
       }
-      if (outcome.refusal.code !== 'month-closed') throw meteringRefusalProblem(outcome.refusal as never);
-      const closed = outcome.refusal.context as unknown as MonthClosedContext;
-      const counted = new Set(closed.duplicates);
-      pending = pending.filter((record) => !counted.has(record.usageId));
-      duplicates += toRecord.length - pending.length;
-      late = {
-        month: origin,
-        accounted: { ...late?.accounted, ...closed.accounted },
-        thresholds: { ...late?.thresholds, ...closed.thresholds },
-      };
+      if (outcome.refusal.code !== 'month-closed') throw refusalProblem(outcome.refusal);
+      const carried = carryPastClosedMonth(origin, toRecord, outcome.refusal.context, late);
+      ({ pending, late } = carried);
+      duplicates += carried.duplicates;
     }
     throw new Error(`metering of ${tenantId}: no open month within ${MAX_MONTHS_CARRIED} months after ${origin}`);
   }

@@ -12,7 +12,7 @@ import {
   SystemEventsState,
 } from '@app/domain';
 import { CLOCK, Clock } from '../../common/clock';
-import { systemEventsProblem } from '../system-events-refusal';
+import { refusalProblem } from '../../problem/refusal-problem';
 import { SYSTEM_EVENTS_RUNNER } from '../system-events.tokens';
 import {
   DeleteSystemEventCommand,
@@ -60,7 +60,7 @@ export class DeleteSystemEventHandler implements ICommandHandler<DeleteSystemEve
   async execute({ tenantId, key, envelope }: DeleteSystemEventCommand): Promise<SystemEventDeletedAnswer> {
     const command: SystemEventsCommand = { type: 'DeleteSystemEvent', data: key, metadata: { now: this.clock.now(), actor: envelope.actor } };
     const outcome = await this.runner.run(systemEventsStream(tenantId), command, envelope, (before) => ({ sequence: liveEvent(before, key)?.sequence ?? null }));
-    if (outcome.kind === 'refused') throw systemEventsProblem(outcome.refusal);
+    if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
     return { ...key, sequence: outcome.summary.sequence as number, position: String(outcome.position ?? 0n) };
   }
 }
@@ -74,7 +74,7 @@ async function runForLiveAnswer(
   envelope: CommandEnvelope,
 ): Promise<SystemEventAnswer> {
   const outcome = await runner.run(systemEventsStream(tenantId), command, envelope, (before, events) => liveAnswer(before, key, events));
-  if (outcome.kind === 'refused') throw systemEventsProblem(outcome.refusal);
+  if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
   return { ...outcome.summary, position: String(outcome.position ?? 0n) };
 }
 
