@@ -13,6 +13,8 @@ module.exports = {
     '^@app/application(|/.*)$': '<rootDir>/libs/application/src$1',
     '^@app/projections(|/.*)$': '<rootDir>/libs/projections/src$1',
     '^@app/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
+    '^@app/metrics(|/.*)$': '<rootDir>/libs/metrics/src$1',
+    '^@licensing/client$': '<rootDir>/libs/client/src',
     '^@app/signing(|/.*)$': '<rootDir>/libs/signing/src$1',
     '^@app/audit(|/.*)$': '<rootDir>/libs/audit/src$1',
     '^@app/access(|/.*)$': '<rootDir>/libs/access/src$1',

@@ -11,11 +11,14 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
+import { prettyWhenInteractive } from './common/quiet-startup-logger';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MeteringModule } from './metering/metering.module';
 import { ProjectionsModule } from './queries/projections.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { ProblemsController } from './problem/problems.controller';
 import { SystemEventsModule } from './system-events/system-events.module';
 
 /** Request headers that carry credentials: never in a log line, whatever the level. */
@@ -34,7 +37,13 @@ export class AppModule {
             // quietReqLogger: a request's logger binds only its id, instead of serializing (and redacting) the whole
             // request for every request whether anything is logged or not; the "request completed" line still
             // carries the request, redacted (issue 15: this was a visible share of the no-op route's profile).
-            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, quietReqLogger: true, ...scrubbingLogHooks(appConfig) },
+            pinoHttp: {
+              level: appConfig.log.level,
+              redact: { paths: REDACTED_HEADERS, censor: '[redacted]' },
+              quietReqLogger: true,
+              ...scrubbingLogHooks(appConfig),
+              ...prettyWhenInteractive(),
+            },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -51,8 +60,9 @@ export class AppModule {
         AuditModule,
         AdminModule,
         SystemEventsModule,
+        MetricsModule,
       ],
-      controllers: [HealthController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
+      controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -1,11 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { useProblemJsonParser } from './common/json-body-parser';
+import { QuietStartupLogger } from './common/quiet-startup-logger';
+import { useCorrelationHeader } from './common/trace-context';
 import { problemValidationPipe } from './common/validation.pipe';
+import { useHttpMetrics } from './metrics/http-metrics';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { fastifyProblemOptions, useProblemWhileClosing } from './problem/fastify-problems';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests, so both run the same wiring). */
@@ -15,16 +19,12 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
     new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, ...fastifyProblemOptions() }),
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.useGlobalPipes(problemValidationPipe());
   useProblemJsonParser(app);
+  useCorrelationHeader(app);
+  useHttpMetrics(app);
   useProblemWhileClosing(app);
-  const openApi = new DocumentBuilder()
-    .setTitle('Licensing backend')
-    .setDescription('Event-sourced licensing for a multi-tenant CRM: commands, queries and audit under /v1/tenants/{tenantId}.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
   return app;
 }

@@ -36,11 +36,11 @@ describe('every route declares its access', () => {
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  it('the application declares @Access on every /v1 route and @Public only on health (enumerated from the controllers)', () => {
+  it('the application declares @Access on every /v1 route and @Public only on health and the problem descriptions (enumerated from the controllers)', () => {
     const routes = declaredRoutes(app.get(DiscoveryService), app.get(MetadataScanner), app.get(Reflector));
     expect(routes.length).toBeGreaterThanOrEqual(21);
     expect(routes.filter(({ access }) => access === undefined)).toEqual([]);
-    expect(routes.filter(({ access }) => access?.kind === 'public').map(({ route }) => route)).toEqual(['HealthController.health']);
+    expect(routes.filter(({ access }) => access?.kind === 'public').map(({ route }) => route).sort()).toEqual(['HealthController.health', 'ProblemsController.describe']);
   });
 
   it('an application with an undeclared route does not start, and names the route', async () => {

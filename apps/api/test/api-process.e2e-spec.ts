@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnApi, startApi } from '../../../test/support/spawn-api';
+import { checkedFetch } from '../../../test/support/checked-fetch';
 import { authHeaders } from '../../../test/support/test-credentials';
 
 describe('API process (real port)', () => {
@@ -11,7 +12,7 @@ describe('API process (real port)', () => {
 
   it('starts on the configured port and data directory, answers /health, and shuts down cleanly on SIGTERM', async () => {
     const api = await spawnApi({ LICENSING_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-    const health = await fetch(`${api.baseUrl}/health`, { headers: authHeaders() });
+    const health = await checkedFetch(api.baseUrl)(`${api.baseUrl}/health`, { headers: authHeaders() });
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' } });
     expect(api.logs.some((l) => l.includes(join(dataDir, 'events.db')))).toBe(true);

@@ -4,7 +4,7 @@ import { EVENT_STORE, EventStore, EventStoreClosedError } from '@app/event-store
 import type { AppConfig } from '@app/config';
 import { createApp } from '../src/create-app';
 import { testConfig } from '../../../test/support/test-config';
-import { withCredential } from '../../../test/support/test-app';
+import { checkedInject, withCredential } from '../../../test/support/test-app';
 
 describe('API foundation (Fastify inject)', () => {
   let config: AppConfig;
@@ -23,7 +23,7 @@ describe('API foundation (Fastify inject)', () => {
   });
 
   const inject = (options: { method: 'GET' | 'POST'; url: string; payload?: string; headers?: Record<string, string> }) =>
-    app.getHttpAdapter().getInstance().inject({ ...options, headers: withCredential(options.headers ?? {}) });
+    checkedInject(app, { ...options, headers: withCredential(options.headers ?? {}) });
 
   it('GET /health reports the event store and its head position', async () => {
     const store = app.get<EventStore>(EVENT_STORE);

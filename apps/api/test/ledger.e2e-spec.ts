@@ -7,6 +7,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Issuer, makeIssuer, packageDescription, unsignedRow } from '../../../test/support/signed-packages';
 import { Method, requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
+import { checkedFetch } from '../../../test/support/checked-fetch';
 import { authHeaders } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
@@ -212,7 +213,7 @@ describe('License ledger over HTTP', () => {
       const before = await store.headPosition();
       const responses = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          fetch(`${url}${base}/users/user${i}/licenses`, {
+          checkedFetch(url)(`${url}${base}/users/user${i}/licenses`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...authHeaders() },
             body: JSON.stringify({ module: 'desk' }),

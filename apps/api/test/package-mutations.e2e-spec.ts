@@ -6,8 +6,8 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { createApp } from '../src/create-app';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
-import { withCredential } from '../../../test/support/test-app';
 import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
+import { checkedInject, withCredential } from '../../../test/support/test-app';
 
 const TENANT = 'Cust12345';
 const MUTATIONS = 1000;
@@ -138,7 +138,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
       const mutation = mutations[i % mutations.length];
       mutation.apply(pkg, rng);
       counts[mutation.kind] = (counts[mutation.kind] ?? 0) + 1;
-      const response = await app.getHttpAdapter().getInstance().inject({
+      const response = await checkedInject(app, {
         method: 'POST',
         url: `/v1/tenants/${TENANT}/license-packages`,
         headers: withCredential({ 'content-type': 'application/json' }),
@@ -160,7 +160,7 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
   });
 
   it('the unmutated package is accepted (the mutations, not the fixture, cause the rejections)', async () => {
-    const response = await app.getHttpAdapter().getInstance().inject({
+    const response = await checkedInject(app, {
       method: 'POST',
       url: `/v1/tenants/${TENANT}/license-packages`,
       headers: withCredential({ 'content-type': 'application/json' }),

@@ -7,6 +7,7 @@ import { LEDGER_PROJECTIONS, rebuildProjections } from '@app/projections';
 import { ReadModelStore, SqliteReadModelStore } from '@app/read-models';
 import { writeLedgerBacklog } from '../../../test/support/ledger-backlog';
 import { RunningApi, spawnApi, startApi } from '../../../test/support/spawn-api';
+import { checkedFetch } from '../../../test/support/checked-fetch';
 import { authHeaders } from '../../../test/support/test-credentials';
 
 async function dump(store: ReadModelStore): Promise<Record<string, unknown[]>> {
@@ -76,7 +77,7 @@ describe('projections survive SIGKILL of the API in the middle of a backlog', ()
     const second = await spawnApi({ ...env, LICENSING_PROJECTION_BATCH_SIZE: '500', LICENSING_MIN_POSITION_TIMEOUT_MS: '60000' });
     running.push(second);
     for (const path of ['licenses', 'status', 'users/user1/licenses']) {
-      const response = await fetch(`${second.baseUrl}/v1/tenants/Tenant0/${path}?minPosition=${head}`, { headers: authHeaders() });
+      const response = await checkedFetch(second.baseUrl)(`${second.baseUrl}/v1/tenants/Tenant0/${path}?minPosition=${head}`, { headers: authHeaders() });
       expect(response.status).toBe(200);
     }
     second.child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { validVerification } from '../../../libs/domain/test/ledger.fixtures';
 import { activatePackage, aPackage, appendThresholdExceeded, systemEventsOf, TENANT } from '../../../libs/application/test/support/notice-fixtures';
 import { RunningApi, spawnApi } from '../../../test/support/spawn-api';
+import { checkedFetch } from '../../../test/support/checked-fetch';
 import { authHeaders } from '../../../test/support/test-credentials';
 
 const root = join(__dirname, '..', '..', '..');
@@ -59,8 +60,8 @@ describe('each notice is raised exactly once: across restarts, a projection rebu
     }
   };
   const feed = async (api: RunningApi) => {
-    const health = (await (await fetch(`${api.baseUrl}/health`, { headers: authHeaders() })).json()) as { eventStore: { headPosition: string } };
-    const response = await fetch(`${api.baseUrl}/v1/tenants/${TENANT}/system-events?minPosition=${health.eventStore.headPosition}`, { headers: authHeaders() });
+    const health = (await (await checkedFetch(api.baseUrl)(`${api.baseUrl}/health`, { headers: authHeaders() })).json()) as { eventStore: { headPosition: string } };
+    const response = await checkedFetch(api.baseUrl)(`${api.baseUrl}/v1/tenants/${TENANT}/system-events?minPosition=${health.eventStore.headPosition}`, { headers: authHeaders() });
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Array<{ eventKey: string; message: string; sequence: number }> }).items;
   };

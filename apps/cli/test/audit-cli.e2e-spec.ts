@@ -13,7 +13,7 @@ import { createApp } from '../../api/src/create-app';
 import { notes } from '../../../libs/audit/test/audit-fixtures';
 import { Issuer, makeIssuer, packageDescription, sampleModules } from '../../../test/support/signed-packages';
 import { testConfig } from '../../../test/support/test-config';
-import { withCredential } from '../../../test/support/test-app';
+import { checkedInject, withCredential } from '../../../test/support/test-app';
 
 const root = join(__dirname, '..', '..', '..');
 const TENANT = 'Cust1';
@@ -66,9 +66,8 @@ describe('licensing audit (CLI)', () => {
     const app = await createApp(original);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    const http = app.getHttpAdapter().getInstance();
     const send = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
-      const response = await http.inject({ method, url, headers: withCredential(body === undefined ? {} : { 'content-type': 'application/json' }), payload: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await checkedInject(app, { method, url, headers: withCredential(body === undefined ? {} : { 'content-type': 'application/json' }), payload: body === undefined ? undefined : JSON.stringify(body) });
       expect(response.statusCode).toBeLessThan(400);
       return response.json();
     };

@@ -16,8 +16,9 @@ describe('licensing projections rebuild --online', () => {
     const events = new SqliteEventStore({ file: join(dataDir, 'events.db') });
     const written = await writeLedgerBacklog(events, { tenants: 2, commandsPerTenant: 100 });
     await events.close();
-    // A loaded machine may take a while to start a ts-node process; nothing below waits on time.
-    const api = await spawnApi({ LICENSING_DATA_DIR: dataDir }, 180_000);
+    // A loaded machine may take a while to start a ts-node process; nothing below waits on time. The backend's own
+    // notices stay off, so that the events rebuilt are exactly the ones written here.
+    const api = await spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_PROCESS_MANAGERS_IN_API: 'false' }, 180_000);
     try {
       const run = (key: string) =>
         new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

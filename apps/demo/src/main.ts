@@ -2,6 +2,7 @@
  * `npm run demo`: the license ledger end to end. Creates a root and an owner certificate, signs a sample package for
  * tenant `demo`, starts the API (embedded store in a throw-away directory) trusting that root, activates the
  * package, assigns the Sales Premium plan, fills the Sales-intelligence seats up to the cap, and shows the refusal.
+ * It talks to the API through the typed client (libs/client), as an internal service would.
  * Every call carries an administrator's API key for the tenant: `LICENSING_DEMO_API_KEY` (a secret), else a new one.
  */
 import 'reflect-metadata';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { createApiKey, sha256 } from '@app/access';
 import { loadConfig } from '@app/config';
 import { buildSignedPackage, createRootCertificate, issueOwnerCertificate } from '@app/signing';
+import { LicensingClient, LicensingProblem } from '@licensing/client';
 import { createApp } from '../../api/src/create-app';
 
 const TENANT = 'demo';
@@ -63,43 +65,53 @@ async function main(): Promise<void> {
     });
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');
-    const base = `${await app.getUrl()}/v1/tenants/${TENANT}`;
+    const baseUrl = await app.getUrl();
+    const client = new LicensingClient({ baseUrl, token: secret });
     say(`3. The API runs at ${await app.getUrl()} (embedded store in ${config.dataDir}), trusting that root`);
     say(`   with one API key, configured by its hash: ${keyEntry}`);
-    const call = async (method: string, path: string, body?: unknown, authorization: string | null = `Bearer ${secret}`) => {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { ...(authorization === null ? {} : { authorization }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const answer = await response.json();
-      say(`   ${method} ${path} → ${response.status} ${JSON.stringify(answer)}`);
-      return { status: response.status, answer };
+    /** Runs one client call and prints its answer, or the problem it was refused with. */
+    const call = async <T>(label: string, run: () => Promise<T>): Promise<{ ok: true; answer: T } | { ok: false; refusal: LicensingProblem }> => {
+      try {
+        const answer = await run();
+        say(`   ${label} → ${JSON.stringify(answer)}`);
+        return { ok: true, answer };
+      } catch (error) {
+        if (!(error instanceof LicensingProblem)) throw error;
+        say(`   ${label} → ${error.status} ${JSON.stringify(error.problem)}`);
+        return { ok: false, refusal: error };
+      }
     };
 
     try {
       say();
       say('4. Without the key the API answers 401; then validate (dry run) and activate the package with it');
-      await call('POST', '/license-packages/validate', pkg, null);
-      await call('POST', '/license-packages/validate', pkg);
-      await call('POST', '/license-packages', pkg);
+      await call('validate without a key', () => new LicensingClient({ baseUrl }).validatePackage(TENANT, pkg));
+      await call('validate', () => client.validatePackage(TENANT, pkg));
+      await call('activate', () => client.activatePackage(TENANT, pkg));
       say();
       say('5. Assign the Sales Premium plan to user 7: the plan brings user, web and chat-cal');
-      await call('POST', '/users/7/licenses', { module: 'sales-premium' });
+      await call('assign 7 sales-premium', () => client.assign(TENANT, '7', 'sales-premium'));
       say();
       say('6. Sales intelligence (saint) has 2 seats: users 7 and 8 take them, user 9 is refused at the cap');
-      await call('POST', '/users/7/licenses', { module: 'saint' });
-      await call('POST', '/users/8/licenses', { module: 'saint' });
-      const refused = await call('POST', '/users/9/licenses', { module: 'saint' });
+      await call('assign 7 saint', () => client.assign(TENANT, '7', 'saint'));
+      const taken = await call('assign 8 saint', () => client.assign(TENANT, '8', 'saint'));
+      const refused = await call('assign 9 saint', () => client.assign(TENANT, '9', 'saint'));
       say();
-      say('7. A tampered package (saint raised to 100 without a new signature) is rejected, and the rejection recorded');
+      say('7. Read your writes: the license list as of the position the last assignment answered');
+      const after = taken.ok ? taken.answer.position : undefined;
+      const list = await client.licenses(TENANT, { after });
+      const saint = list.owners[0]?.licenses.find((license) => license.module === 'saint');
+      say(`   licenses (minPosition=${after}) → saint ${JSON.stringify(saint)}`);
+      say();
+      say('8. A tampered package (saint raised to 100 without a new signature) is rejected, and the rejection recorded');
       const tampered = structuredClone(pkg);
       tampered.sequence = 2;
       tampered.modules.find((m) => m.name === 'saint')!.number = 100;
-      await call('POST', '/license-packages', tampered);
+      await call('activate tampered', () => client.activatePackage(TENANT, tampered));
       say();
-      say(refused.status === 409 ? 'Done: the cap held.' : 'Unexpected: the cap did not hold.');
-      process.exitCode = refused.status === 409 ? 0 : 1;
+      const held = !refused.ok && refused.refusal.code === 'cap-exceeded' && saint?.inUse === 2;
+      say(held ? 'Done: the cap held.' : 'Unexpected: the cap did not hold.');
+      process.exitCode = held ? 0 : 1;
     } finally {
       await app.close();
     }

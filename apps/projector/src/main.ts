@@ -1,14 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
 import { AccessRefusedError, accessStartupNotes, CredentialVerifier } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
 import { CheckpointAheadOfLogError, DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
 import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
-import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
 import { ProjectorFailures, projectorHealth, startHealthServer } from './projector-health';
+import { createMetricsRegistry, registerPositionMetrics } from '@app/metrics';
+import { QuietStartupLogger } from '../../api/src/common/quiet-startup-logger';
 import { ProjectorModule } from './projector.module';
 
 /**
@@ -37,13 +39,23 @@ async function main(): Promise<void> {
     }),
     { bufferLogs: true, abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   const logger = app.get(Logger);
   const events = app.get<EventStore>(EVENT_STORE);
   const runtime = app.get<ProjectionRuntime>(PROJECTION_RUNTIME);
   const notices = app.get<ProcessManagerRuntime>(NOTICE_RUNTIME);
-  const health = await startHealthServer(config.projector.healthHost, config.projector.healthPort, verifier, () =>
-    projectorHealth(events, { projections: runtime.engine?.states() ?? [], processManagers: notices.states() }, failures),
+  const registry = createMetricsRegistry();
+  registerPositionMetrics(registry, {
+    head: () => events.headPosition(),
+    projections: async () => runtime.engine?.states() ?? [],
+    processManagers: () => notices.states(),
+  });
+  const health = await startHealthServer(
+    config.projector.healthHost,
+    config.projector.healthPort,
+    verifier,
+    () => projectorHealth(events, { projections: runtime.engine?.states() ?? [], processManagers: notices.states() }, failures),
+    registry,
   );
   let stopping = false;
   const stop = (code: number) => {

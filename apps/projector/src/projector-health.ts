@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventStore, EventStoreHealth } from '@app/event-store';
 import type { ProjectionState } from '@app/projections';
 import type { ProcessManagerState } from '@app/application';
-import { bearerCredential, CredentialVerifier } from '@app/access';
+import { authorize, bearerCredential, CredentialVerifier } from '@app/access';
 
 export interface ProjectorHealth {
   status: 'ok' | 'failed' | 'unavailable';
@@ -46,18 +46,38 @@ function part(states: Array<{ name: string; position: bigint | null }>, failure:
   };
 }
 
+/** The projector's Prometheus registry: text and its content type. */
+export interface MetricsSource {
+  contentType: string;
+  metrics(): Promise<string>;
+}
+
 /**
  * `GET /health` on its own small port, for container health checks: 200 when ok, 503 otherwise. Like the API's,
  * it answers only the status, and the details (positions, errors) to an admin credential (DESIGN.md §6).
+ * `GET /metrics`: the projector's Prometheus metrics (positions and lag of its projections and process managers,
+ * Node's own), for the same credentials as the API's /metrics (any role, scope `*`).
  */
 export async function startHealthServer(
   host: string,
   port: number,
   verifier: CredentialVerifier,
   report: () => Promise<ProjectorHealth>,
+  metrics?: MetricsSource,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/health') {
+    const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && path === '/metrics' && metrics) {
+      mayReadMetrics(verifier, request.headers.authorization)
+        .then(async (allowed) => {
+          if (!allowed) return void response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('metrics need Authorization: Bearer <credential>');
+          const text = await metrics.metrics();
+          response.writeHead(200, { 'content-type': metrics.contentType }).end(text);
+        })
+        .catch((error: unknown) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(error)}`));
+      return;
+    }
+    if (request.method !== 'GET' || path !== '/health') {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;
     }
@@ -74,6 +94,14 @@ export async function startHealthServer(
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, url: `http://${shownHost}:${address.port}/health` };
+}
+
+/** As the API's /metrics: a credential whose role and scope the `metrics` permission admits (or an open service). */
+async function mayReadMetrics(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {
+  if (verifier.open) return true;
+  const credential = bearerCredential(authorization);
+  const principal = credential ? await verifier.verify(credential) : null;
+  return principal !== null && authorize(principal, 'metrics', null) === 'allowed';
 }
 
 async function isAdmin(verifier: CredentialVerifier, authorization: string | undefined): Promise<boolean> {

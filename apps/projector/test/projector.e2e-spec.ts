@@ -5,6 +5,8 @@ import { ALL_PROJECTIONS } from '@app/projections';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { freePort, RunningApi, spawnApi } from '../../../test/support/spawn-api';
 import { RunningProjector, spawnProjector, startProjector } from '../../../test/support/spawn-projector';
+import { checkedFetch } from '../../../test/support/checked-fetch';
+import { parsePrometheus, sample } from '../../../test/support/prometheus-text';
 import { authHeaders } from '../../../test/support/test-credentials';
 
 const TENANT = 'Cust12345';
@@ -38,7 +40,7 @@ describe('projector process', () => {
 
   const env = () => ({ LICENSING_DATA_DIR: dataDir, LICENSING_TRUSTED_ROOTS: issuer.rootFile, LOG_LEVEL: 'info' });
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const response = await fetch(`${api!.baseUrl}${path}`, {
+    const response = await checkedFetch(api!.baseUrl)(`${api!.baseUrl}${path}`, {
       method,
       headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -89,6 +91,19 @@ describe('projector process', () => {
     const report = (await health.json()) as Record<string, any>;
     expect(report).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' }, projections: { failed: false } });
     for (const { position } of report.projections.positions) expect(BigInt(position)).toBeGreaterThanOrEqual(BigInt(saint.body.position));
+
+    // Its own Prometheus metrics, on the health port: positions and lag of what it runs.
+    const metricsUrl = projector.healthUrl.replace(/\/health$/, '/metrics');
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    const scrape = await fetch(metricsUrl, { headers: authHeaders() });
+    expect(scrape.status).toBe(200);
+    const metrics = parsePrometheus(await scrape.text());
+    const head = sample(metrics, 'licensing_event_store_head_position')!;
+    const listed = sample(metrics, 'licensing_projection_position', { projection: 'license-list' })!;
+    expect(listed).toBeGreaterThanOrEqual(Number(saint.body.position));
+    expect(sample(metrics, 'licensing_projection_lag', { projection: 'license-list' })).toBe(head - listed);
+    expect(sample(metrics, 'licensing_process_manager_position')).toBeGreaterThanOrEqual(0);
+    expect(sample(metrics, 'licensing_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     projector.child.kill('SIGTERM');
     expect(await projector.exited).toEqual({ code: 0, signal: null });

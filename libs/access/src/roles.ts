@@ -11,7 +11,7 @@ export const ALL_TENANTS = '*';
 /** Tenant ids as the routes take them (`Cust12345`); kept equal to the API's `:tenantId` pattern. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export const PERMISSIONS = ['packages', 'ledgerCommands', 'metering', 'systemEvents', 'queries', 'audit', 'crossTenant', 'operations'] as const;
+export const PERMISSIONS = ['packages', 'ledgerCommands', 'metering', 'systemEvents', 'queries', 'audit', 'crossTenant', 'operations', 'metrics'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** §6's table, row by row. `crossTenant` also needs the `*` scope (see `authorize`). */
@@ -25,6 +25,8 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   crossTenant: ['admin', 'auditor'],
   // Operating the service itself (online projection rebuilds): administrators of every tenant only.
   operations: ['admin'],
+  // Prometheus metrics (/metrics): reader role or above, over every tenant (`*`), since they aggregate all tenants.
+  metrics: ['admin', 'service', 'reader', 'auditor'],
 };
 
 /** Who called: the actor recorded in event metadata, and what the credential covers. */
@@ -55,7 +57,7 @@ export function isTenantScope(value: unknown): value is string {
  */
 export function authorize(principal: Principal, permission: Permission, tenant: string | null): 'allowed' | 'forbidden' {
   if (!GRANTS[permission].includes(principal.role)) return 'forbidden';
-  if (permission === 'crossTenant' || permission === 'operations') return principal.tenant === ALL_TENANTS ? 'allowed' : 'forbidden';
+  if (permission === 'crossTenant' || permission === 'operations' || permission === 'metrics') return principal.tenant === ALL_TENANTS ? 'allowed' : 'forbidden';
   if (tenant === null) return 'forbidden';
   return principal.tenant === ALL_TENANTS || principal.tenant === tenant ? 'allowed' : 'forbidden';
 }

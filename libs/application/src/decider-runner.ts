@@ -4,6 +4,7 @@ import { CachedStream, CachedStreams, CachedStreamsOptions } from './cached-stre
 import { chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
 import { BatchCommand, BatchResult, decideBatch, RunOutcome } from './decide-batch';
 import { CommandTurnFailedError, ConcurrencyRetriesExhaustedError } from './runner-errors';
+import type { RunnerObserver } from './runner-observer';
 
 export { CommandIdReusedError } from './decide-batch';
 export type { RunOutcome } from './decide-batch';
@@ -13,6 +14,10 @@ export { CommandTurnFailedError, ConcurrencyRetriesExhaustedError } from './runn
 export interface DeciderRunnerOptions<State, Event> extends CachedStreamsOptions<State, Event> {
   /** How many concurrent-write conflicts a command may meet before it fails (10 by default). */
   maxAttempts?: number;
+  /** The runner's name for its observer (metrics). */
+  name?: string;
+  /** Told how commands end and how long appends take; without one, the runner is not observed. */
+  observer?: RunnerObserver;
 }
 
 const MAX_COMMANDS_PER_APPEND = 500;
@@ -58,6 +63,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     private readonly options: DeciderRunnerOptions<State, Event> = {},
   ) {
     this.streams = new CachedStreams(store, decider, options);
+    options.observer?.watch(this.name, () => this.streams.usage().streams);
+  }
+
+  private get name(): string {
+    return this.options.name ?? 'runner';
   }
 
   /** What the cache holds now (for tests and health): streams and estimated bytes. */
@@ -75,7 +85,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     envelope: CommandEnvelope,
     summarize: (before: State, events: Event[]) => Summary,
   ): Promise<RunOutcome<Event, Summary, Rejection>> {
-    return new Promise((resolve, reject) => {
+    const outcome = new Promise<RunOutcome<Event, Summary, Rejection>>((resolve, reject) => {
       this.queue(stream).commands.push({
         command,
         commandId: envelope.commandId,
@@ -90,6 +100,26 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       // Started a microtask later, so that commands issued in the same tick join one turn.
       queueMicrotask(() => void this.drain(stream));
     });
+    return this.observed(command, outcome);
+  }
+
+  /** Tells the observer (metrics) how the command ended; the outcome itself passes through unchanged. */
+  private observed<T extends RunOutcome<Event, unknown, Rejection>>(command: Command, outcome: Promise<T>): Promise<T> {
+    const observer = this.options.observer;
+    if (!observer) return outcome;
+    const type = (command as { type?: unknown }).type;
+    const name = typeof type === 'string' ? type : 'unknown';
+    return outcome.then(
+      (settled) => {
+        if (settled.kind === 'refused') observer.commandSettled(this.name, name, 'refused', settled.refusal.code);
+        else observer.commandSettled(this.name, name, settled.repeated ? 'repeated' : 'recorded');
+        return settled;
+      },
+      (error: unknown) => {
+        observer.commandSettled(this.name, name, 'failed', error instanceof Error ? error.name : 'Error');
+        throw error;
+      },
+    );
   }
 
   /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
@@ -188,7 +218,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     });
     let position: Position;
     try {
+      const started = process.hrtime.bigint();
       const result = await this.store.append(stream, chain.events, expected);
+      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
       cached.revision = result.nextExpectedRevision;
       position = result.position;
     } catch (error) {

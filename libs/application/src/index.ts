@@ -1,4 +1,5 @@
 export * from './decider-runner';
+export * from './runner-observer';
 export * from './decide-batch';
 export * from './command-events';
 export * from './event-chain';

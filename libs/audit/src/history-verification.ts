@@ -13,7 +13,9 @@ export type AuditProblemKind =
   | 'revision-gap'
   /** The event comes after a later revision of its stream in the global order: events were moved. */
   | 'out-of-order'
-  | 'package-signature-invalid';
+  | 'package-signature-invalid'
+  /** The package's signatures verify, but its owner certificate chains to no configured root: trust is missing. */
+  | 'no-trusted-root';
 
 /** One broken link or bad package, located by stream, revision and global position. */
 export interface AuditProblem {
@@ -136,7 +138,16 @@ export class HistoryVerifier {
     if (!check.signatureValid) {
       this.problemCount++;
       if (this.problems.length < MAX_PROBLEMS) {
-        this.problems.push({ kind: 'package-signature-invalid', ...located, eventId: event.id, detail: `package ${check.packageId}: ${check.reasons.join('; ')}` });
+        this.problems.push(
+          check.onlyTrustMissing
+            ? {
+                kind: 'no-trusted-root',
+                ...located,
+                eventId: event.id,
+                detail: `package ${check.packageId}: its signatures verify, but the owner certificate chains to none of the trusted roots (${check.reasons[0]}); verify with LICENSING_TRUSTED_ROOTS naming the issuer's root certificate`,
+              }
+            : { kind: 'package-signature-invalid', ...located, eventId: event.id, detail: `package ${check.packageId}: ${check.reasons.join('; ')}` },
+        );
       }
     }
   }

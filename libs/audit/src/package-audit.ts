@@ -9,6 +9,11 @@ export interface PackageSignatureCheck {
   signatureValid: boolean;
   /** Why the signatures do not hold; empty when they do. */
   reasons: string[];
+  /**
+   * Everything holds except trust: the signatures verify with the owner certificate, but it chains to none of the
+   * configured roots. Usually a verifier started without the issuer's root (LICENSING_TRUSTED_ROOTS), not tampering.
+   */
+  onlyTrustMissing: boolean;
 }
 
 /**
@@ -25,11 +30,15 @@ export function checkActivatedPackage(data: JsonObject, roots: TrustedRoots): Pa
   const verification = verifyPackage(pkg as LicensePackage, roots);
   const certificate = verification.certificate;
   const reasons: string[] = [];
+  let untrusted = false;
   if (!verification.packageSignatureValid) reasons.push('the package signature does not verify with the owner key');
   if (verification.invalidRowSignatures.length > 0) reasons.push(`row signatures do not verify: ${verification.invalidRowSignatures.join(', ')}`);
   if (!certificate.readable) reasons.push(certificate.problem ?? 'the owner certificate cannot be read');
   else {
-    if (!certificate.chainsToTrustedRoot) reasons.push(certificate.problem ?? 'the owner certificate is not issued by a trusted root');
+    if (!certificate.chainsToTrustedRoot) {
+      reasons.push(certificate.problem ?? 'the owner certificate is not issued by a trusted root');
+      untrusted = true;
+    }
     if (certificate.subjectCommonName !== owner) reasons.push(`the certificate names '${certificate.subjectCommonName}', the package owner is '${owner}'`);
     if (certificate.fingerprint !== data.certificateFingerprint) reasons.push('the owner certificate is not the one recorded at activation');
     const activatedAt = typeof data.activatedAt === 'string' ? Date.parse(data.activatedAt) : NaN;
@@ -43,6 +52,7 @@ export function checkActivatedPackage(data: JsonObject, roots: TrustedRoots): Pa
     sequence: typeof pkg.sequence === 'number' ? pkg.sequence : null,
     signatureValid: reasons.length === 0,
     reasons,
+    onlyTrustMissing: untrusted && reasons.length === 1,
   };
 }
 

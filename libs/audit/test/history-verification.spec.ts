@@ -118,10 +118,22 @@ describe('verifying a tenant\'s history', () => {
     ]);
   });
 
-  it('finds the packages untrusted once their root is no longer configured', async () => {
+  it('names missing trust as its own problem, no-trusted-root, once the root is no longer configured', async () => {
     const report = await verify(TrustedRoots.fromPems([makeIssuer().rootCertificatePem]));
     expect(report.ok).toBe(false);
     expect(report.packages.map((p) => p.signatureValid)).toEqual([false, false]);
-    expect(report.problems[0]).toMatchObject({ kind: 'package-signature-invalid', detail: expect.stringMatching(/trusted root.*did not sign it/) });
+    expect(report.problems.map((problem) => problem.kind)).toEqual(['no-trusted-root', 'no-trusted-root']);
+    expect(report.problems[0].detail).toMatch(/its signatures verify, but .*trusted root.*did not sign it.*LICENSING_TRUSTED_ROOTS/);
+  });
+
+  it('reports a tampered package without trust as package-signature-invalid, not as missing trust alone', async () => {
+    const [first] = (await events()).filter((e) => e.stream === LEDGER);
+    const pkg = first.data.package as { modules: Array<{ name: string; number: number }> };
+    const data: JsonObject = { ...first.data, package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) } };
+    db.prepare('UPDATE events SET data = ? WHERE stream = ? AND revision = 0').run(JSON.stringify(data), LEDGER);
+    const report = await verify(TrustedRoots.fromPems([makeIssuer().rootCertificatePem]));
+    const kinds = report.problems.filter((problem) => problem.eventId === first.id).map((problem) => problem.kind);
+    expect(kinds).toContain('package-signature-invalid');
+    expect(kinds).not.toContain('no-trusted-root');
   });
 });

@@ -34,6 +34,7 @@ export const Access = Object.assign(declareAccess, {
   queries: 'queries',
   audit: 'audit',
   crossTenant: 'crossTenant',
+  metrics: 'metrics',
   operations: 'operations',
 } as const satisfies Record<Permission, Permission>);
 

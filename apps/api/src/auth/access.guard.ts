@@ -66,6 +66,7 @@ function unauthenticated(detail: string): ProblemException {
 
 function forbiddenDetail(principal: Principal, permission: Permission, tenant: string | null): string {
   const scope = principal.tenant === '*' ? 'every tenant' : `tenant ${principal.tenant}`;
-  const target = permission === 'crossTenant' ? 'listings across tenants' : `${permission} of tenant ${tenant ?? '(none)'}`;
+  const target =
+    permission === 'crossTenant' ? 'listings across tenants' : permission === 'metrics' ? 'metrics (all tenants)' : `${permission} of tenant ${tenant ?? '(none)'}`;
   return `${principal.actor} (${principal.role} for ${scope}) may not use ${target}`;
 }

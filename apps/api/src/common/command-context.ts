@@ -4,10 +4,12 @@ import type { CommandEnvelope } from '@app/application';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-principal';
 import { ProblemException } from '../problem/problem';
+import { callerCorrelationId } from './trace-context';
 
 /**
  * The envelope of a command sent over HTTP: its id (the `Idempotency-Key` header or a `commandId` body field,
- * else a fresh one), the correlation id (`X-Correlation-Id`, else the command id) and the actor.
+ * else a fresh one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the command id) and
+ * the actor.
  */
 export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
   const header = request.headers['idempotency-key'];
@@ -21,9 +23,10 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
       errors: [{ field: 'commandId', messages: ['must be a UUID'] }],
     });
   }
-  const correlation = request.headers['x-correlation-id'];
-  const correlationId = (Array.isArray(correlation) ? correlation[0] : correlation) ?? commandId;
-  return { commandId: commandId.toLowerCase(), correlationId: String(correlationId).slice(0, 128), actor: actorOf(request), tenant };
+  const correlationId = callerCorrelationId(request) ?? commandId.toLowerCase();
+  // Answered back in X-Correlation-Id (trace-context.ts).
+  request.correlationId = correlationId;
+  return { commandId: commandId.toLowerCase(), correlationId, actor: actorOf(request), tenant };
 }
 
 /** The key's name or the token's `sub`, as the access guard established it; `anonymous` while access is open. */

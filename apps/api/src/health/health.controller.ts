@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiAnswer } from '../openapi/api-decorators';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { ProcessManagerRuntime } from '@app/application';
 import { PROJECTION_POSITIONS, ProjectionPositions } from '@app/projections';
@@ -21,8 +22,8 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOkResponse({ description: 'The service and its event store are up: {status}; with an admin credential also the event store, projections and process managers with their positions.' })
-  @ApiServiceUnavailableResponse({ description: 'The event store is down; the body says why.' })
+  @ApiAnswer(200, 'Health', 'The service and its event store are up (status ok, or degraded when a projection stopped): {status}; with an admin credential also the event store, projections and process managers with their positions.')
+  @ApiAnswer(503, 'Health', 'The event store is down; the body says why.')
   async health(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const eventStore = await this.store.health();
     const projectionsFailed = Boolean(this.projections.failed);

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner, scaledRunnerOptions } from '@app/application';
+import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver, scaledRunnerOptions } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ledger, ledgerStateCodec } from '@app/domain';
 import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
@@ -24,9 +24,9 @@ const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn(
     { provide: CLOCK, useValue: systemClock },
     {
       provide: LEDGER_RUNNER,
-      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig) =>
-        new DeciderRunner(store, ledger, scaledRunnerOptions(config, ledgerStateCodec, snapshots, snapshotWarning)),
-      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG],
+      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
+        new DeciderRunner(store, ledger, { ...scaledRunnerOptions(config, ledgerStateCodec, snapshots, snapshotWarning), name: 'ledger', observer }),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG, { token: RUNNER_OBSERVER, optional: true }],
     },
     { provide: TRUSTED_ROOTS, useFactory: (config: AppConfig) => loadTrustedRoots(config.trust.rootCertificateFiles), inject: [APP_CONFIG] },
     ActivateLicensePackageHandler,

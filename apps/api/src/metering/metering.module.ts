@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner, scaledRunnerOptions } from '@app/application';
+import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver, scaledRunnerOptions } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { metering, meteringStateCodec } from '@app/domain';
 import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
@@ -23,9 +23,9 @@ const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn(
     { provide: CLOCK, useValue: systemClock },
     {
       provide: METERING_RUNNER,
-      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig) =>
-        new DeciderRunner(store, metering, scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning)),
-      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG],
+      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
+        new DeciderRunner(store, metering, { ...scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning), name: 'metering', observer }),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG, { token: RUNNER_OBSERVER, optional: true }],
     },
     RecordMeteredUsageHandler,
     CloseMeteringMonthHandler,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LedgerQueries, licenseListProjection, MeteringQueries, meteringTotalsProjection, statusProjection, userLicensesProjection } from '@app/projections';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
@@ -9,13 +9,13 @@ import { asOfParam } from '../audit/http/audit-params';
 import { LicenseListAsOfQuery } from '../audit/queries/audit.queries';
 import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
+import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
 import { awaitMinPosition } from './min-position';
 import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
 import { Access } from '../auth/access.decorator';
 
 @ApiTags('queries')
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
-@ApiServiceUnavailableResponse({ description: 'read-model-behind: minPosition not reached in time' })
 @Controller('v1/tenants/:tenantId')
 export class LedgerQueriesController {
   constructor(
@@ -34,7 +34,8 @@ export class LedgerQueriesController {
     required: false,
     description: 'ISO-8601 date-time with a zone: the list as it stood then, replayed from the events (by the time each event carries); minPosition is not needed with it',
   })
-  @ApiOkResponse({ description: '{owners:[{name, …, licenses:[{module, number, inUse, free, isPlan, implies[], overAllocated, …}]}]}' })
+  @ApiAnswer(200, 'LicenseList', 'per owner, its licenses: number, in use, free, plans and what they imply')
+  @ApiProblems('unknown-tenant', 'read-model-behind', 'projection-failed')
   async licenses(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string, @Query('asOf') asOf?: string) {
     if (asOf !== undefined) {
       // Replayed from the event store itself, which already holds every write a command answered.
@@ -49,6 +50,8 @@ export class LedgerQueriesController {
   @Get('licenses/:module/holders')
   @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
+  @ApiAnswer(200, 'Holders', 'the users who hold the license')
+  @ApiProblems('unknown-module', 'read-model-behind', 'projection-failed')
   async holders(@TenantId() tenantId: string, @ModuleName() module: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([licenseListProjection.name], minPosition);
     const holders = await this.queries.holders(tenantId, module, ownerOf(owner));
@@ -59,6 +62,8 @@ export class LedgerQueriesController {
   @Get('users/:userId/licenses')
   @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
+  @ApiAnswer(200, 'UserLicenses', "the user's plan and licenses of the owner")
+  @ApiProblems('read-model-behind', 'projection-failed')
   async userLicenses(@TenantId() tenantId: string, @UserId() userId: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([userLicensesProjection.name], minPosition);
     return this.queries.userLicenses(tenantId, userId, ownerOf(owner));
@@ -66,7 +71,8 @@ export class LedgerQueriesController {
 
   @Get('status')
   @Access(Access.queries)
-  @ApiOkResponse({ description: '{database:{owner, serialNumber, databaseType, nextExpiry}, userCount:{byLicenses:{user, web}, byPlansInUse}, metering:{month, services[]}}' })
+  @ApiAnswer(200, 'Status', "the Status tab: database, user counts, this month's metering")
+  @ApiProblems('unknown-tenant', 'read-model-behind', 'projection-failed')
   async status(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
     await this.wait([statusProjection.name, meteringTotalsProjection.name], minPosition);
     const status = (await this.queries.status(tenantId)) ?? unknownTenant();

@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LedgerQueries, statusProjection, TenantsPage } from '@app/projections';
 import { Access } from '../auth/access.decorator';
+import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
 import { ProblemException } from '../problem/problem';
 import { awaitMinPosition } from './min-position';
 import { LEDGER_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
@@ -25,7 +26,8 @@ export class TenantsController {
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the listing has reached this position' })
-  @ApiOkResponse({ description: '{items:[{tenantId, owners[], planHolders}], nextCursor}: every tenant with an activated package, by tenant id' })
+  @ApiAnswer(200, 'TenantsPage', 'every tenant with an activated package, by tenant id')
+  @ApiProblems('read-model-behind', 'projection-failed')
   async tenants(@Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('minPosition') minPosition?: string): Promise<TenantsPage> {
     const pageSize = limitOf(limit);
     await awaitMinPosition(this.positions, [statusProjection.name], minPosition, this.config.projections.minPositionTimeoutMs);

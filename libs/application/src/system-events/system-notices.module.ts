@@ -5,6 +5,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { licenseDatesProjection, PROJECTION_POSITIONS, ProjectionPositions, SystemEventsQueries } from '@app/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
 import { DeciderRunner } from '../decider-runner';
+import { RUNNER_OBSERVER, RunnerObserver } from '../runner-observer';
 import { ProcessManagerRuntime } from '../process-managers/process-manager-runtime';
 import { ScheduledTask } from '../process-managers/scheduled-task';
 import { LicenseDateCheck } from './license-date-check';
@@ -50,7 +51,11 @@ export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplic
       global: true,
       providers: [
         { provide: NOTICE_OPTIONS, useValue: options },
-        { provide: SYSTEM_EVENTS_RUNNER, useFactory: (store: EventStore): SystemEventsRunner => new DeciderRunner(store, systemEvents), inject: [EVENT_STORE] },
+        {
+          provide: SYSTEM_EVENTS_RUNNER,
+          useFactory: (store: EventStore, observer?: RunnerObserver): SystemEventsRunner => new DeciderRunner(store, systemEvents, { name: 'system-events', observer }),
+          inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
+        },
         { provide: SYSTEM_EVENTS_QUERIES, useFactory: (readModels: ReadModelStore) => new SystemEventsQueries(readModels), inject: [READ_MODEL_STORE] },
         {
           provide: NOTICE_RUNTIME,

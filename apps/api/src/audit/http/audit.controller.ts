@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { TenantId } from '../../common/id-params';
+import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
 import { ProblemException } from '../../problem/problem';
 import { TenantEventsQuery, VerifyTenantQuery } from '../queries/audit.queries';
 import { fromPositionParam, limitParam, MAX_EVENTS_LIMIT } from './audit-params';
@@ -16,15 +17,15 @@ export class AuditController {
   @Access(Access.audit)
   @ApiQuery({ name: 'fromPosition', required: false, description: 'global position to start at (inclusive); default 0' })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_EVENTS_LIMIT}; default 100` })
-  @ApiOkResponse({ description: '{items:[{position, stream, revision, id, type, data, metadata, recordedAt}], nextPosition}: every stream of the tenant, in global order' })
+  @ApiAnswer(200, 'TenantEventsPage', 'every stream of the tenant, in global order')
   events(@TenantId() tenantId: string, @Query('fromPosition') fromPosition?: string, @Query('limit') limit?: string) {
     return this.queries.execute(new TenantEventsQuery(tenantId, fromPositionParam(fromPosition), limitParam(limit)));
   }
 
   @Get('audit/verify')
   @Access(Access.audit)
-  @ApiOkResponse({ description: '{ok, checkedEvents, packages:[{packageId, signatureValid, chainValid, …}], problems:[{kind, stream, revision, position, eventId, detail}], problemCount, streams[]}' })
-  @ApiNotFoundResponse({ description: 'unknown-tenant: no event is recorded for the tenant' })
+  @ApiAnswer(200, 'VerificationReport', 'hash chains, package signatures and trust, with each problem located')
+  @ApiProblems('unknown-tenant')
   async verify(@TenantId() tenantId: string) {
     const report = await this.queries.execute(new VerifyTenantQuery(tenantId));
     if (!report) throw ProblemException.of(404, 'unknown-tenant', 'Unknown tenant', 'no event is recorded for this tenant');

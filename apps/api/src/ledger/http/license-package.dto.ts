@@ -27,7 +27,7 @@ const optionalText = () => ValidateIf((_, value) => value !== null);
 export class PackageOwnerDto {
   @ApiProperty({ example: DEFAULT_OWNER }) @Matches(OWNER_NAME_PATTERN, { message: OWNER_NAME_RULE })
   name!: string;
-  @ApiProperty({ nullable: true, description: 'optional: null or "" for none' }) @optionalText() @IsString() @MaxLength(200) description!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'optional: null or "" for none' }) @optionalText() @IsString() @MaxLength(200) description!: string | null;
   @ApiProperty({ description: 'X.509 certificate (PEM) of the owner, issued by a trusted root' })
   @IsString()
   @Matches(/-----BEGIN CERTIFICATE-----/, { message: 'certificate must be a PEM certificate' })
@@ -38,29 +38,29 @@ export class PackageOwnerDto {
 export class LicenseeDto {
   @ApiProperty() @IsString() @MaxLength(200) companyName!: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(64) serialNumber!: string;
-  @ApiProperty({ nullable: true, description: 'optional: null or "" for none' }) @optionalText() @IsString() @MaxLength(64) databaseType!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'optional: null or "" for none' }) @optionalText() @IsString() @MaxLength(64) databaseType!: string | null;
 }
 
 export class PackageDatesDto {
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) expiration!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) graceTo!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) maintenanceTo!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) adminWarningDate!: string | null;
-  @ApiProperty({ nullable: true }) @nullableDate() @IsISO8601({ strict: true }) nextCheckDate!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) expiration!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) graceTo!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) maintenanceTo!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) adminWarningDate!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @nullableDate() @IsISO8601({ strict: true }) nextCheckDate!: string | null;
 }
 
 export class ModuleRowDto {
   @ApiProperty({ example: 'web' }) @Matches(MODULE_NAME_PATTERN) name!: string;
-  @ApiProperty({ nullable: true }) @optionalText() @IsString() @MaxLength(200) description!: string | null;
-  @ApiProperty({ nullable: true }) @optionalText() @IsString() @MaxLength(500) tooltip!: string | null;
-  @ApiProperty({ nullable: true }) @optionalText() @IsString() @MaxLength(32) version!: string | null;
+  @ApiProperty({ type: String, nullable: true }) @optionalText() @IsString() @MaxLength(200) description!: string | null;
+  @ApiProperty({ type: String, nullable: true }) @optionalText() @IsString() @MaxLength(500) tooltip!: string | null;
+  @ApiProperty({ type: String, nullable: true }) @optionalText() @IsString() @MaxLength(32) version!: string | null;
   @ApiProperty({ enum: [1, 2, 3], description: '1 system, 2 site, 3 user license' }) @IsIn([1, 2, 3]) type!: 1 | 2 | 3;
   @ApiProperty() @IsInt() @Min(1) number!: number;
   @ApiProperty() @IsBoolean() unrestricted!: boolean;
   @ApiProperty() @IsBoolean() hidden!: boolean;
   @ApiProperty({ enum: [0, 1, 2], description: '0 normal, 1 user plan, 2 site marker' }) @IsIn([0, 1, 2]) extraFlags!: 0 | 1 | 2;
-  @ApiProperty({ example: 'set=user,web,chat-cal', nullable: true }) @optionalText() @IsString() @MaxLength(1000) extraInfo!: string | null;
-  @ApiProperty({ nullable: true, description: 'the module that must be held too; null or "" for none' }) @optionalText() @IsString() @MaxLength(64) prerequisite!: string | null;
+  @ApiProperty({ type: String, example: 'set=user,web,chat-cal', nullable: true }) @optionalText() @IsString() @MaxLength(1000) extraInfo!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the module that must be held too; null or "" for none' }) @optionalText() @IsString() @MaxLength(64) prerequisite!: string | null;
   @ApiProperty() @IsInt() sortOrder!: number;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2048) signature!: string;
 }

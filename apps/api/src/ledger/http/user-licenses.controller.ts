@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
 import { commandEnvelope } from '../../common/command-context';
@@ -8,11 +8,11 @@ import { ModuleName, TenantId, UserId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
 import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign-license.command';
 import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
+import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
 import { AssignLicenseDto } from './license-package.dto';
 import { Access } from '../../auth/access.decorator';
 
 @ApiTags('assignments')
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
 @Controller('v1/tenants/:tenantId/users/:userId')
 export class UserLicensesController {
   constructor(private readonly commands: CommandBus) {}
@@ -20,9 +20,12 @@ export class UserLicensesController {
   @Post('licenses')
   @Access(Access.ledgerCommands)
   @HttpCode(201)
-  @ApiCreatedResponse({ description: '{assigned[], released[], position}: a plan brings its set=, switching plans releases the old one' })
-  @ApiConflictResponse({ description: 'cap-exceeded {module, number, inUse}, already-assigned' })
-  @ApiUnprocessableEntityResponse({ description: 'unknown-module, not-a-user-license, prerequisite-missing, user-inactive, grace-period-ended' })
+  @ApiCommand()
+  @ApiAnswer(201, 'AssignmentAnswer', 'a plan brings its set=, switching plans releases the old one')
+  @ApiProblems(
+    'unknown-tenant', 'cap-exceeded', 'already-assigned', 'unknown-owner', 'unknown-module', 'not-a-user-license',
+    'prerequisite-missing', 'user-inactive', 'grace-period-ended',
+  )
   assign(@TenantId() tenantId: string, @UserId() userId: string, @Body() body: AssignLicenseDto, @Req() request: FastifyRequest) {
     const envelope = commandEnvelope(request, tenantId, body.commandId);
     return this.commands.execute(new AssignLicenseCommand(tenantId, userId, body.owner ?? DEFAULT_OWNER, body.module, envelope));
@@ -31,7 +34,9 @@ export class UserLicensesController {
   @Delete('licenses/:module')
   @Access(Access.ledgerCommands)
   @ApiQuery({ name: 'owner', required: false })
-  @ApiOkResponse({ description: '{released[], position}' })
+  @ApiCommand()
+  @ApiAnswer(200, 'AssignmentAnswer', 'the licenses released (a plan releases the licenses it brought)')
+  @ApiProblems('unknown-tenant', 'not-held', 'unknown-owner', 'unknown-module', 'prerequisite-in-use', 'implied-by-plan')
   unassign(
     @TenantId() tenantId: string,
     @UserId() userId: string,
@@ -49,7 +54,9 @@ export class UserLicensesController {
   @Post('deactivate')
   @Access(Access.ledgerCommands)
   @HttpCode(200)
-  @ApiOkResponse({ description: '{released[], position}: deactivation releases all of the user\'s licenses' })
+  @ApiCommand()
+  @ApiAnswer(200, 'AssignmentAnswer', "deactivation releases all of the user's licenses")
+  @ApiProblems('unknown-tenant')
   deactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
     return this.commands.execute(new DeactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
   }
@@ -57,6 +64,9 @@ export class UserLicensesController {
   @Post('reactivate')
   @Access(Access.ledgerCommands)
   @HttpCode(200)
+  @ApiCommand()
+  @ApiAnswer(200, 'AssignmentAnswer', 'the user may be given licenses again')
+  @ApiProblems('unknown-tenant')
   reactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
     return this.commands.execute(new ReactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
   }

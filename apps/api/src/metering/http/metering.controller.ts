@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { MeteringQueries, meteringTotalsProjection } from '@app/projections';
 import { commandEnvelope } from '../../common/command-context';
@@ -10,11 +10,12 @@ import { awaitMinPosition } from '../../queries/min-position';
 import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
 import { CloseMeteringMonthCommand } from '../commands/close-metering-month.command';
 import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.command';
+import { ApiAnswer, ApiCommand, ApiJsonBody, ApiProblems } from '../../openapi/api-decorators';
 import { usageRecordsOf } from './metered-usage.body';
+import { CSV_CONTENT_TYPE, meteringCsv, wantsCsv } from './metering-csv';
 import { Access } from '../../auth/access.decorator';
 
 @ApiTags('metering')
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
 @Controller('v1/tenants/:tenantId')
 export class MeteringController {
   constructor(
@@ -27,9 +28,10 @@ export class MeteringController {
   @Post('metered-usage')
   @Access(Access.metering)
   @HttpCode(202)
-  @ApiBody({ description: '{usageId, service, quantity, occurredAt} or {records: [... up to 1,000]}', schema: { type: 'object' } })
-  @ApiAcceptedResponse({ description: '{accepted, duplicates, rejected[{index, usageId, reasons[]}], position}: a repeated usageId never counts twice' })
-  @ApiUnprocessableEntityResponse({ description: 'usage-rejected: no record of the request could be counted (nothing is written)' })
+  @ApiCommand()
+  @ApiJsonBody('MeteredUsageBody', '{usageId, service, quantity, occurredAt} or {records: [... up to 1,000]}')
+  @ApiAnswer(202, 'UsageAnswer', 'a repeated usageId never counts twice; records that cannot be counted are listed in rejected[]')
+  @ApiProblems('validation-failed', 'invalid-request', 'unknown-tenant', 'usage-rejected', 'usage-overflow', 'month-closed', 'invalid-usage', 'wrong-month')
   record(@TenantId() tenantId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const { records, commandId } = usageRecordsOf(body);
     return this.commands.execute(new RecordMeteredUsageCommand(tenantId, records, commandEnvelope(request, tenantId, commandId)));
@@ -38,18 +40,34 @@ export class MeteringController {
   @Post('metering/:month/close')
   @Access(Access.metering)
   @HttpCode(200)
-  @ApiOkResponse({ description: "{month, users, closed, lines[{service, unit, total, threshold, overage, adjusts?}], position}: the month's invoice lines" })
-  @ApiConflictResponse({ description: 'month-not-ended' })
+  @ApiCommand()
+  @ApiAnswer(200, 'MonthClosed', "the month's invoice lines, adjustments of late usage included")
+  @ApiProblems('unknown-tenant', 'invalid-month', 'month-not-ended', 'month-closed')
   close(@TenantId() tenantId: string, @Month() month: string, @Req() request: FastifyRequest) {
     return this.commands.execute(new CloseMeteringMonthCommand(tenantId, month, commandEnvelope(request, tenantId)));
   }
 
   @Get('metering/:month')
   @Access(Access.queries)
-  @ApiQuery({ name: 'minPosition', required: false })
-  @ApiOkResponse({ description: '{month, users, closed, services[{service, unit, total, threshold, overage}], adjustments[]}' })
-  async month(@TenantId() tenantId: string, @Month() month: string, @Query('minPosition') minPosition?: string) {
+  @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: the invoice lines for billing (or send Accept: text/csv)' })
+  @ApiAnswer(200, 'MeteringMonth', "the month's totals against their thresholds (as fixed at the close once closed); as CSV, one row per service and adjustment", {
+    'text/csv': { schema: { type: 'string', description: 'RFC 4180, header row: tenant,month,closed,users,service,unit,total,threshold,overage,adjusts' } },
+  })
+  @ApiProblems('unknown-tenant', 'invalid-month', 'read-model-behind', 'projection-failed')
+  async month(
+    @TenantId() tenantId: string,
+    @Month() month: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('minPosition') minPosition?: string,
+    @Query('format') format?: string,
+    @Headers('accept') accept?: string,
+  ) {
+    const csv = wantsCsv(format, accept);
     await awaitMinPosition(this.positions, [meteringTotalsProjection.name], minPosition, this.config.projections.minPositionTimeoutMs);
-    return this.queries.month(tenantId, month);
+    const view = await this.queries.month(tenantId, month);
+    if (!csv) return view;
+    void reply.header('content-type', CSV_CONTENT_TYPE).header('content-disposition', `attachment; filename="metering-${tenantId}-${month}.csv"`);
+    return meteringCsv(tenantId, view);
   }
 }

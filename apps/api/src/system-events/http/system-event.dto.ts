@@ -42,7 +42,7 @@ export class StartSystemEventDto {
   @IsIn(SYSTEM_EVENT_SCOPES)
   scope!: SystemEventScope;
 
-  @ApiPropertyOptional({ description: 'the group id (scope 3) or user id (scope 4); absent otherwise' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'the group id (scope 3) or user id (scope 4); absent otherwise' })
   @Validate(OwnerForScope)
   owner?: string | null;
 
@@ -57,7 +57,7 @@ export class StartSystemEventDto {
   @IsIn(SYSTEM_EVENT_STATUSES)
   status?: SystemEventStatus;
 
-  @ApiPropertyOptional({ nullable: true, description: 'expected finish, ISO-8601 with offset' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'expected finish, ISO-8601 with offset' })
   @ValidateIf((_, value) => present(value) && value !== null)
   @IsISO8601({ strict: true })
   eta?: string | null;
@@ -88,7 +88,7 @@ export class UpdateSystemEventDto {
   @MaxLength(MAX_MESSAGE_LENGTH)
   message?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'expected finish, ISO-8601 with offset; null clears it' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'expected finish, ISO-8601 with offset; null clears it' })
   @ValidateIf((_, value) => present(value) && value !== null)
   @IsISO8601({ strict: true })
   eta?: string | null;

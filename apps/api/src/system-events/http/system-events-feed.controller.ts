@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ProcessManagerRuntime } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { isStatus, SYSTEM_EVENT_STATUSES, SystemEventStatus } from '@app/domain';
@@ -7,6 +7,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { SystemEventFeedPage, SystemEventsQueries, systemEventsFeedProjection } from '@app/projections';
 import { InvalidCursorError } from '@app/read-models';
 import { TenantId } from '../../common/id-params';
+import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
 import { ProblemException } from '../../problem/problem';
 import { awaitMinPosition, parseMinPosition } from '../../queries/min-position';
 import { PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
@@ -37,10 +38,8 @@ export class SystemEventsFeedController {
     required: false,
     description: 'wait (a few seconds at most) until the feed has reached this position, including the notices the events up to it raise',
   })
-  @ApiOkResponse({
-    description: '{items:[{eventKey, status, message, activatedAt, activatedBy, finishedAt, scope, owner, eta, updatedAt, sequence}], nextCursor}, newest first',
-  })
-  @ApiServiceUnavailableResponse({ description: 'read-model-behind: minPosition not reached in time' })
+  @ApiAnswer(200, 'SystemEventFeedPage', 'the status feed, newest first')
+  @ApiProblems('read-model-behind', 'projection-failed', 'process-manager-failed')
   async feed(
     @TenantId() tenantId: string,
     @Query('status') status?: string,

@@ -1,29 +1,18 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiQuery,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/request-principal';
 import { commandEnvelope } from '../../common/command-context';
 import { ProblemException } from '../../problem/problem';
 import { TenantId } from '../../common/id-params';
+import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
 import { DeleteSystemEventCommand, StartSystemEventCommand, UpdateSystemEventCommand } from '../commands/system-event.command';
 import { systemEventKeyOf } from './system-event-key';
 import { StartSystemEventDto, UpdateSystemEventDto } from './system-event.dto';
 import { Access } from '../../auth/access.decorator';
 
 @ApiTags('system events')
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result' })
-@ApiBadRequestResponse({ description: 'invalid-request (with errors[]), bad-request' })
 @Controller('v1/tenants/:tenantId/system-events')
 export class SystemEventsController {
   constructor(private readonly commands: CommandBus) {}
@@ -31,9 +20,9 @@ export class SystemEventsController {
   @Post()
   @Access(Access.systemEvents)
   @HttpCode(201)
-  @ApiCreatedResponse({ description: '{eventKey, scope, owner, status, message, eta, activatedAt, activatedBy, finishedAt, sequence, position}' })
-  @ApiConflictResponse({ description: 'system-event-exists: (eventKey, scope, owner) is live' })
-  @ApiUnprocessableEntityResponse({ description: 'reserved-event-key: the backend raises that notice itself' })
+  @ApiCommand()
+  @ApiAnswer(201, 'SystemEventAnswer', 'the event as it now stands')
+  @ApiProblems('invalid-request', 'system-event-exists', 'reserved-event-key', 'not-a-notice-key')
   start(@TenantId() tenantId: string, @Body() body: StartSystemEventDto, @Req() request: FastifyRequest) {
     const envelope = commandEnvelope(request, tenantId, body.commandId);
     const key = { eventKey: body.eventKey, scope: body.scope, owner: body.owner ?? null };
@@ -45,8 +34,9 @@ export class SystemEventsController {
   @Access(Access.systemEvents)
   @ApiQuery({ name: 'scope', required: true, enum: [1, 2, 3, 4] })
   @ApiQuery({ name: 'owner', required: false, description: 'the group (scope 3) or user (scope 4)' })
-  @ApiOkResponse({ description: 'the event as it now stands, with position' })
-  @ApiNotFoundResponse({ description: 'system-event-not-found: no live event with that key' })
+  @ApiCommand()
+  @ApiAnswer(200, 'SystemEventAnswer', 'the event as it now stands')
+  @ApiProblems('invalid-request', 'system-event-not-found', 'reserved-event-key', 'not-a-notice-key')
   update(
     @TenantId() tenantId: string,
     @Param('eventKey') eventKey: string,
@@ -65,8 +55,9 @@ export class SystemEventsController {
   @Access(Access.systemEvents)
   @ApiQuery({ name: 'scope', required: true, enum: [1, 2, 3, 4] })
   @ApiQuery({ name: 'owner', required: false, description: 'the group (scope 3) or user (scope 4)' })
-  @ApiOkResponse({ description: '{eventKey, scope, owner, sequence, position}' })
-  @ApiNotFoundResponse({ description: 'system-event-not-found: no live event with that key' })
+  @ApiCommand()
+  @ApiAnswer(200, 'SystemEventDeleted', 'the event is no longer live')
+  @ApiProblems('invalid-request', 'system-event-not-found', 'reserved-event-key', 'not-a-notice-key')
   remove(
     @TenantId() tenantId: string,
     @Param('eventKey') eventKey: string,
