@@ -1,3 +1,5 @@
+import type { components } from '../../../libs/client/src/generated/openapi';
+
 /** The HTTP API as the console reads it: the signed-in credential on every request, problems as errors. */
 
 export interface Problem {
@@ -19,131 +21,29 @@ export interface Credentials {
   tenant: string;
 }
 
-export interface Session {
-  tenantId: string;
-  actor: string;
-  role: 'admin' | 'service' | 'reader' | 'auditor';
-  tenant: string;
-  via: string;
-  may: Record<'activatePackages' | 'assignLicenses' | 'recordUsage' | 'manageSystemEvents' | 'query' | 'audit' | 'listTenants', boolean>;
-}
+/** The answers' types, generated from the served OpenAPI document (`npm run client:generate`): one contract. */
+type Schemas = components['schemas'];
 
-export interface License {
-  module: string;
-  description: string;
-  type: number;
-  number: number;
-  inUse: number;
-  free: number;
-  unrestricted: boolean;
-  hidden: boolean;
-  isPlan: boolean;
-  implies: string[];
-  overAllocated: boolean;
-}
-
-export interface Owner {
-  name: string;
-  description: string;
-  companyName: string;
-  serialNumber: string;
-  databaseType: string;
-  expiration: string | null;
-  graceTo: string | null;
-  licenses: License[];
-}
-
-export interface LicenseList {
-  owners: Owner[];
-}
-
-export interface InvoiceLine {
-  service: string;
-  unit: string;
-  total: number;
-  threshold: number;
-  overage: number;
-}
-
-export interface MeteringMonth {
-  month: string;
-  users: number;
-  closed: boolean;
-  services: InvoiceLine[];
-}
-
-export interface StatusView {
-  database: { owner: string; serialNumber: string; databaseType: string; nextExpiry: string | null };
-  userCount: { byLicenses: { user: number | null; web: number | null }; byPlansInUse: number };
-  metering: { month: string; services: InvoiceLine[] };
-}
-
-export interface SystemEvent {
-  eventKey: string;
-  status: string;
-  message: string;
-  activatedAt: string;
-  activatedBy: string;
-  finishedAt: string | null;
-  scope: number;
-  owner: string | null;
-  eta: string | null;
-  updatedAt: string;
-  sequence: number;
-}
+export type Session = Schemas['ConsoleSession'];
+export type License = Schemas['LicenseView'];
+export type Owner = Schemas['OwnerView'];
+export type LicenseList = Schemas['LicenseList'];
+export type InvoiceLine = Schemas['InvoiceLine'];
+export type MeteringMonth = Schemas['MeteringMonth'];
+export type StatusView = Schemas['Status'];
+export type SystemEvent = Schemas['SystemEventFeedItem'];
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface RejectionReason {
-  code: string;
-  detail: string;
-  modules?: string[];
-  licenses?: Array<{ module: string; inUse: number; newNumber: number; mustRemove: number; holders: string[] }>;
-}
-
-export interface Validation {
-  canBeActivated: boolean;
-  reasons: RejectionReason[];
-  changes: Array<{ module: string; current: number | null; new: number | null; inUse: number; free: number | null; newFree: number | null; mustRemove: number }>;
-}
-
-export interface PackageHistoryItem {
-  outcome: 'activated' | 'rejected';
-  packageId: string;
-  owner: string;
-  sequence: number;
-  at: string;
-  actor: string | null;
-  reasons: RejectionReason[];
-  position: string;
-}
-
-export interface UserLicenses {
-  userId: string;
-  active: boolean;
-  plan: string | null;
-  modules: string[];
-}
-
-export interface AuditEvent {
-  position: string;
-  stream: string;
-  revision: string | number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recordedAt: string;
-}
-
-export interface Verification {
-  ok: boolean;
-  checkedEvents: number;
-  packages: Array<{ packageId: string; owner: string; sequence: number; signatureValid: boolean; chainValid: boolean }>;
-  problems: Array<{ kind: string; stream: string; revision: number | string; position: string; eventId: string; detail: string }>;
-}
+export type RejectionReason = Schemas['RejectionReason'];
+export type Validation = Schemas['PackageReview'];
+export type PackageHistoryItem = Schemas['PackageHistoryItem'];
+export type UserLicenses = Schemas['UserLicenses'];
+export type AuditEvent = Schemas['AuditEvent'];
+export type Verification = Schemas['VerificationReport'];
 
 export type Api = ReturnType<typeof apiFor>;
 
