@@ -7,6 +7,8 @@ export interface Figure {
   baseline: number;
   baselineName: string;
   target?: number;
+  /** For figures where less is better (latency, memory): the ratio must be at most `target`. */
+  atMost?: boolean;
 }
 
 export async function rate(work: () => Promise<number> | number): Promise<number> {
@@ -44,7 +46,7 @@ export function report(title: string, figures: Figure[]): boolean {
   console.log(`\n${title}`);
   const rows = figures.map((f) => {
     const ratio = f.subject / f.baseline;
-    const verdict = f.target === undefined ? '' : ratio >= f.target ? `ok (target ≥ ${f.target.toFixed(2)})` : `BELOW target ${f.target.toFixed(2)}`;
+    const verdict = f.target === undefined ? '' : meets(f) ? `ok (target ${f.atMost ? '≤' : '≥'} ${f.target.toFixed(2)})` : `MISSES target ${f.atMost ? '≤' : '≥'} ${f.target.toFixed(2)}`;
     return {
       figure: f.name,
       subject: `${Math.round(f.subject).toLocaleString('en-US')} ${f.unit}`,
@@ -54,5 +56,29 @@ export function report(title: string, figures: Figure[]): boolean {
     };
   });
   console.table(rows);
-  return figures.every((f) => f.target === undefined || f.subject / f.baseline >= f.target);
+  return figures.every(meets);
+}
+
+function meets(f: Figure): boolean {
+  if (f.target === undefined) return true;
+  const ratio = f.subject / f.baseline;
+  return f.atMost ? ratio <= f.target : ratio >= f.target;
+}
+
+/** Alternating rounds of two load runs that answer rate and p99 each; medians of both. */
+export async function compareLoads(
+  rounds: number,
+  subject: () => Promise<{ rate: number; p99: number }>,
+  baseline: () => Promise<{ rate: number; p99: number }>,
+): Promise<{ rate: { subject: number; baseline: number }; p99: { subject: number; baseline: number } }> {
+  const s: Array<{ rate: number; p99: number }> = [];
+  const b: Array<{ rate: number; p99: number }> = [];
+  for (let round = 0; round < rounds; round++) {
+    b.push(await baseline());
+    s.push(await subject());
+  }
+  return {
+    rate: { subject: median(s.map((x) => x.rate)), baseline: median(b.map((x) => x.rate)) },
+    p99: { subject: median(s.map((x) => x.p99)), baseline: median(b.map((x) => x.p99)) },
+  };
 }

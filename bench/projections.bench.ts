@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       },
     );
     const ok = report('projections: rebuild / raw readAll', [
-      { name: `rebuild of ${ALL_PROJECTIONS.length} projections`, unit: 'events/s', ...rates, baselineName: 'raw readAll', target: 0.5 },
+      { name: `rebuild of ${ALL_PROJECTIONS.length} projections`, unit: 'events/s', ...rates, baselineName: 'raw readAll', target: 0.65 },
     ]);
     process.exitCode = ok ? 0 : 1;
   } finally {

@@ -11,6 +11,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
+import { ConsoleModule } from './console/console.module';
 import { prettyWhenInteractive } from './common/quiet-startup-logger';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
@@ -35,7 +36,16 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig) => ({
-            pinoHttp: { level: appConfig.log.level, redact: { paths: REDACTED_HEADERS, censor: '[redacted]' }, ...scrubbingLogHooks(appConfig), ...prettyWhenInteractive() },
+            // quietReqLogger: a request's logger binds only its id, instead of serializing (and redacting) the whole
+            // request for every request whether anything is logged or not; the "request completed" line still
+            // carries the request, redacted (issue 15: this was a visible share of the no-op route's profile).
+            pinoHttp: {
+              level: appConfig.log.level,
+              redact: { paths: REDACTED_HEADERS, censor: '[redacted]' },
+              quietReqLogger: true,
+              ...scrubbingLogHooks(appConfig),
+              ...prettyWhenInteractive(),
+            },
             // Probes would drown the log; every other request is logged once.
             exclude: [{ method: RequestMethod.GET, path: 'health' }],
           }),
@@ -52,6 +62,7 @@ export class AppModule {
         AuditModule,
         AdminModule,
         SystemEventsModule,
+        ConsoleModule,
         MetricsModule,
       ],
       controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],

@@ -8,6 +8,7 @@ import { useProblemJsonParser } from './common/json-body-parser';
 import { QuietStartupLogger } from './common/quiet-startup-logger';
 import { useCorrelationHeader } from './common/trace-context';
 import { problemValidationPipe } from './common/validation.pipe';
+import { serveConsole } from './console/console-static';
 import { useHttpMetrics } from './metrics/http-metrics';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { fastifyProblemOptions, useProblemWhileClosing } from './problem/fastify-problems';
@@ -25,6 +26,7 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
   useCorrelationHeader(app);
   useHttpMetrics(app);
   useProblemWhileClosing(app);
+  serveConsole(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
   return app;
 }

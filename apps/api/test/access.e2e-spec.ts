@@ -206,9 +206,11 @@ describe('access control over a real port (DESIGN.md §6)', () => {
   it('lists the tenants across tenants for an auditor of every tenant', async () => {
     const response = await call('GET', `/v1/tenants?minPosition=${setupPosition}&limit=1`, bearer(TEST_KEYS.allAuditor));
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ items: [{ tenantId: T, owners: ['SUPEROFFICE'], planHolders: 0 }], nextCursor: expect.any(String) });
+    // With the console's columns from the tenant directory.
+    const licensee = { companyName: expect.any(String), serialNumber: expect.any(String), lastActivityAt: expect.any(String), lastPosition: expect.any(String) };
+    expect(response.body).toEqual({ items: [{ tenantId: T, owners: ['SUPEROFFICE'], planHolders: 0, ...licensee }], nextCursor: expect.any(String) });
     const next = await call('GET', `/v1/tenants?limit=1&cursor=${encodeURIComponent(response.body.nextCursor)}`, bearer(TEST_KEYS.allAuditor));
-    expect(next.body.items).toEqual([{ tenantId: OTHER, owners: ['SUPEROFFICE'], planHolders: 0 }]);
+    expect(next.body.items).toEqual([{ tenantId: OTHER, owners: ['SUPEROFFICE'], planHolders: 0, ...licensee }]);
     expect((await call('GET', '/v1/tenants?cursor=nonsense', bearer(TEST_KEYS.allAuditor))).status).toBe(400);
   });
 });

@@ -30,12 +30,12 @@ describe('licensing projections (CLI)', () => {
     const rebuild = cli(dataDir, 'projections', 'rebuild');
     expect(rebuild.stderr).toBe('');
     expect(rebuild.status).toBe(0);
-    expect(rebuild.stdout).toContain(`rebuilt license-list, user-licenses, status, metering-totals, system-events-feed, license-dates from ${written} events`);
+    expect(rebuild.stdout).toContain(`rebuilt license-list, user-licenses, status, metering-totals, system-events-feed, license-dates, tenant-directory, package-history from ${written} events`);
 
     const status = cli(dataDir, 'projections', 'status');
     expect(status.status).toBe(0);
     expect(status.stdout).toBe(
-      `event store head: ${head}\nlicense-list: ${head}\nuser-licenses: ${head}\nstatus: ${head}\nmetering-totals: ${head}\nsystem-events-feed: ${head}\nlicense-dates: ${head}\n` +
+      `event store head: ${head}\nlicense-list: ${head}\nuser-licenses: ${head}\nstatus: ${head}\nmetering-totals: ${head}\nsystem-events-feed: ${head}\nlicense-dates: ${head}\ntenant-directory: ${head}\npackage-history: ${head}\n` +
         'process manager package-notices: nothing handled\nprocess manager metering-notices: nothing handled\n',
     );
 

@@ -36,7 +36,10 @@ describe('licensing projections rebuild --online', () => {
       const done = await run(TEST_KEYS.admin.secret);
       expect(done.stderr).toBe('');
       expect(done.code).toBe(0);
-      expect(done.stdout).toMatch(new RegExp(`^rebuilt status online from ${written} events; switched over at \\d+\\n$`));
+      // The running API adds its own notices to the backlog, so the rebuild reads at least what was written.
+      const [, count, at] = /^rebuilt status online from (\d+) events; switched over at (\d+)\n$/.exec(done.stdout) ?? [];
+      expect(Number(count)).toBeGreaterThanOrEqual(written);
+      expect(Number(at)).toBeGreaterThan(0);
       const refused = await run(TEST_KEYS.reader.secret);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('status: the service refused the rebuild (403)');

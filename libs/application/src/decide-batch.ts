@@ -27,6 +27,7 @@ export interface RecordedCommand<Event> {
   events: Event[];
   /** The answer given the first time, recorded in the events' metadata, so a retry gets the same answer. */
   summary: unknown;
+  /** Null while the command's append is under way (or, read back, until its append's last event is read). */
   position: Position | null;
 }
 
@@ -40,10 +41,15 @@ export interface BatchCommand<Command, Event, State> {
   summarize: (before: State, events: Event[]) => unknown;
 }
 
+/** The commands a stream recorded, by command id (a `Map`, or the runner's bounded `CommandMemory`). */
+export interface RecordedCommands<Event> {
+  get(commandId: string): RecordedCommand<Event> | undefined;
+}
+
 /** The stream as the turn starts: its state, the commands it recorded, and its last event's position. */
 export interface BatchStart<Event, State> {
   state: State;
-  recorded: ReadonlyMap<string, RecordedCommand<Event>>;
+  recorded: RecordedCommands<Event>;
   lastPosition: Position | null;
 }
 

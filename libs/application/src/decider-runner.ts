@@ -1,50 +1,23 @@
 import type { EventSourcedDecider, Refusal } from '@app/domain';
-import { EventStore, Position, RecordedEvent, Revision, WrongExpectedVersionError } from '@app/event-store';
-import { APPEND_END, chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
-import { BatchCommand, BatchResult, decideBatch, RecordedCommand, RunOutcome } from './decide-batch';
-import { storedHash } from './event-chain';
+import { EventStore, Position, WrongExpectedVersionError } from '@app/event-store';
+import { CachedStream, CachedStreams, CachedStreamsOptions } from './cached-streams';
+import { chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
+import { BatchCommand, BatchResult, decideBatch, RunOutcome } from './decide-batch';
+import { CommandTurnFailedError, ConcurrencyRetriesExhaustedError } from './runner-errors';
 import type { RunnerObserver } from './runner-observer';
 
 export { CommandIdReusedError } from './decide-batch';
 export type { RunOutcome } from './decide-batch';
 export type { CommandEnvelope, DomainEvent } from './command-events';
+export { CommandTurnFailedError, ConcurrencyRetriesExhaustedError } from './runner-errors';
 
-/**
- * Something inside a turn failed that no rule foresaw (a bug, a value canonical JSON cannot express, …). Every
- * command of the turn fails with it; the message names nothing internal, the cause is kept for the log.
- */
-export class CommandTurnFailedError extends Error {
-  constructor(
-    readonly stream: string,
-    cause: unknown,
-  ) {
-    super('the command could not be completed');
-    this.name = 'CommandTurnFailedError';
-    this.cause = cause;
-  }
-}
-
-/** Every retry met a concurrent writer; the last conflict is kept as the cause. */
-export class ConcurrencyRetriesExhaustedError extends Error {
-  constructor(
-    readonly stream: string,
-    readonly attempts: number,
-    cause: WrongExpectedVersionError,
-  ) {
-    super(`stream ${stream}: gave up after ${attempts} concurrent-write conflicts`);
-    this.name = 'ConcurrencyRetriesExhaustedError';
-    this.cause = cause;
-  }
-}
-
-interface CachedStream<State, Event> {
-  state: State;
-  revision: Revision | 'no_stream';
-  /** Commands already recorded in this stream, by command id: a retry answers from here. */
-  commands: Map<string, RecordedCommand<Event>>;
-  lastPosition: Position | null;
-  /** The hash of the stream's last event as stored: the next event's `previousHash` (see event-chain.ts). */
-  lastHash: string | null;
+export interface DeciderRunnerOptions<State, Event> extends CachedStreamsOptions<State, Event> {
+  /** How many concurrent-write conflicts a command may meet before it fails (10 by default). */
+  maxAttempts?: number;
+  /** The runner's name for its observer (metrics). */
+  name?: string;
+  /** Told how commands end and how long appends take; without one, the runner is not observed. */
+  observer?: RunnerObserver;
 }
 
 const MAX_COMMANDS_PER_APPEND = 500;
@@ -77,22 +50,29 @@ interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
  * again (a bounded number of times).
  *
  * Event ids derive from the command id: a retry that races its own first attempt is collapsed by the store, and a
- * retry after the first attempt landed answers the recorded result without deciding again.
+ * retry after the first attempt landed answers the recorded result without deciding again. The cached streams are
+ * bounded by a memory budget, their command memories by a window, and loading a stream starts from its snapshot.
  */
 export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection extends Refusal = Refusal> {
-  private readonly cache = new Map<string, CachedStream<State, Event>>();
+  private readonly streams: CachedStreams<State, Event>;
   private readonly queues = new Map<string, StreamQueue<Command, Event, State, Rejection>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly decider: EventSourcedDecider<Command, Event, State, Rejection>,
-    private readonly options: { maxAttempts?: number; maxCachedStreams?: number; name?: string; observer?: RunnerObserver } = {},
+    private readonly options: DeciderRunnerOptions<State, Event> = {},
   ) {
-    options.observer?.watch(this.name, () => this.cache.size);
+    this.streams = new CachedStreams(store, decider, options);
+    options.observer?.watch(this.name, () => this.streams.usage().streams);
   }
 
   private get name(): string {
     return this.options.name ?? 'runner';
+  }
+
+  /** What the cache holds now (for tests and health): streams and estimated bytes. */
+  cacheUsage(): { streams: number; bytes: number } {
+    return this.streams.usage();
   }
 
   /**
@@ -150,6 +130,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     });
   }
 
+  /** Resolves once every snapshot save under way has ended (saved or reported): for a graceful stop, and tests. */
+  async snapshotsSaved(): Promise<void> {
+    await this.streams.snapshotsSaved();
+  }
+
   private queue(stream: string): StreamQueue<Command, Event, State, Rejection> {
     let queue = this.queues.get(stream);
     if (!queue) {
@@ -173,7 +158,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
           // No error of a turn may escape (an unhandled rejection would end the process): the turn's commands fail,
           // their unconfirmed decisions are forgotten, and the stream keeps serving. Settling twice is a no-op, so
           // commands the turn had already answered keep their answer.
-          this.cache.delete(stream);
+          this.streams.forget(stream);
           const failed = new CommandTurnFailedError(stream, error);
           for (const waiting of [...reads, ...commands]) waiting.reject(failed);
         }
@@ -189,7 +174,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
   private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State, Rejection>[]): Promise<void> {
     let cached: CachedStream<State, Event>;
     try {
-      cached = await this.catchUp(stream);
+      cached = await this.streams.catchUp(stream);
     } catch (error) {
       for (const waiting of [...reads, ...commands]) waiting.reject(error);
       return;
@@ -202,7 +187,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     try {
       batch = decideBatch(this.decider, { state: cached.state, recorded: cached.commands, lastPosition: cached.lastPosition }, commands);
     } catch (error) {
-      this.cache.delete(stream);
+      this.streams.forget(stream);
       throw error;
     }
     cached.state = batch.state;
@@ -231,19 +216,15 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       envelopeOf: (decision) => commands[decision.commandIndex].envelope,
       versionOf: (type) => this.decider.codec.currentVersion(type),
     });
+    let position: Position;
     try {
       const started = process.hrtime.bigint();
       const result = await this.store.append(stream, chain.events, expected);
       this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
       cached.revision = result.nextExpectedRevision;
-      cached.lastPosition = result.position;
-      cached.lastHash = chain.lastHash;
-      for (const { commandId, hash, events, summary } of batch.decisions) {
-        cached.commands.set(commandId, { hash, events, summary, position: result.position });
-      }
-      waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], result.position)));
+      position = result.position;
     } catch (error) {
-      this.cache.delete(stream);
+      this.streams.forget(stream);
       if (!(error instanceof WrongExpectedVersionError)) {
         for (const pending of waiting) pending.reject(error);
         return;
@@ -257,65 +238,17 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
         return false;
       });
       this.queue(stream).commands.unshift(...again);
+      return;
     }
-  }
-
-  private async catchUp(stream: string): Promise<CachedStream<State, Event>> {
-    let cached = this.cache.get(stream);
-    if (!cached) {
-      cached = { state: this.decider.initialState(), revision: 'no_stream', commands: new Map(), lastPosition: null, lastHash: null };
+    cached.lastPosition = position;
+    cached.lastHash = chain.lastHash;
+    // Only the commands this turn recorded get the append's position: never a walk over the stream's commands.
+    for (const { commandId, hash, events, summary } of batch.decisions) {
+      cached.commands.set(commandId, { hash, events, summary, position });
+      for (const event of events) cached.tailBytes += this.streams.eventBytes(event);
     }
-    // The read starts at the last event already folded, to take its hash as stored. What this process computed
-    // when appending may differ: a retry that the store answered as a repeat of another process's append.
-    const known = cached.revision;
-    const read = await this.store.readStream(stream, { fromRevision: known === 'no_stream' ? 0 : known });
-    if (read.status === 'found') {
-      try {
-        const awaitingEnd = new Map<Revision, RecordedCommand<Event>[]>();
-        for (const recorded of read.events) {
-          if (known !== 'no_stream' && recorded.revision <= known) cached.lastHash = storedHash(recorded.metadata);
-          else this.apply(cached, recorded, awaitingEnd);
-        }
-      } catch (error) {
-        // A half-applied fold must never serve a later command.
-        this.cache.delete(stream);
-        throw error;
-      }
-    }
-    this.remember(stream, cached);
-    return cached;
-  }
-
-  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent, awaitingEnd: Map<Revision, RecordedCommand<Event>[]>): void {
-    const event = this.decider.codec.decode(recorded);
-    cached.state = this.decider.evolve(cached.state, event);
-    cached.revision = recorded.revision;
-    cached.lastPosition = recorded.position;
-    cached.lastHash = storedHash(recorded.metadata);
-    const commandId = recorded.metadata.commandId;
-    if (typeof commandId === 'string') {
-      let earlier = cached.commands.get(commandId);
-      if (earlier) {
-        earlier.events.push(event);
-        earlier.position = recorded.position;
-      } else {
-        earlier = { hash: String(recorded.metadata.commandHash), events: [event], summary: recorded.metadata.result, position: recorded.position };
-        cached.commands.set(commandId, earlier);
-      }
-      // Answered first with the position of its append's last event (events recorded before APPEND_END existed
-      // keep their own last event's position).
-      const end = recorded.metadata[APPEND_END];
-      if (typeof end === 'number' && end > recorded.revision) awaitingEnd.set(end, [...(awaitingEnd.get(end) ?? []), earlier]);
-    }
-    for (const command of awaitingEnd.get(recorded.revision) ?? []) command.position = recorded.position;
-    awaitingEnd.delete(recorded.revision);
-  }
-
-  private remember(stream: string, cached: CachedStream<State, Event>): void {
-    this.cache.delete(stream);
-    this.cache.set(stream, cached);
-    const limit = this.options.maxCachedStreams ?? 1000;
-    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
+    waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], position)));
+    this.streams.remember(stream, cached);
   }
 }
 

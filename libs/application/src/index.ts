@@ -13,3 +13,8 @@ export * from './system-events/metering-notices.process-manager';
 export * from './system-events/license-date-check';
 export * from './system-events/system-notices';
 export * from './system-events/system-notices.module';
+export * from './runner-options';
+export * from './budgeted-cache';
+export * from './command-memory';
+export * from './cached-streams';
+export * from './runner-errors';

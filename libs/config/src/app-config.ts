@@ -57,6 +57,14 @@ export interface AppConfig {
     developmentRootOnly: boolean;
   };
   metering: { thresholds: MeteringThresholds };
+  commands: {
+    /** The command runners' memory budget for cached stream states (LICENSING_CACHE_MB), in bytes, per runner. */
+    cacheBytes: number;
+    /** How many recent commands per stream a retry is answered from (LICENSING_IDEMPOTENCY_WINDOW). */
+    idempotencyWindow: number;
+    /** Snapshots of long streams beside the events (LICENSING_SNAPSHOTS; the embedded store only). */
+    snapshots: boolean;
+  };
   /** Who may call: API keys (only their hashes) and token settings; none configured means open (development). */
   access: AccessConfig;
 }
@@ -138,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (roots.length === 0) problems.push('LICENSING_TRUSTED_ROOTS / trust.rootCertificateFiles must name at least one root certificate');
 
   const thresholds = readMeteringThresholds(file.metering?.thresholds, problems);
+  const commands = file.commands ?? {};
+  const cacheMb = integer(env.LICENSING_CACHE_MB ?? commands.cacheMb ?? 256, 'LICENSING_CACHE_MB / commands.cacheMb', problems, 1, 1_000_000);
+  const idempotencyWindow = integer(env.LICENSING_IDEMPOTENCY_WINDOW ?? commands.idempotencyWindow ?? 10_000, 'LICENSING_IDEMPOTENCY_WINDOW / commands.idempotencyWindow', problems, 1000, 100_000_000);
+  const snapshots = flag(env.LICENSING_SNAPSHOTS ?? commands.snapshots ?? true, 'LICENSING_SNAPSHOTS / commands.snapshots', problems);
   const access = readAccessConfig(env, cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -165,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       developmentRootOnly: roots.length === 1 && resolve(cwd, roots[0]) === resolve(configDir, 'dev-root.pem'),
     },
     metering: { thresholds },
+    commands: { cacheBytes: cacheMb * 1024 * 1024, idempotencyWindow, snapshots },
     access,
   };
 }

@@ -3,6 +3,9 @@ import { EventStoreUnavailableError } from './event-store.errors';
 import type { EventStore } from './event-store.port';
 import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import type { SnapshotStore } from './snapshot-store.port';
+import { FileSnapshotStore } from './file-snapshot-store';
+import { dirname, join } from 'node:path';
 import { acquireDataDirLock, DataDirLock } from './sqlite/data-dir-lock';
 
 export interface EventStoreFactoryHooks {
@@ -49,6 +52,16 @@ function kurrentUrl(config: AppConfig): string {
   const url = config.eventStore.kurrentdb.url;
   if (url === null) throw new EventStoreUnavailableError('LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL');
   return url;
+}
+
+/**
+ * Where the command runners keep snapshots: with the embedded store, `snapshots/` beside `events.db`; with
+ * KurrentDB none (streams are then folded from their start when loaded; a `$snapshot-…` stream would be the place).
+ */
+export function createSnapshotStore(config: AppConfig): SnapshotStore | null {
+  if (!config.commands.snapshots || config.eventStore.adapter !== 'embedded') return null;
+  const { file } = config.eventStore.sqlite;
+  return file === ':memory:' ? null : new FileSnapshotStore(join(dirname(file), 'snapshots'));
 }
 
 /**

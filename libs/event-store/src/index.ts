@@ -4,4 +4,6 @@ export * from './append-rules';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './event-store.module';
+export * from './snapshot-store.port';
+export * from './file-snapshot-store';
 export * from './sqlite/data-dir-lock';

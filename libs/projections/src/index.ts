@@ -14,4 +14,7 @@ export * from './system-events/license-dates.projection';
 export * from './system-events/system-events-queries';
 export * from './ledger/ledger-queries';
 export * from './metering/metering-queries';
+export * from './console/tenant-directory.projection';
+export * from './console/package-history.projection';
+export * from './console/console-queries';
 export * from './online-rebuild';

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator';
+import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
 import { ProblemException } from '../problem/problem';
 import { OnlineRebuilds, RebuildProgress } from './online-rebuilds';
 
@@ -15,9 +16,8 @@ export class AdminProjectionsController {
 
   @Post(':name/rebuild')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'The rebuild runs beside the live read model, which it replaces in one step once caught up.' })
-  @ApiConflictResponse({ description: 'a rebuild of it is running, or this process does not run the projections' })
-  @ApiNotFoundResponse({ description: 'no such projection' })
+  @ApiAnswer(202, 'RebuildProgress', 'The rebuild runs beside the live read model, which it replaces in one step once caught up.')
+  @ApiProblems('unknown-projection', 'rebuild-running', 'projections-not-here')
   rebuild(@Param('name') name: string): RebuildProgress {
     const refusal = this.rebuilds.refusal(name);
     if (refusal) throw ProblemException.of(refusal.status, refusal.slug, refusal.status === 404 ? 'Unknown projection' : 'Cannot rebuild now', refusal.detail);
@@ -25,8 +25,8 @@ export class AdminProjectionsController {
   }
 
   @Get(':name/rebuild')
-  @ApiOkResponse({ description: 'The progress of the latest online rebuild of the projection (`idle` if none ran).' })
-  @ApiNotFoundResponse({ description: 'no such projection' })
+  @ApiAnswer(200, 'RebuildProgress', 'The progress of the latest online rebuild of the projection (`idle` if none ran).')
+  @ApiProblems('unknown-projection')
   progress(@Param('name') name: string): RebuildProgress {
     const refusal = this.rebuilds.refusal(name);
     if (refusal?.status === 404) throw ProblemException.of(404, refusal.slug, 'Unknown projection', refusal.detail);

@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver } from '@app/application';
+import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver, scaledRunnerOptions } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ledger } from '@app/domain';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { ledger, ledgerStateCodec } from '@app/domain';
+import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
 import { loadTrustedRoots } from '@app/signing';
 import { CLOCK, systemClock } from '../common/clock';
 import { AssignLicenseHandler, UnassignLicenseHandler } from './commands/assign-license.handler';
@@ -11,7 +11,11 @@ import { ActivateLicensePackageHandler, ValidateLicensePackageHandler } from './
 import { DeactivateUserHandler, ReactivateUserHandler } from './commands/user-activation.handler';
 import { LicensePackagesController } from './http/license-packages.controller';
 import { UserLicensesController } from './http/user-licenses.controller';
-import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
+import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from './ledger.tokens';
+
+const snapshotLogger = new Logger('Snapshots');
+/** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
+const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
 
 @Module({
   imports: [CqrsModule],
@@ -20,8 +24,9 @@ import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
     { provide: CLOCK, useValue: systemClock },
     {
       provide: LEDGER_RUNNER,
-      useFactory: (store: EventStore, observer?: RunnerObserver) => new DeciderRunner(store, ledger, { name: 'ledger', observer }),
-      inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
+      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
+        new DeciderRunner(store, ledger, { ...scaledRunnerOptions(config, ledgerStateCodec, snapshots, snapshotWarning), name: 'ledger', observer }),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG, { token: RUNNER_OBSERVER, optional: true }],
     },
     { provide: TRUSTED_ROOTS, useFactory: (config: AppConfig) => loadTrustedRoots(config.trust.rootCertificateFiles), inject: [APP_CONFIG] },
     ActivateLicensePackageHandler,
@@ -34,4 +39,11 @@ import { LEDGER_RUNNER, TRUSTED_ROOTS } from './ledger.tokens';
   // Metering reads the number of plan holders from the ledger; audit verifies packages against the trusted roots.
   exports: [LEDGER_RUNNER, TRUSTED_ROOTS],
 })
-export class LedgerModule {}
+export class LedgerModule implements BeforeApplicationShutdown {
+  constructor(@Inject(LEDGER_RUNNER) private readonly runner: LedgerRunner) {}
+
+  /** A graceful stop lets the snapshots under way land, so the next start need not fold those streams again. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.snapshotsSaved();
+  }
+}

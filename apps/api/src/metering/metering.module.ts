@@ -1,15 +1,20 @@
-import { Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver } from '@app/application';
-import { metering } from '@app/domain';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver, scaledRunnerOptions } from '@app/application';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { metering, meteringStateCodec } from '@app/domain';
+import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
 import { CLOCK, systemClock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ProjectionsModule } from '../queries/projections.module';
 import { CloseMeteringMonthHandler } from './commands/close-metering-month.handler';
 import { RecordMeteredUsageHandler } from './commands/record-metered-usage.handler';
 import { MeteringController } from './http/metering.controller';
-import { METERING_RUNNER } from './metering.tokens';
+import { METERING_RUNNER, MeteringRunner } from './metering.tokens';
+
+const snapshotLogger = new Logger('Snapshots');
+/** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
+const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
 
 @Module({
   imports: [CqrsModule, LedgerModule, ProjectionsModule],
@@ -18,11 +23,19 @@ import { METERING_RUNNER } from './metering.tokens';
     { provide: CLOCK, useValue: systemClock },
     {
       provide: METERING_RUNNER,
-      useFactory: (store: EventStore, observer?: RunnerObserver) => new DeciderRunner(store, metering, { name: 'metering', observer }),
-      inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
+      useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
+        new DeciderRunner(store, metering, { ...scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning), name: 'metering', observer }),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG, { token: RUNNER_OBSERVER, optional: true }],
     },
     RecordMeteredUsageHandler,
     CloseMeteringMonthHandler,
   ],
 })
-export class MeteringModule {}
+export class MeteringModule implements BeforeApplicationShutdown {
+  constructor(@Inject(METERING_RUNNER) private readonly runner: MeteringRunner) {}
+
+  /** A graceful stop lets the snapshots under way land, so the next start need not fold those streams again. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.snapshotsSaved();
+  }
+}

@@ -13,10 +13,17 @@ import { ref, Schema } from './schema-builders';
 export const ApiAnswer = (status: number, schema: string, description: string, otherMedia: Record<string, { schema: Schema }> = {}) =>
   ApiResponse({ status, description, content: { 'application/json': { schema: ref(schema) }, ...otherMedia } });
 
-/** The problem+json answers of a route, grouped by status from the catalog; openapi-document.ts adds the shared ones. */
-export function ApiProblems(...slugs: ProblemSlug[]) {
+/**
+ * The problem+json answers of a route, grouped by status from the catalog; openapi-document.ts adds the shared ones.
+ * A type a route answers with another status than the catalog's is given as `[slug, status]` (the holders query
+ * answers an unknown module with 404, a command with 422).
+ */
+export function ApiProblems(...slugs: Array<ProblemSlug | [ProblemSlug, number]>) {
   const byStatus = new Map<number, ProblemSlug[]>();
-  for (const slug of slugs) byStatus.set(PROBLEM_CATALOG[slug].status, [...(byStatus.get(PROBLEM_CATALOG[slug].status) ?? []), slug]);
+  for (const entry of slugs) {
+    const [slug, status] = typeof entry === 'string' ? [entry, PROBLEM_CATALOG[entry].status] : entry;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), slug]);
+  }
   return applyDecorators(
     ...[...byStatus].map(([status, types]) =>
       ApiResponse({ status, description: types.join(', '), content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema(types) } } }),

@@ -51,7 +51,7 @@ export class LedgerQueriesController {
   @Access(Access.queries)
   @ApiQuery({ name: 'owner', required: false })
   @ApiAnswer(200, 'Holders', 'the users who hold the license')
-  @ApiProblems('unknown-module', 'read-model-behind', 'projection-failed')
+  @ApiProblems(['unknown-module', 404], 'read-model-behind', 'projection-failed')
   async holders(@TenantId() tenantId: string, @ModuleName() module: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
     await this.wait([licenseListProjection.name], minPosition);
     const holders = await this.queries.holders(tenantId, module, ownerOf(owner));

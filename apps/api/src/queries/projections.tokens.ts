@@ -5,3 +5,4 @@ export type { ProjectionPositions } from '@app/projections';
 
 export const LEDGER_QUERIES = Symbol('LEDGER_QUERIES');
 export const METERING_QUERIES = Symbol('METERING_QUERIES');
+export const CONSOLE_QUERIES = Symbol('CONSOLE_QUERIES');

@@ -123,7 +123,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["TenantConsoleController_packages"];
         put?: never;
         post: operations["LicensePackagesController_activate"];
         delete?: never;
@@ -196,6 +196,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenantId}/metering": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TenantConsoleController_months"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenantId}/metering/{month}": {
         parameters: {
             query?: never;
@@ -222,6 +238,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["MeteringController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PositionsController_positions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SessionController_session"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -267,7 +315,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["TenantConsoleController_systemEvent"];
         put?: never;
         post?: never;
         delete: operations["SystemEventsController_remove"];
@@ -381,6 +429,20 @@ export interface components {
             stream: string;
             type: string;
         };
+        ConsoleSession: {
+            actor: string;
+            /** @description what this credential may do for this tenant, by permission */
+            may: {
+                [key: string]: boolean;
+            };
+            /** @enum {string} */
+            role: "admin" | "service" | "reader" | "auditor";
+            /** @description one tenant id, or * for all */
+            tenant: string;
+            tenantId: string;
+            /** @enum {string} */
+            via: "api-key" | "token" | "open";
+        };
         /** @description the details only for an admin credential */
         Health: {
             eventStore?: {
@@ -481,6 +543,10 @@ export interface components {
             services: components["schemas"]["InvoiceLine"][];
             users: number;
         };
+        MeteringMonths: {
+            /** @description oldest first */
+            months: components["schemas"]["MeteringMonth"][];
+        };
         ModuleRowDto: {
             description: string | null;
             /**
@@ -544,6 +610,27 @@ export interface components {
             /** Format: date-time */
             nextCheckDate: string | null;
         };
+        PackageHistoryItem: {
+            /** @description who sent the package */
+            actor: string | null;
+            /** @description the command's time (activatedAt or rejectedAt) */
+            at: string;
+            companyName: string | null;
+            /** @enum {string} */
+            outcome: "activated" | "rejected";
+            owner: string;
+            packageId: string;
+            /** @description the global position of the last event this answer concerns; pass it as ?minPosition= */
+            position: string;
+            reasons: components["schemas"]["RejectionReason"][];
+            sequence: number;
+            serialNumber: string | null;
+        };
+        PackageHistoryPage: {
+            items: components["schemas"]["PackageHistoryItem"][];
+            /** @description pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
+        };
         PackageOwnerDto: {
             /** @description X.509 certificate (PEM) of the owner, issued by a trusted root */
             certificate: string;
@@ -578,6 +665,21 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        RebuildProgress: {
+            error?: string;
+            events: number | null;
+            /** @description ISO-8601 date-time */
+            finishedAt: string | null;
+            /** @description the head it is heading for */
+            head: string | null;
+            /** @description how far the staged copy has read */
+            position: string | null;
+            projection: string;
+            /** @description ISO-8601 date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "idle" | "running" | "completed" | "failed";
         };
         RejectionReason: {
             code: string;
@@ -707,8 +809,15 @@ export interface components {
         };
         TenantsPage: {
             items: {
+                /** @description the licensee of the SUPEROFFICE package (else another owner's) */
+                companyName: string | null;
+                /** @description when the store recorded the tenant's latest event */
+                lastActivityAt: string | null;
+                /** @description the global position of the last event this answer concerns; pass it as ?minPosition= */
+                lastPosition: string | null;
                 owners: string[];
                 planHolders: number;
+                serialNumber: string | null;
                 tenantId: string;
             }[];
             /** @description pass as cursor for the next page; null on the last */
@@ -951,7 +1060,9 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildProgress"];
+                };
             };
             /** @description bad-request, malformed-json, invalid-request */
             400: {
@@ -989,7 +1100,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description not-found */
+            /** @description unknown-projection, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -997,7 +1108,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type?: "/problems/unknown-projection" | "/problems/not-found";
                     };
                 };
             };
@@ -1126,7 +1237,9 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildProgress"];
+                };
             };
             /** @description bad-request, malformed-json, invalid-request */
             400: {
@@ -1164,7 +1277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description not-found */
+            /** @description unknown-projection, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1172,7 +1285,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type?: "/problems/unknown-projection" | "/problems/not-found";
                     };
                 };
             };
@@ -1200,12 +1313,17 @@ export interface operations {
                     };
                 };
             };
-            /** @description a rebuild of it is running, or this process does not run the projections */
+            /** @description rebuild-running, projections-not-here */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/rebuild-running" | "/problems/projections-not-here";
+                    };
+                };
             };
             /** @description payload-too-large */
             413: {
@@ -1817,6 +1935,190 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
+                    };
+                };
+            };
+            /** @description any other status: a problem */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TenantConsoleController_packages: {
+        parameters: {
+            query?: {
+                /** @description the nextCursor of the previous page */
+                cursor?: string;
+                /** @description 1–200, default 50 */
+                limit?: string;
+                /** @description wait (a few seconds at most) until the read model has reached this position */
+                minPosition?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tenant's activations and rejections, newest first */
+            200: {
+                headers: {
+                    /** @description the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id) */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageHistoryPage"];
+                };
+            };
+            /** @description bad-request, malformed-json, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
+                    };
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthenticated";
+                    };
+                };
+            };
+            /** @description forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                    };
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
+            /** @description internal-error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                    };
+                };
+            };
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -2477,7 +2779,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description not-found */
+            /** @description unknown-module, not-found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2485,7 +2787,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/not-found";
+                        type?: "/problems/unknown-module" | "/problems/not-found";
                     };
                 };
             };
@@ -2546,18 +2848,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/unsupported-media-type";
-                    };
-                };
-            };
-            /** @description unknown-module */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        type?: "/problems/unknown-module";
                     };
                 };
             };
@@ -2803,6 +3093,186 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
+                    };
+                };
+            };
+            /** @description any other status: a problem */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TenantConsoleController_months: {
+        parameters: {
+            query?: {
+                /** @description wait (a few seconds at most) until the read model has reached this position */
+                minPosition?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every month with usage, with its totals against the thresholds */
+            200: {
+                headers: {
+                    /** @description the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id) */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeteringMonths"];
+                };
+            };
+            /** @description bad-request, malformed-json, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
+                    };
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthenticated";
+                    };
+                };
+            };
+            /** @description forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                    };
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
+            /** @description internal-error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                    };
+                };
+            };
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };
@@ -3158,6 +3628,360 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
+            /** @description internal-error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                    };
+                };
+            };
+            /** @description store-unavailable, shutting-down, service-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
+                    };
+                };
+            };
+            /** @description any other status: a problem */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PositionsController_positions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: first `event: ready` with `{position}` (the head when the stream started, null for an empty store), then `event: position` with `{position, stream, type}` for each new event of the tenant */
+            200: {
+                headers: {
+                    /** @description the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id) */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description bad-request, malformed-json, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
+                    };
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthenticated";
+                    };
+                };
+            };
+            /** @description forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                    };
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
+            /** @description internal-error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                    };
+                };
+            };
+            /** @description store-unavailable, shutting-down, service-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
+                    };
+                };
+            };
+            /** @description any other status: a problem */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SessionController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description who the credential is, and what it may do for this tenant */
+            200: {
+                headers: {
+                    /** @description the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id) */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description bad-request, malformed-json, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
+                    };
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthenticated";
+                    };
+                };
+            };
+            /** @description forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                    };
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
                     };
                 };
             };
@@ -3767,6 +4591,190 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         type?: "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
+                    };
+                };
+            };
+            /** @description any other status: a problem */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TenantConsoleController_systemEvent: {
+        parameters: {
+            query: {
+                /** @description wait (a few seconds at most) until the read model has reached this position */
+                minPosition?: string;
+                /** @description the group (scope 3) or user (scope 4) */
+                owner?: string;
+                scope: 1 | 2 | 3 | 4;
+            };
+            header?: never;
+            path: {
+                eventKey: string;
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the live system event with this (eventKey, scope, owner) */
+            200: {
+                headers: {
+                    /** @description the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id) */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemEventFeedItem"];
+                };
+            };
+            /** @description bad-request, malformed-json, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/bad-request" | "/problems/malformed-json" | "/problems/invalid-request";
+                    };
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthenticated";
+                    };
+                };
+            };
+            /** @description forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                    };
+                };
+            };
+            /** @description system-event-not-found, not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/system-event-not-found" | "/problems/not-found";
+                    };
+                };
+            };
+            /** @description method-not-allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/method-not-allowed";
+                    };
+                };
+            };
+            /** @description request-timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/request-timeout";
+                    };
+                };
+            };
+            /** @description payload-too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                    };
+                };
+            };
+            /** @description uri-too-long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/uri-too-long";
+                    };
+                };
+            };
+            /** @description unsupported-media-type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                    };
+                };
+            };
+            /** @description headers-too-large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/headers-too-large";
+                    };
+                };
+            };
+            /** @description internal-error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                    };
+                };
+            };
+            /** @description read-model-behind, projection-failed, store-unavailable, shutting-down, service-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/read-model-behind" | "/problems/projection-failed" | "/problems/store-unavailable" | "/problems/shutting-down" | "/problems/service-unavailable";
                     };
                 };
             };

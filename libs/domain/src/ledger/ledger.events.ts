@@ -111,6 +111,14 @@ export interface ActiveLedger {
   /** plans[owner][userId] = the plan module the user holds (at most one per owner). */
   plans: Record<string, Record<string, string>>;
   inactiveUsers: Record<string, true>;
+  /**
+   * Derived counts, kept by evolve so that a decision never counts a tenant's users (issue 15: counting the keys
+   * of `holdings[owner][module]` made every assignment linear in the number of holders).
+   * holderCounts[owner][module] = the number of keys of holdings[owner][module].
+   */
+  holderCounts: Record<string, Record<string, number>>;
+  /** Active users holding at least one plan, of any owner (counting method 2). */
+  activePlanHolders: number;
 }
 
 export type LedgerState = NoPackageYet | ActiveLedger;
@@ -130,7 +138,17 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     const active: ActiveLedger =
       state.status === 'active'
         ? state
-        : { status: 'active', tenantId: event.data.tenantId, tenantSince: event.data.activatedAt, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} };
+        : {
+            status: 'active',
+            tenantId: event.data.tenantId,
+            tenantSince: event.data.activatedAt,
+            owners: {},
+            holdings: {},
+            plans: {},
+            inactiveUsers: {},
+            holderCounts: {},
+            activePlanHolders: 0,
+          };
     active.tenantId = event.data.tenantId;
     active.owners[owner.name] = owner;
     return active;
@@ -142,19 +160,27 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     case 'LicenseReleased': {
       const { owner, module, userId, isPlan } = event.data;
       const holders = ((state.holdings[owner] ??= {})[module] ??= {});
-      const holding = holdingAfter(holders[userId], event);
+      const before = holders[userId];
+      const holding = holdingAfter(before, event);
       if (holding) holders[userId] = holding;
       else delete holders[userId];
-      if (isPlan && event.type === 'LicenseAssigned') (state.plans[owner] ??= {})[userId] = module;
-      if (isPlan && event.type === 'LicenseReleased' && state.plans[owner]?.[userId] === module) delete state.plans[owner][userId];
+      if (!before && holding) countHolder(state, owner, module, 1);
+      if (before && !holding) countHolder(state, owner, module, -1);
+      if (isPlan) evolvePlan(state, owner, module, userId, event.type === 'LicenseAssigned');
       return state;
     }
-    case 'UserDeactivated':
-      state.inactiveUsers[event.data.userId] = true;
+    case 'UserDeactivated': {
+      const { userId } = event.data;
+      if (!state.inactiveUsers[userId] && holdsAnyPlan(state, userId)) state.activePlanHolders--;
+      state.inactiveUsers[userId] = true;
       return state;
-    case 'UserReactivated':
-      delete state.inactiveUsers[event.data.userId];
+    }
+    case 'UserReactivated': {
+      const { userId } = event.data;
+      if (state.inactiveUsers[userId] && holdsAnyPlan(state, userId)) state.activePlanHolders++;
+      delete state.inactiveUsers[userId];
       return state;
+    }
   }
 }
 
@@ -189,8 +215,31 @@ export function holdersOf(state: LedgerState, owner: string, module: string): st
   return Object.keys(holdingsOf(state, owner)[module] ?? {});
 }
 
+/** How many users hold the license: O(1), from the count evolve keeps. */
 export function inUse(state: LedgerState, owner: string, module: string): number {
-  return holdersOf(state, owner, module).length;
+  return state.status === 'active' ? (state.holderCounts[owner]?.[module] ?? 0) : 0;
+}
+
+function countHolder(state: ActiveLedger, owner: string, module: string, delta: 1 | -1): void {
+  const counts = (state.holderCounts[owner] ??= {});
+  counts[module] = (counts[module] ?? 0) + delta;
+}
+
+/** The user's plan of an owner assigned or released, keeping `activePlanHolders` (active users with any plan). */
+function evolvePlan(state: ActiveLedger, owner: string, module: string, userId: string, assigned: boolean): void {
+  const hadPlan = holdsAnyPlan(state, userId);
+  if (assigned) (state.plans[owner] ??= {})[userId] = module;
+  else if (state.plans[owner]?.[userId] === module) delete state.plans[owner][userId];
+  else return;
+  const hasPlan = assigned || holdsAnyPlan(state, userId);
+  if (state.inactiveUsers[userId] || hadPlan === hasPlan) return;
+  state.activePlanHolders += hasPlan ? 1 : -1;
+}
+
+/** Whether the user holds a plan of any owner: O(owners), a handful. */
+function holdsAnyPlan(state: ActiveLedger, userId: string): boolean {
+  for (const owner in state.plans) if (state.plans[owner][userId] !== undefined) return true;
+  return false;
 }
 
 /** The modules of an owner that a user holds, by either source. */

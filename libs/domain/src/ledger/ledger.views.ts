@@ -108,14 +108,12 @@ export function userLicensesView(state: LedgerState, userId: string, owner = DEF
   };
 }
 
-/** Counting method 2: the active users who hold a plan of any owner. Metering thresholds grow with it. */
+/**
+ * Counting method 2: the active users who hold a plan of any owner; metering thresholds grow with it. The count
+ * evolve keeps, O(1) for every usage request; none before a package.
+ */
 export function activePlanHolders(state: LedgerState): number {
-  if (state.status !== 'active') return 0;
-  const holders = new Set<string>();
-  for (const byUser of Object.values(state.plans)) {
-    for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) holders.add(userId);
-  }
-  return holders.size;
+  return state.status === 'active' ? state.activePlanHolders : 0;
 }
 
 /** What metering needs to know of the ledger: the users counted for thresholds, and since when the tenant exists. */

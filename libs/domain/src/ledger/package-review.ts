@@ -1,4 +1,4 @@
-import { holdersOf, LedgerState, moduleFromRow } from './ledger.events';
+import { holdersOf, inUse as inUseOf, LedgerState, moduleFromRow } from './ledger.events';
 import type { LicensePackage, PackageVerification } from './license-package';
 
 /**
@@ -188,7 +188,7 @@ function licenseChanges(state: LedgerState, pkg: LicensePackage): LicenseChange[
     const before = current[module];
     const after = next.get(module);
     if (before && after && before.number === after.number && before.unrestricted === after.unrestricted) continue;
-    const inUse = holdersOf(state, owner, module).length;
+    const inUse = inUseOf(state, owner, module);
     const unrestricted = after?.unrestricted ?? false;
     const newNumber = after?.number ?? 0;
     changes.push({

@@ -1,3 +1,4 @@
+import { CompactIdSet } from '../shared/compact-id-set';
 import { addUsage, MeteredService } from './metered-services';
 import type { UsageRecord } from './usage-record';
 
@@ -51,8 +52,11 @@ export const METERING_EVENT_TYPES: readonly MeteringEventType[] = [
 ];
 
 export interface MeteringState {
-  /** Every usage id counted in this stream, its own month's and late ones alike. */
-  usageIds: Set<string>;
+  /**
+   * Every usage id counted in this stream, its own month's and late ones alike, as 64-bit fingerprints: a month
+   * of a million ids costs 16 MB instead of well over 100 (see CompactIdSet for what a fingerprint may confuse).
+   */
+  usageIds: CompactIdSet;
   /** The highest number of active plan holders seen while usage was recorded. */
   users: number;
   totals: Partial<Record<MeteredService, number>>;
@@ -63,7 +67,7 @@ export interface MeteringState {
 }
 
 export function initialMeteringState(): MeteringState {
-  return { usageIds: new Set(), users: 0, totals: {}, exceeded: {}, adjustments: {}, closed: null };
+  return { usageIds: CompactIdSet.empty(), users: 0, totals: {}, exceeded: {}, adjustments: {}, closed: null };
 }
 
 /** Folds one event into the state, in place (see evolveLedger for why). */

@@ -19,7 +19,16 @@ export class MeteringQueries {
   ) {}
 
   async month(tenant: string, month: string): Promise<MeteringMonthView> {
-    const document = await this.readModels.get<MeteringMonthDocument>(METERING_MONTHS, meteringMonthId(tenant, month));
+    return this.view(month, await this.readModels.get<MeteringMonthDocument>(METERING_MONTHS, meteringMonthId(tenant, month)));
+  }
+
+  /** Every month with usage, oldest first (ids are `tenant|yyyy-mm`, so the id prefix is the tenant's range, in order). */
+  async months(tenant: string): Promise<MeteringMonthView[]> {
+    const { items } = await this.readModels.find<MeteringMonthDocument>(METERING_MONTHS, { idPrefix: `${tenant}|` });
+    return items.map((document) => this.view(document.month, document));
+  }
+
+  private view(month: string, document: MeteringMonthDocument | null): MeteringMonthView {
     if (document?.lines) {
       return {
         month,

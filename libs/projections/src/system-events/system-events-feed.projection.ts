@@ -36,6 +36,7 @@ export const systemEventsFeedProjection: Projection = {
     [SYSTEM_EVENTS_FEED]: [
       { name: 'by_tenant', fields: ['tenant', 'sequence'] },
       { name: 'by_tenant_status', fields: ['tenant', 'status', 'sequence'] },
+      { name: 'by_tenant_key', fields: ['tenant', 'eventKey', 'scope', 'owner'] },
     ],
   },
   eventTypes: SYSTEM_EVENTS_EVENT_TYPES,

@@ -50,23 +50,16 @@ export class SystemEventsQueries {
       if (error instanceof InvalidCursorError) return null;
       throw error;
     }
-    const { items, nextCursor } = found;
-    return {
-      items: items.map((document) => ({
-        eventKey: document.eventKey,
-        status: document.status,
-        message: document.message,
-        activatedAt: document.activatedAt,
-        activatedBy: document.activatedBy,
-        finishedAt: document.finishedAt,
-        scope: document.scope,
-        owner: document.owner,
-        eta: document.eta,
-        updatedAt: document.updatedAt,
-        sequence: document.sequence,
-      })),
-      nextCursor: nextCursor ?? null,
-    };
+    return { items: found.items.map(feedItem), nextCursor: found.nextCursor ?? null };
+  }
+
+  /** The live event with this (eventKey, scope, owner), or null: the key is unique among live events. */
+  async live(tenant: string, key: { eventKey: string; scope: number; owner: string | null }): Promise<SystemEventFeedItem | null> {
+    const { items } = await this.readModels.find<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, {
+      filter: { tenant, eventKey: key.eventKey, scope: key.scope, owner: key.owner },
+      limit: 1,
+    });
+    return items.length === 0 ? null : feedItem(items[0]);
   }
 
   /** Every owner's active package dates, all tenants, a page at a time. */
@@ -77,4 +70,20 @@ export class SystemEventsQueries {
       nextCursor: nextCursor ?? null,
     };
   }
+}
+
+function feedItem(document: SystemEventFeedDocument): SystemEventFeedItem {
+  return {
+    eventKey: document.eventKey,
+    status: document.status,
+    message: document.message,
+    activatedAt: document.activatedAt,
+    activatedBy: document.activatedBy,
+    finishedAt: document.finishedAt,
+    scope: document.scope,
+    owner: document.owner,
+    eta: document.eta,
+    updatedAt: document.updatedAt,
+    sequence: document.sequence,
+  };
 }

@@ -1,0 +1,78 @@
+import type { Position } from '@app/event-store';
+import type { RecordedCommand } from './decide-batch';
+
+export interface CommandMemoryLimits {
+  /** The most commands remembered per stream. */
+  commands: number;
+  /** The most (estimated) bytes of their events and answers per stream. */
+  bytes: number;
+}
+
+export const UNBOUNDED: CommandMemoryLimits = { commands: Infinity, bytes: Infinity };
+
+/**
+ * The commands of one stream a retry is answered from, by command id: the most recent ones, bounded by number and
+ * by bytes, oldest forgotten first. A retry of a forgotten command is decided again, against the state: a usage id
+ * counted then is a duplicate now (the month's id set is never bounded), a license assigned then is
+ * `already-assigned` now. Kept apart from the state so it can be bounded without touching the decider.
+ */
+export class CommandMemory<Event> {
+  // The very objects the runner holds (it sets a command's position when its append lands), with their weight.
+  private readonly byId = new Map<string, { command: RecordedCommand<Event>; bytes: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly limits: CommandMemoryLimits,
+    private readonly weigh: (event: Event) => number,
+  ) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(commandId: string): RecordedCommand<Event> | undefined {
+    return this.byId.get(commandId)?.command;
+  }
+
+  set(commandId: string, command: RecordedCommand<Event>): void {
+    const previous = this.byId.get(commandId);
+    if (previous) {
+      this.byId.delete(commandId);
+      this.total -= previous.bytes;
+    }
+    const bytes = 200 + command.events.reduce((sum, event) => sum + this.weigh(event), 0);
+    this.byId.set(commandId, { command, bytes });
+    this.total += bytes;
+    this.trim();
+  }
+
+  /** An event of an already remembered command (a command's events can span pages of a read). */
+  addEvent(commandId: string, event: Event, position: Position | null): boolean {
+    const entry = this.byId.get(commandId);
+    if (!entry) return false;
+    entry.command.events.push(event);
+    entry.command.position = position;
+    const bytes = this.weigh(event);
+    entry.bytes += bytes;
+    this.total += bytes;
+    this.trim();
+    return true;
+  }
+
+  *entries(): IterableIterator<[string, RecordedCommand<Event>]> {
+    for (const [id, { command }] of this.byId) yield [id, command];
+  }
+
+  private trim(): void {
+    for (const [id, entry] of this.byId) {
+      if (this.byId.size <= this.limits.commands && this.total <= this.limits.bytes) break;
+      if (this.byId.size === 1) break;
+      this.byId.delete(id);
+      this.total -= entry.bytes;
+    }
+  }
+}

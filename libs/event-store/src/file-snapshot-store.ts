@@ -1,0 +1,119 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SnapshotStore, StoredSnapshot } from './snapshot-store.port';
+
+const MAGIC = 'licensing-snapshot/1\n';
+
+interface Header {
+  stream: string;
+  revision: number;
+  version: number;
+  position: string | null;
+  lastHash: string | null;
+  extra: string;
+}
+
+/**
+ * Snapshots of the embedded store: one file per stream in `snapshots/` beside `events.db`, named by a hash of the
+ * stream name. A file rather than a SQLite row, because a month's snapshot is a 16 MB table, which SQLite reads and
+ * writes page by page through an overflow chain (measured here: about 1 s to save, 0.1 to 0.5 s to load), while a
+ * file is one read. Reads and writes go through libuv's thread pool, so the event loop never waits for them.
+ * A file is written beside its place and renamed over it, so a reader sees the old snapshot or the new one, never
+ * half of one. No fsync: a snapshot lost to a power cut costs a longer fold, nothing else.
+ * Layout: the magic line, u32 header length (little endian), the header (JSON), the state's bytes.
+ */
+export class FileSnapshotStore implements SnapshotStore {
+  constructor(private readonly directory: string) {
+    mkdirSync(directory, { recursive: true });
+  }
+
+  async load(stream: string): Promise<StoredSnapshot | null> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.fileOf(stream));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    const magic = Buffer.byteLength(MAGIC);
+    if (bytes.length < magic + 4 || bytes.toString('utf8', 0, magic) !== MAGIC) return null;
+    const headerLength = bytes.readUInt32LE(magic);
+    const header = JSON.parse(bytes.toString('utf8', magic + 4, magic + 4 + headerLength)) as Header;
+    // Another stream whose name hashes alike is not this one.
+    if (header.stream !== stream) return null;
+    return {
+      stream,
+      revision: header.revision,
+      version: header.version,
+      position: header.position === null ? null : BigInt(header.position),
+      lastHash: header.lastHash,
+      state: new Uint8Array(bytes.buffer, bytes.byteOffset + magic + 4 + headerLength, bytes.length - magic - 4 - headerLength),
+      extra: header.extra,
+    };
+  }
+
+  async save(snapshot: StoredSnapshot): Promise<void> {
+    const existing = await this.revisionOf(snapshot.stream);
+    if (existing !== null && existing.revision >= snapshot.revision && existing.version === snapshot.version) return;
+    const header: Header = {
+      stream: snapshot.stream,
+      revision: snapshot.revision,
+      version: snapshot.version,
+      position: snapshot.position === null ? null : snapshot.position.toString(),
+      lastHash: snapshot.lastHash,
+      extra: snapshot.extra,
+    };
+    const headerBytes = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(headerBytes.length);
+    const target = this.fileOf(snapshot.stream);
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    const file = await open(temporary, 'w');
+    try {
+      await file.writev([Buffer.from(MAGIC), length, headerBytes, snapshot.state]);
+    } finally {
+      await file.close();
+    }
+    try {
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between calls.
+  }
+
+  /** The revision and version of the stored snapshot, from its header only. */
+  private async revisionOf(stream: string): Promise<{ revision: number; version: number } | null> {
+    let file;
+    try {
+      file = await open(this.fileOf(stream), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      const magic = Buffer.byteLength(MAGIC);
+      const head = Buffer.alloc(magic + 4);
+      await file.read(head, 0, head.length, 0);
+      const headerBytes = Buffer.alloc(head.readUInt32LE(magic));
+      await file.read(headerBytes, 0, headerBytes.length, magic + 4);
+      const header = JSON.parse(headerBytes.toString('utf8')) as Header;
+      return header.stream === stream ? { revision: header.revision, version: header.version } : null;
+    } catch {
+      // An unreadable or torn file is no snapshot: the new one replaces it.
+      return null;
+    } finally {
+      await file.close();
+    }
+  }
+
+  private fileOf(stream: string): string {
+    return join(this.directory, `${createHash('sha256').update(stream).digest('hex').slice(0, 32)}.snapshot`);
+  }
+}
