@@ -12,7 +12,8 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'libs/domain is pure TypeScript: nothing of ours outside it, no store, no Nest, no config, no I/O (zod decodes its events).',
+      comment:
+        'libs/domain is pure TypeScript: nothing of ours outside it, no store, no Nest, no config, no I/O (zod decodes its events).',
       severity: 'error',
       from: { path: lib('domain') },
       to: {
@@ -28,21 +29,23 @@ module.exports = {
     },
     {
       name: 'stores-know-only-their-port',
-      comment: 'the event store and the read-model store know their client library and their own port, never the domain or projections.',
+      comment:
+        'the event store and the read-model store know their client library and their own port, never the domain or projections.',
       severity: 'error',
       from: { path: [lib('event-store'), lib('read-models')], pathNot: STORE_WIRING },
       to: { path: '^(libs|apps)/', pathNot: [lib('event-store'), lib('read-models')] },
     },
     {
       name: 'store-wiring-reads-only-config',
-      comment: 'the adapters\' Nest modules, factories and connections read the configuration (and its secret scrubber), and nothing more.',
+      comment:
+        "the adapters' Nest modules, factories and connections read the configuration (and its secret scrubber), and nothing more.",
       severity: 'error',
       from: { path: STORE_WIRING },
       to: { path: '^(libs|apps)/', pathNot: [lib('event-store'), lib('read-models'), lib('config')] },
     },
     {
       name: 'read-models-name-only-the-store-position',
-      comment: 'a read model may name the event store\'s Position, nothing else of it.',
+      comment: "a read model may name the event store's Position, nothing else of it.",
       severity: 'error',
       from: { path: lib('read-models') },
       to: { path: lib('event-store'), pathNot: `${lib('event-store')}(index|event-store\\.port)\\.ts$` },
@@ -62,10 +65,13 @@ module.exports = {
     },
     {
       name: 'application-uses-ports-not-projection-internals',
-      comment: 'libs/application uses the domain, the event-store port and a checkpoint port of its own; not read-model adapters or projection internals.',
+      comment:
+        'libs/application uses the domain, the event-store port and a checkpoint port of its own; not read-model adapters or projection internals.',
       severity: 'error',
       from: { path: lib('application') },
-      to: { path: [lib('read-models'), lib('projections'), '^apps/', npmPackage(['better-sqlite3', 'mongodb', '@kurrent'])] },
+      to: {
+        path: [lib('read-models'), lib('projections'), '^apps/', npmPackage(['better-sqlite3', 'mongodb', '@kurrent'])],
+      },
     },
     {
       name: 'audit-reads-no-read-models',
@@ -75,7 +81,8 @@ module.exports = {
     },
     {
       name: 'libs-never-import-apps',
-      comment: 'libs/client/scripts generate the client\'s types from the document the API serves: a build step, not library code.',
+      comment:
+        "libs/client/scripts generate the client's types from the document the API serves: a build step, not library code.",
       severity: 'error',
       from: { path: '^libs/', pathNot: '^libs/client/scripts/' },
       to: { path: '^apps/' },
@@ -89,7 +96,8 @@ module.exports = {
     },
     {
       name: 'access-stands-alone',
-      comment: 'libs/access (keys, tokens, roles) knows its crypto libraries only; the configuration and the apps use it, not the reverse.',
+      comment:
+        'libs/access (keys, tokens, roles) knows its crypto libraries only; the configuration and the apps use it, not the reverse.',
       severity: 'error',
       from: { path: lib('access') },
       to: { path: '^(libs|apps)/', pathNot: lib('access') },

@@ -6,7 +6,18 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // Built, bundled and generated files; plain JS config files; the console, which has its own toolchain.
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.tmp/**', '**/*.js', '**/*.cjs', '**/*.mjs', 'apps/console/**', 'libs/client/src/generated/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      '.tmp/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      'apps/console/**',
+      'libs/client/src/generated/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -17,7 +28,10 @@ export default tseslint.config(
       // Nest modules are classes with only decorators.
       '@typescript-eslint/no-extraneous-class': 'off',
       // Numbers and booleans in template literals read naturally in messages and keys; `never` is the exhaustive default's value.
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNever: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allowNever: true },
+      ],
       // Async port implementations and Nest lifecycle hooks keep the port's Promise shape even when they need no await.
       '@typescript-eslint/require-await': 'off',
       // `!` follows checks the compiler cannot follow (Map.get after has, a regex's groups, a batch's non-empty head).
@@ -37,14 +51,26 @@ export default tseslint.config(
       // A caught unknown is passed on as it came (`.catch((e) => Promise.reject(e))`).
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       // Fastify's callback style: `return done(error)` ends the handler.
-      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+      '@typescript-eslint/no-confusing-void-expression': [
+        'error',
+        { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
+      ],
       // Defensive checks against values from outside (JSON, the store) are wanted even where types say "never".
       '@typescript-eslint/no-unnecessary-condition': 'off',
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       // The house rule: no `as never`, at most three justified `as unknown as` (counted by a test, not here).
-      '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'as', objectLiteralTypeAssertions: 'allow' }],
+      '@typescript-eslint/consistent-type-assertions': [
+        'error',
+        { assertionStyle: 'as', objectLiteralTypeAssertions: 'allow' },
+      ],
     },
   },
   {

@@ -46,7 +46,12 @@ export function report(title: string, figures: Figure[]): boolean {
   console.log(`\n${title}`);
   const rows = figures.map((f) => {
     const ratio = f.subject / f.baseline;
-    const verdict = f.target === undefined ? '' : meets(f) ? `ok (target ${f.atMost ? '≤' : '≥'} ${f.target.toFixed(2)})` : `MISSES target ${f.atMost ? '≤' : '≥'} ${f.target.toFixed(2)}`;
+    const verdict =
+      f.target === undefined
+        ? ''
+        : meets(f)
+          ? `ok (target ${f.atMost ? '≤' : '≥'} ${f.target.toFixed(2)})`
+          : `MISSES target ${f.atMost ? '≤' : '≥'} ${f.target.toFixed(2)}`;
     return {
       figure: f.name,
       subject: `${Math.round(f.subject).toLocaleString('en-US')} ${f.unit}`,

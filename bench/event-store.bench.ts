@@ -16,7 +16,12 @@ const SINGLE_APPENDS = Number(process.env.BENCH_SINGLE_APPENDS ?? 1500);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 150);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const payload = (i: number) => ({ module: 'web', userId: `u${i}`, owner: 'SUPEROFFICE', at: '2026-11-22T10:00:00.000Z' });
+const payload = (i: number) => ({
+  module: 'web',
+  userId: `u${i}`,
+  owner: 'SUPEROFFICE',
+  at: '2026-11-22T10:00:00.000Z',
+});
 const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: 'bench', tenant: 'Cust12345' };
 
 /** The hand-written baseline: what a minimal appender on the same table has to do, and nothing more. */
@@ -52,7 +57,12 @@ async function main(): Promise<void> {
   const store = new SqliteEventStore({ file: join(dir, 'port.db'), synchronous: SYNCHRONOUS });
   const raw = new RawAppender(join(dir, 'raw.db'));
   const events = (count: number, base: number) =>
-    Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: 'LicenseAssigned', data: payload(base + i), metadata }));
+    Array.from({ length: count }, (_, i) => ({
+      id: randomUUID(),
+      type: 'LicenseAssigned',
+      data: payload(base + i),
+      metadata,
+    }));
   const revisions = new Map<string, number>();
   const portAppend = async (stream: string, count: number, base: number) => {
     const result = await store.append(stream, events(count, base), revisions.get(stream) ?? 'no_stream');
@@ -119,7 +129,13 @@ async function main(): Promise<void> {
     const figures: Figure[] = [
       { name: 'single-event appends', unit: 'events/s', ...single, baselineName: 'raw better-sqlite3', target: 0.7 },
       { name: '100-event appends', unit: 'events/s', ...batch, baselineName: 'raw better-sqlite3', target: 0.7 },
-      { name: `readAll (${total} events)`, unit: 'events/s', ...readAll, baselineName: 'raw SELECT + JSON.parse', target: 0.7 },
+      {
+        name: `readAll (${total} events)`,
+        unit: 'events/s',
+        ...readAll,
+        baselineName: 'raw SELECT + JSON.parse',
+        target: 0.7,
+      },
     ];
     const ok = report('event store: port / raw', figures);
     process.exitCode = ok ? 0 : 1;

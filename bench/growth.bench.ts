@@ -26,7 +26,13 @@ const ONLY = process.env.BENCH_GROWTH_ONLY;
 
 let next = 0;
 const assignBody = () => JSON.stringify({ module: SCALE_MODULE });
-const usageBody = () => JSON.stringify({ usageId: `g-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
+const usageBody = () =>
+  JSON.stringify({
+    usageId: `g-${process.pid}-${next++}`,
+    service: 'chat-sessions',
+    quantity: 1,
+    occurredAt: new Date().toISOString(),
+  });
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-growth-'));
@@ -49,16 +55,25 @@ async function main(): Promise<void> {
   let user = 0;
   // Each request assigns the license to a user never seen before, so every one is a real decision and an append.
   // `amount`: a fixed number of requests instead of a duration (the warm-up's first request loads the stream).
-  const assign = (tenant: string, seconds = SECONDS, amount?: number) => () =>
-    load(`${api.base}/v1/tenants/${tenant}/users/first/licenses`, {
-      connections: amount ?? CONNECTIONS,
-      seconds,
-      amount,
-      body: assignBody,
-      path: () => `/v1/tenants/${tenant}/users/${tenant}-n${user++}/licenses`,
-    });
-  const usage = (tenant: string, seconds = SECONDS, amount?: number) => () =>
-    load(`${api.base}/v1/tenants/${tenant}/metered-usage`, { connections: amount ?? CONNECTIONS, seconds, amount, body: usageBody });
+  const assign =
+    (tenant: string, seconds = SECONDS, amount?: number) =>
+    () =>
+      load(`${api.base}/v1/tenants/${tenant}/users/first/licenses`, {
+        connections: amount ?? CONNECTIONS,
+        seconds,
+        amount,
+        body: assignBody,
+        path: () => `/v1/tenants/${tenant}/users/${tenant}-n${user++}/licenses`,
+      });
+  const usage =
+    (tenant: string, seconds = SECONDS, amount?: number) =>
+    () =>
+      load(`${api.base}/v1/tenants/${tenant}/metered-usage`, {
+        connections: amount ?? CONNECTIONS,
+        seconds,
+        amount,
+        body: usageBody,
+      });
   try {
     // The API projects in-process: let it catch up with the seeded history first, so the runs measure commands.
     await readModelsAt(api.base, `/v1/tenants/BigTenant/metering/${month}`, head);
@@ -72,8 +87,21 @@ async function main(): Promise<void> {
       const assigned = await compareLoads(ROUNDS, assign('BigTenant'), assign('SmallTenant'));
       const holders = HOLDERS.toLocaleString('en-US');
       figures.push(
-        { name: `AssignLicense, ${holders} holders: throughput`, unit: 'req/s', ...assigned.rate, baselineName: 'no holders', target: 0.8 },
-        { name: `AssignLicense, ${holders} holders: p99`, unit: 'ms', ...assigned.p99, baselineName: 'no holders', target: 1.5, atMost: true },
+        {
+          name: `AssignLicense, ${holders} holders: throughput`,
+          unit: 'req/s',
+          ...assigned.rate,
+          baselineName: 'no holders',
+          target: 0.8,
+        },
+        {
+          name: `AssignLicense, ${holders} holders: p99`,
+          unit: 'ms',
+          ...assigned.p99,
+          baselineName: 'no holders',
+          target: 1.5,
+          atMost: true,
+        },
       );
     }
     if (ONLY !== 'assign') {
@@ -84,8 +112,21 @@ async function main(): Promise<void> {
       const used = await compareLoads(ROUNDS, usage('BigTenant'), usage('SmallTenant'));
       const ids = USAGE_IDS.toLocaleString('en-US');
       figures.push(
-        { name: `usage, month of ${ids} ids: throughput`, unit: 'req/s', ...used.rate, baselineName: 'empty month', target: 0.8 },
-        { name: `usage, month of ${ids} ids: p99`, unit: 'ms', ...used.p99, baselineName: 'empty month', target: 1.5, atMost: true },
+        {
+          name: `usage, month of ${ids} ids: throughput`,
+          unit: 'req/s',
+          ...used.rate,
+          baselineName: 'empty month',
+          target: 0.8,
+        },
+        {
+          name: `usage, month of ${ids} ids: p99`,
+          unit: 'ms',
+          ...used.p99,
+          baselineName: 'empty month',
+          target: 1.5,
+          atMost: true,
+        },
       );
     }
     process.exitCode = report('flat with size (same run, same connections)', figures) ? 0 : 1;

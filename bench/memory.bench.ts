@@ -20,9 +20,18 @@ const MB = 1024 * 1024;
 
 let next = 0;
 async function recordOne(base: string, tenant: string): Promise<number> {
-  const body = JSON.stringify({ usageId: `m-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
+  const body = JSON.stringify({
+    usageId: `m-${process.pid}-${next++}`,
+    service: 'chat-sessions',
+    quantity: 1,
+    occurredAt: new Date().toISOString(),
+  });
   const started = process.hrtime.bigint();
-  const answer = await fetch(`${base}/v1/tenants/${tenant}/metered-usage`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTH_HEADERS }, body });
+  const answer = await fetch(`${base}/v1/tenants/${tenant}/metered-usage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...AUTH_HEADERS },
+    body,
+  });
   await answer.arrayBuffer();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (answer.status !== 202) throw new Error(`usage answered ${answer.status}`);
@@ -30,7 +39,10 @@ async function recordOne(base: string, tenant: string): Promise<number> {
 }
 
 /** A fresh API over the data directory: warm, then one record into the big month; its latency and added RSS. */
-async function firstRecordAfterRestart(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; rssMb: number }> {
+async function firstRecordAfterRestart(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; rssMb: number }> {
   const api = await startBuiltApi(dataDir, { ...COMMANDS_ONLY, ...env });
   try {
     await recordOne(api.base, 'WarmTenant');
@@ -66,10 +78,24 @@ async function main(): Promise<void> {
     const withoutSnapshots = await firstRecordAfterRestart(dataDir, { LICENSING_SNAPSHOTS: 'false' });
     const ids = IDS.toLocaleString('en-US');
     const rows = [
-      { figure: `first record after restart, month of ${ids} ids: latency`, subject: `${withSnapshots.ms.toFixed(0)} ms`, baseline: `${withoutSnapshots.ms.toFixed(0)} ms (no snapshots)`, target: '≤ 200 ms', verdict: withSnapshots.ms <= 200 ? 'ok' : 'MISSES' },
-      { figure: `first record after restart, month of ${ids} ids: RSS added`, subject: `${withSnapshots.rssMb.toFixed(1)} MB`, baseline: `${withoutSnapshots.rssMb.toFixed(1)} MB (no snapshots)`, target: '≤ 64 MB', verdict: withSnapshots.rssMb <= 64 ? 'ok' : 'MISSES' },
+      {
+        figure: `first record after restart, month of ${ids} ids: latency`,
+        subject: `${withSnapshots.ms.toFixed(0)} ms`,
+        baseline: `${withoutSnapshots.ms.toFixed(0)} ms (no snapshots)`,
+        target: '≤ 200 ms',
+        verdict: withSnapshots.ms <= 200 ? 'ok' : 'MISSES',
+      },
+      {
+        figure: `first record after restart, month of ${ids} ids: RSS added`,
+        subject: `${withSnapshots.rssMb.toFixed(1)} MB`,
+        baseline: `${withoutSnapshots.rssMb.toFixed(1)} MB (no snapshots)`,
+        target: '≤ 64 MB',
+        verdict: withSnapshots.rssMb <= 64 ? 'ok' : 'MISSES',
+      },
     ];
-    console.log(`\nbounded memory: ${ids} usage ids in one tenant-month, API restarted (RSS from /proc, before and after the one record)`);
+    console.log(
+      `\nbounded memory: ${ids} usage ids in one tenant-month, API restarted (RSS from /proc, before and after the one record)`,
+    );
     console.table(rows);
     process.exitCode = rows.every((row) => row.verdict === 'ok') ? 0 : 1;
   } finally {

@@ -24,7 +24,12 @@ const TENANT = 'Cust12345';
 const BATCH_TARGET = 150_000;
 
 let next = 0;
-const record = () => ({ usageId: `bench-${process.pid}-${next++}`, service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() });
+const record = () => ({
+  usageId: `bench-${process.pid}-${next++}`,
+  service: 'chat-sessions',
+  quantity: 1,
+  occurredAt: new Date().toISOString(),
+});
 const singleBody = () => JSON.stringify(record());
 const batchBody = () => JSON.stringify({ records: Array.from({ length: BATCH }, record) });
 const assignBody = () => JSON.stringify({ module: SCALE_MODULE });
@@ -35,7 +40,11 @@ async function main(): Promise<void> {
   const store = new SqliteEventStore({ file: join(dataDir, 'events.db') });
   await seedLicenseHolders(store, TENANT, 0);
   await store.close();
-  const api = await startBuiltApi(dataDir, {}, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
+  const api = await startBuiltApi(
+    dataDir,
+    {},
+    process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+  );
   try {
     const noop = `${api.base}/baseline/noop`;
     const usage = `${api.base}/v1/tenants/${TENANT}/metered-usage`;
@@ -48,7 +57,9 @@ async function main(): Promise<void> {
         path: () => `/v1/tenants/${TENANT}/users/u${user++}/licenses`,
       });
     const requests = async (run: Promise<{ requests: number }>) => (await run).requests;
-    console.log(`durable commands bench: ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians; API in its own process, synchronous=FULL, LOG_LEVEL=warn`);
+    console.log(
+      `durable commands bench: ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians; API in its own process, synchronous=FULL, LOG_LEVEL=warn`,
+    );
     // One short run of each first, so that neither side pays for the JIT and the first file growth.
     await load(noop, { connections: CONNECTIONS, seconds: 1, body: singleBody });
     await load(usage, { connections: CONNECTIONS, seconds: 1, body: singleBody });
@@ -65,13 +76,32 @@ async function main(): Promise<void> {
     );
     const batch = await compare(
       ROUNDS,
-      async () => (await requests(load(usage, { connections: BATCH_CONNECTIONS, seconds: SECONDS, body: batchBody }))) * BATCH,
-      async () => (await requests(load(noop, { connections: BATCH_CONNECTIONS, seconds: SECONDS, body: batchBody }))) * BATCH,
+      async () =>
+        (await requests(load(usage, { connections: BATCH_CONNECTIONS, seconds: SECONDS, body: batchBody }))) * BATCH,
+      async () =>
+        (await requests(load(noop, { connections: BATCH_CONNECTIONS, seconds: SECONDS, body: batchBody }))) * BATCH,
     );
     const ok = report('durable commands over HTTP (synchronous=FULL) / the no-op route of the same app', [
-      { name: `single usage record, ${CONNECTIONS} connections`, unit: 'req/s', ...single, baselineName: 'no-op route', target: 0.5 },
-      { name: `AssignLicense, ${CONNECTIONS} connections`, unit: 'req/s', ...assigned, baselineName: 'no-op route', target: 0.4 },
-      { name: `usage batches of ${BATCH}, ${BATCH_CONNECTIONS} connections`, unit: 'records/s', ...batch, baselineName: 'no-op route, same bodies' },
+      {
+        name: `single usage record, ${CONNECTIONS} connections`,
+        unit: 'req/s',
+        ...single,
+        baselineName: 'no-op route',
+        target: 0.5,
+      },
+      {
+        name: `AssignLicense, ${CONNECTIONS} connections`,
+        unit: 'req/s',
+        ...assigned,
+        baselineName: 'no-op route',
+        target: 0.4,
+      },
+      {
+        name: `usage batches of ${BATCH}, ${BATCH_CONNECTIONS} connections`,
+        unit: 'records/s',
+        ...batch,
+        baselineName: 'no-op route, same bodies',
+      },
     ]);
     const batchOk = batch.subject >= BATCH_TARGET;
     console.log(

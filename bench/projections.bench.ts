@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const readModels = new SqliteReadModelStore({ file: join(dir, 'read-models.db') });
   try {
     const written = await writeLedgerBacklog(events, { tenants: TENANTS, commandsPerTenant: COMMANDS });
-    console.log(`projections bench: ${written} ledger events in ${TENANTS} tenants, ${ALL_PROJECTIONS.length} projections, ${ROUNDS} alternating rounds, medians`);
+    console.log(
+      `projections bench: ${written} ledger events in ${TENANTS} tenants, ${ALL_PROJECTIONS.length} projections, ${ROUNDS} alternating rounds, medians`,
+    );
     const rates = await compare(
       ROUNDS,
       async () => (await rebuildProjections(events, readModels, ALL_PROJECTIONS)).events,
@@ -38,7 +40,13 @@ async function main(): Promise<void> {
       },
     );
     const ok = report('projections: rebuild / raw readAll', [
-      { name: `rebuild of ${ALL_PROJECTIONS.length} projections`, unit: 'events/s', ...rates, baselineName: 'raw readAll', target: 0.65 },
+      {
+        name: `rebuild of ${ALL_PROJECTIONS.length} projections`,
+        unit: 'events/s',
+        ...rates,
+        baselineName: 'raw readAll',
+        target: 0.65,
+      },
     ]);
     process.exitCode = ok ? 0 : 1;
   } finally {

@@ -19,5 +19,7 @@ for (const bench of benches) {
   const run = spawnSync(process.execPath, [join(__dirname, bench)], { stdio: 'inherit', env: process.env });
   if (run.status !== 0) failed = true;
 }
-console.log(`\nnpm run bench: ${((Date.now() - started) / 60_000).toFixed(1)} minutes; ${failed ? 'some figures MISS their targets (see above)' : 'every figure meets its target'}`);
+console.log(
+  `\nnpm run bench: ${((Date.now() - started) / 60_000).toFixed(1)} minutes; ${failed ? 'some figures MISS their targets (see above)' : 'every figure meets its target'}`,
+);
 process.exitCode = failed ? 1 : 0;

@@ -10,28 +10,40 @@ const root = join(__dirname, '..');
 const available = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
 
 if (!available) {
-  process.stdout.write('docker-compose.yml validation NOT RUN — the docker-compose command is not installed (apt-get install docker-compose); only its text is checked\n');
+  process.stdout.write(
+    'docker-compose.yml validation NOT RUN — the docker-compose command is not installed (apt-get install docker-compose); only its text is checked\n',
+  );
   describe('docker-compose.yml (text only: docker-compose is not installed)', () => {
     it('names KurrentDB, MongoDB, the API and the projector, each with a health check', () => {
       const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
-      for (const name of ['kurrentdb', 'mongodb', 'api', 'projector']) expect(text).toMatch(new RegExp(`\\n  ${name}:\\n`));
+      for (const name of ['kurrentdb', 'mongodb', 'api', 'projector'])
+        expect(text).toMatch(new RegExp(`\\n  ${name}:\\n`));
       expect(text.match(/\n {4}healthcheck:/g)?.length).toBe(4);
     });
   });
 } else {
   describe('docker-compose.yml', () => {
-    const compose = (...args: string[]) => execFileSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: root, encoding: 'utf8' });
+    const compose = (...args: string[]) =>
+      execFileSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: root, encoding: 'utf8' });
 
     it('validates, and runs KurrentDB, MongoDB, the API and the projector', () => {
-      expect(compose('config', '--services').trim().split('\n').sort()).toEqual(['api', 'kurrentdb', 'mongodb', 'projector']);
+      expect(compose('config', '--services').trim().split('\n').sort()).toEqual([
+        'api',
+        'kurrentdb',
+        'mongodb',
+        'projector',
+      ]);
     });
 
     it('gives every service a health check, and starts API and projector only once both servers are healthy', () => {
       const normalised = compose('config');
       const services = sections(normalised);
-      for (const name of ['api', 'kurrentdb', 'mongodb', 'projector']) expect(services[name]).toMatch(/\n {4}healthcheck:\n/);
+      for (const name of ['api', 'kurrentdb', 'mongodb', 'projector'])
+        expect(services[name]).toMatch(/\n {4}healthcheck:\n/);
       for (const name of ['api', 'projector']) {
-        expect(services[name]).toMatch(/depends_on:\n {6}kurrentdb:\n {8}condition: service_healthy\n {6}mongodb:\n {8}condition: service_healthy/);
+        expect(services[name]).toMatch(
+          /depends_on:\n {6}kurrentdb:\n {8}condition: service_healthy\n {6}mongodb:\n {8}condition: service_healthy/,
+        );
       }
       expect(services.mongodb).toMatch(/--replSet\n {4}- rs0/);
       expect(services.mongodb).toContain('rs.initiate');
@@ -48,7 +60,9 @@ if (!available) {
 describe('Dockerfile and docker-compose.yml health checks and images', () => {
   // The health check is a plain CommonJS script run by the image's node, loaded here as it is.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { healthUrl } = require(join(root, 'docker', 'healthcheck.js')) as { healthUrl(cmdline: string, env: Record<string, string>): string };
+  const { healthUrl } = require(join(root, 'docker', 'healthcheck.js')) as {
+    healthUrl(cmdline: string, env: Record<string, string>): string;
+  };
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 
@@ -56,9 +70,16 @@ describe('Dockerfile and docker-compose.yml health checks and images', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD \["node", "docker\/healthcheck\.js"\]$/m);
     expect(dockerfile).toContain('COPY docker/healthcheck.js docker/healthcheck.js');
     expect(healthUrl(['node', 'dist/apps/projector/src/main.js'].join('\0'), {})).toBe('http://127.0.0.1:3001/health');
-    expect(healthUrl(['node', 'dist/apps/projector/src/main.js'].join('\0'), { LICENSING_PROJECTOR_HEALTH_PORT: '4001', PORT: '4000' })).toBe('http://127.0.0.1:4001/health');
+    expect(
+      healthUrl(['node', 'dist/apps/projector/src/main.js'].join('\0'), {
+        LICENSING_PROJECTOR_HEALTH_PORT: '4001',
+        PORT: '4000',
+      }),
+    ).toBe('http://127.0.0.1:4001/health');
     expect(healthUrl(['node', 'dist/apps/api/src/main.js'].join('\0'), {})).toBe('http://127.0.0.1:3000/health');
-    expect(healthUrl(['node', 'dist/apps/api/src/main.js'].join('\0'), { PORT: '8080' })).toBe('http://127.0.0.1:8080/health');
+    expect(healthUrl(['node', 'dist/apps/api/src/main.js'].join('\0'), { PORT: '8080' })).toBe(
+      'http://127.0.0.1:8080/health',
+    );
   });
 
   it('pins every server image to a version', () => {

@@ -13,7 +13,10 @@ function readmeWalkthrough(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Walkthrough'));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  return block.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return block
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 describe('the README walkthrough', () => {
@@ -43,7 +46,10 @@ describe('the README walkthrough', () => {
         child.on('error', reject);
         child.on('exit', (code) => resolve({ code, out }));
       });
-      if (run.code !== 0) throw new Error(`walkthrough exited ${run.code}:\n${run.out}\n--- api.log ---\n${readFileSync(join(dir, 'api.log'), 'utf8').slice(-3000)}`);
+      if (run.code !== 0)
+        throw new Error(
+          `walkthrough exited ${run.code}:\n${run.out}\n--- api.log ---\n${readFileSync(join(dir, 'api.log'), 'utf8').slice(-3000)}`,
+        );
       expect(run.out).toMatch(/"packageId":"[0-9a-f-]{36}","position":"\d+"/);
       expect(run.out).toMatch(/"assigned":\["sales-premium","user","web"\]/);
       expect(run.out).toMatch(/"type":"\/problems\/cap-exceeded".*\(HTTP 409\)/);
@@ -51,9 +57,13 @@ describe('the README walkthrough', () => {
       expect(run.out).toMatch(/"accepted":1,"duplicates":0/);
       expect(run.out).toMatch(/"userCount":\{"byLicenses":\{"user":25,"web":25\},"byPlansInUse":1\}/);
       expect(run.out).toMatch(/"eventKey":"[A-Za-z]+"/);
-      expect(run.out).toMatch(/tenant,month,closed,users,service,unit,total,threshold,overage,adjusts\r\nCust12345,\d{4}-\d{2},false,1,storage,/);
+      expect(run.out).toMatch(
+        /tenant,month,closed,users,service,unit,total,threshold,overage,adjusts\r\nCust12345,\d{4}-\d{2},false,1,storage,/,
+      );
       expect(run.out).toMatch(/,mailing-emails,emails,1200,/);
-      expect(run.out).toMatch(/licensing_commands_total\{runner="ledger",command="AssignLicense",outcome="refused",code="cap-exceeded"\} 1/);
+      expect(run.out).toMatch(
+        /licensing_commands_total\{runner="ledger",command="AssignLicense",outcome="refused",code="cap-exceeded"\} 1/,
+      );
       expect(run.out).toMatch(/"ok": ?true/);
       expect(run.out.trim().endsWith('true')).toBe(true);
     } finally {

@@ -20,7 +20,11 @@ export interface BenchApi {
 }
 
 /** Starts dist/apps/api/src/main.js on a free port with the given data directory; `extraArgs` go to node (--cpu-prof). */
-export async function startBuiltApi(dataDir: string, env: NodeJS.ProcessEnv = {}, extraArgs: string[] = []): Promise<BenchApi> {
+export async function startBuiltApi(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+  extraArgs: string[] = [],
+): Promise<BenchApi> {
   const port = await freePort();
   const child = spawn(process.execPath, [...extraArgs, join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js')], {
     cwd: join(__dirname, '..', '..', '..'),
@@ -60,7 +64,10 @@ export interface LoadResult {
 }
 
 /** One autocannon run of POSTs; any non-2xx answer, error or timeout fails the bench. */
-export async function load(url: string, options: { connections: number; seconds?: number; amount?: number; body: () => string; path?: () => string }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { connections: number; seconds?: number; amount?: number; body: () => string; path?: () => string },
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -69,7 +76,15 @@ export async function load(url: string, options: { connections: number; seconds?
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 4 }),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...AUTH_HEADERS },
-    requests: [{ setupRequest: (request) => ({ ...request, body: options.body(), ...(options.path ? { path: options.path() } : {}) }) }],
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: options.body(),
+          ...(options.path ? { path: options.path() } : {}),
+        }),
+      },
+    ],
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
@@ -104,13 +119,19 @@ export function rssOf(pid: number): number | null {
 }
 
 /** Waits until the API's read models have reached `position` (the seeded history projected), so a run measures commands only. */
-export async function readModelsAt(base: string, query: string, position: bigint | null, withinMs = 600_000): Promise<void> {
+export async function readModelsAt(
+  base: string,
+  query: string,
+  position: bigint | null,
+  withinMs = 600_000,
+): Promise<void> {
   if (position === null) return;
   const deadline = Date.now() + withinMs;
   for (;;) {
     const answer = await fetch(`${base}${query}?minPosition=${position}`, { headers: AUTH_HEADERS });
     await answer.arrayBuffer();
     if (answer.ok) return;
-    if (answer.status !== 503 || Date.now() > deadline) throw new Error(`read models did not reach ${position}: ${answer.status}`);
+    if (answer.status !== 503 || Date.now() > deadline)
+      throw new Error(`read models did not reach ${position}: ${answer.status}`);
   }
 }

@@ -37,7 +37,10 @@ export function summarise(profile: CpuProfile, top = 25, lastSeconds = Infinity)
     total += delta;
   });
   const rows = [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return rows.map(([name, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)} %  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+  return rows.map(
+    ([name, micros]) =>
+      `${((100 * micros) / total).toFixed(1).padStart(5)} %  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${name}`,
+  );
 }
 
 if (require.main === module) {
@@ -47,5 +50,6 @@ if (require.main === module) {
     process.exit(1);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  for (const line of summarise(profile, Number(top ?? 25), last === undefined ? Infinity : Number(last))) console.log(line);
+  for (const line of summarise(profile, Number(top ?? 25), last === undefined ? Infinity : Number(last)))
+    console.log(line);
 }

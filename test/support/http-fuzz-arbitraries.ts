@@ -18,14 +18,32 @@ export interface FuzzRoute {
 
 const now = () => new Date().toISOString();
 const usage = () => ({ usageId: 'fuzz-1', service: 'chat-sessions', quantity: 1, occurredAt: now() });
-const row = { name: 'user', description: 'User', tooltip: '', version: '1', type: 3, number: 5, unrestricted: false, hidden: false, extraFlags: 0, extraInfo: '', prerequisite: '', sortOrder: 1, signature: 'c2ln' };
+const row = {
+  name: 'user',
+  description: 'User',
+  tooltip: '',
+  version: '1',
+  type: 3,
+  number: 5,
+  unrestricted: false,
+  hidden: false,
+  extraFlags: 0,
+  extraInfo: '',
+  prerequisite: '',
+  sortOrder: 1,
+  signature: 'c2ln',
+};
 const licensePackage = {
   format: 'license-package/v1',
   packageId: 'p-1',
   sequence: 2,
   issuedAt: '2026-01-01T00:00:00Z',
   tenantId: TENANT,
-  owner: { name: 'SUPEROFFICE', description: 'SuperOffice AS', certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
+  owner: {
+    name: 'SUPEROFFICE',
+    description: 'SuperOffice AS',
+    certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+  },
   licensee: { companyName: 'Acme', serialNumber: '1', databaseType: 'Online' },
   dates: { expiration: null, graceTo: null, maintenanceTo: null, adminWarningDate: null, nextCheckDate: null },
   modules: [row],
@@ -36,16 +54,42 @@ const licensePackage = {
 export const ROUTES: FuzzRoute[] = [
   { method: 'POST', path: '/v1/tenants/:tenantId/license-packages/validate', query: [], body: licensePackage },
   { method: 'POST', path: '/v1/tenants/:tenantId/license-packages', query: [], body: licensePackage },
-  { method: 'POST', path: '/v1/tenants/:tenantId/users/:userId/licenses', query: [], body: { module: 'sales-premium', owner: 'SUPEROFFICE' } },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:tenantId/users/:userId/licenses',
+    query: [],
+    body: { module: 'sales-premium', owner: 'SUPEROFFICE' },
+  },
   { method: 'DELETE', path: '/v1/tenants/:tenantId/users/:userId/licenses/:module', query: ['owner'] },
   { method: 'POST', path: '/v1/tenants/:tenantId/users/:userId/deactivate', query: [], body: {} },
   { method: 'POST', path: '/v1/tenants/:tenantId/users/:userId/reactivate', query: [], body: {} },
-  { method: 'POST', path: '/v1/tenants/:tenantId/metered-usage', query: [], body: { records: [usage(), { ...usage(), usageId: 'fuzz-2', quantity: 2 }] } },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:tenantId/metered-usage',
+    query: [],
+    body: { records: [usage(), { ...usage(), usageId: 'fuzz-2', quantity: 2 }] },
+  },
   { method: 'POST', path: '/v1/tenants/:tenantId/metered-usage', query: [], body: usage() },
   { method: 'POST', path: '/v1/tenants/:tenantId/metering/:month/close', query: [], body: {} },
-  { method: 'POST', path: '/v1/tenants/:tenantId/system-events', query: [], body: { eventKey: 'NoLogin', scope: 3, owner: 'g1', message: 'm', status: 'active', eta: null } },
-  { method: 'PATCH', path: '/v1/tenants/:tenantId/system-events/:eventKey', query: ['scope', 'owner'], plausibleQuery: '?scope=3&owner=g1', body: { status: 'running', message: 'x', eta: null } },
-  { method: 'DELETE', path: '/v1/tenants/:tenantId/system-events/:eventKey', query: ['scope', 'owner'], plausibleQuery: '?scope=3&owner=g1' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:tenantId/system-events',
+    query: [],
+    body: { eventKey: 'NoLogin', scope: 3, owner: 'g1', message: 'm', status: 'active', eta: null },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/tenants/:tenantId/system-events/:eventKey',
+    query: ['scope', 'owner'],
+    plausibleQuery: '?scope=3&owner=g1',
+    body: { status: 'running', message: 'x', eta: null },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/tenants/:tenantId/system-events/:eventKey',
+    query: ['scope', 'owner'],
+    plausibleQuery: '?scope=3&owner=g1',
+  },
   { method: 'GET', path: '/v1/tenants/:tenantId/licenses', query: ['minPosition', 'asOf'] },
   { method: 'GET', path: '/v1/tenants/:tenantId/licenses/:module/holders', query: ['owner', 'minPosition'] },
   { method: 'GET', path: '/v1/tenants/:tenantId/users/:userId/licenses', query: ['owner', 'minPosition'] },
@@ -105,9 +149,25 @@ const NASTY_STRINGS = [
   '{"$gt":""}',
 ];
 
-const nastyString = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }));
+const nastyString = fc.oneof(
+  fc.constantFrom(...NASTY_STRINGS),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+);
 
-const NASTY_NUMBERS = [1e308, -1e308, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 2 ** 63, -0, 0, 0.001, -1, 1e-300, 4294967296];
+const NASTY_NUMBERS = [
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  2 ** 63,
+  -0,
+  0,
+  0.001,
+  -1,
+  1e-300,
+  4294967296,
+];
 
 /** Any JSON value, from plain to hostile. */
 const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -150,15 +210,18 @@ const RAW_BODIES = [
 export function adversarialBody(template: Record<string, unknown> | undefined): fc.Arbitrary<unknown> {
   const base = template ?? {};
   const keys = Object.keys(base);
-  const mutated = keys.length === 0
-    ? fc.dictionary(nastyString, nastyValue, { maxKeys: 3 })
-    : fc.tuple(fc.constantFrom(...keys), nastyValue, fc.constantFrom('set', 'add', 'delete')).map(([key, value, how]) => {
-        const copy: Record<string, unknown> = structuredClone(base);
-        if (how === 'set') copy[key] = value;
-        else if (how === 'add') copy[`${key}Extra`] = value;
-        else delete copy[key];
-        return copy;
-      });
+  const mutated =
+    keys.length === 0
+      ? fc.dictionary(nastyString, nastyValue, { maxKeys: 3 })
+      : fc
+          .tuple(fc.constantFrom(...keys), nastyValue, fc.constantFrom('set', 'add', 'delete'))
+          .map(([key, value, how]) => {
+            const copy: Record<string, unknown> = structuredClone(base);
+            if (how === 'set') copy[key] = value;
+            else if (how === 'add') copy[`${key}Extra`] = value;
+            else delete copy[key];
+            return copy;
+          });
   const nestedField = fc.tuple(nastyValue).map(([value]) => ({ ...structuredClone(base), records: [value, value] }));
   return fc.oneof(
     { arbitrary: mutated, weight: 4 },
@@ -191,11 +254,28 @@ export function adversarialQuery(names: string[], plausible = ''): fc.Arbitrary<
   const name = fc.constantFrom(...names, 'minPosition', 'stray', '__proto__');
   const value = fc.oneof(
     nastyString,
-    fc.constantFrom('1', '3', '4', '0', '200', '201', '2026-01-01T00:00:00Z', 'active', 'SUPEROFFICE', 'g1', '9999999999999999999', '18446744073709551616'),
+    fc.constantFrom(
+      '1',
+      '3',
+      '4',
+      '0',
+      '200',
+      '201',
+      '2026-01-01T00:00:00Z',
+      'active',
+      'SUPEROFFICE',
+      'g1',
+      '9999999999999999999',
+      '18446744073709551616',
+    ),
   );
-  const hostile = fc.array(fc.tuple(name, value), { maxLength: 4 }).map((pairs) =>
-    pairs.length === 0 ? '' : `?${pairs.map(([key, v]) => `${encodeURIComponent(key)}=${encodeURIComponent(v)}`).join('&')}`,
-  );
+  const hostile = fc
+    .array(fc.tuple(name, value), { maxLength: 4 })
+    .map((pairs) =>
+      pairs.length === 0
+        ? ''
+        : `?${pairs.map(([key, v]) => `${encodeURIComponent(key)}=${encodeURIComponent(v)}`).join('&')}`,
+    );
   return fc.oneof({ arbitrary: fc.constant(plausible), weight: 2 }, { arbitrary: hostile, weight: 1 });
 }
 
@@ -205,7 +285,10 @@ export function adversarialQuery(names: string[], plausible = ''): fc.Arbitrary<
  */
 export function adversarialHeaders(): fc.Arbitrary<Record<string, string>> {
   // Header values are Latin-1 without control characters (an HTTP client could not send others).
-  const headerText = fc.oneof(fc.constantFrom('', 'x'.repeat(300), '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'not-a-uuid', '__proto__'), fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 }));
+  const headerText = fc.oneof(
+    fc.constantFrom('', 'x'.repeat(300), '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'not-a-uuid', '__proto__'),
+    fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 }),
+  );
   return fc.record(
     {
       'idempotency-key': fc.oneof(fc.uuid(), headerText),
@@ -217,7 +300,16 @@ export function adversarialHeaders(): fc.Arbitrary<Record<string, string>> {
       ),
       'content-type': fc.oneof(
         { arbitrary: fc.constant('application/json'), weight: 6 },
-        { arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'APPLICATION/JSON'), weight: 1 },
+        {
+          arbitrary: fc.constantFrom(
+            'application/json; charset=utf-8',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/json; charset=utf-16',
+            'APPLICATION/JSON',
+          ),
+          weight: 1,
+        },
       ),
     },
     { requiredKeys: [] },

@@ -10,7 +10,11 @@ export function parsePrometheus(text: string): Map<string, number> {
 }
 
 /** The value of the one sample with this name whose labels include all of `labels`; undefined when none does. */
-export function sample(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sample(
+  samples: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   for (const [key, value] of samples) {
     const [metric, rest = ''] = key.split('{');

@@ -9,7 +9,10 @@ import addFormats from 'ajv-formats';
  */
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }> }>
+  >;
   components?: object;
 }
 
@@ -23,7 +26,9 @@ export interface ReceivedResponse {
 
 export class ResponseContractError extends Error {
   constructor(response: ReceivedResponse, reason: string) {
-    super(`${response.method} ${response.url} answered ${response.status} off the OpenAPI contract: ${reason}\nbody: ${response.body.slice(0, 1000)}`);
+    super(
+      `${response.method} ${response.url} answered ${response.status} off the OpenAPI contract: ${reason}\nbody: ${response.body.slice(0, 1000)}`,
+    );
     this.name = 'ResponseContractError';
   }
 }
@@ -41,7 +46,11 @@ export class ResponseValidator {
     // The schemas refer to '#/components/schemas/…': they resolve against this one registered copy.
     this.ajv.addSchema({ $id: DOCUMENT_ID, components: document.components ?? {} });
     this.routes = Object.entries(document.paths).flatMap(([template, item]) =>
-      Object.keys(item).map((method) => ({ method: method.toUpperCase(), template, pattern: templatePattern(template) })),
+      Object.keys(item).map((method) => ({
+        method: method.toUpperCase(),
+        template,
+        pattern: templatePattern(template),
+      })),
     );
   }
 
@@ -50,25 +59,47 @@ export class ResponseValidator {
     const path = response.url.split('?')[0];
     if (UNDESCRIBED.test(path)) return;
     const mediaType = response.contentType?.split(';')[0].trim().toLowerCase();
-    const route = this.routes.find((candidate) => candidate.method === response.method.toUpperCase() && candidate.pattern.test(path));
+    const route = this.routes.find(
+      (candidate) => candidate.method === response.method.toUpperCase() && candidate.pattern.test(path),
+    );
     if (!route) {
       // An unknown route answers a problem; anything else it serves (static files) is outside the API.
-      if (response.status >= 400) return this.matchBody(response, 'problem', { $ref: `${DOCUMENT_ID}#/components/schemas/Problem` });
-      if (mediaType === 'application/json') throw new ResponseContractError(response, 'the route is not in the document');
+      if (response.status >= 400)
+        return this.matchBody(response, 'problem', { $ref: `${DOCUMENT_ID}#/components/schemas/Problem` });
+      if (mediaType === 'application/json')
+        throw new ResponseContractError(response, 'the route is not in the document');
       return;
     }
     const responses = this.document.paths[route.template][route.method.toLowerCase()].responses;
     const declared = responses[String(response.status)] ?? responses.default;
-    if (!declared) throw new ResponseContractError(response, `status ${response.status} is not declared (declared: ${Object.keys(responses).join(', ')})`);
+    if (!declared)
+      throw new ResponseContractError(
+        response,
+        `status ${response.status} is not declared (declared: ${Object.keys(responses).join(', ')})`,
+      );
     const key = responses[String(response.status)] ? String(response.status) : 'default';
     if (!declared.content) {
-      if (response.body.length > 0) throw new ResponseContractError(response, 'the document declares no body for this status');
+      if (response.body.length > 0)
+        throw new ResponseContractError(response, 'the document declares no body for this status');
       return;
     }
     const media = mediaType && declared.content[mediaType];
-    if (!media) throw new ResponseContractError(response, `media type ${mediaType} is not declared (declared: ${Object.keys(declared.content).join(', ')})`);
+    if (!media)
+      throw new ResponseContractError(
+        response,
+        `media type ${mediaType} is not declared (declared: ${Object.keys(declared.content).join(', ')})`,
+      );
     if (!media.schema || !mediaType.endsWith('json')) return;
-    const pointer = ['paths', route.template, route.method.toLowerCase(), 'responses', key, 'content', mediaType, 'schema'];
+    const pointer = [
+      'paths',
+      route.template,
+      route.method.toLowerCase(),
+      'responses',
+      key,
+      'content',
+      mediaType,
+      'schema',
+    ];
     this.matchBody(response, pointer.join(' '), rebase(media.schema));
   }
 
@@ -85,7 +116,9 @@ export class ResponseValidator {
       throw new ResponseContractError(response, 'the body is not JSON');
     }
     if (!validate(body)) {
-      const errors = (validate.errors ?? []).map((error) => `${error.instancePath || '(body)'} ${error.message}`).join('; ');
+      const errors = (validate.errors ?? [])
+        .map((error) => `${error.instancePath || '(body)'} ${error.message}`)
+        .join('; ');
       throw new ResponseContractError(response, errors);
     }
   }

@@ -37,7 +37,8 @@ export function makeIssuer(owner = 'SUPEROFFICE'): Issuer {
     rootCertificatePem: root.certificatePem,
     ownerCertificatePem: ownerCertificate.certificatePem,
     ownerPrivateKeyPem: ownerCertificate.privateKeyPem,
-    sign: (description) => buildSignedPackage(description, ownerCertificate.certificatePem, ownerCertificate.privateKeyPem),
+    sign: (description) =>
+      buildSignedPackage(description, ownerCertificate.certificatePem, ownerCertificate.privateKeyPem),
   };
 }
 
@@ -65,8 +66,20 @@ export function sampleModules(): UnsignedRow[] {
     unsignedRow('user', { description: 'User', hidden: true, number: 50, sortOrder: 1 }),
     unsignedRow('web', { description: 'Web client', hidden: true, number: 50, prerequisite: 'user', sortOrder: 2 }),
     unsignedRow('chat-cal', { description: 'Chat user', hidden: true, number: 50, sortOrder: 3 }),
-    unsignedRow('sales-premium', { description: 'Sales Premium', extraFlags: 1, extraInfo: 'set=user,web,chat-cal', number: 10, sortOrder: 10 }),
-    unsignedRow('sales-essential', { description: 'Sales Essential', extraFlags: 1, extraInfo: 'set=user,web', number: 10, sortOrder: 11 }),
+    unsignedRow('sales-premium', {
+      description: 'Sales Premium',
+      extraFlags: 1,
+      extraInfo: 'set=user,web,chat-cal',
+      number: 10,
+      sortOrder: 10,
+    }),
+    unsignedRow('sales-essential', {
+      description: 'Sales Essential',
+      extraFlags: 1,
+      extraInfo: 'set=user,web',
+      number: 10,
+      sortOrder: 11,
+    }),
     unsignedRow('saint', { description: 'Sales intelligence', number: 5, sortOrder: 20 }),
     unsignedRow('chat', { description: 'Chat', type: 1, number: 1, sortOrder: 30 }),
     unsignedRow('ten-sales', { description: 'Sales tenant', type: 1, number: 1, hidden: true, sortOrder: 31 }),

@@ -34,20 +34,36 @@ export async function spawnApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promi
  * Starts the API process and answers at once; `listening` settles when it listens (or fails to start). The test keys
  * are configured unless `env` says otherwise (`NO_CREDENTIALS`).
  */
-export async function startApi(env: NodeJS.ProcessEnv, withinMs = 30_000): Promise<RunningApi & { listening: Promise<void> }> {
+export async function startApi(
+  env: NodeJS.ProcessEnv,
+  withinMs = 30_000,
+): Promise<RunningApi & { listening: Promise<void> }> {
   const port = await freePort();
   const root = join(__dirname, '..', '..');
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'api', 'src', 'main.ts')],
-    { cwd: root, env: { ...process.env, ...testKeyEnv(), ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(root, 'apps', 'api', 'src', 'main.ts'),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, ...testKeyEnv(), ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const listening = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start within ${withinMs} ms:\n${logs.join('\n')}`)), withinMs);
+    const timer = setTimeout(
+      () => reject(new Error(`API did not start within ${withinMs} ms:\n${logs.join('\n')}`)),
+      withinMs,
+    );
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         logs.push(line);

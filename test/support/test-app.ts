@@ -35,7 +35,10 @@ function validatorOf(app: NestFastifyApplication): Promise<ResponseValidator> {
  * Fastify's `inject`, with every response held to the served OpenAPI document (response-validation.ts): a response
  * off the contract rejects, failing the test that sent the request.
  */
-export async function checkedInject(app: NestFastifyApplication, options: InjectOptions & { url: string }): Promise<InjectResponse> {
+export async function checkedInject(
+  app: NestFastifyApplication,
+  options: InjectOptions & { url: string },
+): Promise<InjectResponse> {
   const response = await app.getHttpAdapter().getInstance().inject(options);
   const validator = await validatorOf(app);
   validator.check({

@@ -10,5 +10,8 @@ import { testKeyEnv } from './test-credentials';
  */
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): AppConfig {
   const dataDir = mkdtempSync(join(tmpdir(), 'licensing-test-'));
-  return loadConfig({ LICENSING_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...testKeyEnv(), ...overrides }, join(__dirname, '..', '..'));
+  return loadConfig(
+    { LICENSING_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...testKeyEnv(), ...overrides },
+    join(__dirname, '..', '..'),
+  );
 }

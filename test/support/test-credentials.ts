@@ -42,11 +42,19 @@ export const TEST_KEYS = {
 
 /** The environment that configures every test key. */
 export function testKeyEnv(): { LICENSING_API_KEYS: string } {
-  return { LICENSING_API_KEYS: Object.values(TEST_KEYS).map((key) => key.entry).join(',') };
+  return {
+    LICENSING_API_KEYS: Object.values(TEST_KEYS)
+      .map((key) => key.entry)
+      .join(','),
+  };
 }
 
 /** Add to a configuration's overrides for a suite that runs with no credentials configured (open, development). */
-export const NO_CREDENTIALS: NodeJS.ProcessEnv = { LICENSING_API_KEYS: '', LICENSING_API_KEYS_FILE: '', LICENSING_JWT_JWKS: '' };
+export const NO_CREDENTIALS: NodeJS.ProcessEnv = {
+  LICENSING_API_KEYS: '',
+  LICENSING_API_KEYS_FILE: '',
+  LICENSING_JWT_JWKS: '',
+};
 
 export function bearer(key: TestKey = TEST_KEYS.admin): string {
   return `Bearer ${key.secret}`;

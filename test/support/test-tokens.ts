@@ -44,7 +44,10 @@ export async function makeTokenIssuer(): Promise<TestTokenIssuer> {
   ];
   const jwksFile = join(mkdtempSync(join(tmpdir(), 'licensing-jwks-')), 'jwks.json');
   writeFileSync(jwksFile, JSON.stringify({ keys }));
-  const privateKeys: Record<'RS256' | 'ES256', { key: KeyLike; kid: string }> = { RS256: { key: rsa.privateKey, kid: 'rsa-1' }, ES256: { key: ec.privateKey, kid: 'ec-1' } };
+  const privateKeys: Record<'RS256' | 'ES256', { key: KeyLike; kid: string }> = {
+    RS256: { key: rsa.privateKey, kid: 'rsa-1' },
+    ES256: { key: ec.privateKey, kid: 'ec-1' },
+  };
   const now = () => Math.floor(Date.now() / 1000);
   return {
     jwksFile,
@@ -69,7 +72,11 @@ export async function makeTokenIssuer(): Promise<TestTokenIssuer> {
         .sign(new TextEncoder().encode('a-shared-secret-anyone-could-hold-0123456789'));
     },
     unsigned(claims) {
-      return new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime(now() + 600).encode();
+      return new UnsecuredJWT({ ...claims })
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        .setExpirationTime(now() + 600)
+        .encode();
     },
   };
 }

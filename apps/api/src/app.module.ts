@@ -24,7 +24,9 @@ import { NoticePortsModule } from './system-events/notice-ports.module';
 import { SystemEventsModule } from './system-events/system-events.module';
 
 /** Request headers that carry credentials: never in a log line, whatever the level. */
-export const REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'].map((name) => `req.headers["${name}"]`);
+export const REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'].map(
+  (name) => `req.headers["${name}"]`,
+);
 
 @Module({})
 export class AppModule {

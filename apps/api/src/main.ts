@@ -13,15 +13,22 @@ async function main(): Promise<void> {
   const access = accessStartupNotes(config.access, config.access.production);
   if (access.refusal !== null) throw new AccessRefusedError(access.refusal);
   // Before any store opens: a second process projecting into the same embedded read models would corrupt them.
-  const lock = lockDataDirIfEmbedded(config, 'api', { readModels: config.projections.runInApi || config.processManagers.runInApi });
+  const lock = lockDataDirIfEmbedded(config, 'api', {
+    readModels: config.projections.runInApi || config.processManagers.runInApi,
+  });
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const logger = app.get(Logger);
-  const projecting = config.projections.runInApi ? 'projections run in this process' : 'projections run in the projector';
+  const projecting = config.projections.runInApi
+    ? 'projections run in this process'
+    : 'projections run in the projector';
   logger.log(`listening on ${await app.getUrl()}; ${describeStores(config)}; ${projecting}`, 'Main');
   for (const warning of access.warnings) logger.warn(warning, 'Main');
   if (config.trust.developmentRootOnly) {
-    logger.warn('TRUSTING ONLY THE DEVELOPMENT ROOT (config/dev-root.pem), whose private key is public: set LICENSING_TRUSTED_ROOTS in production', 'Main');
+    logger.warn(
+      'TRUSTING ONLY THE DEVELOPMENT ROOT (config/dev-root.pem), whose private key is public: set LICENSING_TRUSTED_ROOTS in production',
+      'Main',
+    );
   }
   // Graceful stop: finish in-flight requests, commit pending appends, close the store, then exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists there is only stderr; say what is wrong and stop.
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
+  process.stderr.write(
+    `${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`,
+  );
   process.exit(1);
 });

@@ -24,7 +24,10 @@ interface Column {
 
 let tokens: TestTokenIssuer;
 const key = (name: keyof typeof TEST_KEYS) => async () => bearer(TEST_KEYS[name]);
-const token = (claims: Record<string, string>, times = {}, algorithm: 'RS256' | 'ES256' = 'RS256') => async () => `Bearer ${await tokens.sign(claims, times, algorithm)}`;
+const token =
+  (claims: Record<string, string>, times = {}, algorithm: 'RS256' | 'ES256' = 'RS256') =>
+  async () =>
+    `Bearer ${await tokens.sign(claims, times, algorithm)}`;
 const ADMIN_ALL = { sub: 'carol@idp', licensing_role: 'admin', licensing_tenant: '*' };
 
 // prettier-ignore
@@ -83,7 +86,8 @@ const nextPackage = ({ tenant, issuer, fresh }: RouteContext) => {
   signed.set(tenant, pkg);
   return pkg;
 };
-const month = (n: number) => `20${String(10 + Math.floor(n / 12)).padStart(2, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
+const month = (n: number) =>
+  `20${String(10 + Math.floor(n / 12)).padStart(2, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
 const wait = (c: RouteContext) => `minPosition=${c.setupPosition}`;
 
 // prettier-ignore
@@ -129,20 +133,37 @@ describe('access control over a real port (DESIGN.md §6)', () => {
     issuer = makeIssuer();
     tokens = await makeTokenIssuer();
     // The backend's own notices are asynchronous appends: off, so that the store's head moves only by requests.
-    config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_PROCESS_MANAGERS_IN_API: 'false', LICENSING_SQLITE_SYNCHRONOUS: 'NORMAL', ...tokens.env });
+    config = testConfig({
+      LICENSING_TRUSTED_ROOTS: issuer.rootFile,
+      LICENSING_PROCESS_MANAGERS_IN_API: 'false',
+      LICENSING_SQLITE_SYNCHRONOUS: 'NORMAL',
+      ...tokens.env,
+    });
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     store = app.get(EVENT_STORE);
     for (const tenant of [T, OTHER]) {
-      const activated = await call('POST', `/v1/tenants/${tenant}/license-packages`, bearer(), nextPackage({ tenant, n: 0, issuer, setupPosition, fresh: true }));
+      const activated = await call(
+        'POST',
+        `/v1/tenants/${tenant}/license-packages`,
+        bearer(),
+        nextPackage({ tenant, n: 0, issuer, setupPosition, fresh: true }),
+      );
       expect(activated.status).toBe(201);
       setupPosition = activated.body.position;
       // A month is the tenant's to close only if it ended after the tenant's first package or counted usage (issue
       // 13, item 6): the tenants start today, so each past month a close request names gets one usage record.
       const thisMonth = new Date().toISOString().slice(0, 7);
-      const months = [...new Set(Array.from({ length: ROUTES.length * COLUMNS.length }, (_, i) => month(i + 1)))].filter((m) => m < thisMonth);
-      const records = months.map((m) => ({ usageId: `setup-${m}`, service: 'chat-sessions', quantity: 1, occurredAt: `${m}-15T12:00:00Z` }));
+      const months = [
+        ...new Set(Array.from({ length: ROUTES.length * COLUMNS.length }, (_, i) => month(i + 1))),
+      ].filter((m) => m < thisMonth);
+      const records = months.map((m) => ({
+        usageId: `setup-${m}`,
+        service: 'chat-sessions',
+        quantity: 1,
+        occurredAt: `${m}-15T12:00:00Z`,
+      }));
       const recorded = await call('POST', `/v1/tenants/${tenant}/metered-usage`, bearer(), { records });
       expect(recorded.status).toBe(202);
       setupPosition = recorded.body.position;
@@ -155,8 +176,15 @@ describe('access control over a real port (DESIGN.md §6)', () => {
   }, 120_000);
 
   async function call(method: Method, path: string, authorization: string | null, body?: unknown) {
-    const headers: Record<string, string> = { ...(authorization === null ? {} : { authorization }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const headers: Record<string, string> = {
+      ...(authorization === null ? {} : { authorization }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
   }
 
@@ -173,12 +201,17 @@ describe('access control over a real port (DESIGN.md §6)', () => {
         const response = await call(route.method, path, await column.authorization(), route.body?.(context));
         const expected = route.expected[index];
         const where = `${route.method} ${path} with ${column.label}`;
-        if (response.status !== expected) mismatches.push(`${where}: ${response.status} (expected ${expected}) ${JSON.stringify(response.body).slice(0, 160)}`);
+        if (response.status !== expected)
+          mismatches.push(
+            `${where}: ${response.status} (expected ${expected}) ${JSON.stringify(response.body).slice(0, 160)}`,
+          );
         if (response.status === 401 || response.status === 403) {
-          if (!response.headers.get('content-type')?.startsWith('application/problem+json')) mismatches.push(`${where}: not problem+json`);
+          if (!response.headers.get('content-type')?.startsWith('application/problem+json'))
+            mismatches.push(`${where}: not problem+json`);
           const type = response.status === 401 ? '/problems/unauthenticated' : '/problems/forbidden';
           if (response.body.type !== type) mismatches.push(`${where}: type ${response.body.type}`);
-          if (response.status === 401 && response.headers.get('www-authenticate')?.startsWith('Bearer') !== true) mismatches.push(`${where}: no WWW-Authenticate: Bearer`);
+          if (response.status === 401 && response.headers.get('www-authenticate')?.startsWith('Bearer') !== true)
+            mismatches.push(`${where}: no WWW-Authenticate: Bearer`);
           if ((await store.headPosition()) !== before) mismatches.push(`${where}: the store's last position moved`);
         }
       }
@@ -189,14 +222,26 @@ describe('access control over a real port (DESIGN.md §6)', () => {
   it('names the actor of each command in the history by key name or token sub, and holds no secret', async () => {
     const response = await call('GET', `/v1/tenants/${T}/events?limit=1000`, bearer(TEST_KEYS.allAuditor));
     expect(response.status).toBe(200);
-    const items = response.body.items as Array<{ type: string; data: Record<string, unknown>; metadata: { actor: string } }>;
+    const items = response.body.items as Array<{
+      type: string;
+      data: Record<string, unknown>;
+      metadata: { actor: string };
+    }>;
     expect(new Set(items.map((item) => item.metadata.actor))).toEqual(
-      new Set([TEST_KEYS.admin.name, TEST_KEYS.tenantAdmin.name, TEST_KEYS.service.name, TEST_KEYS.developmentService.name, 'carol@idp']),
+      new Set([
+        TEST_KEYS.admin.name,
+        TEST_KEYS.tenantAdmin.name,
+        TEST_KEYS.service.name,
+        TEST_KEYS.developmentService.name,
+        'carol@idp',
+      ]),
     );
     expect(TEST_KEYS.developmentService.name).toMatch(/^key-[0-9a-f]{8}$/);
     // A system event a caller starts shows that caller as "activated by".
     const started = items.filter((item) => item.type === 'SystemEventStarted');
-    expect(started.map((item) => [item.data.activatedBy, item.metadata.actor]).every(([by, actor]) => by === actor)).toBe(true);
+    expect(
+      started.map((item) => [item.data.activatedBy, item.metadata.actor]).every(([by, actor]) => by === actor),
+    ).toBe(true);
     expect(started.map((item) => item.data.activatedBy)).toEqual(expect.arrayContaining(['billing', 'carol@idp']));
     const text = JSON.stringify(response.body);
     for (const secret of Object.values(TEST_KEYS).map((each) => each.secret)) expect(text).not.toContain(secret);
@@ -204,12 +249,28 @@ describe('access control over a real port (DESIGN.md §6)', () => {
   });
 
   it('lists the tenants across tenants for an auditor of every tenant', async () => {
-    const response = await call('GET', `/v1/tenants?minPosition=${setupPosition}&limit=1`, bearer(TEST_KEYS.allAuditor));
+    const response = await call(
+      'GET',
+      `/v1/tenants?minPosition=${setupPosition}&limit=1`,
+      bearer(TEST_KEYS.allAuditor),
+    );
     expect(response.status).toBe(200);
     // With the console's columns from the tenant directory.
-    const licensee = { companyName: expect.any(String), serialNumber: expect.any(String), lastActivityAt: expect.any(String), lastPosition: expect.any(String) };
-    expect(response.body).toEqual({ items: [{ tenantId: T, owners: ['SUPEROFFICE'], planHolders: 0, ...licensee }], nextCursor: expect.any(String) });
-    const next = await call('GET', `/v1/tenants?limit=1&cursor=${encodeURIComponent(response.body.nextCursor)}`, bearer(TEST_KEYS.allAuditor));
+    const licensee = {
+      companyName: expect.any(String),
+      serialNumber: expect.any(String),
+      lastActivityAt: expect.any(String),
+      lastPosition: expect.any(String),
+    };
+    expect(response.body).toEqual({
+      items: [{ tenantId: T, owners: ['SUPEROFFICE'], planHolders: 0, ...licensee }],
+      nextCursor: expect.any(String),
+    });
+    const next = await call(
+      'GET',
+      `/v1/tenants?limit=1&cursor=${encodeURIComponent(response.body.nextCursor)}`,
+      bearer(TEST_KEYS.allAuditor),
+    );
     expect(next.body.items).toEqual([{ tenantId: OTHER, owners: ['SUPEROFFICE'], planHolders: 0, ...licensee }]);
     expect((await call('GET', '/v1/tenants?cursor=nonsense', bearer(TEST_KEYS.allAuditor))).status).toBe(400);
   });

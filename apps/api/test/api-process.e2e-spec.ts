@@ -25,9 +25,9 @@ describe('API process (real port)', () => {
   });
 
   it('refuses to start on a bad setting and says which', async () => {
-    await expect(spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_SQLITE_SYNCHRONOUS: 'OFF' }, 15_000)).rejects.toThrow(
-      /LICENSING_SQLITE_SYNCHRONOUS/,
-    );
+    await expect(
+      spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_SQLITE_SYNCHRONOUS: 'OFF' }, 15_000),
+    ).rejects.toThrow(/LICENSING_SQLITE_SYNCHRONOUS/);
   });
 
   it('refuses to start when the selected KurrentDB cannot be reached, naming it (password hidden), within the connect timeout', async () => {
@@ -40,11 +40,19 @@ describe('API process (real port)', () => {
     });
     await expect(started.listening).rejects.toThrow(/exited before listening/);
     expect(await started.exited).toEqual({ code: 1, signal: null });
-    expect(started.logs).toContainEqual(expect.stringMatching(new RegExp(`^cannot reach KurrentDB at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false within 2000 ms`)));
+    expect(started.logs).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^cannot reach KurrentDB at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false within 2000 ms`,
+        ),
+      ),
+    );
     expect(started.logs.join('\n')).not.toContain('changeit');
   });
 
   it('refuses to start when a selected server has no URL', async () => {
-    await expect(spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_READ_MODELS: 'mongodb' }, 15_000)).rejects.toThrow(/LICENSING_READ_MODELS=mongodb needs MONGODB_URL/);
+    await expect(spawnApi({ LICENSING_DATA_DIR: dataDir, LICENSING_READ_MODELS: 'mongodb' }, 15_000)).rejects.toThrow(
+      /LICENSING_READ_MODELS=mongodb needs MONGODB_URL/,
+    );
   });
 });

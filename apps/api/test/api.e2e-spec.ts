@@ -22,8 +22,12 @@ describe('API foundation (Fastify inject)', () => {
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
-  const inject = (options: { method: 'GET' | 'POST'; url: string; payload?: string; headers?: Record<string, string> }) =>
-    checkedInject(app, { ...options, headers: withCredential(options.headers ?? {}) });
+  const inject = (options: {
+    method: 'GET' | 'POST';
+    url: string;
+    payload?: string;
+    headers?: Record<string, string>;
+  }) => checkedInject(app, { ...options, headers: withCredential(options.headers ?? {}) });
 
   it('GET /health reports the event store and its head position', async () => {
     const store = app.get<EventStore>(EVENT_STORE);
@@ -33,7 +37,10 @@ describe('API foundation (Fastify inject)', () => {
     expect(response.json()).toMatchObject({
       status: 'ok',
       eventStore: { status: 'up', adapter: 'sqlite', headPosition: '1' },
-      projections: { failed: false, positions: expect.arrayContaining([expect.objectContaining({ name: 'license-list' })]) },
+      projections: {
+        failed: false,
+        positions: expect.arrayContaining([expect.objectContaining({ name: 'license-list' })]),
+      },
     });
   });
 
@@ -47,7 +54,10 @@ describe('API foundation (Fastify inject)', () => {
   it('serves the OpenAPI document under /docs', async () => {
     const json = await inject({ method: 'GET', url: '/docs/json' });
     expect(json.statusCode).toBe(200);
-    expect(json.json()).toMatchObject({ openapi: expect.stringMatching(/^3\./), paths: { '/health': expect.any(Object) } });
+    expect(json.json()).toMatchObject({
+      openapi: expect.stringMatching(/^3\./),
+      paths: { '/health': expect.any(Object) },
+    });
     const ui = await inject({ method: 'GET', url: '/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);

@@ -43,7 +43,11 @@ describe('Audit API', () => {
 
   const send = requestSender(() => app);
   const activate = async (tenant: string, sequence = 1) => {
-    const response = await send('POST', `${base(tenant)}/license-packages`, issuer.sign(packageDescription(tenant, { sequence })));
+    const response = await send(
+      'POST',
+      `${base(tenant)}/license-packages`,
+      issuer.sign(packageDescription(tenant, { sequence })),
+    );
     expect(response.statusCode).toBe(201);
     return response.json() as { packageId: string; position: string };
   };
@@ -54,7 +58,12 @@ describe('Audit API', () => {
   };
   /** Another stream kind of the tenant, written through DeciderRunner as metering and system events are. */
   const note = (stream: string, tenant: string) =>
-    new DeciderRunner(app.get<EventStore>(EVENT_STORE), notes).run(stream, { type: 'Note', data: { note: stream } }, { commandId: randomUUID(), correlationId: 'c', actor: 'a', tenant }, () => undefined);
+    new DeciderRunner(app.get<EventStore>(EVENT_STORE), notes).run(
+      stream,
+      { type: 'Note', data: { note: stream } },
+      { commandId: randomUUID(), correlationId: 'c', actor: 'a', tenant },
+      () => undefined,
+    );
   const allEvents = async (tenant: string, limit: number) => {
     const items: Item[] = [];
     let url = `${base(tenant)}/events?limit=${limit}`;
@@ -69,7 +78,7 @@ describe('Audit API', () => {
     }
   };
 
-  it("GET /events pages through every stream of the tenant in global order, and nothing of a tenant whose id begins alike", async () => {
+  it('GET /events pages through every stream of the tenant in global order, and nothing of a tenant whose id begins alike', async () => {
     await activate(TENANT);
     await activate(OTHER);
     await note(`metering-${TENANT}-2026-06`, TENANT);
@@ -93,10 +102,17 @@ describe('Audit API', () => {
       type: 'LicensePackageActivated',
       id: expect.any(String),
       recordedAt: expect.any(String),
-      metadata: { tenant: TENANT, previousHash: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/), commandId: expect.any(String) },
+      metadata: {
+        tenant: TENANT,
+        previousHash: null,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        commandId: expect.any(String),
+      },
     });
     expect(await allEvents(TENANT, 1000)).toEqual(items);
-    expect((await allEvents(OTHER, 3)).every((e) => e.stream.endsWith(OTHER) || e.stream === `metering-${OTHER}-2026-06`)).toBe(true);
+    expect(
+      (await allEvents(OTHER, 3)).every((e) => e.stream.endsWith(OTHER) || e.stream === `metering-${OTHER}-2026-06`),
+    ).toBe(true);
 
     const unknown = await send('GET', `${base('Nobody')}/events`);
     expect(unknown.json()).toEqual({ items: [], nextPosition: null });
@@ -106,12 +122,15 @@ describe('Audit API', () => {
     await activate(TENANT);
     await assign(TENANT, 'u1', 'sales-premium');
     const last = await assign(TENANT, 'u2', 'saint');
-    const [activation, , , , , saint] = (await allEvents(TENANT, 100));
+    const [activation, , , , , saint] = await allEvents(TENANT, 100);
     const activatedAt = activation.data.activatedAt as string;
     const saintAt = saint.data.at as string;
 
     const live = await send('GET', `${base()}/licenses?minPosition=${last.position}`);
-    const now = await send('GET', `${base()}/licenses?asOf=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const now = await send(
+      'GET',
+      `${base()}/licenses?asOf=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(now.statusCode).toBe(200);
     expect(now.json()).toEqual(live.json());
 
@@ -119,7 +138,9 @@ describe('Audit API', () => {
       body.owners[0].licenses.find((l) => l.module === module)!.inUse;
     const atActivation = (await send('GET', `${base()}/licenses?asOf=${activatedAt}`)).json();
     expect([inUse(atActivation, 'sales-premium'), inUse(atActivation, 'saint')]).toEqual([0, 0]);
-    const beforeSaint = (await send('GET', `${base()}/licenses?asOf=${new Date(Date.parse(saintAt) - 1).toISOString()}`)).json();
+    const beforeSaint = (
+      await send('GET', `${base()}/licenses?asOf=${new Date(Date.parse(saintAt) - 1).toISOString()}`)
+    ).json();
     expect([inUse(beforeSaint, 'sales-premium'), inUse(beforeSaint, 'saint')]).toEqual([1, 0]);
 
     const before = await send('GET', `${base()}/licenses?asOf=${new Date(Date.parse(activatedAt) - 1).toISOString()}`);
@@ -162,10 +183,14 @@ describe('Audit API', () => {
       ],
     });
 
-    const victim = (await allEvents(TENANT, 100)).find((e) => e.type === 'LicenseAssigned' && e.data.module === 'saint')!;
+    const victim = (await allEvents(TENANT, 100)).find(
+      (e) => e.type === 'LicenseAssigned' && e.data.module === 'saint',
+    )!;
     const db = new Database(config.eventStore.sqlite.file);
     try {
-      db.prepare("UPDATE events SET data = json_set(data, '$.userId', 'mallory') WHERE position = ?").run(Number(victim.position));
+      db.prepare("UPDATE events SET data = json_set(data, '$.userId', 'mallory') WHERE position = ?").run(
+        Number(victim.position),
+      );
     } finally {
       db.close();
     }
@@ -173,7 +198,15 @@ describe('Audit API', () => {
     expect(tampered).toMatchObject({
       ok: false,
       checkedEvents: 8,
-      problems: [{ kind: 'hash-mismatch', stream: `ledger-${TENANT}`, revision: victim.revision, position: victim.position, eventId: victim.id }],
+      problems: [
+        {
+          kind: 'hash-mismatch',
+          stream: `ledger-${TENANT}`,
+          revision: victim.revision,
+          position: victim.position,
+          eventId: victim.id,
+        },
+      ],
       packages: [
         { packageId: first.packageId, signatureValid: true, chainValid: true },
         { packageId: second.packageId, signatureValid: true, chainValid: false },

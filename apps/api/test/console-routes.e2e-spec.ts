@@ -32,14 +32,32 @@ describe('The console routes: tenants, packages, metering months, one system eve
 
   it('lists every tenant with its licensee and last activity, a page at a time', async () => {
     await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)));
-    const other = packageDescription(OTHER, { licensee: { companyName: 'Other BV', serialNumber: '999', databaseType: 'Online' } });
+    const other = packageDescription(OTHER, {
+      licensee: { companyName: 'Other BV', serialNumber: '999', databaseType: 'Online' },
+    });
     const { position } = (await send('POST', `/v1/tenants/${OTHER}/license-packages`, issuer.sign(other))).json();
 
     const all = await send('GET', `/v1/tenants?minPosition=${position}`);
     expect(all.statusCode).toBe(200);
     expect(all.json().items).toEqual([
-      { tenantId: TENANT, owners: ['SUPEROFFICE'], planHolders: 0, companyName: 'Acme Corp', serialNumber: '4021234567', lastActivityAt: expect.any(String), lastPosition: expect.any(String) },
-      { tenantId: OTHER, owners: ['SUPEROFFICE'], planHolders: 0, companyName: 'Other BV', serialNumber: '999', lastActivityAt: expect.any(String), lastPosition: position },
+      {
+        tenantId: TENANT,
+        owners: ['SUPEROFFICE'],
+        planHolders: 0,
+        companyName: 'Acme Corp',
+        serialNumber: '4021234567',
+        lastActivityAt: expect.any(String),
+        lastPosition: expect.any(String),
+      },
+      {
+        tenantId: OTHER,
+        owners: ['SUPEROFFICE'],
+        planHolders: 0,
+        companyName: 'Other BV',
+        serialNumber: '999',
+        lastActivityAt: expect.any(String),
+        lastPosition: position,
+      },
     ]);
     const first = (await send('GET', '/v1/tenants?limit=1')).json();
     expect(first.items.map((t: { tenantId: string }) => t.tenantId)).toEqual([TENANT]);
@@ -51,17 +69,36 @@ describe('The console routes: tenants, packages, metering months, one system eve
     const first = issuer.sign(packageDescription(TENANT));
     await send('POST', `${base}/license-packages`, first);
     // The same sequence again is older than (not newer than) the active package: refused, and recorded.
-    const stale = await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT, { modules: sampleModules().slice(0, 4) })));
+    const stale = await send(
+      'POST',
+      `${base}/license-packages`,
+      issuer.sign(packageDescription(TENANT, { modules: sampleModules().slice(0, 4) })),
+    );
     expect(stale.statusCode).toBe(422);
 
     const list = await send('GET', `${base}/license-packages?minPosition=${stale.json().position}`);
     expect(list.statusCode).toBe(200);
     const [rejected, activated] = list.json().items;
-    expect(rejected).toMatchObject({ outcome: 'rejected', owner: 'SUPEROFFICE', sequence: 1, actor: TEST_KEYS.admin.name, position: stale.json().position });
+    expect(rejected).toMatchObject({
+      outcome: 'rejected',
+      owner: 'SUPEROFFICE',
+      sequence: 1,
+      actor: TEST_KEYS.admin.name,
+      position: stale.json().position,
+    });
     expect(rejected.reasons.map((r: { code: string }) => r.code)).toContain('sequence-not-newer');
-    expect(activated).toMatchObject({ outcome: 'activated', packageId: first.packageId, sequence: 1, companyName: 'Acme Corp', reasons: [] });
+    expect(activated).toMatchObject({
+      outcome: 'activated',
+      packageId: first.packageId,
+      sequence: 1,
+      companyName: 'Acme Corp',
+      reasons: [],
+    });
     expect(list.json().nextCursor).toBeNull();
-    expect((await send('GET', `/v1/tenants/${OTHER}/license-packages`)).json()).toEqual({ items: [], nextCursor: null });
+    expect((await send('GET', `/v1/tenants/${OTHER}/license-packages`)).json()).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 
   it('lists the metering months with their totals, oldest first', async () => {
@@ -78,21 +115,40 @@ describe('The console routes: tenants, packages, metering months, one system eve
     ).json();
     const answer = await send('GET', `${base}/metering?minPosition=${position}`);
     expect(answer.statusCode).toBe(200);
-    const months = answer.json().months as Array<{ month: string; closed: boolean; services: Array<{ service: string; total: number; threshold: number }> }>;
-    expect(months.map((m) => m.month)).toEqual(['2026-01', thisMonth].filter((m, i, all) => all.indexOf(m) === i).sort());
-    const total = (month: string, service: string) => months.find((m) => m.month === month)!.services.find((s) => s.service === service)!.total;
+    const months = answer.json().months as Array<{
+      month: string;
+      closed: boolean;
+      services: Array<{ service: string; total: number; threshold: number }>;
+    }>;
+    expect(months.map((m) => m.month)).toEqual(
+      ['2026-01', thisMonth].filter((m, i, all) => all.indexOf(m) === i).sort(),
+    );
+    const total = (month: string, service: string) =>
+      months.find((m) => m.month === month)!.services.find((s) => s.service === service)!.total;
     expect(total('2026-01', 'chat-sessions')).toBe(thisMonth === '2026-01' ? 7 : 3);
     expect(total(thisMonth, 'storage')).toBe(7);
     expect((await send('GET', `/v1/tenants/${OTHER}/metering`)).json()).toEqual({ months: [] });
   });
 
   it('answers one live system event by its key, 404 when none is live, 400 for a bad key', async () => {
-    const started = await send('POST', `${base}/system-events`, { eventKey: 'FreetextRebuild', scope: 4, owner: 'u7', message: 'Rebuilding' });
+    const started = await send('POST', `${base}/system-events`, {
+      eventKey: 'FreetextRebuild',
+      scope: 4,
+      owner: 'u7',
+      message: 'Rebuilding',
+    });
     expect(started.statusCode).toBe(201);
     const { position } = started.json();
     const found = await send('GET', `${base}/system-events/FreetextRebuild?scope=4&owner=u7&minPosition=${position}`);
     expect(found.statusCode).toBe(200);
-    expect(found.json()).toMatchObject({ eventKey: 'FreetextRebuild', scope: 4, owner: 'u7', message: 'Rebuilding', activatedBy: TEST_KEYS.admin.name, status: 'active' });
+    expect(found.json()).toMatchObject({
+      eventKey: 'FreetextRebuild',
+      scope: 4,
+      owner: 'u7',
+      message: 'Rebuilding',
+      activatedBy: TEST_KEYS.admin.name,
+      status: 'active',
+    });
 
     const before = await head();
     const otherOwner = await send('GET', `${base}/system-events/FreetextRebuild?scope=4&owner=u8`);
@@ -118,7 +174,10 @@ describe('The console routes: tenants, packages, metering months, one system eve
       // Cust12's streams share Cust1's prefixes; the stream must still leave them out.
       await send('POST', `/v1/tenants/${OTHER}/users/x/licenses`, { module: 'saint' });
       const assigned = (await send('POST', `${base}/users/u1/licenses`, { module: 'saint' })).json();
-      expect(await stream.next()).toEqual({ event: 'position', data: { position: assigned.position, stream: `ledger-${TENANT}`, type: 'LicenseAssigned' } });
+      expect(await stream.next()).toEqual({
+        event: 'position',
+        data: { position: assigned.position, stream: `ledger-${TENANT}`, type: 'LicenseAssigned' },
+      });
     } finally {
       stream.close();
     }
@@ -126,7 +185,9 @@ describe('The console routes: tenants, packages, metering months, one system eve
 
   it('declares its access: tenants for admins and auditors of every tenant, the rest for every role of the tenant', async () => {
     const keyed = `/v1/tenants/${KEYED_TENANT}`;
-    const activated = (await send('POST', `${keyed}/license-packages`, issuer.sign(packageDescription(KEYED_TENANT)))).json();
+    const activated = (
+      await send('POST', `${keyed}/license-packages`, issuer.sign(packageDescription(KEYED_TENANT)))
+    ).json();
     // The activation's notice is appended by a process manager; once the feed shows it, nothing else will be written.
     await send('GET', `${keyed}/system-events?minPosition=${activated.position}`);
     const before = await head();
@@ -156,13 +217,25 @@ describe('The console routes: tenants, packages, metering months, one system eve
       role: 'reader',
       tenant: KEYED_TENANT,
       via: 'api-key',
-      may: { activatePackages: false, assignLicenses: false, recordUsage: false, manageSystemEvents: false, query: true, audit: false, listTenants: false, operations: false, metrics: false },
+      may: {
+        activatePackages: false,
+        assignLicenses: false,
+        recordUsage: false,
+        manageSystemEvents: false,
+        query: true,
+        audit: false,
+        listTenants: false,
+        operations: false,
+        metrics: false,
+      },
     });
 
     await app.listen(0, '127.0.0.1');
     const url = `${await app.getUrl()}${keyed}/positions`;
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(`${await app.getUrl()}${base}/positions`, { headers: authHeaders(TEST_KEYS.reader) })).status).toBe(403);
+    expect(
+      (await fetch(`${await app.getUrl()}${base}/positions`, { headers: authHeaders(TEST_KEYS.reader) })).status,
+    ).toBe(403);
     const stream = await openPositions(url, authHeaders(TEST_KEYS.reader));
     try {
       expect(await stream.next()).toEqual({ event: 'ready', data: { position: before } });

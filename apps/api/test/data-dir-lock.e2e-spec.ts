@@ -7,12 +7,23 @@ import { spawnApi, startApi } from '../../../test/support/spawn-api';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = (dataDir: string, ...args: string[]) =>
-  spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, LICENSING_DATA_DIR: dataDir },
-    timeout: 60_000,
-  });
+  spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(root, 'apps', 'cli', 'src', 'main.ts'),
+      ...args,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, LICENSING_DATA_DIR: dataDir },
+      timeout: 60_000,
+    },
+  );
 
 /** Issue 13, item 8: one writer per data directory; the second one exits at start naming the holder. */
 describe('data directory lock', () => {
@@ -26,7 +37,9 @@ describe('data directory lock', () => {
       const second = await startApi({ LICENSING_DATA_DIR: dataDir }, 120_000);
       await expect(second.listening).rejects.toThrow(/exited before listening/);
       expect(await second.exited).toEqual({ code: 1, signal: null });
-      const holderLine = new RegExp(`^data directory ${escape(dataDir)} is in use by api pid ${first.child.pid} on ${escape(hostname())} since \\d{4}-\\d\\d-\\d\\dT`);
+      const holderLine = new RegExp(
+        `^data directory ${escape(dataDir)} is in use by api pid ${first.child.pid} on ${escape(hostname())} since \\d{4}-\\d\\d-\\d\\dT`,
+      );
       expect(second.logs).toEqual([expect.stringMatching(holderLine)]);
 
       const rebuild = cli(dataDir, 'projections', 'rebuild');

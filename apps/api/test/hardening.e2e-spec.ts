@@ -70,15 +70,22 @@ describe('Hardening over HTTP (issue 13)', () => {
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`));
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk.toString('utf8')));
       socket.on('close', () => resolve(text));
-      socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve(text) : reject(error)));
+      socket.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve(text) : reject(error),
+      );
     });
     expect(raw).toMatch(/^HTTP\/1\.1 431 /);
     expect(raw).toMatch(/content-type: application\/problem\+json/i);
-    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: '/problems/headers-too-large', status: 431 });
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      type: '/problems/headers-too-large',
+      status: 431,
+    });
   });
 
   it('item 4: requests that arrive while the server closes answer 503 problem+json', async () => {
@@ -93,9 +100,17 @@ describe('Hardening over HTTP (issue 13)', () => {
 
   it('item 5: null and "" both mean "no prerequisite" (and none for every optional text field)', async () => {
     const modules = sampleModules().map((row) =>
-      row.name === 'saint' ? { ...row, prerequisite: null, tooltip: null, version: null, extraInfo: null, description: null } : row,
+      row.name === 'saint'
+        ? { ...row, prerequisite: null, tooltip: null, version: null, extraInfo: null, description: null }
+        : row,
     );
-    const signed = issuer.sign(packageDescription(TENANT, { modules, owner: { name: 'SUPEROFFICE', description: null }, licensee: { companyName: 'Acme', serialNumber: '4021234567', databaseType: null } }));
+    const signed = issuer.sign(
+      packageDescription(TENANT, {
+        modules,
+        owner: { name: 'SUPEROFFICE', description: null },
+        licensee: { companyName: 'Acme', serialNumber: '4021234567', databaseType: null },
+      }),
+    );
     const activated = await send('POST', `${base}/license-packages`, signed);
     expect(activated.statusCode).toBe(201);
     expect((await send('POST', `${base}/users/u1/licenses`, { module: 'saint' })).statusCode).toBe(201);
@@ -106,9 +121,16 @@ describe('Hardening over HTTP (issue 13)', () => {
   });
 
   it('item 7: one 400 type for invalid bodies; unknown fields refused on metered usage too', async () => {
-    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
+    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(
+      201,
+    );
     const record = { usageId: 'u1', service: 'chat-sessions', quantity: 1, occurredAt: new Date().toISOString() };
-    for (const body of [{ ...record, extra: 1 }, { records: [{ ...record, qty: 2 }] }, { records: [record], other: true }, { records: 'x' }]) {
+    for (const body of [
+      { ...record, extra: 1 },
+      { records: [{ ...record, qty: 2 }] },
+      { records: [record], other: true },
+      { records: 'x' },
+    ]) {
       const answer = await send('POST', `${base}/metered-usage`, body);
       expect([answer.statusCode, answer.json().type]).toEqual([400, '/problems/invalid-request']);
     }
@@ -121,10 +143,17 @@ describe('Hardening over HTTP (issue 13)', () => {
   });
 
   it('item 7: a PATCH that changes nothing is a 400, and reserved keys are reserved in any case', async () => {
-    const started = await send('POST', `${base}/system-events`, { eventKey: 'NoLogin', scope: 1, message: 'maintenance' });
+    const started = await send('POST', `${base}/system-events`, {
+      eventKey: 'NoLogin',
+      scope: 1,
+      message: 'maintenance',
+    });
     expect(started.statusCode).toBe(201);
     const head = await store.headPosition();
-    const same = await send('PATCH', `${base}/system-events/NoLogin?scope=1`, { message: 'maintenance', status: 'active' });
+    const same = await send('PATCH', `${base}/system-events/NoLogin?scope=1`, {
+      message: 'maintenance',
+      status: 'active',
+    });
     expect([same.statusCode, same.json().type]).toEqual([400, '/problems/invalid-request']);
     const reserved = await send('POST', `${base}/system-events`, { eventKey: 'licensepackageactivated', scope: 2 });
     expect([reserved.statusCode, reserved.json().type]).toEqual([422, '/problems/reserved-event-key']);

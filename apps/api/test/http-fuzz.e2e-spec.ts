@@ -6,7 +6,14 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { Issuer, makeIssuer, packageDescription } from '../../../test/support/signed-packages';
 import { Method, requestSender, startTestApp } from '../../../test/support/test-app';
 import { testConfig } from '../../../test/support/test-config';
-import { adversarialBody, adversarialHeaders, adversarialQuery, pathValue, ROUTES, TENANT } from '../../../test/support/http-fuzz-arbitraries';
+import {
+  adversarialBody,
+  adversarialHeaders,
+  adversarialQuery,
+  pathValue,
+  ROUTES,
+  TENANT,
+} from '../../../test/support/http-fuzz-arbitraries';
 
 /**
  * Issue 13, "must show": a property-based fuzz of every route. Random and adversarial bodies, headers, path and query
@@ -21,7 +28,11 @@ const SEED = Number(process.env.FUZZ_SEED ?? 1313);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 /** The 503s the contract documents: a read model or notice behind or stopped, the store away, shutting down. */
-const DOCUMENTED_503 = new Set(['read-model-behind', 'projection-failed', 'process-manager-failed', 'store-unavailable', 'shutting-down'].map((slug) => `/problems/${slug}`));
+const DOCUMENTED_503 = new Set(
+  ['read-model-behind', 'projection-failed', 'process-manager-failed', 'store-unavailable', 'shutting-down'].map(
+    (slug) => `/problems/${slug}`,
+  ),
+);
 
 jest.setTimeout(20 * 60_000);
 
@@ -39,11 +50,19 @@ describe('HTTP fuzz: every route (issue 13)', () => {
     issuer = makeIssuer();
     // The notices off (nothing else appends behind a request's back) and a short minPosition wait (its 503 is a
     // documented answer), so that the only writes are the requests' own.
-    config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile, LICENSING_PROCESS_MANAGERS_IN_API: 'false', LICENSING_MIN_POSITION_TIMEOUT_MS: '20' });
+    config = testConfig({
+      LICENSING_TRUSTED_ROOTS: issuer.rootFile,
+      LICENSING_PROCESS_MANAGERS_IN_API: 'false',
+      LICENSING_MIN_POSITION_TIMEOUT_MS: '20',
+    });
     app = await startTestApp(config);
     store = app.get(EVENT_STORE);
     // A tenant with licenses, so that well-formed requests reach the deciders and the read models.
-    const activated = await send('POST', `/v1/tenants/${TENANT}/license-packages`, issuer.sign(packageDescription(TENANT)));
+    const activated = await send(
+      'POST',
+      `/v1/tenants/${TENANT}/license-packages`,
+      issuer.sign(packageDescription(TENANT)),
+    );
     expect(activated.statusCode).toBe(201);
   });
   afterAll(async () => {
@@ -59,9 +78,15 @@ describe('HTTP fuzz: every route (issue 13)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          params: fc.tuple(...route.path.split('/').filter((part) => part.startsWith(':')).map((part) => pathValue(part.slice(1)))),
+          params: fc.tuple(
+            ...route.path
+              .split('/')
+              .filter((part) => part.startsWith(':'))
+              .map((part) => pathValue(part.slice(1))),
+          ),
           query: adversarialQuery(route.query, route.plausibleQuery),
-          body: route.method === 'GET' || route.method === 'DELETE' ? fc.constant(undefined) : adversarialBody(route.body),
+          body:
+            route.method === 'GET' || route.method === 'DELETE' ? fc.constant(undefined) : adversarialBody(route.body),
           headers: adversarialHeaders(),
         }),
         async ({ params, query, body, headers }) => {
@@ -71,12 +96,17 @@ describe('HTTP fuzz: every route (issue 13)', () => {
           const answer = await send(route.method, url, body, headers);
           const type = answer.statusCode >= 400 ? (answer.json() as { type?: unknown }).type : undefined;
           const context = `${route.method} ${url.slice(0, 300)} → ${answer.statusCode} ${answer.body.slice(0, 300)}`;
-          if (answer.statusCode >= 500) expect([context, answer.statusCode, DOCUMENTED_503.has(String(type))]).toEqual([context, 503, true]);
+          if (answer.statusCode >= 500)
+            expect([context, answer.statusCode, DOCUMENTED_503.has(String(type))]).toEqual([context, 503, true]);
           if (answer.statusCode >= 400) {
-            expect([context, answer.headers['content-type']]).toEqual([context, expect.stringMatching(/^application\/problem\+json/)]);
+            expect([context, answer.headers['content-type']]).toEqual([
+              context,
+              expect.stringMatching(/^application\/problem\+json/),
+            ]);
             expect([context, typeof type]).toEqual([context, 'string']);
             // A refusal writes nothing; a rejected package is recorded on purpose (DESIGN.md §4).
-            if (type !== '/problems/package-rejected') expect([context, await store.headPosition()]).toEqual([context, before]);
+            if (type !== '/problems/package-rejected')
+              expect([context, await store.headPosition()]).toEqual([context, before]);
           }
           expect(escaped).toEqual([]);
         },
@@ -88,12 +118,17 @@ describe('HTTP fuzz: every route (issue 13)', () => {
 
   it('unknown routes and methods answer problem+json too', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Method>('GET', 'POST', 'PATCH', 'DELETE'), pathValue('any'), pathValue('any'), async (method, a, b) => {
-        const answer = await send(method, `/v1/${a}/${b}/nothing-here`);
-        expect(answer.statusCode).toBeGreaterThanOrEqual(400);
-        expect(answer.statusCode).toBeLessThan(500);
-        expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<Method>('GET', 'POST', 'PATCH', 'DELETE'),
+        pathValue('any'),
+        pathValue('any'),
+        async (method, a, b) => {
+          const answer = await send(method, `/v1/${a}/${b}/nothing-here`);
+          expect(answer.statusCode).toBeGreaterThanOrEqual(400);
+          expect(answer.statusCode).toBeLessThan(500);
+          expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+        },
+      ),
       { seed: SEED, numRuns: RUNS },
     );
   });

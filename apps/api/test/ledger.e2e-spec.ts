@@ -34,7 +34,8 @@ describe('License ledger over HTTP', () => {
   });
 
   const send = requestSender(() => app);
-  const activate = (pkg: LicensePackage, headers?: Record<string, string>) => send('POST', `${base}/license-packages`, pkg, headers);
+  const activate = (pkg: LicensePackage, headers?: Record<string, string>) =>
+    send('POST', `${base}/license-packages`, pkg, headers);
   const assign = (userId: string, module: string, headers?: Record<string, string>) =>
     send('POST', `${base}/users/${userId}/licenses`, { module }, headers);
   const eventTypes = async () => (await store.readAll()).map((e) => e.type);
@@ -55,8 +56,15 @@ describe('License ledger over HTTP', () => {
       expect(response.statusCode).toBe(422);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       const problem = response.json();
-      expect(problem).toMatchObject({ type: '/problems/package-rejected', packageId: pkg.packageId, position: expect.any(String) });
-      expect(problem.reasons.map((r: { code: string }) => r.code)).toEqual(['package-signature-invalid', 'row-signature-invalid']);
+      expect(problem).toMatchObject({
+        type: '/problems/package-rejected',
+        packageId: pkg.packageId,
+        position: expect.any(String),
+      });
+      expect(problem.reasons.map((r: { code: string }) => r.code)).toEqual([
+        'package-signature-invalid',
+        'row-signature-invalid',
+      ]);
       expect(await eventTypes()).toEqual(['LicensePackageRejected']);
     });
 
@@ -73,9 +81,16 @@ describe('License ledger over HTTP', () => {
       rmSync(config.dataDir, { recursive: true, force: true });
       config = testConfig({ LICENSING_TRUSTED_ROOTS: `${issuer.rootFile},${rotated.rootFile}` });
       app = await startTestApp(config);
-      expect((await send('POST', '/v1/tenants/Old/license-packages', issuer.sign(packageDescription('Old')))).statusCode).toBe(201);
-      expect((await send('POST', '/v1/tenants/New/license-packages', rotated.sign(packageDescription('New')))).statusCode).toBe(201);
-      expect((await send('POST', '/v1/tenants/Other/license-packages', makeIssuer().sign(packageDescription('Other')))).statusCode).toBe(422);
+      expect(
+        (await send('POST', '/v1/tenants/Old/license-packages', issuer.sign(packageDescription('Old')))).statusCode,
+      ).toBe(201);
+      expect(
+        (await send('POST', '/v1/tenants/New/license-packages', rotated.sign(packageDescription('New')))).statusCode,
+      ).toBe(201);
+      expect(
+        (await send('POST', '/v1/tenants/Other/license-packages', makeIssuer().sign(packageDescription('Other'))))
+          .statusCode,
+      ).toBe(422);
     });
 
     it('validates without writing: only the changed licenses, and why the package cannot be activated', async () => {
@@ -88,8 +103,15 @@ describe('License ledger over HTTP', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
         canBeActivated: false,
-        reasons: [expect.objectContaining({ code: 'number-below-in-use', licenses: [{ module: 'saint', inUse: 3, newNumber: 2, mustRemove: 1, holders: ['u1', 'u2', 'u3'] }] })],
-        changes: [{ module: 'saint', current: 5, new: 2, inUse: 3, free: 2, newFree: -1, mustRemove: 1, unrestricted: false }],
+        reasons: [
+          expect.objectContaining({
+            code: 'number-below-in-use',
+            licenses: [{ module: 'saint', inUse: 3, newNumber: 2, mustRemove: 1, holders: ['u1', 'u2', 'u3'] }],
+          }),
+        ],
+        changes: [
+          { module: 'saint', current: 5, new: 2, inUse: 3, free: 2, newFree: -1, mustRemove: 1, unrestricted: false },
+        ],
       });
       expect(await store.headPosition()).toBe(head);
     });
@@ -103,7 +125,11 @@ describe('License ledger over HTTP', () => {
     it('assigning a plan brings its set; switching plans releases the old ones in one step', async () => {
       const first = await assign('u1', 'sales-premium');
       expect(first.statusCode).toBe(201);
-      expect(first.json()).toEqual({ assigned: ['chat-cal', 'sales-premium', 'user', 'web'], released: [], position: expect.any(String) });
+      expect(first.json()).toEqual({
+        assigned: ['chat-cal', 'sales-premium', 'user', 'web'],
+        released: [],
+        position: expect.any(String),
+      });
       const switched = await assign('u1', 'sales-essential');
       expect(switched.json()).toMatchObject({ assigned: ['sales-essential'], released: ['chat-cal', 'sales-premium'] });
       expect(BigInt(switched.json().position)).toBe(await store.headPosition());
@@ -164,27 +190,127 @@ describe('License ledger over HTTP', () => {
       expect((await activate(issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
     });
 
-    const signedPackage = () => issuer.sign(packageDescription(TENANT, { sequence: 2 })) as unknown as Record<string, unknown>;
-    it.each<[string, () => { method: Method; url: string; body?: unknown; headers?: Record<string, string> }, number, string]>([
-      ['malformed JSON', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: '{"module": "saint"' }), 400, 'malformed-json'],
-      ['a wrong type', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 42 } }), 400, 'invalid-request'],
-      ['a missing field', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: {} }), 400, 'invalid-request'],
-      ['an unknown field', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 'saint', seats: 3 } }), 400, 'invalid-request'],
-      ['an array body', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: [{ module: 'saint' }] }), 400, 'invalid-request'],
-      ['a bad user id', () => ({ method: 'POST', url: `${base}/users/${encodeURIComponent('a b')}/licenses`, body: { module: 'saint' } }), 400, 'bad-request'],
-      ['a bad tenant id', () => ({ method: 'POST', url: `/v1/tenants/${encodeURIComponent('x;y')}/users/u1/licenses`, body: { module: 'saint' } }), 400, 'bad-request'],
-      ['an unknown tenant', () => ({ method: 'POST', url: `/v1/tenants/Nobody/users/u1/licenses`, body: { module: 'saint' } }), 404, 'unknown-tenant'],
-      ['an unknown module', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 'ghost' } }), 422, 'unknown-module'],
-      ['a bad Idempotency-Key', () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 'saint' }, headers: { 'idempotency-key': 'again' } }), 400, 'bad-request'],
-      ['a package missing its modules', () => ({ method: 'POST', url: `${base}/license-packages`, body: { ...signedPackage(), modules: undefined } }), 400, 'invalid-request'],
-      ['a package with a wrong row type', () => {
-        const pkg = signedPackage();
-        (pkg.modules as Array<Record<string, unknown>>)[0].number = '50';
-        return { method: 'POST', url: `${base}/license-packages`, body: pkg };
-      }, 400, 'invalid-request'],
-      ['a package with an unknown field', () => ({ method: 'POST', url: `${base}/license-packages`, body: { ...signedPackage(), extra: 1 } }), 400, 'invalid-request'],
-      ['a package of another format', () => ({ method: 'POST', url: `${base}/license-packages`, body: { ...signedPackage(), format: 'license-package/v0' } }), 400, 'invalid-request'],
-      ['a package body that is not JSON', () => ({ method: 'POST', url: `${base}/license-packages`, body: 'PK\u0003\u0004', headers: { 'content-type': 'application/json' } }), 400, 'malformed-json'],
+    const signedPackage = () =>
+      issuer.sign(packageDescription(TENANT, { sequence: 2 })) as unknown as Record<string, unknown>;
+    it.each<
+      [string, () => { method: Method; url: string; body?: unknown; headers?: Record<string, string> }, number, string]
+    >([
+      [
+        'malformed JSON',
+        () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: '{"module": "saint"' }),
+        400,
+        'malformed-json',
+      ],
+      [
+        'a wrong type',
+        () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 42 } }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'a missing field',
+        () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: {} }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'an unknown field',
+        () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 'saint', seats: 3 } }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'an array body',
+        () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: [{ module: 'saint' }] }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'a bad user id',
+        () => ({
+          method: 'POST',
+          url: `${base}/users/${encodeURIComponent('a b')}/licenses`,
+          body: { module: 'saint' },
+        }),
+        400,
+        'bad-request',
+      ],
+      [
+        'a bad tenant id',
+        () => ({
+          method: 'POST',
+          url: `/v1/tenants/${encodeURIComponent('x;y')}/users/u1/licenses`,
+          body: { module: 'saint' },
+        }),
+        400,
+        'bad-request',
+      ],
+      [
+        'an unknown tenant',
+        () => ({ method: 'POST', url: `/v1/tenants/Nobody/users/u1/licenses`, body: { module: 'saint' } }),
+        404,
+        'unknown-tenant',
+      ],
+      [
+        'an unknown module',
+        () => ({ method: 'POST', url: `${base}/users/u1/licenses`, body: { module: 'ghost' } }),
+        422,
+        'unknown-module',
+      ],
+      [
+        'a bad Idempotency-Key',
+        () => ({
+          method: 'POST',
+          url: `${base}/users/u1/licenses`,
+          body: { module: 'saint' },
+          headers: { 'idempotency-key': 'again' },
+        }),
+        400,
+        'bad-request',
+      ],
+      [
+        'a package missing its modules',
+        () => ({ method: 'POST', url: `${base}/license-packages`, body: { ...signedPackage(), modules: undefined } }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'a package with a wrong row type',
+        () => {
+          const pkg = signedPackage();
+          (pkg.modules as Array<Record<string, unknown>>)[0].number = '50';
+          return { method: 'POST', url: `${base}/license-packages`, body: pkg };
+        },
+        400,
+        'invalid-request',
+      ],
+      [
+        'a package with an unknown field',
+        () => ({ method: 'POST', url: `${base}/license-packages`, body: { ...signedPackage(), extra: 1 } }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'a package of another format',
+        () => ({
+          method: 'POST',
+          url: `${base}/license-packages`,
+          body: { ...signedPackage(), format: 'license-package/v0' },
+        }),
+        400,
+        'invalid-request',
+      ],
+      [
+        'a package body that is not JSON',
+        () => ({
+          method: 'POST',
+          url: `${base}/license-packages`,
+          body: 'PK\u0003\u0004',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'malformed-json',
+      ],
     ])('%s', async (_, request, status, type) => {
       const head = await store.headPosition();
       const { method, url, body, headers } = request();
@@ -200,7 +326,12 @@ describe('License ledger over HTTP', () => {
       (pkg.modules as Array<Record<string, unknown>>)[2].type = 7;
       (pkg.licensee as Record<string, unknown>).serialNumber = '';
       const response = await send('POST', `${base}/license-packages`, pkg);
-      expect(response.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['licensee.serialNumber', 'modules.2.type']);
+      expect(
+        response
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['licensee.serialNumber', 'modules.2.type']);
     });
   });
 
@@ -224,7 +355,8 @@ describe('License ledger over HTTP', () => {
       const refused = responses.filter((r) => r.status === 409);
       expect(created).toHaveLength(10);
       expect(refused).toHaveLength(90);
-      for (const r of refused) expect(r.body).toMatchObject({ type: '/problems/cap-exceeded', module: 'desk', number: 10, inUse: 10 });
+      for (const r of refused)
+        expect(r.body).toMatchObject({ type: '/problems/cap-exceeded', module: 'desk', number: 10, inUse: 10 });
       const written = await store.readAll({ afterPosition: before ?? undefined });
       expect(written.map((e) => e.type)).toEqual(Array(10).fill('LicenseAssigned'));
       expect(new Set(written.map((e) => e.data.userId)).size).toBe(10);

@@ -29,9 +29,12 @@ describe('online projection rebuild', () => {
   });
 
   it('rebuilds while serving: every answer during the rebuild is the whole read model, and the switched-in copy equals it', async () => {
-    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
+    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(
+      201,
+    );
     let last = '0';
-    for (let user = 1; user <= 20; user++) last = (await send('POST', `${base}/users/u${user}/licenses`, { module: 'chat-cal' })).json().position;
+    for (let user = 1; user <= 20; user++)
+      last = (await send('POST', `${base}/users/u${user}/licenses`, { module: 'chat-cal' })).json().position;
     const before = await send('GET', `${base}/licenses?minPosition=${last}`);
     expect(before.statusCode).toBe(200);
 
@@ -53,7 +56,8 @@ describe('online projection rebuild', () => {
     // The live projection follows on from the rebuilt copy; nothing staged is left behind.
     const next = (await send('POST', `${base}/users/u21/licenses`, { module: 'chat-cal' })).json().position;
     const after = (await send('GET', `${base}/licenses?minPosition=${next}`)).json();
-    const saint = (list: { owners: Array<{ licenses: Array<{ module: string; inUse: number }> }> }) => list.owners[0].licenses.find((l) => l.module === 'chat-cal')!.inUse;
+    const saint = (list: { owners: Array<{ licenses: Array<{ module: string; inUse: number }> }> }) =>
+      list.owners[0].licenses.find((l) => l.module === 'chat-cal')!.inUse;
     expect(saint(after)).toBe(saint(before.json()) + 1);
     const readModels = app.get<ReadModelStore>(READ_MODEL_STORE);
     expect(await readModels.checkpoint(stagedCheckpoint('license-list'))).toBeNull();

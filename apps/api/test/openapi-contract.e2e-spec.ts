@@ -35,34 +35,46 @@ describe('The OpenAPI document is the contract', () => {
 
   const operations = async () => {
     const document = (await send('GET', '/docs/json')).json() as { paths: Record<string, Record<string, Operation>> };
-    return Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })));
+    return Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+    );
   };
 
   it('gives a schema to at least 90 % of its responses, and one to every success of every route', async () => {
     const all = await operations();
     const responses = all.flatMap(({ operation }) => Object.values(operation.responses));
-    const withSchema = responses.filter((response) => response.content && Object.values(response.content).every((media) => media.schema));
+    const withSchema = responses.filter(
+      (response) => response.content && Object.values(response.content).every((media) => media.schema),
+    );
     expect(withSchema.length / responses.length).toBeGreaterThanOrEqual(0.9);
     for (const { path, method, operation } of all) {
       const successes = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
       expect({ path, method, successes: successes.length }).toEqual({ path, method, successes: expect.any(Number) });
       expect(successes.length).toBeGreaterThan(0);
-      for (const [, response] of successes) expect(Object.values(response.content ?? {}).every((media) => media.schema)).toBe(true);
+      for (const [, response] of successes)
+        expect(Object.values(response.content ?? {}).every((media) => media.schema)).toBe(true);
     }
   });
 
-  it('lists each route\'s problem types, the Idempotency-Key only on commands, and the usage single/batch union', async () => {
+  it("lists each route's problem types, the Idempotency-Key only on commands, and the usage single/batch union", async () => {
     const all = await operations();
-    const assign = all.find(({ path, method }) => method === 'post' && path === '/v1/tenants/{tenantId}/users/{userId}/licenses')!.operation;
+    const assign = all.find(
+      ({ path, method }) => method === 'post' && path === '/v1/tenants/{tenantId}/users/{userId}/licenses',
+    )!.operation;
     const conflictTypes = JSON.stringify(assign.responses['409'].content!['application/problem+json'].schema);
     expect(conflictTypes).toContain('/problems/cap-exceeded');
     expect(conflictTypes).toContain('/problems/concurrency-conflict');
     for (const { method, operation, path } of all.filter(({ method }) => method === 'get')) {
-      expect({ path, idempotencyKey: (operation.parameters ?? []).some((parameter) => parameter.name === 'Idempotency-Key') }).toEqual({ path, idempotencyKey: false });
+      expect({
+        path,
+        idempotencyKey: (operation.parameters ?? []).some((parameter) => parameter.name === 'Idempotency-Key'),
+      }).toEqual({ path, idempotencyKey: false });
       expect(method).toBe('get');
     }
     const usage = all.find(({ path }) => path === '/v1/tenants/{tenantId}/metered-usage')!.operation;
-    expect(usage.requestBody!.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/MeteredUsageBody' });
+    expect(usage.requestBody!.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/MeteredUsageBody',
+    });
   });
 
   it('catches an answer that does not match the document: the request fails', async () => {
@@ -78,7 +90,9 @@ describe('The OpenAPI document is the contract', () => {
     });
     try {
       await expect(send('GET', `${base}/status`)).rejects.toThrow(ResponseContractError);
-      await expect(send('GET', `${base}/status`)).rejects.toThrow(/GET \/v1\/tenants\/Cust12345\/status answered 200 off the OpenAPI contract: \(body\) must have required property 'userCount'/);
+      await expect(send('GET', `${base}/status`)).rejects.toThrow(
+        /GET \/v1\/tenants\/Cust12345\/status answered 200 off the OpenAPI contract: \(body\) must have required property 'userCount'/,
+      );
     } finally {
       status.mockRestore();
     }
@@ -90,8 +104,19 @@ describe('The OpenAPI document is the contract', () => {
     const answer = { method: 'POST', url: `${base}/users/u1/licenses`, contentType: 'application/problem+json' };
     const problem = (slug: string, status: number) => JSON.stringify({ type: `/problems/${slug}`, title: 't', status });
     expect(() => validator.check({ ...answer, status: 409, body: problem('cap-exceeded', 409) })).not.toThrow();
-    expect(() => validator.check({ ...answer, status: 409, body: problem('month-closed', 409) })).toThrow(/must be equal to one of the allowed values/);
-    expect(() => validator.check({ ...answer, status: 201, contentType: 'text/plain', body: 'ok' })).toThrow(/media type text\/plain is not declared/);
-    expect(() => validator.check({ ...answer, status: 201, contentType: 'application/json', body: '{"assigned":[],"released":[]}' })).toThrow(/position/);
+    expect(() => validator.check({ ...answer, status: 409, body: problem('month-closed', 409) })).toThrow(
+      /must be equal to one of the allowed values/,
+    );
+    expect(() => validator.check({ ...answer, status: 201, contentType: 'text/plain', body: 'ok' })).toThrow(
+      /media type text\/plain is not declared/,
+    );
+    expect(() =>
+      validator.check({
+        ...answer,
+        status: 201,
+        contentType: 'application/json',
+        body: '{"assigned":[],"released":[]}',
+      }),
+    ).toThrow(/position/);
   });
 });

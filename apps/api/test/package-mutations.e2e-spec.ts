@@ -13,7 +13,6 @@ const TENANT = 'Cust12345';
 const MUTATIONS = 1000;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-
 /** Changes one base64 character that carries whole bits of the signature (not the padding-adjacent tail). */
 function flipSignatureByte(signature: string, rng: SeededRandom): string {
   const index = rng.int(signature.length - 4);
@@ -51,7 +50,9 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
   beforeAll(async () => {
     issuer = makeIssuer();
     otherLicensee = issuer.sign(
-      packageDescription(TENANT, { licensee: { companyName: 'Other Corp', serialNumber: '9999999999', databaseType: 'Online' } }),
+      packageDescription(TENANT, {
+        licensee: { companyName: 'Other Corp', serialNumber: '9999999999', databaseType: 'Online' },
+      }),
     );
     const partner = makeIssuer('PARTNER');
     otherOwner = partner.sign(packageDescription(TENANT, { owner: { name: 'PARTNER', description: 'Partner' } }));
@@ -96,7 +97,9 @@ describe('random mutations of a signed package are all rejected (over HTTP)', ()
       expect: 'row-signature-invalid',
       apply: (pkg, rng) => {
         const index = rng.int(pkg.modules.length);
-        pkg.modules[index] = structuredClone(otherLicensee.modules.find((row) => row.name === pkg.modules[index].name)!);
+        pkg.modules[index] = structuredClone(
+          otherLicensee.modules.find((row) => row.name === pkg.modules[index].name)!,
+        );
       },
     },
     {

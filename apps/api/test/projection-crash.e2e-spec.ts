@@ -13,7 +13,8 @@ import { authHeaders } from '../../../test/support/test-credentials';
 async function dump(store: ReadModelStore): Promise<Record<string, unknown[]>> {
   const all: Record<string, unknown[]> = {};
   for (const projection of LEDGER_PROJECTIONS) {
-    for (const collection of Object.keys(projection.collections)) all[collection] = (await store.find(collection)).items;
+    for (const collection of Object.keys(projection.collections))
+      all[collection] = (await store.find(collection)).items;
   }
   return all;
 }
@@ -57,7 +58,12 @@ describe('projections survive SIGKILL of the API in the middle of a backlog', ()
     // Tiny batches: thousands of commits, so the kill lands between two of them or inside one. Checkpoints are
     // watched from the moment the process starts, since it projects before it listens.
     // Checkpoints are compared with the backlog's head: no notices may be appended after it.
-    const env = { LICENSING_DATA_DIR: dataDir, LICENSING_PROJECTION_BATCH_SIZE: '3', LOG_LEVEL: 'info', LICENSING_PROCESS_MANAGERS_IN_API: 'false' };
+    const env = {
+      LICENSING_DATA_DIR: dataDir,
+      LICENSING_PROJECTION_BATCH_SIZE: '3',
+      LOG_LEVEL: 'info',
+      LICENSING_PROCESS_MANAGERS_IN_API: 'false',
+    };
     const first = await startApi(env);
     running.push(first);
     let seen: Array<bigint | null>;
@@ -74,10 +80,17 @@ describe('projections survive SIGKILL of the API in the middle of a backlog', ()
     // The kill came in the middle: at least one projection had not reached the end of the backlog.
     expect(atKill.some((position) => position === null || position < head)).toBe(true);
 
-    const second = await spawnApi({ ...env, LICENSING_PROJECTION_BATCH_SIZE: '500', LICENSING_MIN_POSITION_TIMEOUT_MS: '60000' });
+    const second = await spawnApi({
+      ...env,
+      LICENSING_PROJECTION_BATCH_SIZE: '500',
+      LICENSING_MIN_POSITION_TIMEOUT_MS: '60000',
+    });
     running.push(second);
     for (const path of ['licenses', 'status', 'users/user1/licenses']) {
-      const response = await checkedFetch(second.baseUrl)(`${second.baseUrl}/v1/tenants/Tenant0/${path}?minPosition=${head}`, { headers: authHeaders() });
+      const response = await checkedFetch(second.baseUrl)(
+        `${second.baseUrl}/v1/tenants/Tenant0/${path}?minPosition=${head}`,
+        { headers: authHeaders() },
+      );
       expect(response.status).toBe(200);
     }
     second.child.kill('SIGTERM');
@@ -91,7 +104,9 @@ describe('projections survive SIGKILL of the API in the middle of a backlog', ()
       const [recoveredDocuments, freshDocuments] = [await dump(recovered), await dump(fresh)];
       expect(recoveredDocuments.license_holdings.length).toBeGreaterThan(1000);
       expect(recoveredDocuments).toEqual(freshDocuments);
-      expect(await Promise.all(LEDGER_PROJECTIONS.map((p) => recovered.checkpoint(p.name)))).toEqual(LEDGER_PROJECTIONS.map(() => head));
+      expect(await Promise.all(LEDGER_PROJECTIONS.map((p) => recovered.checkpoint(p.name)))).toEqual(
+        LEDGER_PROJECTIONS.map(() => head),
+      );
     } finally {
       await Promise.all([events.close(), recovered.close(), fresh.close()]);
     }

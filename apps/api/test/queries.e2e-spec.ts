@@ -27,7 +27,9 @@ describe('Query API over the projections', () => {
   const send = requestSender(() => app);
 
   it('answers the license list, holders, user licenses and status as of the position a command returned', async () => {
-    const description = packageDescription(TENANT, { dates: { ...packageDescription(TENANT).dates, expiration: '2030-12-31T00:00:00.000Z' } });
+    const description = packageDescription(TENANT, {
+      dates: { ...packageDescription(TENANT).dates, expiration: '2030-12-31T00:00:00.000Z' },
+    });
     expect((await send('POST', `${base}/license-packages`, issuer.sign(description))).statusCode).toBe(201);
     await send('POST', `${base}/users/u1/licenses`, { module: 'sales-premium' });
     const last = (await send('POST', `${base}/users/u2/licenses`, { module: 'saint' })).json();
@@ -35,7 +37,12 @@ describe('Query API over the projections', () => {
     const list = await send('GET', `${base}/licenses?minPosition=${last.position}`);
     expect(list.statusCode).toBe(200);
     const [owner] = list.json().owners;
-    expect(owner).toMatchObject({ name: 'SUPEROFFICE', companyName: 'Acme Corp', serialNumber: '4021234567', expiration: '2030-12-31T00:00:00.000Z' });
+    expect(owner).toMatchObject({
+      name: 'SUPEROFFICE',
+      companyName: 'Acme Corp',
+      serialNumber: '4021234567',
+      expiration: '2030-12-31T00:00:00.000Z',
+    });
     expect(owner.licenses.find((l: { module: string }) => l.module === 'sales-premium')).toEqual({
       module: 'sales-premium',
       description: 'Sales Premium',
@@ -49,9 +56,15 @@ describe('Query API over the projections', () => {
       implies: ['user', 'web', 'chat-cal'],
       overAllocated: false,
     });
-    expect(owner.licenses.find((l: { module: string }) => l.module === 'web')).toMatchObject({ inUse: 1, hidden: true });
+    expect(owner.licenses.find((l: { module: string }) => l.module === 'web')).toMatchObject({
+      inUse: 1,
+      hidden: true,
+    });
 
-    expect((await send('GET', `${base}/licenses/saint/holders?minPosition=${last.position}`)).json()).toEqual({ module: 'saint', holders: ['u2'] });
+    expect((await send('GET', `${base}/licenses/saint/holders?minPosition=${last.position}`)).json()).toEqual({
+      module: 'saint',
+      holders: ['u2'],
+    });
     expect((await send('GET', `${base}/users/u1/licenses?minPosition=${last.position}`)).json()).toEqual({
       userId: 'u1',
       active: true,
@@ -59,9 +72,17 @@ describe('Query API over the projections', () => {
       modules: ['chat-cal', 'sales-premium', 'user', 'web'],
     });
     expect((await send('GET', `${base}/status?minPosition=${last.position}`)).json()).toEqual({
-      database: { owner: 'SUPEROFFICE', serialNumber: '4021234567', databaseType: 'Online', nextExpiry: '2030-12-31T00:00:00.000Z' },
+      database: {
+        owner: 'SUPEROFFICE',
+        serialNumber: '4021234567',
+        databaseType: 'Online',
+        nextExpiry: '2030-12-31T00:00:00.000Z',
+      },
       userCount: { byLicenses: { user: 50, web: 50 }, byPlansInUse: 1 },
-      metering: { month: new Date().toISOString().slice(0, 7), services: expect.arrayContaining([expect.objectContaining({ service: 'storage', total: 0 })]) },
+      metering: {
+        month: new Date().toISOString().slice(0, 7),
+        services: expect.arrayContaining([expect.objectContaining({ service: 'storage', total: 0 })]),
+      },
     });
   });
 

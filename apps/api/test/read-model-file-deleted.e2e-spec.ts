@@ -28,7 +28,11 @@ describe('read-model file deleted under a running API', () => {
     expect(after.statusCode).toBe(200);
     expect(after.json()).toMatchObject({
       status: 'degraded',
-      readModels: { status: 'down', adapter: 'sqlite', detail: expect.stringContaining(`${join(dataDir, 'read-models.db')} was deleted while open`) },
+      readModels: {
+        status: 'down',
+        adapter: 'sqlite',
+        detail: expect.stringContaining(`${join(dataDir, 'read-models.db')} was deleted while open`),
+      },
     });
   });
 });

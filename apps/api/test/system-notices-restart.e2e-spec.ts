@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SqliteEventStore } from '@app/event-store';
 import { validVerification } from '../../../libs/domain/test/ledger.fixtures';
-import { activatePackage, aPackage, appendThresholdExceeded, systemEventsOf, TENANT } from '../../../libs/application/test/support/notice-fixtures';
+import {
+  activatePackage,
+  aPackage,
+  appendThresholdExceeded,
+  systemEventsOf,
+  TENANT,
+} from '../../../libs/application/test/support/notice-fixtures';
 import { RunningApi, spawnApi } from '../../../test/support/spawn-api';
 import { checkedFetch } from '../../../test/support/checked-fetch';
 import { authHeaders } from '../../../test/support/test-credentials';
@@ -19,7 +25,13 @@ function logged(api: RunningApi, pattern: RegExp, withinMs = 30_000): Promise<st
   if (earlier) return Promise.resolve(earlier);
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: api.child.stdout! });
-    const timer = setTimeout(() => finish(() => reject(new Error(`no log line matching ${pattern} within ${withinMs} ms:\n${api.logs.join('\n')}`))), withinMs);
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(new Error(`no log line matching ${pattern} within ${withinMs} ms:\n${api.logs.join('\n')}`)),
+        ),
+      withinMs,
+    );
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       lines.close();
@@ -60,8 +72,13 @@ describe('each notice is raised exactly once: across restarts, a projection rebu
     }
   };
   const feed = async (api: RunningApi) => {
-    const health = (await (await checkedFetch(api.baseUrl)(`${api.baseUrl}/health`, { headers: authHeaders() })).json()) as { eventStore: { headPosition: string } };
-    const response = await checkedFetch(api.baseUrl)(`${api.baseUrl}/v1/tenants/${TENANT}/system-events?minPosition=${health.eventStore.headPosition}`, { headers: authHeaders() });
+    const health = (await (
+      await checkedFetch(api.baseUrl)(`${api.baseUrl}/health`, { headers: authHeaders() })
+    ).json()) as { eventStore: { headPosition: string } };
+    const response = await checkedFetch(api.baseUrl)(
+      `${api.baseUrl}/v1/tenants/${TENANT}/system-events?minPosition=${health.eventStore.headPosition}`,
+      { headers: authHeaders() },
+    );
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Array<{ eventKey: string; message: string; sequence: number }> }).items;
   };
@@ -78,23 +95,50 @@ describe('each notice is raised exactly once: across restarts, a projection rebu
     };
     // The causes, recorded before the service first starts: it must catch up with them.
     await withStore(async (store) => {
-      await activatePackage(store, aPackage({ packageId: 'pkg-1', dates }), validVerification(), new Date(now).toISOString());
-      await activatePackage(store, aPackage({ packageId: 'pkg-bad', sequence: 2 }), { ...validVerification(), packageSignatureValid: false }, new Date(now).toISOString());
+      await activatePackage(
+        store,
+        aPackage({ packageId: 'pkg-1', dates }),
+        validVerification(),
+        new Date(now).toISOString(),
+      );
+      await activatePackage(
+        store,
+        aPackage({ packageId: 'pkg-bad', sequence: 2 }),
+        { ...validVerification(), packageSignatureValid: false },
+        new Date(now).toISOString(),
+      );
       await appendThresholdExceeded(store, TENANT, { service: 'storage' });
     });
 
     const first = await start();
     await logged(first, checkedWith(1));
     const notices = await feed(first);
-    expect(notices.map((item) => item.eventKey).sort()).toEqual(['LicenseAdminWarning', 'LicensePackageActivated', 'LicensePackageRejected', 'MeteringThresholdExceeded']);
+    expect(notices.map((item) => item.eventKey).sort()).toEqual([
+      'LicenseAdminWarning',
+      'LicensePackageActivated',
+      'LicensePackageRejected',
+      'MeteringThresholdExceeded',
+    ]);
     await stop(first, 'SIGKILL');
 
-    const rebuild = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'cli', 'src', 'main.ts'), 'projections', 'rebuild'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, LICENSING_DATA_DIR: dataDir },
-      timeout: 60_000,
-    });
+    const rebuild = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        join(root, 'apps', 'cli', 'src', 'main.ts'),
+        'projections',
+        'rebuild',
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, LICENSING_DATA_DIR: dataDir },
+        timeout: 60_000,
+      },
+    );
     expect(rebuild.status).toBe(0);
 
     const second = await start();
@@ -103,11 +147,14 @@ describe('each notice is raised exactly once: across restarts, a projection rebu
     // A new cause while it runs (written by another process): one more notice, the live one taken over.
     await withStore((store) => appendThresholdExceeded(store, TENANT, { service: 'form-submissions' }));
     const afterNewCause = await feed(second);
-    expect(afterNewCause.find((item) => item.eventKey === 'MeteringThresholdExceeded')?.message).toContain('form-submissions');
+    expect(afterNewCause.find((item) => item.eventKey === 'MeteringThresholdExceeded')?.message).toContain(
+      'form-submissions',
+    );
     await stop(second, 'SIGTERM');
 
     // Read models gone altogether: the managers start over from the first event, the feed is projected anew.
-    for (const file of readdirSync(dataDir).filter((name) => name.startsWith('read-models.db'))) rmSync(join(dataDir, file));
+    for (const file of readdirSync(dataDir).filter((name) => name.startsWith('read-models.db')))
+      rmSync(join(dataDir, file));
     const third = await start();
     await logged(third, checkedWith(0));
     expect(await feed(third)).toEqual(afterNewCause);
@@ -124,7 +171,10 @@ describe('each notice is raised exactly once: across restarts, a projection rebu
       ]),
     );
     expect(recorded).toHaveLength(5);
-    const causes = recorded.map((event) => `${(event.data.notice as { kind: string; cause: string }).kind} ${(event.data.notice as { cause: string }).cause}`);
+    const causes = recorded.map(
+      (event) =>
+        `${(event.data.notice as { kind: string; cause: string }).kind} ${(event.data.notice as { cause: string }).cause}`,
+    );
     expect(new Set(causes).size).toBe(5);
   }, 180_000);
 });

@@ -22,7 +22,9 @@ describe('Trace context and the billing export', () => {
     issuer = makeIssuer();
     config = testConfig({ LICENSING_TRUSTED_ROOTS: issuer.rootFile });
     app = await startTestApp(config);
-    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(201);
+    expect((await send('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)))).statusCode).toBe(
+      201,
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -32,25 +34,45 @@ describe('Trace context and the billing export', () => {
   const lastEvent = async () => (await store().readAll()).at(-1)!;
 
   it('records X-Correlation-Id as the correlation id of the events, and answers it back', async () => {
-    const answer = await send('POST', `${base}/users/u1/licenses`, { module: 'saint' }, { 'x-correlation-id': 'order-42/step-1' });
+    const answer = await send(
+      'POST',
+      `${base}/users/u1/licenses`,
+      { module: 'saint' },
+      { 'x-correlation-id': 'order-42/step-1' },
+    );
     expect(answer.statusCode).toBe(201);
     expect(answer.headers['x-correlation-id']).toBe('order-42/step-1');
     expect((await lastEvent()).metadata.correlationId).toBe('order-42/step-1');
   });
 
   it('takes the trace id of a W3C traceparent when no X-Correlation-Id is sent', async () => {
-    const answer = await send('POST', `${base}/users/u2/licenses`, { module: 'saint' }, { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` });
+    const answer = await send(
+      'POST',
+      `${base}/users/u2/licenses`,
+      { module: 'saint' },
+      { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+    );
     expect(answer.headers['x-correlation-id']).toBe(TRACE_ID);
     expect((await lastEvent()).metadata.correlationId).toBe(TRACE_ID);
   });
 
   it('falls back to the command id, ignores a malformed traceparent, and refuses a malformed X-Correlation-Id writing nothing', async () => {
     const key = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
-    const answer = await send('POST', `${base}/users/u3/licenses`, { module: 'saint' }, { 'idempotency-key': key, traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' });
+    const answer = await send(
+      'POST',
+      `${base}/users/u3/licenses`,
+      { module: 'saint' },
+      { 'idempotency-key': key, traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' },
+    );
     expect(answer.headers['x-correlation-id']).toBe(key);
     expect((await lastEvent()).metadata.correlationId).toBe(key);
     const head = await store().headPosition();
-    const refused = await send('POST', `${base}/users/u4/licenses`, { module: 'saint' }, { 'x-correlation-id': 'x'.repeat(129) });
+    const refused = await send(
+      'POST',
+      `${base}/users/u4/licenses`,
+      { module: 'saint' },
+      { 'x-correlation-id': 'x'.repeat(129) },
+    );
     expect(refused.statusCode).toBe(400);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await store().headPosition()).toBe(head);
@@ -64,9 +86,13 @@ describe('Trace context and the billing export', () => {
 
   it('exports the month as CSV for Accept: text/csv and for ?format=csv, and refuses other formats', async () => {
     const month = new Date().toISOString().slice(0, 7);
-    const usage = { records: [{ usageId: 'm-1', service: 'mailing-emails', quantity: 1200, occurredAt: new Date().toISOString() }] };
+    const usage = {
+      records: [{ usageId: 'm-1', service: 'mailing-emails', quantity: 1200, occurredAt: new Date().toISOString() }],
+    };
     const recorded = (await send('POST', `${base}/metered-usage`, usage)).json();
-    const byAccept = await send('GET', `${base}/metering/${month}?minPosition=${recorded.position}`, undefined, { accept: 'text/csv' });
+    const byAccept = await send('GET', `${base}/metering/${month}?minPosition=${recorded.position}`, undefined, {
+      accept: 'text/csv',
+    });
     expect(byAccept.statusCode).toBe(200);
     expect(byAccept.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
     expect(byAccept.headers['content-disposition']).toBe(`attachment; filename="metering-${TENANT}-${month}.csv"`);

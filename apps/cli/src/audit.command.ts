@@ -35,7 +35,8 @@ export function auditCommand(): Command {
     .option('--force', 'overwrite the file if it exists')
     .action(async (options: { tenant: string; out: string; force?: boolean }) => {
       const tenant = tenantOption(options.tenant);
-      if (existsSync(options.out) && !options.force) throw new Error(`${options.out} exists; give --force to overwrite it`);
+      if (existsSync(options.out) && !options.force)
+        throw new Error(`${options.out} exists; give --force to overwrite it`);
       await withStore(async (store) => {
         const head = Number((await store.headPosition()) ?? 0n);
         // Written aside and renamed when complete: a failed export never leaves a file that looks whole.
@@ -52,7 +53,9 @@ export function auditCommand(): Command {
             (event) => bar.update(Number(event.position), head),
           );
           bar.stop();
-          await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+          );
           renameSync(partial, options.out);
           process.stdout.write(`exported ${events} events of ${tenant} to ${options.out}\n`);
         } catch (error) {
@@ -67,7 +70,9 @@ export function auditCommand(): Command {
 
   audit
     .command('import')
-    .description('import an exported history into an EMPTY event store: ids, revisions and metadata are kept (rebuild the projections afterwards)')
+    .description(
+      'import an exported history into an EMPTY event store: ids, revisions and metadata are kept (rebuild the projections afterwards)',
+    )
     .requiredOption('-f, --file <file>', 'the NDJSON file an export wrote')
     .action(async (options: { file: string }) => {
       if (!existsSync(options.file)) throw new Error(`${options.file} does not exist`);
@@ -81,7 +86,9 @@ export function auditCommand(): Command {
             onImported: (count) => bar.update(count, total),
           });
           bar.stop();
-          process.stdout.write(`imported ${events} events in ${streams} streams from ${options.file}; now run: projections rebuild\n`);
+          process.stdout.write(
+            `imported ${events} events in ${streams} streams from ${options.file}; now run: projections rebuild\n`,
+          );
         } finally {
           bar.stop();
         }
@@ -90,7 +97,9 @@ export function auditCommand(): Command {
 
   audit
     .command('replay')
-    .description("print the tenant's license list as it stood at a moment, replayed from its ledger stream (JSON, the shape of GET /licenses)")
+    .description(
+      "print the tenant's license list as it stood at a moment, replayed from its ledger stream (JSON, the shape of GET /licenses)",
+    )
     .requiredOption('-t, --tenant <id>', 'the tenant')
     .requiredOption('-a, --as-of <moment>', MOMENT_FORMAT)
     .action(async (options: { tenant: string; asOf: string }) => {
@@ -102,7 +111,9 @@ export function auditCommand(): Command {
         const lastRevision = last.status === 'found' && last.events.length > 0 ? last.events[0].revision : 0;
         const bar = progressBar('replaying', 'revision');
         try {
-          const list = await licenseListAsOf(store, tenant, moment, { onProgress: (revision) => bar.update(revision, lastRevision) });
+          const list = await licenseListAsOf(store, tenant, moment, {
+            onProgress: (revision) => bar.update(revision, lastRevision),
+          });
           bar.stop();
           // No package was active then: the list had no owners (the HTTP route answers 404 unknown-tenant).
           process.stdout.write(`${JSON.stringify(list ?? { owners: [] }, null, 2)}\n`);
@@ -114,7 +125,9 @@ export function auditCommand(): Command {
 
   audit
     .command('verify')
-    .description("recompute every hash chain of a tenant and verify every activated package's signatures with the configured trusted roots; exit code 2 when something is broken")
+    .description(
+      "recompute every hash chain of a tenant and verify every activated package's signatures with the configured trusted roots; exit code 2 when something is broken",
+    )
     .option('-t, --tenant <id>', 'the tenant (required unless --file is given)')
     .option('-f, --file <file>', 'verify an exported NDJSON file instead of the event store')
     .action(async (options: { tenant?: string; file?: string }) => {
@@ -129,11 +142,15 @@ export function auditCommand(): Command {
           if (!existsSync(options.file)) throw new Error(`${options.file} does not exist`);
           const lines = await countLines(options.file);
           let seen = 0;
-          report = await verifyHistory(onlyTenant(readHistoryFile(options.file), tenant), roots, () => bar.update(++seen, lines));
+          report = await verifyHistory(onlyTenant(readHistoryFile(options.file), tenant), roots, () =>
+            bar.update(++seen, lines),
+          );
         } else {
           report = await withStore(async (store) => {
             const head = Number((await store.headPosition()) ?? 0n);
-            return verifyHistory(tenantEvents(store, tenant!), roots, (event) => bar.update(Number(event.position), head));
+            return verifyHistory(tenantEvents(store, tenant!), roots, (event) =>
+              bar.update(Number(event.position), head),
+            );
           });
         }
       } finally {
@@ -141,7 +158,9 @@ export function auditCommand(): Command {
       }
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       if (!report.ok) {
-        process.stderr.write(`verification failed: ${report.problemCount} problem(s), the first at ${describe(report.problems[0])}\n`);
+        process.stderr.write(
+          `verification failed: ${report.problemCount} problem(s), the first at ${describe(report.problems[0])}\n`,
+        );
         process.exitCode = 2;
       } else if (report.checkedEvents === 0) {
         process.stderr.write('no event to verify\n');
@@ -156,7 +175,10 @@ function tenantOption(value: string): string {
   return value;
 }
 
-async function withStore<T>(...args: [work: (store: EventStore) => Promise<T>] | [options: { writes: string }, work: (store: EventStore) => Promise<T>]): Promise<T> {
+async function withStore<T>(
+  ...args:
+    [work: (store: EventStore) => Promise<T>] | [options: { writes: string }, work: (store: EventStore) => Promise<T>]
+): Promise<T> {
   const [options, work] = args.length === 1 ? [undefined, args[0]] : args;
   const config = loadConfig();
   const lock = options ? lockDataDirIfEmbedded(config, options.writes, { events: true }) : null;
@@ -169,16 +191,25 @@ async function withStore<T>(...args: [work: (store: EventStore) => Promise<T>] |
   }
 }
 
-async function* onlyTenant(events: AsyncIterable<RecordedEvent>, tenant: string | undefined): AsyncGenerator<RecordedEvent> {
+async function* onlyTenant(
+  events: AsyncIterable<RecordedEvent>,
+  tenant: string | undefined,
+): AsyncGenerator<RecordedEvent> {
   for await (const event of events) if (tenant === undefined || belongsToTenant(event.stream, tenant)) yield event;
 }
 
 async function countLines(file: string): Promise<number> {
   let count = 0;
-  for await (const line of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })) if (line.trim() !== '') count++;
+  for await (const line of createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  }))
+    if (line.trim() !== '') count++;
   return count;
 }
 
 function describe(problem: { kind: string; stream: string; revision: number; position: string } | undefined): string {
-  return problem ? `${problem.stream} revision ${problem.revision} (position ${problem.position}): ${problem.kind}` : 'an unlisted event';
+  return problem
+    ? `${problem.stream} revision ${problem.revision} (position ${problem.position}): ${problem.kind}`
+    : 'an unlisted event';
 }

@@ -12,9 +12,13 @@ export function keysCommand(): Command {
   keys
     .command('create')
     .description('print a new secret once, and the entry that configures its hash')
-    .requiredOption('--name <name>', 'the actor name the history records (letters, digits, _ . -)', (value) => checked(value, KEY_NAME_PATTERN.test(value), 'a name of letters, digits, _ . or -, at most 64'))
+    .requiredOption('--name <name>', 'the actor name the history records (letters, digits, _ . -)', (value) =>
+      checked(value, KEY_NAME_PATTERN.test(value), 'a name of letters, digits, _ . or -, at most 64'),
+    )
     .addOption(new Option('--role <role>', 'what the key may do').choices(ROLES).makeOptionMandatory())
-    .requiredOption('--tenant <tenant>', 'the tenant id the key covers, or * for every tenant', (value) => checked(value, isTenantScope(value), 'a tenant id or *'))
+    .requiredOption('--tenant <tenant>', 'the tenant id the key covers, or * for every tenant', (value) =>
+      checked(value, isTenantScope(value), 'a tenant id or *'),
+    )
     .action((options: { name: string; role: Role; tenant: string }) => {
       const { secret, entry } = createApiKey(options.name, options.role, options.tenant);
       process.stdout.write(

@@ -11,19 +11,31 @@ export async function rebuildOnlineThroughApi(names: string[], env: NodeJS.Proce
   for (const name of names) {
     const url = `${base}/v1/admin/projections/${encodeURIComponent(name)}/rebuild`;
     const started = await fetch(url, { method: 'POST', headers });
-    if (started.status !== 202) throw new Error(`${name}: the service refused the rebuild (${started.status}): ${await detail(started)}`);
+    if (started.status !== 202)
+      throw new Error(`${name}: the service refused the rebuild (${started.status}): ${await detail(started)}`);
     for (;;) {
       // The service does the work; a status read every half second is all the following there is.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const answer = await fetch(url, { headers });
-      if (answer.status !== 200) throw new Error(`${name}: the service did not report the rebuild (${answer.status}): ${await detail(answer)}`);
-      const progress = (await answer.json()) as { state: string; position: string | null; head: string | null; events: number | null; error?: string };
+      if (answer.status !== 200)
+        throw new Error(`${name}: the service did not report the rebuild (${answer.status}): ${await detail(answer)}`);
+      const progress = (await answer.json()) as {
+        state: string;
+        position: string | null;
+        head: string | null;
+        events: number | null;
+        error?: string;
+      };
       if (progress.state === 'completed') {
-        process.stdout.write(`rebuilt ${name} online from ${progress.events} events; switched over at ${progress.position ?? 'the start'}\n`);
+        process.stdout.write(
+          `rebuilt ${name} online from ${progress.events} events; switched over at ${progress.position ?? 'the start'}\n`,
+        );
         break;
       }
-      if (progress.state === 'failed') throw new Error(`${name}: the online rebuild failed: ${progress.error}; the live read model is unchanged`);
-      if (process.stderr.isTTY) process.stderr.write(`\r${name}: position ${progress.position ?? '-'} of ${progress.head ?? '-'}   `);
+      if (progress.state === 'failed')
+        throw new Error(`${name}: the online rebuild failed: ${progress.error}; the live read model is unchanged`);
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r${name}: position ${progress.position ?? '-'} of ${progress.head ?? '-'}   `);
     }
   }
 }

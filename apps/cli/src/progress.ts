@@ -5,7 +5,10 @@ import { Presets, SingleBar } from 'cli-progress';
  * only on a terminal: piped or in tests, nothing is written.
  */
 export function progressBar(label: string, unit: string) {
-  const bar = new SingleBar({ format: `${label} {bar} {percentage}% | ${unit} {value}/{total} | {eta_formatted} left`, etaBuffer: 50 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${label} {bar} {percentage}% | ${unit} {value}/{total} | {eta_formatted} left`, etaBuffer: 50 },
+    Presets.shades_classic,
+  );
   let started = false;
   return {
     update(value: number, total: number): void {

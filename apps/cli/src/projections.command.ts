@@ -23,7 +23,7 @@ export function projectionsCommand(): Command {
 
   projections
     .command('status')
-    .description('each projection\'s checkpoint beside the event store\'s head position')
+    .description("each projection's checkpoint beside the event store's head position")
     .action(async () => {
       const config = loadConfig();
       const events = await openEventStore(config);
@@ -35,11 +35,15 @@ export function projectionsCommand(): Command {
         const head = await events.headPosition();
         process.stdout.write(`event store head: ${head ?? 'empty'}\n`);
         for (const projection of ALL_PROJECTIONS) {
-          process.stdout.write(`${projection.name}: ${(await readModels.checkpoint(projection.name)) ?? 'nothing applied'}\n`);
+          process.stdout.write(
+            `${projection.name}: ${(await readModels.checkpoint(projection.name)) ?? 'nothing applied'}\n`,
+          );
         }
         // Not projections, and a rebuild leaves them alone; shown so that an operator sees they keep up.
         for (const name of SYSTEM_NOTICE_MANAGER_NAMES) {
-          process.stdout.write(`process manager ${name}: ${(await readModels.checkpoint(processManagerCheckpoint(name))) ?? 'nothing handled'}\n`);
+          process.stdout.write(
+            `process manager ${name}: ${(await readModels.checkpoint(processManagerCheckpoint(name))) ?? 'nothing handled'}\n`,
+          );
         }
       } finally {
         await readModels.close();
@@ -49,9 +53,14 @@ export function projectionsCommand(): Command {
 
   projections
     .command('rebuild')
-    .description('empty the read models and replay every event from position 0 (stop the service first, or use --online)')
+    .description(
+      'empty the read models and replay every event from position 0 (stop the service first, or use --online)',
+    )
     .option('-p, --projection <name...>', 'only these projections (default: all)')
-    .option('--online', 'ask the running service to rebuild beside the live read models and switch over (LICENSING_API_URL, LICENSING_ADMIN_KEY)')
+    .option(
+      '--online',
+      'ask the running service to rebuild beside the live read models and switch over (LICENSING_API_URL, LICENSING_ADMIN_KEY)',
+    )
     .action(async (options: { projection?: string[]; online?: boolean }) => {
       const chosen = select(options.projection);
       if (options.online) return rebuildOnlineThroughApi(chosen.map((p) => p.name));
@@ -64,7 +73,10 @@ export function projectionsCommand(): Command {
         lock?.release();
         throw error;
       });
-      const bar = new SingleBar({ format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
+      const bar = new SingleBar(
+        { format: 'rebuilding {bar} {percentage}% | position {value}/{total} | {eta_formatted} left', etaBuffer: 50 },
+        Presets.shades_classic,
+      );
       let started = false;
       const since = Date.now();
       try {
@@ -78,7 +90,9 @@ export function projectionsCommand(): Command {
         });
         if (started) bar.stop();
         const seconds = (Date.now() - since) / 1000;
-        process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')} from ${count} events in ${seconds.toFixed(1)} s\n`);
+        process.stdout.write(
+          `rebuilt ${chosen.map((p) => p.name).join(', ')} from ${count} events in ${seconds.toFixed(1)} s\n`,
+        );
       } finally {
         if (started) bar.stop();
         await readModels.close();

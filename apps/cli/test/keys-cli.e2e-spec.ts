@@ -4,11 +4,22 @@ import { matchApiKey, parseApiKeyEntry } from '@app/access';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 90_000,
-  });
+  spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(root, 'apps', 'cli', 'src', 'main.ts'),
+      ...args,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 90_000,
+    },
+  );
 
 describe('licensing keys create (CLI)', () => {
   it('prints a new 256-bit secret once and the hashed entry that configures it', () => {
@@ -23,7 +34,12 @@ describe('licensing keys create (CLI)', () => {
     expect(run.stdout.split(secret)).toHaveLength(2);
     const parsed = parseApiKeyEntry(entry, 'printed entry');
     if ('problem' in parsed) throw new Error(parsed.problem);
-    expect(matchApiKey([parsed], secret)).toEqual({ actor: 'billing', role: 'service', tenant: 'Cust12345', via: 'api-key' });
+    expect(matchApiKey([parsed], secret)).toEqual({
+      actor: 'billing',
+      role: 'service',
+      tenant: 'Cust12345',
+      via: 'api-key',
+    });
   }, 120_000);
 
   it('refuses an unknown role or a bad tenant, saying which', () => {

@@ -9,12 +9,23 @@ import { writeLedgerBacklog } from '../../../test/support/ledger-backlog';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = (dataDir: string, ...args: string[]) =>
-  spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'cli', 'src', 'main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, LICENSING_DATA_DIR: dataDir },
-    timeout: 60_000,
-  });
+  spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(root, 'apps', 'cli', 'src', 'main.ts'),
+      ...args,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, LICENSING_DATA_DIR: dataDir },
+      timeout: 60_000,
+    },
+  );
 
 describe('licensing projections (CLI)', () => {
   let dataDir: string;
@@ -30,7 +41,9 @@ describe('licensing projections (CLI)', () => {
     const rebuild = cli(dataDir, 'projections', 'rebuild');
     expect(rebuild.stderr).toBe('');
     expect(rebuild.status).toBe(0);
-    expect(rebuild.stdout).toContain(`rebuilt license-list, user-licenses, status, metering-totals, system-events-feed, license-dates, tenant-directory, package-history from ${written} events`);
+    expect(rebuild.stdout).toContain(
+      `rebuilt license-list, user-licenses, status, metering-totals, system-events-feed, license-dates, tenant-directory, package-history from ${written} events`,
+    );
 
     const status = cli(dataDir, 'projections', 'status');
     expect(status.status).toBe(0);

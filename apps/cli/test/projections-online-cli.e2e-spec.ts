@@ -24,8 +24,27 @@ describe('licensing projections rebuild --online', () => {
         new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
           const child = spawn(
             process.execPath,
-            ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'cli', 'src', 'main.ts'), 'projections', 'rebuild', '--online', '-p', 'status'],
-            { cwd: root, env: { ...process.env, LICENSING_DATA_DIR: dataDir, LICENSING_API_URL: api.baseUrl, LICENSING_ADMIN_KEY: key } },
+            [
+              '-r',
+              'ts-node/register/transpile-only',
+              '-r',
+              'tsconfig-paths/register',
+              join(root, 'apps', 'cli', 'src', 'main.ts'),
+              'projections',
+              'rebuild',
+              '--online',
+              '-p',
+              'status',
+            ],
+            {
+              cwd: root,
+              env: {
+                ...process.env,
+                LICENSING_DATA_DIR: dataDir,
+                LICENSING_API_URL: api.baseUrl,
+                LICENSING_ADMIN_KEY: key,
+              },
+            },
           );
           let stdout = '';
           let stderr = '';
@@ -37,7 +56,8 @@ describe('licensing projections rebuild --online', () => {
       expect(done.stderr).toBe('');
       expect(done.code).toBe(0);
       // The running API adds its own notices to the backlog, so the rebuild reads at least what was written.
-      const [, count, at] = /^rebuilt status online from (\d+) events; switched over at (\d+)\n$/.exec(done.stdout) ?? [];
+      const [, count, at] =
+        /^rebuilt status online from (\d+) events; switched over at (\d+)\n$/.exec(done.stdout) ?? [];
       expect(Number(count)).toBeGreaterThanOrEqual(written);
       expect(Number(at)).toBeGreaterThan(0);
       const refused = await run(TEST_KEYS.reader.secret);

@@ -18,8 +18,19 @@ import { createApp } from '../../api/src/create-app';
 
 const TENANT = 'demo';
 const row = (name: string, description: string, extra: Record<string, unknown> = {}) => ({
-  name, description, tooltip: '', version: '1', type: 3 as const, number: 10, unrestricted: false, hidden: false,
-  extraFlags: 0 as const, extraInfo: '', prerequisite: '', sortOrder: 0, ...extra,
+  name,
+  description,
+  tooltip: '',
+  version: '1',
+  type: 3 as const,
+  number: 10,
+  unrestricted: false,
+  hidden: false,
+  extraFlags: 0 as const,
+  extraInfo: '',
+  prerequisite: '',
+  sortOrder: 0,
+  ...extra,
 });
 
 async function main(): Promise<void> {
@@ -28,29 +39,46 @@ async function main(): Promise<void> {
   const say = (line = '') => process.stdout.write(`${line}\n`);
   try {
     say('1. The license server creates a root certificate and an owner certificate for SUPEROFFICE');
-    const root = createRootCertificate({ commonName: 'Demo Licensing Root', notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 3650 * day) });
+    const root = createRootCertificate({
+      commonName: 'Demo Licensing Root',
+      notBefore: new Date(Date.now() - day),
+      notAfter: new Date(Date.now() + 3650 * day),
+    });
     const owner = issueOwnerCertificate({
-      ownerName: 'SUPEROFFICE', rootCertificatePem: root.certificatePem, rootPrivateKeyPem: root.privateKeyPem,
-      notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 825 * day),
+      ownerName: 'SUPEROFFICE',
+      rootCertificatePem: root.certificatePem,
+      rootPrivateKeyPem: root.privateKeyPem,
+      notBefore: new Date(Date.now() - day),
+      notAfter: new Date(Date.now() + 825 * day),
     });
     writeFileSync(join(dir, 'root.pem'), root.certificatePem);
 
-    say('2. It signs a package for tenant "demo": Sales Premium (set=user,web,chat-cal), user, web, and system licenses');
-    const pkg = buildSignedPackage({
-      format: 'license-package/v1', packageId: randomUUID(), sequence: 1, issuedAt: new Date().toISOString(), tenantId: TENANT,
-      owner: { name: 'SUPEROFFICE', description: 'SuperOffice AS' },
-      licensee: { companyName: 'Demo Company', serialNumber: '4020000001', databaseType: 'Online' },
-      dates: { expiration: null, graceTo: null, maintenanceTo: null, adminWarningDate: null, nextCheckDate: null },
-      modules: [
-        row('user', 'User', { hidden: true, number: 25 }),
-        row('web', 'Web client', { hidden: true, number: 25, prerequisite: 'user' }),
-        row('chat-cal', 'Chat user', { hidden: true, number: 25 }),
-        row('sales-premium', 'Sales Premium', { extraFlags: 1, extraInfo: 'set=user,web,chat-cal', number: 5 }),
-        row('saint', 'Sales intelligence', { number: 2 }),
-        row('chat', 'Chat', { type: 1, number: 1 }),
-        row('ten-sales', 'Sales tenant', { type: 1, number: 1, hidden: true }),
-      ],
-    }, owner.certificatePem, owner.privateKeyPem);
+    say(
+      '2. It signs a package for tenant "demo": Sales Premium (set=user,web,chat-cal), user, web, and system licenses',
+    );
+    const pkg = buildSignedPackage(
+      {
+        format: 'license-package/v1',
+        packageId: randomUUID(),
+        sequence: 1,
+        issuedAt: new Date().toISOString(),
+        tenantId: TENANT,
+        owner: { name: 'SUPEROFFICE', description: 'SuperOffice AS' },
+        licensee: { companyName: 'Demo Company', serialNumber: '4020000001', databaseType: 'Online' },
+        dates: { expiration: null, graceTo: null, maintenanceTo: null, adminWarningDate: null, nextCheckDate: null },
+        modules: [
+          row('user', 'User', { hidden: true, number: 25 }),
+          row('web', 'Web client', { hidden: true, number: 25, prerequisite: 'user' }),
+          row('chat-cal', 'Chat user', { hidden: true, number: 25 }),
+          row('sales-premium', 'Sales Premium', { extraFlags: 1, extraInfo: 'set=user,web,chat-cal', number: 5 }),
+          row('saint', 'Sales intelligence', { number: 2 }),
+          row('chat', 'Chat', { type: 1, number: 1 }),
+          row('ten-sales', 'Sales tenant', { type: 1, number: 1, hidden: true }),
+        ],
+      },
+      owner.certificatePem,
+      owner.privateKeyPem,
+    );
 
     // The API is configured with the key's hash only, as an operator would (npm run cli -- keys create).
     const secret = process.env.LICENSING_DEMO_API_KEY || createApiKey('demo-admin', 'admin', TENANT).secret;
@@ -70,7 +98,10 @@ async function main(): Promise<void> {
     say(`3. The API runs at ${await app.getUrl()} (embedded store in ${config.dataDir}), trusting that root`);
     say(`   with one API key, configured by its hash: ${keyEntry}`);
     /** Runs one client call and prints its answer, or the problem it was refused with. */
-    const call = async <T>(label: string, run: () => Promise<T>): Promise<{ ok: true; answer: T } | { ok: false; refusal: LicensingProblem }> => {
+    const call = async <T>(
+      label: string,
+      run: () => Promise<T>,
+    ): Promise<{ ok: true; answer: T } | { ok: false; refusal: LicensingProblem }> => {
       try {
         const answer = await run();
         say(`   ${label} → ${JSON.stringify(answer)}`);
@@ -103,7 +134,9 @@ async function main(): Promise<void> {
       const saint = list.owners[0]?.licenses.find((license) => license.module === 'saint');
       say(`   licenses (minPosition=${after}) → saint ${JSON.stringify(saint)}`);
       say();
-      say('8. A tampered package (saint raised to 100 without a new signature) is rejected, and the rejection recorded');
+      say(
+        '8. A tampered package (saint raised to 100 without a new signature) is rejected, and the rejection recorded',
+      );
       const tampered = structuredClone(pkg);
       tampered.sequence = 2;
       tampered.modules.find((m) => m.name === 'saint')!.number = 100;

@@ -6,7 +6,13 @@ describe('npm run demo', () => {
     const root = join(__dirname, '..', '..', '..');
     const run = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps', 'demo', 'src', 'main.ts')],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        join(root, 'apps', 'demo', 'src', 'main.ts'),
+      ],
       { cwd: root, encoding: 'utf8', timeout: 150_000 },
     );
     expect(run.status).toBe(0);

@@ -24,7 +24,9 @@ export function writeText(path: string, text: string, options: { secret?: boolea
   try {
     writeFileSync(path, text, { encoding: 'utf8', mode: options.secret ? 0o600 : 0o644 });
   } catch (error) {
-    throw new UsageError(`${path}: cannot write the file (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`);
+    throw new UsageError(
+      `${path}: cannot write the file (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`,
+    );
   }
 }
 

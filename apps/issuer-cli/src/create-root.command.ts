@@ -31,5 +31,7 @@ export function createRoot(options: CreateRootOptions, io: CliIo): void {
   const root = createRootCertificate({ commonName: options.cn, notBefore, notAfter, keyBits: options.keyBits });
   writeText(options.cert, root.certificatePem);
   writeText(options.key, root.privateKeyPem, { secret: true });
-  io.out(`root certificate CN=${options.cn}, valid until ${notAfter.toISOString()}: ${options.cert} (key: ${options.key})`);
+  io.out(
+    `root certificate CN=${options.cn}, valid until ${notAfter.toISOString()}: ${options.cert} (key: ${options.key})`,
+  );
 }

@@ -51,7 +51,9 @@ export function issueOwner(options: IssueOwnerOptions, io: CliIo): void {
   }
   writeText(options.cert, issued.certificatePem);
   writeText(options.key, issued.privateKeyPem, { secret: true });
-  io.out(`owner certificate CN=${options.owner}, valid until ${notAfter.toISOString()}: ${options.cert} (key: ${options.key})`);
+  io.out(
+    `owner certificate CN=${options.owner}, valid until ${notAfter.toISOString()}: ${options.cert} (key: ${options.key})`,
+  );
 }
 
 function readRoot(pem: string, path: string): forge.pki.Certificate {
@@ -64,6 +66,7 @@ function readRoot(pem: string, path: string): forge.pki.Certificate {
   // node-forge types every extension as `{}`; ESLint takes the assertion for a no-op, the compiler needs it.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const constraints = certificate.getExtension('basicConstraints') as { cA?: boolean } | undefined;
-  if (!constraints?.cA) throw new UsageError(`--root-cert ${path}: not a certificate authority (basicConstraints cA is not set)`);
+  if (!constraints?.cA)
+    throw new UsageError(`--root-cert ${path}: not a certificate authority (basicConstraints cA is not set)`);
   return certificate;
 }

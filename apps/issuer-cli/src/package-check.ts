@@ -26,8 +26,14 @@ export function checkPackage(pkg: unknown, verification: PackageVerification, at
   const ownerHolds = certificate.subjectCommonName !== null && certificate.subjectCommonName === owner.name;
 
   const findings: Finding[] = [
-    { ok: formatHolds, text: `format ${show(input.format)}${formatHolds ? '' : `, expected ${LICENSE_PACKAGE_FORMAT}`}` },
-    { ok: verification.packageSignatureValid, text: `package signature ${verification.packageSignatureValid ? 'verifies' : 'does not verify'}` },
+    {
+      ok: formatHolds,
+      text: `format ${show(input.format)}${formatHolds ? '' : `, expected ${LICENSE_PACKAGE_FORMAT}`}`,
+    },
+    {
+      ok: verification.packageSignatureValid,
+      text: `package signature ${verification.packageSignatureValid ? 'verifies' : 'does not verify'}`,
+    },
     verification.invalidRowSignatures.length === 0
       ? { ok: true, text: `row signatures verify (${count(rows.length, 'row')})` }
       : { ok: false, text: `row signatures do not verify: ${verification.invalidRowSignatures.join(', ')}` },
@@ -36,7 +42,10 @@ export function checkPackage(pkg: unknown, verification: PackageVerification, at
       : { ok: false, text: `owner certificate unreadable: ${certificate.problem ?? 'unknown reason'}` },
     certificate.chainsToTrustedRoot
       ? { ok: true, text: 'owner certificate is issued by a trusted root' }
-      : { ok: false, text: `owner certificate is not trusted: ${certificate.problem ?? 'not issued by a trusted root'}` },
+      : {
+          ok: false,
+          text: `owner certificate is not trusted: ${certificate.problem ?? 'not issued by a trusted root'}`,
+        },
     {
       ok: ownerHolds,
       text: `certificate CN ${show(certificate.subjectCommonName)} ${ownerHolds ? 'is' : 'is not'} the package owner ${show(owner.name)}`,
@@ -59,8 +68,10 @@ export function checkPackage(pkg: unknown, verification: PackageVerification, at
 function validityFinding(notBefore: string | null, notAfter: string | null, at: Date): Finding {
   if (!notBefore || !notAfter) return { ok: false, text: 'certificate validity unknown' };
   const window = `${notBefore} to ${notAfter}`;
-  if (Date.parse(notBefore) > at.getTime()) return { ok: false, text: `certificate not yet valid at ${at.toISOString()} (${window})` };
-  if (Date.parse(notAfter) < at.getTime()) return { ok: false, text: `certificate expired at ${at.toISOString()} (${window})` };
+  if (Date.parse(notBefore) > at.getTime())
+    return { ok: false, text: `certificate not yet valid at ${at.toISOString()} (${window})` };
+  if (Date.parse(notAfter) < at.getTime())
+    return { ok: false, text: `certificate expired at ${at.toISOString()} (${window})` };
   return { ok: true, text: `certificate valid at ${at.toISOString()} (${window})` };
 }
 
@@ -79,7 +90,7 @@ function count(n: number, noun: string): string {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? 'missing';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'missing');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -20,9 +20,26 @@ export interface DescriptionDefaults {
 }
 
 const TOP_LEVEL = ['format', 'packageId', 'sequence', 'issuedAt', 'tenantId', 'owner', 'licensee', 'dates', 'modules'];
-const DATE_FIELDS: Array<keyof PackageDates> = ['expiration', 'graceTo', 'maintenanceTo', 'adminWarningDate', 'nextCheckDate'];
+const DATE_FIELDS: Array<keyof PackageDates> = [
+  'expiration',
+  'graceTo',
+  'maintenanceTo',
+  'adminWarningDate',
+  'nextCheckDate',
+];
 const ROW_FIELDS: Array<keyof UnsignedModuleRow> = [
-  'name', 'description', 'tooltip', 'version', 'type', 'number', 'unrestricted', 'hidden', 'extraFlags', 'extraInfo', 'prerequisite', 'sortOrder',
+  'name',
+  'description',
+  'tooltip',
+  'version',
+  'type',
+  'number',
+  'unrestricted',
+  'hidden',
+  'extraFlags',
+  'extraInfo',
+  'prerequisite',
+  'sortOrder',
 ];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -35,12 +52,15 @@ export function parsePackageDescription(value: unknown, defaults: DescriptionDef
   if ('signature' in value) problems.push('signature: leave it out; sign-package adds it');
   field.unknown(value, TOP_LEVEL, '', ['signature']);
 
-  if (value.format !== undefined && value.format !== LICENSE_PACKAGE_FORMAT) problems.push(`format: must be ${LICENSE_PACKAGE_FORMAT} (or left out)`);
-  const packageId = value.packageId === undefined ? defaults.newPackageId() : field.text(value, 'packageId', '', { nonEmpty: true });
+  if (value.format !== undefined && value.format !== LICENSE_PACKAGE_FORMAT)
+    problems.push(`format: must be ${LICENSE_PACKAGE_FORMAT} (or left out)`);
+  const packageId =
+    value.packageId === undefined ? defaults.newPackageId() : field.text(value, 'packageId', '', { nonEmpty: true });
   const sequence = field.integer(value, 'sequence', '', 1);
   const issuedAt = value.issuedAt === undefined ? defaults.now.toISOString() : field.time(value, 'issuedAt', '');
   const tenantId = field.text(value, 'tenantId', '', { nonEmpty: true });
-  if (tenantId !== '' && !TENANT_ID_PATTERN.test(tenantId)) problems.push(`tenantId: must match ${TENANT_ID_PATTERN.source}, not '${tenantId}'`);
+  if (tenantId !== '' && !TENANT_ID_PATTERN.test(tenantId))
+    problems.push(`tenantId: must match ${TENANT_ID_PATTERN.source}, not '${tenantId}'`);
 
   const owner = field.object(value, 'owner', '');
   const ownerName = field.text(owner, 'name', 'owner.', { nonEmpty: true });
@@ -48,7 +68,8 @@ export function parsePackageDescription(value: unknown, defaults: DescriptionDef
     problems.push(`owner.name: ${OWNER_NAME_RULE}, not '${ownerName}'`);
   }
   const ownerDescription = field.text(owner, 'description', 'owner.');
-  if (owner && 'certificate' in owner) problems.push('owner.certificate: leave it out; sign-package takes it from --owner-cert');
+  if (owner && 'certificate' in owner)
+    problems.push('owner.certificate: leave it out; sign-package takes it from --owner-cert');
   field.unknown(owner, ['name', 'description'], 'owner.', ['certificate']);
 
   const licensee = field.object(value, 'licensee', '');
@@ -75,7 +96,8 @@ export function parsePackageDescription(value: unknown, defaults: DescriptionDef
   const rows = modules.map((row, index) => parseRow(row, `modules[${index}].`, field, problems));
   const seen = new Set<string>();
   rows.forEach((row, index) => {
-    if (row.name && !MODULE_NAME_PATTERN.test(row.name)) problems.push(`modules[${index}].name: must match ${MODULE_NAME_PATTERN.source}, not '${row.name}'`);
+    if (row.name && !MODULE_NAME_PATTERN.test(row.name))
+      problems.push(`modules[${index}].name: must match ${MODULE_NAME_PATTERN.source}, not '${row.name}'`);
     if (row.name && seen.has(row.name)) problems.push(`modules[${index}].name: '${row.name}' appears more than once`);
     seen.add(row.name);
   });
@@ -111,7 +133,13 @@ function parseRow(value: unknown, at: string, field: Fields, problems: string[])
     number: field.integer(value, 'number', at, 1),
     unrestricted: field.boolean(value, 'unrestricted', at),
     hidden: field.boolean(value, 'hidden', at),
-    extraFlags: field.oneOf(value, 'extraFlags', at, [0, 1, 2], '0 (normal), 1 (user plan) or 2 (site-level marker)') as ExtraFlags,
+    extraFlags: field.oneOf(
+      value,
+      'extraFlags',
+      at,
+      [0, 1, 2],
+      '0 (normal), 1 (user plan) or 2 (site-level marker)',
+    ) as ExtraFlags,
     extraInfo: field.text(value, 'extraInfo', at),
     prerequisite: field.text(value, 'prerequisite', at),
     sortOrder: field.integer(value, 'sortOrder', at, Number.MIN_SAFE_INTEGER),

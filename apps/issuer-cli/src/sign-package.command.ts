@@ -28,9 +28,13 @@ export function signPackageFile(options: SignPackageOptions, io: CliIo): void {
   const now = io.now();
   let description;
   try {
-    description = parsePackageDescription(readJson(options.description, '--description'), { now, newPackageId: randomUUID });
+    description = parsePackageDescription(readJson(options.description, '--description'), {
+      now,
+      newPackageId: randomUUID,
+    });
   } catch (error) {
-    if (error instanceof DescriptionError) throw new UsageError(`--description ${options.description}: ${error.message}`);
+    if (error instanceof DescriptionError)
+      throw new UsageError(`--description ${options.description}: ${error.message}`);
     throw error;
   }
   const certificatePem = readText(options.ownerCert, '--owner-cert');
@@ -41,7 +45,9 @@ export function signPackageFile(options: SignPackageOptions, io: CliIo): void {
   // The library signs whatever it is given; a package the backend is bound to refuse is better refused here.
   const commonName = commonNameOf(certificate.subject);
   if (commonName !== description.owner.name) {
-    throw new UsageError(`--owner-cert ${options.ownerCert} is for '${commonName}', but the package owner is '${description.owner.name}'`);
+    throw new UsageError(
+      `--owner-cert ${options.ownerCert} is for '${commonName}', but the package owner is '${description.owner.name}'`,
+    );
   }
   if (!samePublicKey(privateKey, forge.pki.publicKeyToPem(certificate.publicKey))) {
     throw new UsageError(`--owner-key ${options.ownerKey} does not belong to the certificate ${options.ownerCert}`);

@@ -17,7 +17,11 @@ export async function runCli(argv: string[], now = new Date('2026-03-01T12:00:00
   let out = '';
   let err = '';
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
-  const io: CliIo = { out: (text) => void (out += line(text)), err: (text) => void (err += line(text)), now: () => now };
+  const io: CliIo = {
+    out: (text) => void (out += line(text)),
+    err: (text) => void (err += line(text)),
+    now: () => now,
+  };
   const code = await runIssuerCli(argv, io);
   return { code, out, err };
 }
@@ -29,7 +33,12 @@ export function temporaryDirectory(): { path: (name: string) => string; remove: 
 
 /** A description as an issuer writes it: no format, packageId or issuedAt (the CLI fills those), no signatures. */
 export function descriptionJson(change: (description: Record<string, unknown>) => void = () => undefined): string {
-  const { format: _format, packageId: _packageId, issuedAt: _issuedAt, ...rest }: Partial<PackageDescription> = sampleDescription();
+  const {
+    format: _format,
+    packageId: _packageId,
+    issuedAt: _issuedAt,
+    ...rest
+  }: Partial<PackageDescription> = sampleDescription();
   const description = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
   change(description);
   return JSON.stringify(description, null, 2);

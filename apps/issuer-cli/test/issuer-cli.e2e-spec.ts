@@ -18,7 +18,14 @@ function cli(cwd: string, ...args: string[]): Promise<Exit> {
     execFile(
       process.execPath,
       // Resolved here: preloads given by name would be looked up from the temporary directory.
-      ['-r', require.resolve('ts-node/register/transpile-only'), '-r', require.resolve('tsconfig-paths/register'), main, ...args],
+      [
+        '-r',
+        require.resolve('ts-node/register/transpile-only'),
+        '-r',
+        require.resolve('tsconfig-paths/register'),
+        main,
+        ...args,
+      ],
       { cwd, env: { ...process.env, TS_NODE_PROJECT: join(repository, 'tsconfig.json') } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
@@ -32,15 +39,53 @@ describe('the issuer CLI as a process', () => {
 
   it('creates a root and an owner, signs, checks, and fails the check of a tampered package', async () => {
     writeFileSync(dir.path('desc.json'), descriptionJson());
-    writeFileSync(dir.path('bad-desc.json'), descriptionJson((d) => ((d.modules as Array<Record<string, unknown>>)[1].number = 0)));
+    writeFileSync(
+      dir.path('bad-desc.json'),
+      descriptionJson((d) => ((d.modules as Array<Record<string, unknown>>)[1].number = 0)),
+    );
     // Independent of the chain below, so it runs alongside it.
-    const badDescription = cli(cwd, 'sign-package', '--description', 'bad-desc.json', '--owner-cert', 'owner.pem', '--owner-key', 'owner.key.pem', '--out', 'bad.json');
+    const badDescription = cli(
+      cwd,
+      'sign-package',
+      '--description',
+      'bad-desc.json',
+      '--owner-cert',
+      'owner.pem',
+      '--owner-key',
+      'owner.key.pem',
+      '--out',
+      'bad.json',
+    );
 
     const root = await cli(cwd, 'create-root', '--cn', 'E2E Root', '--cert', 'root.pem', '--key', 'root.key.pem');
     expect(root).toMatchObject({ code: 0, stderr: '' });
-    const owner = await cli(cwd, 'issue-owner', '--owner', 'SUPEROFFICE', '--root-cert', 'root.pem', '--root-key', 'root.key.pem', '--cert', 'owner.pem', '--key', 'owner.key.pem');
+    const owner = await cli(
+      cwd,
+      'issue-owner',
+      '--owner',
+      'SUPEROFFICE',
+      '--root-cert',
+      'root.pem',
+      '--root-key',
+      'root.key.pem',
+      '--cert',
+      'owner.pem',
+      '--key',
+      'owner.key.pem',
+    );
     expect(owner).toMatchObject({ code: 0, stderr: '' });
-    const signed = await cli(cwd, 'sign-package', '--description', 'desc.json', '--owner-cert', 'owner.pem', '--owner-key', 'owner.key.pem', '--out', 'package.json');
+    const signed = await cli(
+      cwd,
+      'sign-package',
+      '--description',
+      'desc.json',
+      '--owner-cert',
+      'owner.pem',
+      '--owner-key',
+      'owner.key.pem',
+      '--out',
+      'package.json',
+    );
     expect(signed).toMatchObject({ code: 0, stderr: '' });
     expect(signed.stdout).toContain('signed package');
 
@@ -58,6 +103,8 @@ describe('the issuer CLI as a process', () => {
 
     const bad = await badDescription;
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toBe('error: --description bad-desc.json: modules[1].number: must be a positive whole number, not 0');
+    expect(bad.stderr.trim()).toBe(
+      'error: --description bad-desc.json: modules[1].number: must be a positive whole number, not 0',
+    );
   });
 });

@@ -9,8 +9,14 @@ describe('the issuer CLI, in-process', () => {
 
   beforeAll(async () => {
     // Created at the fixed "now" of runCli (2026-03-01): the roots and owners are valid then, for 10 years and 825 days.
-    for (const [name, cn] of [['root', 'Test Root One'], ['next-root', 'Test Root Two']]) {
-      expect((await runCli(['create-root', '--cn', cn, '--cert', file(`${name}.pem`), '--key', file(`${name}.key.pem`)])).code).toBe(0);
+    for (const [name, cn] of [
+      ['root', 'Test Root One'],
+      ['next-root', 'Test Root Two'],
+    ]) {
+      expect(
+        (await runCli(['create-root', '--cn', cn, '--cert', file(`${name}.pem`), '--key', file(`${name}.key.pem`)]))
+          .code,
+      ).toBe(0);
     }
     expect((await issue('SUPEROFFICE', 'root', 'owner')).code).toBe(0);
     expect((await issue('SUPEROFFICE', 'next-root', 'next-owner')).code).toBe(0);
@@ -20,16 +26,39 @@ describe('the issuer CLI, in-process', () => {
 
   const issue = (owner: string, root: string, out: string, extra: string[] = []) =>
     runCli([
-      'issue-owner', '--owner', owner, '--root-cert', file(`${root}.pem`), '--root-key', file(`${root}.key.pem`),
-      '--cert', file(`${out}.pem`), '--key', file(`${out}.key.pem`), ...extra,
+      'issue-owner',
+      '--owner',
+      owner,
+      '--root-cert',
+      file(`${root}.pem`),
+      '--root-key',
+      file(`${root}.key.pem`),
+      '--cert',
+      file(`${out}.pem`),
+      '--key',
+      file(`${out}.key.pem`),
+      ...extra,
     ]);
   const sign = (owner: string, out: string, description = 'desc.json') =>
     runCli([
-      'sign-package', '--description', file(description), '--owner-cert', file(`${owner}.pem`), '--owner-key', file(`${owner}.key.pem`),
-      '--out', file(out),
+      'sign-package',
+      '--description',
+      file(description),
+      '--owner-cert',
+      file(`${owner}.pem`),
+      '--owner-key',
+      file(`${owner}.key.pem`),
+      '--out',
+      file(out),
     ]);
   const check = (pkg: string, roots: string[], extra: string[] = []) =>
-    runCli(['check-package', '--package', file(pkg), ...roots.flatMap((root) => ['--trusted-root', file(`${root}.pem`)]), ...extra]);
+    runCli([
+      'check-package',
+      '--package',
+      file(pkg),
+      ...roots.flatMap((root) => ['--trusted-root', file(`${root}.pem`)]),
+      ...extra,
+    ]);
   const readPackage = (name: string) => JSON.parse(readFileSync(file(name), 'utf8')) as LicensePackage;
 
   it('writes private keys readable by their owner only', () => {
@@ -45,7 +74,11 @@ describe('the issuer CLI, in-process', () => {
     expect(pkg.packageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(pkg.owner.certificate).toBe(readFileSync(file('owner.pem'), 'utf8'));
     const verification = verifyPackage(pkg, [readFileSync(file('root.pem'), 'utf8')]);
-    expect(verification).toMatchObject({ packageSignatureValid: true, invalidRowSignatures: [], certificate: { chainsToTrustedRoot: true, subjectCommonName: 'SUPEROFFICE' } });
+    expect(verification).toMatchObject({
+      packageSignatureValid: true,
+      invalidRowSignatures: [],
+      certificate: { chainsToTrustedRoot: true, subjectCommonName: 'SUPEROFFICE' },
+    });
   });
 
   it('checks a good package with exit code 0 and a report', async () => {
@@ -97,23 +130,58 @@ describe('the issuer CLI, in-process', () => {
 
   it.each<[string, () => Promise<{ code: number; err: string }>, RegExp]>([
     ['a lower-case owner name', () => issue('superoffice', 'root', 'lower'), /--owner <NAME>.*upper-case A-Z and 0-9/],
-    ['an owner certificate that would outlive the root', () => issue('LONG', 'root', 'long', ['--days', '4000']), /outlive the root/],
+    [
+      'an owner certificate that would outlive the root',
+      () => issue('LONG', 'root', 'long', ['--days', '4000']),
+      /outlive the root/,
+    ],
     ['an owner certificate as root', () => issue('PARTNER', 'owner', 'partner'), /not a certificate authority/],
-    ['a missing root file', () => issue('PARTNER', 'missing', 'partner'), /--root-cert .*missing\.pem: cannot read the file \(ENOENT\)/],
+    [
+      'a missing root file',
+      () => issue('PARTNER', 'missing', 'partner'),
+      /--root-cert .*missing\.pem: cannot read the file \(ENOENT\)/,
+    ],
     [
       'a root that would overwrite a file',
       () => runCli(['create-root', '--cn', 'x', '--cert', file('root.pem'), '--key', file('other.key.pem')]),
       /root\.pem already exists; pass --force/,
     ],
-    ['a missing --cn', () => runCli(['create-root', '--cert', file('a.pem'), '--key', file('a.key.pem')]), /required option '--cn <name>'/],
-    ['a bad --days', () => runCli(['create-root', '--cn', 'x', '--cert', file('a.pem'), '--key', file('a.key.pem'), '--days', '0']), /--days <n>.*positive whole number/],
-    ['a description of another owner', () => sign('owner', 'x.json', 'partner-desc.json'), /is for 'SUPEROFFICE', but the package owner is 'PARTNER'/],
+    [
+      'a missing --cn',
+      () => runCli(['create-root', '--cert', file('a.pem'), '--key', file('a.key.pem')]),
+      /required option '--cn <name>'/,
+    ],
+    [
+      'a bad --days',
+      () => runCli(['create-root', '--cn', 'x', '--cert', file('a.pem'), '--key', file('a.key.pem'), '--days', '0']),
+      /--days <n>.*positive whole number/,
+    ],
+    [
+      'a description of another owner',
+      () => sign('owner', 'x.json', 'partner-desc.json'),
+      /is for 'SUPEROFFICE', but the package owner is 'PARTNER'/,
+    ],
     [
       'a key of another certificate',
-      () => runCli(['sign-package', '--description', file('desc.json'), '--owner-cert', file('owner.pem'), '--owner-key', file('next-owner.key.pem'), '--out', file('x.json')]),
+      () =>
+        runCli([
+          'sign-package',
+          '--description',
+          file('desc.json'),
+          '--owner-cert',
+          file('owner.pem'),
+          '--owner-key',
+          file('next-owner.key.pem'),
+          '--out',
+          file('x.json'),
+        ]),
       /does not belong to the certificate/,
     ],
-    ['a description that is not JSON', () => sign('owner', 'x.json', 'broken.json'), /--description .*broken\.json: not valid JSON/],
+    [
+      'a description that is not JSON',
+      () => sign('owner', 'x.json', 'broken.json'),
+      /--description .*broken\.json: not valid JSON/,
+    ],
     ['no trusted root', () => check('package.json', []), /at least one --trusted-root/],
     [
       'a trusted root that is a key',
@@ -123,7 +191,10 @@ describe('the issuer CLI, in-process', () => {
     ['a bad --at', () => check('package.json', ['root'], ['--at', 'tomorrow']), /--at <ISO time>.*ISO-8601/],
     ['an unknown command', () => runCli(['sign']), /unknown command 'sign'/],
   ])('refuses %s with exit code 1 and one line', async (_case, run, message) => {
-    writeFileSync(file('partner-desc.json'), descriptionJson((d) => ((d.owner as Record<string, unknown>).name = 'PARTNER')));
+    writeFileSync(
+      file('partner-desc.json'),
+      descriptionJson((d) => ((d.owner as Record<string, unknown>).name = 'PARTNER')),
+    );
     writeFileSync(file('broken.json'), '{ "sequence": ');
     const result = await run();
     expect(result.code).toBe(1);

@@ -4,7 +4,13 @@ import { Logger } from 'nestjs-pino';
 import { NOTICE_RUNTIME, ProcessManagerRuntime } from '@app/application';
 import { AccessRefusedError, accessStartupNotes, CredentialVerifier } from '@app/access';
 import { describeStores, loadConfig, startupFailure } from '@app/config';
-import { CheckpointAheadOfLogError, DataDirLockedError, EVENT_STORE, EventStore, EventStoreUnavailableError } from '@app/event-store';
+import {
+  CheckpointAheadOfLogError,
+  DataDirLockedError,
+  EVENT_STORE,
+  EventStore,
+  EventStoreUnavailableError,
+} from '@app/event-store';
 import { lockDataDirIfEmbedded } from '@app/event-store/event-store.factory';
 import { ALL_PROJECTIONS, PROJECTION_RUNTIME, ProjectionRuntime } from '@app/projections';
 import { ReadModelStoreUnavailableError } from '@app/read-models';
@@ -54,7 +60,12 @@ async function main(): Promise<void> {
     config.projector.healthHost,
     config.projector.healthPort,
     verifier,
-    () => projectorHealth(events, { projections: runtime.engine?.states() ?? [], processManagers: notices.states() }, failures),
+    () =>
+      projectorHealth(
+        events,
+        { projections: runtime.engine?.states() ?? [], processManagers: notices.states() },
+        failures,
+      ),
     registry,
   );
   let stopping = false;
@@ -74,7 +85,10 @@ async function main(): Promise<void> {
     );
   };
   for (const warning of access.warnings) logger.warn(warning, 'Main');
-  logger.log(`projector running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; ${describeStores(config)}; health on ${health.url}`, 'Main');
+  logger.log(
+    `projector running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; ${describeStores(config)}; health on ${health.url}`,
+    'Main',
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`${signal} received: stopping after the batch in hand`, 'Main');
@@ -83,13 +97,18 @@ async function main(): Promise<void> {
   }
   onFailure = () => {
     const what = failures.projections !== undefined ? 'a projection' : 'a notice process manager';
-    logger.error(`${what} failed: the projector stops (exit 1) and resumes from the checkpoints when restarted`, 'Main');
+    logger.error(
+      `${what} failed: the projector stops (exit 1) and resumes from the checkpoints when restarted`,
+      'Main',
+    );
     stop(1);
   };
   if (failures.projections !== undefined || failures.processManagers !== undefined) onFailure();
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`);
+  process.stderr.write(
+    `${startupFailure(error, [EventStoreUnavailableError, ReadModelStoreUnavailableError, AccessRefusedError, DataDirLockedError, CheckpointAheadOfLogError])}\n`,
+  );
   process.exit(1);
 });

@@ -70,11 +70,16 @@ export async function startHealthServer(
     if (request.method === 'GET' && path === '/metrics' && metrics) {
       mayReadMetrics(verifier, request.headers.authorization)
         .then(async (allowed) => {
-          if (!allowed) return void response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('metrics need Authorization: Bearer <credential>');
+          if (!allowed)
+            return void response
+              .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' })
+              .end('metrics need Authorization: Bearer <credential>');
           const text = await metrics.metrics();
           response.writeHead(200, { 'content-type': metrics.contentType }).end(text);
         })
-        .catch((error: unknown) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(error)}`));
+        .catch((error: unknown) =>
+          response.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(error)}`),
+        );
       return;
     }
     if (request.method !== 'GET' || path !== '/health') {
@@ -83,8 +88,13 @@ export async function startHealthServer(
     }
     Promise.all([report(), isAdmin(verifier, request.headers.authorization)]).then(
       ([health, admin]) =>
-        response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(admin ? health : { status: health.status })),
-      (error: unknown) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', error: String(error) })),
+        response
+          .writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify(admin ? health : { status: health.status })),
+      (error: unknown) =>
+        response
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'unavailable', error: String(error) })),
     );
   });
   await new Promise<void>((resolve, reject) => {

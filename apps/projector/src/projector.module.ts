@@ -20,12 +20,24 @@ export class ProjectorModule {
       module: ProjectorModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (appConfig: AppConfig) => ({ pinoHttp: { level: appConfig.log.level, ...scrubbingLogHooks(appConfig) } }) }),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (appConfig: AppConfig) => ({
+            pinoHttp: { level: appConfig.log.level, ...scrubbingLogHooks(appConfig) },
+          }),
+        }),
         EventStoreModule.forRoot(),
         ReadModelsModule.forRoot(),
-        ProjectionRuntimeModule.forRoot({ run: 'always', onFailure: (error) => options.onFailure('projections', error) }),
+        ProjectionRuntimeModule.forRoot({
+          run: 'always',
+          onFailure: (error) => options.onFailure('projections', error),
+        }),
         // The backend's own notices follow the log beside the projections.
-        SystemNoticesModule.forRoot({ run: 'always', ports: NoticePortsModule, onFailure: (error) => options.onFailure('processManagers', error) }),
+        SystemNoticesModule.forRoot({
+          run: 'always',
+          ports: NoticePortsModule,
+          onFailure: (error) => options.onFailure('processManagers', error),
+        }),
       ],
     };
   }

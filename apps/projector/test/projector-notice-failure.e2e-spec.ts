@@ -15,7 +15,11 @@ describe('projector with a failing notice process manager', () => {
   it('exits non-zero, saying a notice process manager failed', async () => {
     const events = new SqliteEventStore({ file: join(dataDir, 'events.db') });
     // A threshold event that breaks the metering contract: the metering-notices manager stops rather than skip it.
-    await events.append('metering-T-2026-01', [{ id: randomUUID(), type: 'MeteringThresholdExceeded', data: { tenantId: 'T' } }], 'no_stream');
+    await events.append(
+      'metering-T-2026-01',
+      [{ id: randomUUID(), type: 'MeteringThresholdExceeded', data: { tenantId: 'T' } }],
+      'no_stream',
+    );
     await events.close();
     const projector = startProjector({ LICENSING_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     expect(await projector.exited).toEqual({ code: 1, signal: null });
@@ -23,12 +27,26 @@ describe('projector with a failing notice process manager', () => {
   });
 
   it("reports a failed process manager in the projector's health", async () => {
-    const events = { health: async () => ({ status: 'up', adapter: 'sqlite', headPosition: '7' }) } as Pick<EventStore, 'health'> as EventStore;
-    const health = await projectorHealth(events, { projections: [{ name: 'status', position: 7n }], processManagers: [{ name: 'metering-notices', position: null }] }, { processManagers: new Error('broken contract') });
+    const events = { health: async () => ({ status: 'up', adapter: 'sqlite', headPosition: '7' }) } as Pick<
+      EventStore,
+      'health'
+    > as EventStore;
+    const health = await projectorHealth(
+      events,
+      {
+        projections: [{ name: 'status', position: 7n }],
+        processManagers: [{ name: 'metering-notices', position: null }],
+      },
+      { processManagers: new Error('broken contract') },
+    );
     expect(health).toMatchObject({
       status: 'failed',
       projections: { failed: false },
-      processManagers: { failed: true, error: 'broken contract', positions: [{ name: 'metering-notices', position: null }] },
+      processManagers: {
+        failed: true,
+        error: 'broken contract',
+        positions: [{ name: 'metering-notices', position: null }],
+      },
     });
   });
 });

@@ -49,7 +49,11 @@ describe('projector process', () => {
   };
 
   it('projects in its own process for an API that does not, catches up and follows live, and stops cleanly on SIGTERM', async () => {
-    api = await spawnApi({ ...env(), LICENSING_PROJECTIONS_IN_API: 'false', LICENSING_MIN_POSITION_TIMEOUT_MS: '20000' });
+    api = await spawnApi({
+      ...env(),
+      LICENSING_PROJECTIONS_IN_API: 'false',
+      LICENSING_MIN_POSITION_TIMEOUT_MS: '20000',
+    });
     const activated = await call('POST', `${base}/license-packages`, issuer.sign(packageDescription(TENANT)));
     expect(activated.status).toBe(201);
     const assigned = await call('POST', `${base}/users/u1/licenses`, { module: 'sales-premium' });
@@ -66,21 +70,37 @@ describe('projector process', () => {
     const projector = track(await spawnProjector(env()));
     // The backlog: every projection reaches the last position, also one that only skipped events (user-licenses
     // ignores the package activation), because the projector commits skipped positions once caught up.
-    expect((await call('GET', `${base}/users/u2/licenses?minPosition=${activated.body.position}`)).body).toEqual({ userId: 'u2', active: true, plan: null, modules: [] });
+    expect((await call('GET', `${base}/users/u2/licenses?minPosition=${activated.body.position}`)).body).toEqual({
+      userId: 'u2',
+      active: true,
+      plan: null,
+      modules: [],
+    });
     const list = await call('GET', `${base}/licenses?minPosition=${assigned.body.position}`);
     expect(list.status).toBe(200);
-    expect(list.body.owners[0].licenses.find((l: { module: string }) => l.module === 'sales-premium')).toMatchObject({ inUse: 1, free: 9 });
+    expect(list.body.owners[0].licenses.find((l: { module: string }) => l.module === 'sales-premium')).toMatchObject({
+      inUse: 1,
+      free: 9,
+    });
 
     // Live: a command after the projector caught up.
     const saint = await call('POST', `${base}/users/u2/licenses`, { module: 'saint' });
-    expect((await call('GET', `${base}/licenses/saint/holders?minPosition=${saint.body.position}`)).body).toEqual({ module: 'saint', holders: ['u2'] });
-    expect((await call('GET', `${base}/status?minPosition=${saint.body.position}`)).body.userCount).toEqual({ byLicenses: { user: 50, web: 50 }, byPlansInUse: 1 });
+    expect((await call('GET', `${base}/licenses/saint/holders?minPosition=${saint.body.position}`)).body).toEqual({
+      module: 'saint',
+      holders: ['u2'],
+    });
+    expect((await call('GET', `${base}/status?minPosition=${saint.body.position}`)).body.userCount).toEqual({
+      byLicenses: { user: 50, web: 50 },
+      byPlansInUse: 1,
+    });
 
     // The backend's notices run beside the projections: the projector raises the activation's notice, once, and
     // the API's feed waits for it (?minPosition=) on the checkpoints the projector stores.
     const feed = await call('GET', `${base}/system-events?minPosition=${saint.body.position}`);
     expect(feed.status).toBe(200);
-    expect((feed.body.items as Array<{ eventKey: string }>).filter((item) => item.eventKey === 'LicensePackageActivated')).toHaveLength(1);
+    expect(
+      (feed.body.items as Array<{ eventKey: string }>).filter((item) => item.eventKey === 'LicensePackageActivated'),
+    ).toHaveLength(1);
 
     // Without a credential the probe learns the status only; the details are for an administrator.
     const anonymous = await fetch(projector.healthUrl);
@@ -89,8 +109,13 @@ describe('projector process', () => {
     const health = await fetch(projector.healthUrl, { headers: authHeaders() });
     expect(health.status).toBe(200);
     const report = (await health.json()) as Record<string, any>;
-    expect(report).toMatchObject({ status: 'ok', eventStore: { status: 'up', adapter: 'sqlite' }, projections: { failed: false } });
-    for (const { position } of report.projections.positions) expect(BigInt(position)).toBeGreaterThanOrEqual(BigInt(saint.body.position));
+    expect(report).toMatchObject({
+      status: 'ok',
+      eventStore: { status: 'up', adapter: 'sqlite' },
+      projections: { failed: false },
+    });
+    for (const { position } of report.projections.positions)
+      expect(BigInt(position)).toBeGreaterThanOrEqual(BigInt(saint.body.position));
 
     // Its own Prometheus metrics, on the health port: positions and lag of what it runs.
     const metricsUrl = projector.healthUrl.replace(/\/health$/, '/metrics');
@@ -125,9 +150,20 @@ describe('projector process', () => {
 
   it('refuses to start when the selected MongoDB cannot be reached, saying which and why', async () => {
     const port = await freePort();
-    const { exited, logs, running } = startProjector({ ...env(), LICENSING_READ_MODELS: 'mongodb', MONGODB_URL: `mongodb://127.0.0.1:${port}/`, LICENSING_CONNECT_TIMEOUT_MS: '1000' });
+    const { exited, logs, running } = startProjector({
+      ...env(),
+      LICENSING_READ_MODELS: 'mongodb',
+      MONGODB_URL: `mongodb://127.0.0.1:${port}/`,
+      LICENSING_CONNECT_TIMEOUT_MS: '1000',
+    });
     await expect(running).rejects.toThrow(/exited before running/);
     expect(await exited).toEqual({ code: 1, signal: null });
-    expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^cannot reach MongoDB at mongodb://127\\.0\\.0\\.1:${port}/: MongoDB did not answer within 1000 ms`)));
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^cannot reach MongoDB at mongodb://127\\.0\\.0\\.1:${port}/: MongoDB did not answer within 1000 ms`,
+        ),
+      ),
+    );
   });
 });

@@ -25,7 +25,8 @@ export function sha256(secret: string): Buffer {
  */
 export function parseApiKeyEntry(text: string, where: string): ApiKeyEntry | { problem: string } {
   const equals = text.lastIndexOf('=');
-  if (equals < 0) return { problem: `${where}: expected name:sha256:<64 hex digits>=role@tenant (or secret=role@tenant)` };
+  if (equals < 0)
+    return { problem: `${where}: expected name:sha256:<64 hex digits>=role@tenant (or secret=role@tenant)` };
   const credential = text.slice(0, equals);
   const scope = text.slice(equals + 1);
   const hashed = HASHED.exec(credential)?.groups;
@@ -36,13 +37,17 @@ export function parseApiKeyEntry(text: string, where: string): ApiKeyEntry | { p
   if (!isRole(role)) return { problem: `${label}: the role must be one of ${ROLES.join(', ')}, got '${role}'` };
   if (!isTenantScope(tenant)) return { problem: `${label}: the tenant must be a tenant id or *, got '${tenant}'` };
   if (hashed) {
-    if (!KEY_NAME_PATTERN.test(hashed.name)) return { problem: `${label}: the name must be letters, digits, _ . or -, at most 64` };
-    if (!/^[0-9a-fA-F]{64}$/.test(hashed.hex)) return { problem: `${label}: the hash must be 64 hex digits (a SHA-256)` };
+    if (!KEY_NAME_PATTERN.test(hashed.name))
+      return { problem: `${label}: the name must be letters, digits, _ . or -, at most 64` };
+    if (!/^[0-9a-fA-F]{64}$/.test(hashed.hex))
+      return { problem: `${label}: the hash must be 64 hex digits (a SHA-256)` };
     return { name: hashed.name, sha256: Buffer.from(hashed.hex, 'hex'), role, tenant, development: false };
   }
   if (credential.includes(':sha256:') || credential.length < 16 || /[\s,]/.test(credential)) {
     // Said without the text: it may be a secret.
-    return { problem: `${where}: neither name:sha256:<64 hex digits> nor a development secret of at least 16 characters without spaces or commas` };
+    return {
+      problem: `${where}: neither name:sha256:<64 hex digits> nor a development secret of at least 16 characters without spaces or commas`,
+    };
   }
   const hash = sha256(credential);
   return { name: `key-${hash.toString('hex').slice(0, 8)}`, sha256: hash, role, tenant, development: true };

@@ -48,17 +48,23 @@ export function bearerCredential(header: string | string[] | undefined): string 
  * What a serving process says about access at start: a refusal (one line) in production without credentials, and
  * warnings otherwise (open access; development-form keys).
  */
-export function accessStartupNotes(settings: AccessSettings, production: boolean): { refusal: string | null; warnings: string[] } {
+export function accessStartupNotes(
+  settings: AccessSettings,
+  production: boolean,
+): { refusal: string | null; warnings: string[] } {
   if (accessIsOpen(settings)) {
     if (production) {
       return {
-        refusal: 'refusing to start: NODE_ENV=production and no credentials configured (set LICENSING_API_KEYS, LICENSING_API_KEYS_FILE or LICENSING_JWT_JWKS)',
+        refusal:
+          'refusing to start: NODE_ENV=production and no credentials configured (set LICENSING_API_KEYS, LICENSING_API_KEYS_FILE or LICENSING_JWT_JWKS)',
         warnings: [],
       };
     }
     return {
       refusal: null,
-      warnings: ['ACCESS CONTROL IS OFF: no API keys or token issuer configured, so anyone may call every route as "anonymous" (development only; NODE_ENV=production refuses to start like this)'],
+      warnings: [
+        'ACCESS CONTROL IS OFF: no API keys or token issuer configured, so anyone may call every route as "anonymous" (development only; NODE_ENV=production refuses to start like this)',
+      ],
     };
   }
   const development = settings.apiKeys.filter((key) => key.development).map((key) => key.name);
@@ -67,7 +73,9 @@ export function accessStartupNotes(settings: AccessSettings, production: boolean
     warnings:
       development.length === 0
         ? []
-        : [`development-form API keys configured (${development.join(', ')}): their secrets sit in the configuration; configure name:sha256:<hex> entries instead (npm run cli -- keys create)`],
+        : [
+            `development-form API keys configured (${development.join(', ')}): their secrets sit in the configuration; configure name:sha256:<hex> entries instead (npm run cli -- keys create)`,
+          ],
   };
 }
 

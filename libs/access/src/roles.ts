@@ -11,7 +11,17 @@ export const ALL_TENANTS = '*';
 /** Tenant ids as the routes take them (`Cust12345`); kept equal to the API's `:tenantId` pattern. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export const PERMISSIONS = ['packages', 'ledgerCommands', 'metering', 'systemEvents', 'queries', 'audit', 'crossTenant', 'operations', 'metrics'] as const;
+export const PERMISSIONS = [
+  'packages',
+  'ledgerCommands',
+  'metering',
+  'systemEvents',
+  'queries',
+  'audit',
+  'crossTenant',
+  'operations',
+  'metrics',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** §6's table, row by row. `crossTenant` also needs the `*` scope (see `authorize`). */
@@ -40,7 +50,12 @@ export interface Principal {
 }
 
 /** The principal of every request while no credentials are configured (development only; §6). */
-export const OPEN_ACCESS_PRINCIPAL: Principal = Object.freeze({ actor: 'anonymous', role: 'admin', tenant: ALL_TENANTS, via: 'open' });
+export const OPEN_ACCESS_PRINCIPAL: Principal = Object.freeze({
+  actor: 'anonymous',
+  role: 'admin',
+  tenant: ALL_TENANTS,
+  via: 'open',
+});
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -55,9 +70,14 @@ export function isTenantScope(value: unknown): value is string {
  * that name no tenant). A tenant-less route other than `crossTenant` is refused: it would otherwise be open to
  * every tenant's credential.
  */
-export function authorize(principal: Principal, permission: Permission, tenant: string | null): 'allowed' | 'forbidden' {
+export function authorize(
+  principal: Principal,
+  permission: Permission,
+  tenant: string | null,
+): 'allowed' | 'forbidden' {
   if (!GRANTS[permission].includes(principal.role)) return 'forbidden';
-  if (permission === 'crossTenant' || permission === 'operations' || permission === 'metrics') return principal.tenant === ALL_TENANTS ? 'allowed' : 'forbidden';
+  if (permission === 'crossTenant' || permission === 'operations' || permission === 'metrics')
+    return principal.tenant === ALL_TENANTS ? 'allowed' : 'forbidden';
   if (tenant === null) return 'forbidden';
   return principal.tenant === ALL_TENANTS || principal.tenant === tenant ? 'allowed' : 'forbidden';
 }

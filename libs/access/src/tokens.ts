@@ -20,7 +20,10 @@ export class TokenVerifier {
   private readonly keys: ReturnType<typeof createLocalJWKSet>;
 
   constructor(private readonly settings: TokenSettings) {
-    this.keys = settings.jwks.kind === 'file' ? createLocalJWKSet(settings.jwks.keys) : createRemoteJWKSet(new URL(settings.jwks.url));
+    this.keys =
+      settings.jwks.kind === 'file'
+        ? createLocalJWKSet(settings.jwks.keys)
+        : createRemoteJWKSet(new URL(settings.jwks.url));
   }
 
   /** The token's principal, or null for any token that is not valid here (signature, algorithm, claims, time). */

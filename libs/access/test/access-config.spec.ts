@@ -20,19 +20,35 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
 describe('API key entries', () => {
   it('reads the hashed form name:sha256:<hex>=role@tenant and keeps only the hash', () => {
     const entry = parseApiKeyEntry(`billing:sha256:${hex('s3cret-s3cret-s3cret')}=service@Cust12345`, 'entry 1');
-    expect(entry).toEqual({ name: 'billing', sha256: Buffer.from(hex('s3cret-s3cret-s3cret'), 'hex'), role: 'service', tenant: 'Cust12345', development: false });
+    expect(entry).toEqual({
+      name: 'billing',
+      sha256: Buffer.from(hex('s3cret-s3cret-s3cret'), 'hex'),
+      role: 'service',
+      tenant: 'Cust12345',
+      development: false,
+    });
   });
 
   it('reads the development form secret=role@tenant, named key- and the first 8 hex digits of its hash', () => {
     const secret = 'a-development-secret';
-    expect(parseApiKeyEntry(`${secret}=admin@*`, 'entry 1')).toMatchObject({ name: `key-${hex(secret).slice(0, 8)}`, role: 'admin', tenant: '*', development: true });
+    expect(parseApiKeyEntry(`${secret}=admin@*`, 'entry 1')).toMatchObject({
+      name: `key-${hex(secret).slice(0, 8)}`,
+      role: 'admin',
+      tenant: '*',
+      development: true,
+    });
   });
 
   it('matches a presented secret by its hash, and nothing else', () => {
     const { secret, entry } = createApiKey('billing', 'service', 'Cust12345');
     const parsed = parseApiKeyEntry(entry, 'entry 1');
     if ('problem' in parsed) throw new Error(parsed.problem);
-    expect(matchApiKey([parsed], secret)).toEqual({ actor: 'billing', role: 'service', tenant: 'Cust12345', via: 'api-key' });
+    expect(matchApiKey([parsed], secret)).toEqual({
+      actor: 'billing',
+      role: 'service',
+      tenant: 'Cust12345',
+      via: 'api-key',
+    });
     expect(matchApiKey([parsed], `${secret}x`)).toBeNull();
     expect(matchApiKey([parsed], hex(secret))).toBeNull();
   });
@@ -51,7 +67,10 @@ describe('access configuration', () => {
   it('reports every malformed entry at once, naming each by where it stands and never repeating a secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-file-'));
     const file = join(dir, 'keys');
-    writeFileSync(file, `# the billing service\nbilling:sha256:${hex('x'.repeat(20))}=service@Cust1\n\nshort=reader@Cust1\n`);
+    writeFileSync(
+      file,
+      `# the billing service\nbilling:sha256:${hex('x'.repeat(20))}=service@Cust1\n\nshort=reader@Cust1\n`,
+    );
     const problems = problemsOf({
       LICENSING_API_KEYS: [
         `ok:sha256:${hex('y'.repeat(20))}=admin@*`,
@@ -80,19 +99,34 @@ describe('access configuration', () => {
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'jwks-'));
     writeFileSync(join(dir, 'secret.json'), JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }));
-    expect(problemsOf({ LICENSING_JWT_JWKS: join(dir, 'secret.json'), LICENSING_JWT_ISSUER: 'i', LICENSING_JWT_AUDIENCE: 'a' })).toEqual([
+    expect(
+      problemsOf({
+        LICENSING_JWT_JWKS: join(dir, 'secret.json'),
+        LICENSING_JWT_ISSUER: 'i',
+        LICENSING_JWT_AUDIENCE: 'a',
+      }),
+    ).toEqual([
       `LICENSING_JWT_JWKS ${join(dir, 'secret.json')} holds a private or symmetric key: a JWKS for verification lists public keys only`,
     ]);
   });
 
   it('is open (with a loud warning) when nothing is configured, and refuses production that way in one line', () => {
     const open = loadConfig({}, repoRoot).access;
-    expect(accessStartupNotes(open, false)).toEqual({ refusal: null, warnings: [expect.stringMatching(/^ACCESS CONTROL IS OFF/)] });
+    expect(accessStartupNotes(open, false)).toEqual({
+      refusal: null,
+      warnings: [expect.stringMatching(/^ACCESS CONTROL IS OFF/)],
+    });
     const refusal = accessStartupNotes(open, true).refusal;
     expect(refusal).toMatch(/^refusing to start: NODE_ENV=production and no credentials configured/);
     expect(refusal).not.toContain('\n');
-    const keyed = loadConfig({ LICENSING_API_KEYS: `a-development-secret=admin@*`, NODE_ENV: 'production' }, repoRoot).access;
+    const keyed = loadConfig(
+      { LICENSING_API_KEYS: `a-development-secret=admin@*`, NODE_ENV: 'production' },
+      repoRoot,
+    ).access;
     expect(keyed.production).toBe(true);
-    expect(accessStartupNotes(keyed, true)).toEqual({ refusal: null, warnings: [expect.stringMatching(/^development-form API keys configured \(key-[0-9a-f]{8}\)/)] });
+    expect(accessStartupNotes(keyed, true)).toEqual({
+      refusal: null,
+      warnings: [expect.stringMatching(/^development-form API keys configured \(key-[0-9a-f]{8}\)/)],
+    });
   });
 });

@@ -11,15 +11,29 @@ describe('TokenVerifier (jose, RS256/ES256 against a JWKS)', () => {
   beforeAll(async () => {
     issuer = await makeTokenIssuer();
     const keys = JSON.parse(readFileSync(issuer.jwksFile, 'utf8')) as JSONWebKeySet;
-    verifier = new TokenVerifier({ jwks: { kind: 'file', path: issuer.jwksFile, keys }, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
+    verifier = new TokenVerifier({
+      jwks: { kind: 'file', path: issuer.jwksFile, keys },
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+    });
   });
 
-  it.each(['RS256', 'ES256'] as const)('accepts a %s token: role, tenant and sub become the principal', async (algorithm) => {
-    expect(await verifier.verify(await issuer.sign(claims, {}, algorithm))).toEqual({ actor: 'alice@example.com', role: 'auditor', tenant: 'Cust12345', via: 'token' });
-  });
+  it.each(['RS256', 'ES256'] as const)(
+    'accepts a %s token: role, tenant and sub become the principal',
+    async (algorithm) => {
+      expect(await verifier.verify(await issuer.sign(claims, {}, algorithm))).toEqual({
+        actor: 'alice@example.com',
+        role: 'auditor',
+        tenant: 'Cust12345',
+        via: 'token',
+      });
+    },
+  );
 
   it('accepts the * tenant', async () => {
-    expect(await verifier.verify(await issuer.sign({ ...claims, licensing_tenant: '*' }))).toMatchObject({ tenant: '*' });
+    expect(await verifier.verify(await issuer.sign({ ...claims, licensing_tenant: '*' }))).toMatchObject({
+      tenant: '*',
+    });
   });
 
   it.each([
@@ -33,7 +47,14 @@ describe('TokenVerifier (jose, RS256/ES256 against a JWKS)', () => {
     ['with an unknown role', () => issuer.sign({ ...claims, licensing_role: 'root' })],
     ['without a tenant', () => issuer.sign({ ...claims, licensing_tenant: undefined })],
     ['without sub', () => issuer.sign({ ...claims, sub: undefined })],
-    ['tampered', async () => (await issuer.sign(claims)).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ ...claims, licensing_role: 'admin' })).toString('base64url')}.`)],
+    [
+      'tampered',
+      async () =>
+        (await issuer.sign(claims)).replace(
+          /\.[^.]+\./,
+          `.${Buffer.from(JSON.stringify({ ...claims, licensing_role: 'admin' })).toString('base64url')}.`,
+        ),
+    ],
     ['not a JWT at all', async () => 'a.b.c'],
   ])('refuses a token %s', async (_, token) => {
     expect(await verifier.verify(await token())).toBeNull();

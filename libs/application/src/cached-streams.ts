@@ -84,7 +84,8 @@ export class CachedStreams<State, Event extends DomainEvent> {
     if (fromSnapshot) {
       // A snapshot serves only if the stream still has the event it ends with, unchanged; otherwise fold it all.
       const first = read.status === 'found' ? read.events[0] : undefined;
-      if (!first || first.revision !== known || storedHash(first.metadata) !== cached.lastHash) return this.foldFromStart(stream);
+      if (!first || first.revision !== known || storedHash(first.metadata) !== cached.lastHash)
+        return this.foldFromStart(stream);
     }
     if (read.status === 'found') {
       try {
@@ -104,8 +105,18 @@ export class CachedStreams<State, Event extends DomainEvent> {
   }
 
   private empty(): CachedStream<State, Event> {
-    const commands = new CommandMemory<Event>(this.options.commandMemory ?? UNBOUNDED, (event) => this.options.codec?.eventBytes(event) ?? 300);
-    return { state: this.decider.initialState(), revision: 'no_stream', commands, lastPosition: null, lastHash: null, tailBytes: 0 };
+    const commands = new CommandMemory<Event>(
+      this.options.commandMemory ?? UNBOUNDED,
+      (event) => this.options.codec?.eventBytes(event) ?? 300,
+    );
+    return {
+      state: this.decider.initialState(),
+      revision: 'no_stream',
+      commands,
+      lastPosition: null,
+      lastHash: null,
+      tailBytes: 0,
+    };
   }
 
   private async foldFromStart(stream: string): Promise<CachedStream<State, Event>> {
@@ -119,7 +130,11 @@ export class CachedStreams<State, Event extends DomainEvent> {
     return this.snapshots && (await this.snapshots.restore(stream, cached)) ? cached : null;
   }
 
-  private apply(cached: CachedStream<State, Event>, recorded: RecordedEvent, awaitingEnd: Map<Revision, RecordedCommand<Event>[]>): void {
+  private apply(
+    cached: CachedStream<State, Event>,
+    recorded: RecordedEvent,
+    awaitingEnd: Map<Revision, RecordedCommand<Event>[]>,
+  ): void {
     const event = this.decider.codec.decode(recorded);
     cached.state = this.decider.evolve(cached.state, event);
     cached.revision = recorded.revision;
@@ -132,13 +147,19 @@ export class CachedStreams<State, Event extends DomainEvent> {
       if (earlier) {
         cached.commands.addEvent(commandId, event, recorded.position);
       } else {
-        earlier = { hash: String(recorded.metadata.commandHash), events: [event], summary: recorded.metadata.result, position: recorded.position };
+        earlier = {
+          hash: String(recorded.metadata.commandHash),
+          events: [event],
+          summary: recorded.metadata.result,
+          position: recorded.position,
+        };
         cached.commands.set(commandId, earlier);
       }
       // Answered first with the position of its append's last event (events recorded before APPEND_END existed
       // keep their own last event's position).
       const end = recorded.metadata[APPEND_END];
-      if (typeof end === 'number' && end > recorded.revision) awaitingEnd.set(end, [...(awaitingEnd.get(end) ?? []), earlier]);
+      if (typeof end === 'number' && end > recorded.revision)
+        awaitingEnd.set(end, [...(awaitingEnd.get(end) ?? []), earlier]);
     }
     for (const command of awaitingEnd.get(recorded.revision) ?? []) command.position = recorded.position;
     awaitingEnd.delete(recorded.revision);

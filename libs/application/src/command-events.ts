@@ -37,7 +37,8 @@ export const APPEND_END = 'appendEnd';
 const EVENT_ID_NAMESPACE = '6f1c1a52-8a3e-4d55-9e26-3f2f4b0d7c11';
 
 /** The ids of a command's events derive from the command id: a retry that races its first attempt is collapsed. */
-export const eventIdOf = (commandId: string, index: number): string => uuidV5(`${commandId}:${index}`, EVENT_ID_NAMESPACE);
+export const eventIdOf = (commandId: string, index: number): string =>
+  uuidV5(`${commandId}:${index}`, EVENT_ID_NAMESPACE);
 
 export interface ChainInput<Event extends DomainEvent> {
   stream: string;
@@ -51,12 +52,15 @@ export interface ChainInput<Event extends DomainEvent> {
   versionOf: (type: string) => number;
 }
 
-export function chainDecisions<Event extends DomainEvent>(input: ChainInput<Event>): { events: ChainedEvent[]; lastHash: string | null } {
+export function chainDecisions<Event extends DomainEvent>(
+  input: ChainInput<Event>,
+): { events: ChainedEvent[]; lastHash: string | null } {
   let previousHash = input.previousHash;
   const events: ChainedEvent[] = [];
   // Every command of the append is answered with the append's position: its last event's. Each event records that
   // revision, so that a repeat read back from the stream (after a restart) answers the same position.
-  const appendEnd = input.firstRevision + input.decisions.reduce((count, decision) => count + decision.events.length, 0) - 1;
+  const appendEnd =
+    input.firstRevision + input.decisions.reduce((count, decision) => count + decision.events.length, 0) - 1;
   for (const decision of input.decisions) {
     const envelope = input.envelopeOf(decision);
     decision.events.forEach((event, index) => {
@@ -94,5 +98,7 @@ function metadataOf(envelope: CommandEnvelope, hash: string, result: unknown): E
 /** Identifies what a command asks, leaving out when it was asked (`metadata.now`), which differs between retries. */
 export function commandHash(command: unknown): string {
   const { metadata: _, ...rest } = command as { metadata?: unknown };
-  return createHash('sha256').update(canonicalize(rest) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(rest) ?? '')
+    .digest('hex');
 }

@@ -108,13 +108,31 @@ export function decideBatch<Command, Event, State, Rejection extends Refusal>(
     if (isRefusal(decision)) return { when: timing(), outcome: { kind: 'refused', refusal: decision } };
     if (decision.length > 0) {
       for (const event of decision) state = decider.evolve(state, event);
-      const decided: Decision<Event> = { commandIndex, commandId: pending.commandId, hash: pending.hash, events: decision, summary };
+      const decided: Decision<Event> = {
+        commandIndex,
+        commandId: pending.commandId,
+        hash: pending.hash,
+        events: decision,
+        summary,
+      };
       decisions.push(decided);
       decidedNow.set(pending.commandId, decided);
-      return { when: 'after-append', outcome: { kind: 'recorded', events: decision, position: null, summary, repeated: false } };
+      return {
+        when: 'after-append',
+        outcome: { kind: 'recorded', events: decision, position: null, summary, repeated: false },
+      };
     }
     const when = timing();
-    return { when, outcome: { kind: 'recorded', events: [], position: when === 'now' ? start.lastPosition : null, summary, repeated: false } };
+    return {
+      when,
+      outcome: {
+        kind: 'recorded',
+        events: [],
+        position: when === 'now' ? start.lastPosition : null,
+        summary,
+        repeated: false,
+      },
+    };
   });
   return { state, decisions, answers };
 }
@@ -125,5 +143,14 @@ function repeatOf<Event, Rejection extends Refusal>(
   when: 'now' | 'after-append',
 ): BatchAnswer<Event, Rejection> {
   if (earlier.hash !== pending.hash) return { when: 'failed', error: new CommandIdReusedError(pending.commandId) };
-  return { when, outcome: { kind: 'recorded', events: earlier.events, position: earlier.position, summary: earlier.summary, repeated: true } };
+  return {
+    when,
+    outcome: {
+      kind: 'recorded',
+      events: earlier.events,
+      position: earlier.position,
+      summary: earlier.summary,
+      repeated: true,
+    },
+  };
 }

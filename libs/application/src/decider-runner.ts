@@ -171,7 +171,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
   }
 
   /** One turn: load, decide (pure), chain (pure), append, answer. */
-  private async turn(stream: string, reads: PendingRead<State>[], commands: PendingCommand<Command, Event, State, Rejection>[]): Promise<void> {
+  private async turn(
+    stream: string,
+    reads: PendingRead<State>[],
+    commands: PendingCommand<Command, Event, State, Rejection>[],
+  ): Promise<void> {
     let cached: CachedStream<State, Event>;
     try {
       cached = await this.streams.catchUp(stream);
@@ -185,7 +189,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     // holds decisions that are not yet recorded, so any failure from here on must forget it.
     let batch: BatchResult<Event, State, Rejection>;
     try {
-      batch = decideBatch(this.decider, { state: cached.state, recorded: cached.commands, lastPosition: cached.lastPosition }, commands);
+      batch = decideBatch(
+        this.decider,
+        { state: cached.state, recorded: cached.commands, lastPosition: cached.lastPosition },
+        commands,
+      );
     } catch (error) {
       this.streams.forget(stream);
       throw error;

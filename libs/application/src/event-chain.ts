@@ -47,9 +47,17 @@ export function eventHash(content: ChainedContent, previousHash: string | null):
 /** The event to append at `revision` of `stream`, its metadata carrying its hash and the previous one. */
 export type ChainedEvent = NewEvent & { id: string; metadata: EventMetadata };
 
-export function chainEvent(stream: string, revision: Revision, previousHash: string | null, event: NewEvent & { id: string }): ChainedEvent {
+export function chainEvent(
+  stream: string,
+  revision: Revision,
+  previousHash: string | null,
+  event: NewEvent & { id: string },
+): ChainedEvent {
   const metadata = { ...(event.metadata ?? {}), [PREVIOUS_HASH_FIELD]: previousHash };
-  const hash = eventHash({ stream, revision, id: event.id, type: event.type, data: event.data, metadata }, previousHash);
+  const hash = eventHash(
+    { stream, revision, id: event.id, type: event.type, data: event.data, metadata },
+    previousHash,
+  );
   return { ...event, metadata: { ...metadata, [HASH_FIELD]: hash } };
 }
 

@@ -4,7 +4,12 @@
  */
 export interface RunnerObserver {
   /** `failed`: the command rejected with an error (its name is the code), e.g. a conflict that outlasted the retries. */
-  commandSettled(runner: string, command: string, outcome: 'recorded' | 'repeated' | 'refused' | 'failed', code?: string): void;
+  commandSettled(
+    runner: string,
+    command: string,
+    outcome: 'recorded' | 'repeated' | 'refused' | 'failed',
+    code?: string,
+  ): void;
   appended(runner: string, seconds: number, events: number): void;
   /** A runner announces itself, with a way to read how many streams it holds in its cache. */
   watch(runner: string, cachedStreams: () => number): void;

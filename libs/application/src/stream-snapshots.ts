@@ -35,11 +35,23 @@ interface StoredCommand<Event> {
 export function snapshotOf<State, Event>(
   stream: string,
   codec: StateCodec<State, Event>,
-  at: { state: State; revision: number; position: bigint | null; lastHash: string | null; commands: CommandMemory<Event> },
+  at: {
+    state: State;
+    revision: number;
+    position: bigint | null;
+    lastHash: string | null;
+    commands: CommandMemory<Event>;
+  },
 ): StoredSnapshot {
   const commands: StoredCommand<Event>[] = [];
   for (const [id, command] of at.commands.entries()) {
-    commands.push({ id, hash: command.hash, summary: command.summary, position: command.position?.toString() ?? null, events: command.events });
+    commands.push({
+      id,
+      hash: command.hash,
+      summary: command.summary,
+      position: command.position?.toString() ?? null,
+      events: command.events,
+    });
   }
   return {
     stream,
@@ -102,7 +114,11 @@ export class StreamSnapshots<State, Event> {
   /** Saves a snapshot once enough events were folded since the last one (see snapshotDue). */
   saveIfDue(stream: string, point: SnapshotPoint<State, Event>): void {
     if (point.revision === 'no_stream' || !snapshotDue(point.tailBytes, this.codec.stateBytes(point.state))) return;
-    const snapshot = snapshotOf(stream, this.codec, { ...point, revision: point.revision, position: point.lastPosition });
+    const snapshot = snapshotOf(stream, this.codec, {
+      ...point,
+      revision: point.revision,
+      position: point.lastPosition,
+    });
     point.tailBytes = 0;
     const { store, onError } = this.settings;
     const saving = store.save(snapshot).catch((error: unknown) => {

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { eventCodec, EventSourcedDecider, refuse } from '@app/domain';
 import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
-import { checkLink, CommandEnvelope, CommandIdReusedError, CommandTurnFailedError, ConcurrencyRetriesExhaustedError, DeciderRunner, storedHash } from '../src';
+import {
+  checkLink,
+  CommandEnvelope,
+  CommandIdReusedError,
+  CommandTurnFailedError,
+  ConcurrencyRetriesExhaustedError,
+  DeciderRunner,
+  storedHash,
+} from '../src';
 
 type Command = { type: 'Add'; data: { n: number } };
 type Event = { type: 'Added'; data: { n: number } };
@@ -16,12 +24,19 @@ const counter: EventSourcedDecider<Command, Event, State> = {
   codec: eventCodec<Event>({ Added: { schema: z.object({ n: z.number() }) } }),
   initialState: () => ({ total: 0 }),
   decide: (command, state) =>
-    state.total + command.data.n > 10 ? refuse('cap-exceeded', 'over 10', { total: state.total }) : [{ type: 'Added', data: { n: command.data.n } }],
+    state.total + command.data.n > 10
+      ? refuse('cap-exceeded', 'over 10', { total: state.total })
+      : [{ type: 'Added', data: { n: command.data.n } }],
   evolve: (state, event) => ({ total: state.total + event.data.n }),
 };
 
 const add = (n: number): Command => ({ type: 'Add', data: { n } });
-const envelope = (commandId = randomUUID()): CommandEnvelope => ({ commandId, correlationId: 'corr-1', actor: 'tester', tenant: 'T1' });
+const envelope = (commandId = randomUUID()): CommandEnvelope => ({
+  commandId,
+  correlationId: 'corr-1',
+  actor: 'tester',
+  tenant: 'T1',
+});
 const totalOf = (_: State, events: Event[]) => events.reduce((sum, e) => sum + e.data.n, 0);
 
 describe('DeciderRunner', () => {
@@ -71,7 +86,12 @@ describe('DeciderRunner', () => {
     const first = await runner.run('counter-1', add(4), envelope(id), totalOf);
     const head = await store.headPosition();
     const again = await runner.run('counter-1', add(4), envelope(id), totalOf);
-    expect(again).toMatchObject({ kind: 'recorded', repeated: true, summary: 4, events: [{ type: 'Added', data: { n: 4 } }] });
+    expect(again).toMatchObject({
+      kind: 'recorded',
+      repeated: true,
+      summary: 4,
+      events: [{ type: 'Added', data: { n: 4 } }],
+    });
     expect(again.kind === 'recorded' && first.kind === 'recorded' && again.position === first.position).toBe(true);
     expect(await store.headPosition()).toBe(head);
   });
@@ -80,7 +100,10 @@ describe('DeciderRunner', () => {
     const id = randomUUID();
     await runner.run('counter-1', add(4), envelope(id), totalOf);
     const restarted = new DeciderRunner(store, counter);
-    expect(await restarted.run('counter-1', add(4), envelope(id), totalOf)).toMatchObject({ repeated: true, summary: 4 });
+    expect(await restarted.run('counter-1', add(4), envelope(id), totalOf)).toMatchObject({
+      repeated: true,
+      summary: 4,
+    });
     expect(await streamEvents()).toHaveLength(1);
   });
 
@@ -92,14 +115,18 @@ describe('DeciderRunner', () => {
 
   it('20 concurrent copies of one command record it once', async () => {
     const id = randomUUID();
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => runner.run('counter-1', add(2), envelope(id), totalOf)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => runner.run('counter-1', add(2), envelope(id), totalOf)),
+    );
     expect(outcomes.every((o) => o.kind === 'recorded')).toBe(true);
     expect(await streamEvents()).toHaveLength(1);
   });
 
   it('concurrent commands never pass the cap: conflicts are reloaded and decided again', async () => {
     const runners = [runner, new DeciderRunner(store, counter), new DeciderRunner(store, counter)];
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => runners[i % 3].run('counter-1', add(1), envelope(), totalOf)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => runners[i % 3].run('counter-1', add(1), envelope(), totalOf)),
+    );
     expect(outcomes.filter((o) => o.kind === 'recorded')).toHaveLength(10);
     expect(outcomes.filter((o) => o.kind === 'refused')).toHaveLength(20);
     expect(await streamEvents()).toHaveLength(10);
@@ -116,13 +143,19 @@ describe('DeciderRunner', () => {
   it('catches up with events another process appended', async () => {
     await runner.run('counter-1', add(5), envelope(), totalOf);
     await new DeciderRunner(store, counter).run('counter-1', add(5), envelope(), totalOf);
-    expect(await runner.run('counter-1', add(1), envelope(), totalOf)).toMatchObject({ kind: 'refused', refusal: { context: { total: 10 } } });
+    expect(await runner.run('counter-1', add(1), envelope(), totalOf)).toMatchObject({
+      kind: 'refused',
+      refusal: { context: { total: 10 } },
+    });
   });
 
   const expectValidChain = async () => {
     let previous: string | null = null;
     for (const event of await streamEvents()) {
-      expect({ revision: event.revision, check: checkLink(event, previous) }).toEqual({ revision: event.revision, check: { status: 'valid' } });
+      expect({ revision: event.revision, check: checkLink(event, previous) }).toEqual({
+        revision: event.revision,
+        check: { status: 'valid' },
+      });
       previous = storedHash(event.metadata);
     }
   };
@@ -137,7 +170,7 @@ describe('DeciderRunner', () => {
     await expectValidChain();
   });
 
-  it('links to the stored hash when the store answered its append as a repeat of another process\'s', async () => {
+  it("links to the stored hash when the store answered its append as a repeat of another process's", async () => {
     const id = randomUUID();
     const racing: EventStore = Object.create(store);
     let race = false;
@@ -146,7 +179,12 @@ describe('DeciderRunner', () => {
         race = false;
         // Between this runner's read and its append, the same command lands through another process, under
         // another correlation id: the store answers this append as a repeat, and its hashes were never stored.
-        await new DeciderRunner(store, counter).run('counter-1', add(2), { ...envelope(id), correlationId: 'corr-2' }, totalOf);
+        await new DeciderRunner(store, counter).run(
+          'counter-1',
+          add(2),
+          { ...envelope(id), correlationId: 'corr-2' },
+          totalOf,
+        );
       }
       return store.append(stream, events, expected);
     };
@@ -156,7 +194,11 @@ describe('DeciderRunner', () => {
     await racer.run('counter-1', add(2), envelope(id), totalOf);
     await racer.run('counter-1', add(3), envelope(), totalOf);
     const events = await streamEvents();
-    expect(events.map((e) => [e.data.n, e.metadata.correlationId])).toEqual([[1, 'corr-1'], [2, 'corr-2'], [3, 'corr-1']]);
+    expect(events.map((e) => [e.data.n, e.metadata.correlationId])).toEqual([
+      [1, 'corr-1'],
+      [2, 'corr-2'],
+      [3, 'corr-1'],
+    ]);
     await expectValidChain();
   });
 
@@ -165,7 +207,9 @@ describe('DeciderRunner', () => {
     contended.append = async () => {
       throw new WrongExpectedVersionError('counter-1', 0, 1);
     };
-    const error = await new DeciderRunner(contended, counter, { maxAttempts: 3 }).run('counter-1', add(1), envelope(), totalOf).catch((e) => e);
+    const error = await new DeciderRunner(contended, counter, { maxAttempts: 3 })
+      .run('counter-1', add(1), envelope(), totalOf)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ConcurrencyRetriesExhaustedError);
     expect(error.cause).toBeInstanceOf(WrongExpectedVersionError);
   });
@@ -175,13 +219,18 @@ describe('DeciderRunner', () => {
     broken.append = async () => {
       throw new Error('disk full');
     };
-    await expect(new DeciderRunner(broken, counter).run('counter-1', add(1), envelope(), totalOf)).rejects.toThrow('disk full');
+    await expect(new DeciderRunner(broken, counter).run('counter-1', add(1), envelope(), totalOf)).rejects.toThrow(
+      'disk full',
+    );
   });
 
   it('fails every command of a turn that throws, forgets its decisions, and keeps serving the stream (issue 13, item 1)', async () => {
     // A decider that records a number canonical JSON cannot express (as a sum of huge quantities did): the append's
     // hash chain throws inside the turn.
-    const overflowing: EventSourcedDecider<Command, Event, State> = { ...counter, decide: (command) => [{ type: 'Added', data: { n: command.data.n * 1e308 * 10 } }] };
+    const overflowing: EventSourcedDecider<Command, Event, State> = {
+      ...counter,
+      decide: (command) => [{ type: 'Added', data: { n: command.data.n * 1e308 * 10 } }],
+    };
     const lenient = new DeciderRunner(store, overflowing);
     const escaped: unknown[] = [];
     const onUnhandled = (reason: unknown) => escaped.push(reason);
@@ -213,8 +262,13 @@ describe('DeciderRunner', () => {
 
   it('a repeat after a restart answers the original position, also for a command that shared its append (issue 13, item 7)', async () => {
     const first = envelope();
-    const [original, other] = await Promise.all([runner.run('counter-1', add(1), first, totalOf), runner.run('counter-1', add(2), envelope(), totalOf)]);
-    expect(original.kind === 'recorded' && other.kind === 'recorded' && original.position === other.position).toBe(true);
+    const [original, other] = await Promise.all([
+      runner.run('counter-1', add(1), first, totalOf),
+      runner.run('counter-1', add(2), envelope(), totalOf),
+    ]);
+    expect(original.kind === 'recorded' && other.kind === 'recorded' && original.position === other.position).toBe(
+      true,
+    );
     const restarted = new DeciderRunner(store, counter);
     const repeat = await restarted.run('counter-1', add(1), first, totalOf);
     expect(repeat).toMatchObject({ kind: 'recorded', repeated: true });

@@ -4,13 +4,27 @@ import { join } from 'node:path';
 import { JsonObject, SqliteEventStore } from '@app/event-store';
 import { chainEvents, checkLink, eventHash, storedHash } from '../src';
 
-const ID = ['7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a10', '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a11', '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a12'];
+const ID = [
+  '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a10',
+  '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a11',
+  '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a12',
+];
 // Domain events may carry undefined fields (the runner passes them as they are); JSON storage drops them.
 const json = (value: object) => value as JsonObject;
 const events = () => [
-  { id: ID[0], type: 'LicenseAssigned', data: json({ module: 'user', userId: 'u1', isPlan: undefined }), metadata: { tenant: 'T1', actor: 'a' } },
+  {
+    id: ID[0],
+    type: 'LicenseAssigned',
+    data: json({ module: 'user', userId: 'u1', isPlan: undefined }),
+    metadata: { tenant: 'T1', actor: 'a' },
+  },
   { id: ID[1], type: 'LicenseAssigned', data: { module: 'web', userId: 'u1' }, metadata: { tenant: 'T1', actor: 'a' } },
-  { id: ID[2], type: 'UserDeactivated', data: { userId: 'u1', at: '2026-06-01T00:00:00.000Z' }, metadata: { tenant: 'T1', actor: 'a' } },
+  {
+    id: ID[2],
+    type: 'UserDeactivated',
+    data: { userId: 'u1', at: '2026-06-01T00:00:00.000Z' },
+    metadata: { tenant: 'T1', actor: 'a' },
+  },
 ];
 
 describe('the hash chain of a stream', () => {
@@ -43,15 +57,29 @@ describe('the hash chain of a stream', () => {
   });
 
   it('does not depend on key order, id case or undefined fields, as JSON storage would change them', () => {
-    const content = { stream: 's', revision: 3, id: ID[0], type: 't', data: json({ b: 1, a: [1, 'x'], c: undefined }), metadata: { y: 'y', x: 'x' } };
+    const content = {
+      stream: 's',
+      revision: 3,
+      id: ID[0],
+      type: 't',
+      data: json({ b: 1, a: [1, 'x'], c: undefined }),
+      metadata: { y: 'y', x: 'x' },
+    };
     const hash = eventHash(content, 'p');
-    expect(eventHash({ ...content, id: ID[0].toUpperCase(), data: { a: [1, 'x'], b: 1 }, metadata: { x: 'x', y: 'y' } }, 'p')).toBe(hash);
+    expect(
+      eventHash(
+        { ...content, id: ID[0].toUpperCase(), data: { a: [1, 'x'], b: 1 }, metadata: { x: 'x', y: 'y' } },
+        'p',
+      ),
+    ).toBe(hash);
     expect(eventHash(content, 'q')).not.toBe(hash);
   });
 
   it('names a missing hash and a broken link', () => {
     const chained = chainEvents('s', 0, null, events()).events;
-    expect(checkLink({ ...chained[0], stream: 's', revision: 0, metadata: { tenant: 'T1' } }, null)).toEqual({ status: 'missing-hash' });
+    expect(checkLink({ ...chained[0], stream: 's', revision: 0, metadata: { tenant: 'T1' } }, null)).toEqual({
+      status: 'missing-hash',
+    });
     // Event 1 removed: event 2 no longer follows event 0.
     expect(checkLink({ ...chained[2], stream: 's', revision: 2 }, storedHash(chained[0].metadata))).toEqual({
       status: 'broken-link',
@@ -65,8 +93,16 @@ describe('the hash chain of a stream', () => {
     const first = new SqliteEventStore({ file: join(dir, 'a.db') });
     const second = new SqliteEventStore({ file: join(dir, 'b.db') });
     try {
-      await second.append('other', [{ type: 'Noise', data: {} }, { type: 'Noise', data: {} }], 'no_stream');
-      for (const store of [first, second]) await store.append('ledger-T1', chainEvents('ledger-T1', 0, null, events()).events, 'no_stream');
+      await second.append(
+        'other',
+        [
+          { type: 'Noise', data: {} },
+          { type: 'Noise', data: {} },
+        ],
+        'no_stream',
+      );
+      for (const store of [first, second])
+        await store.append('ledger-T1', chainEvents('ledger-T1', 0, null, events()).events, 'no_stream');
       const read = async (store: SqliteEventStore) => {
         const result = await store.readStream('ledger-T1');
         return result.status === 'found' ? result.events : [];

@@ -25,11 +25,25 @@ import { BudgetedCache, CommandEnvelope, CommandMemory, DeciderRunner, DeciderRu
  * counted once is a duplicate after eviction, after a restart and after a restart from a snapshot.
  */
 
-const THRESHOLDS = Object.fromEntries(METERED_SERVICES.map((service) => [service, { base: 1_000_000, perUser: 0 }])) as MeteringThresholds;
-const facts: MeteringFacts = { now: '2026-05-20T00:00:00.000Z', actor: 't', activeUsers: 0, thresholds: THRESHOLDS, tenantSince: '2026-01-01T00:00:00.000Z' };
-const records = (ids: string[]): UsageRecord[] => ids.map((usageId) => ({ usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' }));
+const THRESHOLDS = Object.fromEntries(
+  METERED_SERVICES.map((service) => [service, { base: 1_000_000, perUser: 0 }]),
+) as MeteringThresholds;
+const facts: MeteringFacts = {
+  now: '2026-05-20T00:00:00.000Z',
+  actor: 't',
+  activeUsers: 0,
+  thresholds: THRESHOLDS,
+  tenantSince: '2026-01-01T00:00:00.000Z',
+};
+const records = (ids: string[]): UsageRecord[] =>
+  ids.map((usageId) => ({ usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' }));
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-const envelope = (commandId: string = randomUUID()): CommandEnvelope => ({ commandId, correlationId: 'c', actor: 't', tenant: 'T' });
+const envelope = (commandId: string = randomUUID()): CommandEnvelope => ({
+  commandId,
+  correlationId: 'c',
+  actor: 't',
+  tenant: 'T',
+});
 
 type Runner = DeciderRunner<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal>;
 
@@ -95,7 +109,10 @@ describe('DeciderRunner at scale', () => {
     const commandId = randomUUID();
     expect(await counted(first, 'T', ids('b', 1000), commandId)).toMatchObject({ accepted: 1000, duplicates: 0 });
     await first.snapshotsSaved();
-    expect(await snapshots.load(meteringStream('T', '2026-05'))).toMatchObject({ revision: 1, version: meteringStateCodec.version });
+    expect(await snapshots.load(meteringStream('T', '2026-05'))).toMatchObject({
+      revision: 1,
+      version: meteringStateCodec.version,
+    });
 
     // Evicted: another stream takes the whole (one-byte) budget.
     await counted(first, 'Other', ['x']);
@@ -108,7 +125,11 @@ describe('DeciderRunner at scale', () => {
     expect(await counted(restarted, 'T', ['a-0', 'b-1', 'c-1', 'c-2'])).toMatchObject({ accepted: 1, duplicates: 3 });
     expect(reads[0].options.fromRevision).toBe(1);
     // A retry of a command recorded before the snapshot is answered from the snapshot's command memory.
-    expect(await counted(restarted, 'T', ids('b', 1000), commandId)).toEqual({ accepted: 1000, duplicates: 0, repeated: true });
+    expect(await counted(restarted, 'T', ids('b', 1000), commandId)).toEqual({
+      accepted: 1000,
+      duplicates: 0,
+      repeated: true,
+    });
 
     // Restarted without snapshots: the whole stream is folded, and the ids are still known.
     reads.length = 0;
@@ -124,7 +145,11 @@ describe('DeciderRunner at scale', () => {
     await record(runner, 'T', ['r-2']); // the stream moves on: a retry must not take the latest position
     const retry = await record(runner, 'T', ['r-1'], commandId);
     expect(first.kind === 'recorded' && first.position).not.toBeNull();
-    expect(retry).toMatchObject({ kind: 'recorded', repeated: true, position: first.kind === 'recorded' ? first.position : undefined });
+    expect(retry).toMatchObject({
+      kind: 'recorded',
+      repeated: true,
+      position: first.kind === 'recorded' ? first.position : undefined,
+    });
   });
 
   it('ignores a snapshot of another codec version, and one the stream does not match', async () => {
@@ -172,7 +197,8 @@ describe('BudgetedCache', () => {
 describe('CommandMemory', () => {
   it('forgets the oldest commands beyond its count and byte limits', () => {
     const memory = new CommandMemory<{ size: number }>({ commands: 3, bytes: 2000 }, (event) => event.size);
-    for (const id of ['c1', 'c2', 'c3', 'c4']) memory.set(id, { hash: id, events: [{ size: 10 }], summary: null, position: 1n });
+    for (const id of ['c1', 'c2', 'c3', 'c4'])
+      memory.set(id, { hash: id, events: [{ size: 10 }], summary: null, position: 1n });
     expect([memory.get('c1'), memory.size]).toEqual([undefined, 3]);
     memory.set('big', { hash: 'big', events: [{ size: 1500 }], summary: null, position: 2n });
     expect(memory.get('c2')).toBeUndefined();

@@ -37,7 +37,10 @@ describe('ScheduledTask', () => {
   it('runs even when getting ready failed, and reports why', async () => {
     const runs: string[] = [];
     const errors: unknown[] = [];
-    const task = new ScheduledTask(async () => runs.push('ran'), 1000, { onError: (error) => errors.push(error), ready: async () => Promise.reject(new Error('read model behind')) });
+    const task = new ScheduledTask(async () => runs.push('ran'), 1000, {
+      onError: (error) => errors.push(error),
+      ready: async () => Promise.reject(new Error('read model behind')),
+    });
     task.start();
     await jest.advanceTimersByTimeAsync(0);
     expect(runs).toEqual(['ran']);
@@ -50,7 +53,10 @@ describe('stopping a ScheduledTask', () => {
   it('does not wait for a ready that never comes, and then never runs', async () => {
     const runs: string[] = [];
     let becomeReady!: () => void;
-    const task = new ScheduledTask(async () => runs.push('ran'), 1000, { onError: () => undefined, ready: () => new Promise<void>((resolve) => (becomeReady = resolve)) });
+    const task = new ScheduledTask(async () => runs.push('ran'), 1000, {
+      onError: () => undefined,
+      ready: () => new Promise<void>((resolve) => (becomeReady = resolve)),
+    });
     task.start();
     await task.stop();
     becomeReady();

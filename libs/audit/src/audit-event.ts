@@ -33,9 +33,11 @@ export function toAuditEvent(event: RecordedEvent): AuditEvent {
 export function fromAuditEvent(value: unknown): RecordedEvent {
   if (!isObject(value)) throw new Error('not a JSON object');
   const { position, stream, revision, id, type, data, metadata, recordedAt } = value;
-  if (typeof position !== 'string' || !/^\d{1,19}$/.test(position)) throw new Error('position must be a string of digits');
+  if (typeof position !== 'string' || !/^\d{1,19}$/.test(position))
+    throw new Error('position must be a string of digits');
   if (typeof stream !== 'string' || stream.length === 0) throw new Error('stream must be a non-empty string');
-  if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) throw new Error('revision must be an integer ≥ 0');
+  if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0)
+    throw new Error('revision must be an integer ≥ 0');
   if (typeof id !== 'string' || !isUuid(id)) throw new Error('id must be a UUID');
   if (typeof type !== 'string' || type.length === 0) throw new Error('type must be a non-empty string');
   if (!isObject(data)) throw new Error('data must be a JSON object');

@@ -79,7 +79,9 @@ export async function importHistory(
   for await (const event of history()) {
     const expected = next.get(event.stream) ?? 0;
     if (event.revision !== expected) {
-      throw new ImportRefusedError(`stream ${event.stream}: revision ${event.revision} where ${expected} should come; the history is incomplete or out of order`);
+      throw new ImportRefusedError(
+        `stream ${event.stream}: revision ${event.revision} where ${expected} should come; the history is incomplete or out of order`,
+      );
     }
     next.set(event.stream, expected + 1);
     total++;
@@ -108,5 +110,8 @@ export async function importHistory(
 
 async function assertEmpty(store: EventStore): Promise<void> {
   const head = await store.headPosition();
-  if (head !== null) throw new ImportRefusedError(`the target event store is not empty (head position ${head}): import only into an empty store`);
+  if (head !== null)
+    throw new ImportRefusedError(
+      `the target event store is not empty (head position ${head}): import only into an empty store`,
+    );
 }

@@ -95,22 +95,38 @@ export class HistoryVerifier {
     stream.events++;
     const link = checkLink(event, stream.lastHash);
     if (link.status === 'hash-mismatch') {
-      this.problem(stream, event, 'hash-mismatch', `the event's content gives hash ${link.computed}, it carries ${link.stored}: it was changed after it was recorded`);
+      this.problem(
+        stream,
+        event,
+        'hash-mismatch',
+        `the event's content gives hash ${link.computed}, it carries ${link.stored}: it was changed after it was recorded`,
+      );
     } else if (link.status === 'missing-hash') {
       this.problem(stream, event, 'missing-hash', 'the event carries no hash');
     }
     if (event.type === 'LicensePackageActivated' && event.stream.startsWith('ledger-')) this.checkPackage(event);
     if (event.revision <= stream.lastRevision) {
-      this.problem(stream, event, 'out-of-order', `revision ${event.revision} comes after revision ${stream.lastRevision} of its stream in the global order`);
+      this.problem(
+        stream,
+        event,
+        'out-of-order',
+        `revision ${event.revision} comes after revision ${stream.lastRevision} of its stream in the global order`,
+      );
       return;
     }
     const expected = stream.lastRevision + 1;
     if (event.revision > expected) {
-      const missing = expected === event.revision - 1 ? `revision ${expected} is` : `revisions ${expected}–${event.revision - 1} are`;
+      const missing =
+        expected === event.revision - 1 ? `revision ${expected} is` : `revisions ${expected}–${event.revision - 1} are`;
       // After a gap the link cannot hold; the gap says why.
       this.problem(stream, event, 'revision-gap', `${missing} missing before this event`);
     } else if (link.status === 'broken-link') {
-      this.problem(stream, event, 'broken-link', `previousHash ${link.storedPrevious} is not the hash of revision ${expected - 1} (${link.expectedPrevious}): that event was changed or replaced`);
+      this.problem(
+        stream,
+        event,
+        'broken-link',
+        `previousHash ${link.storedPrevious} is not the hash of revision ${expected - 1} (${link.expectedPrevious}): that event was changed or replaced`,
+      );
     }
     stream.lastRevision = event.revision;
     stream.lastHash = storedHash(event.metadata);
@@ -127,14 +143,25 @@ export class HistoryVerifier {
       packages,
       problems: this.problems,
       problemCount: this.problemCount,
-      streams: [...this.streams].map(([stream, state]) => ({ stream, events: state.events, lastRevision: state.lastRevision, headHash: state.lastHash })),
+      streams: [...this.streams].map(([stream, state]) => ({
+        stream,
+        events: state.events,
+        lastRevision: state.lastRevision,
+        headHash: state.lastHash,
+      })),
     };
   }
 
   private checkPackage(event: RecordedEvent): void {
     const check = checkActivatedPackage(event.data, this.roots);
     const located = { stream: event.stream, revision: event.revision, position: event.position.toString() };
-    this.packages.push({ packageId: check.packageId, owner: check.owner, sequence: check.sequence, ...located, signatureValid: check.signatureValid });
+    this.packages.push({
+      packageId: check.packageId,
+      owner: check.owner,
+      sequence: check.sequence,
+      ...located,
+      signatureValid: check.signatureValid,
+    });
     if (!check.signatureValid) {
       this.problemCount++;
       if (this.problems.length < MAX_PROBLEMS) {
@@ -146,7 +173,12 @@ export class HistoryVerifier {
                 eventId: event.id,
                 detail: `package ${check.packageId}: its signatures verify, but the owner certificate chains to none of the trusted roots (${check.reasons[0]}); verify with LICENSING_TRUSTED_ROOTS naming the issuer's root certificate`,
               }
-            : { kind: 'package-signature-invalid', ...located, eventId: event.id, detail: `package ${check.packageId}: ${check.reasons.join('; ')}` },
+            : {
+                kind: 'package-signature-invalid',
+                ...located,
+                eventId: event.id,
+                detail: `package ${check.packageId}: ${check.reasons.join('; ')}`,
+              },
         );
       }
     }
@@ -156,7 +188,14 @@ export class HistoryVerifier {
     if (stream.firstBroken === null || event.revision < stream.firstBroken) stream.firstBroken = event.revision;
     this.problemCount++;
     if (this.problems.length >= MAX_PROBLEMS) return;
-    this.problems.push({ kind, stream: event.stream, revision: event.revision, position: event.position.toString(), eventId: event.id, detail });
+    this.problems.push({
+      kind,
+      stream: event.stream,
+      revision: event.revision,
+      position: event.position.toString(),
+      eventId: event.id,
+      detail,
+    });
   }
 }
 

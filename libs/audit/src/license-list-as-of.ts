@@ -1,4 +1,12 @@
-import { decodeLedgerEvent, foldLedgerUntil, initialLedgerState, LedgerState, LicenseListView, licenseListView, ledgerStream } from '@app/domain';
+import {
+  decodeLedgerEvent,
+  foldLedgerUntil,
+  initialLedgerState,
+  LedgerState,
+  LicenseListView,
+  licenseListView,
+  ledgerStream,
+} from '@app/domain';
 import type { EventStore } from '@app/event-store';
 
 const PAGE = 1000;
@@ -35,7 +43,12 @@ export async function ledgerAsOf(
 }
 
 /** The license list in the live query's shape, or null when no package was active for the tenant at that moment. */
-export async function licenseListAsOf(store: EventStore, tenant: string, moment: Date, options: AsOfOptions = {}): Promise<LicenseListView | null> {
+export async function licenseListAsOf(
+  store: EventStore,
+  tenant: string,
+  moment: Date,
+  options: AsOfOptions = {},
+): Promise<LicenseListView | null> {
   const view = licenseListView(await ledgerAsOf(store, tenant, moment, options));
   return view.owners.length > 0 ? view : null;
 }

@@ -32,19 +32,23 @@ export function checkActivatedPackage(data: JsonObject, roots: TrustedRoots): Pa
   const reasons: string[] = [];
   let untrusted = false;
   if (!verification.packageSignatureValid) reasons.push('the package signature does not verify with the owner key');
-  if (verification.invalidRowSignatures.length > 0) reasons.push(`row signatures do not verify: ${verification.invalidRowSignatures.join(', ')}`);
+  if (verification.invalidRowSignatures.length > 0)
+    reasons.push(`row signatures do not verify: ${verification.invalidRowSignatures.join(', ')}`);
   if (!certificate.readable) reasons.push(certificate.problem ?? 'the owner certificate cannot be read');
   else {
     if (!certificate.chainsToTrustedRoot) {
       reasons.push(certificate.problem ?? 'the owner certificate is not issued by a trusted root');
       untrusted = true;
     }
-    if (certificate.subjectCommonName !== owner) reasons.push(`the certificate names '${certificate.subjectCommonName}', the package owner is '${owner}'`);
-    if (certificate.fingerprint !== data.certificateFingerprint) reasons.push('the owner certificate is not the one recorded at activation');
+    if (certificate.subjectCommonName !== owner)
+      reasons.push(`the certificate names '${certificate.subjectCommonName}', the package owner is '${owner}'`);
+    if (certificate.fingerprint !== data.certificateFingerprint)
+      reasons.push('the owner certificate is not the one recorded at activation');
     const activatedAt = typeof data.activatedAt === 'string' ? Date.parse(data.activatedAt) : NaN;
     const from = certificate.notBefore ? Date.parse(certificate.notBefore) : -Infinity;
     const to = certificate.notAfter ? Date.parse(certificate.notAfter) : Infinity;
-    if (!(activatedAt >= from && activatedAt <= to)) reasons.push(`the owner certificate was not valid at activation (${String(data.activatedAt)})`);
+    if (!(activatedAt >= from && activatedAt <= to))
+      reasons.push(`the owner certificate was not valid at activation (${String(data.activatedAt)})`);
   }
   return {
     packageId: typeof pkg.packageId === 'string' ? pkg.packageId : null,

@@ -26,7 +26,12 @@ export interface TenantEventPage {
   nextPosition: Position | null;
 }
 
-export async function readTenantEventPage(store: EventStore, tenant: string, fromPosition: Position, limit: number): Promise<TenantEventPage> {
+export async function readTenantEventPage(
+  store: EventStore,
+  tenant: string,
+  fromPosition: Position,
+  limit: number,
+): Promise<TenantEventPage> {
   const events: RecordedEvent[] = [];
   for await (const event of tenantEvents(store, tenant, { fromPosition, pageSize: Math.min(limit + 1, PAGE) })) {
     if (events.length === limit) return { events, nextPosition: event.position };

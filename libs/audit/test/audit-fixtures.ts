@@ -41,12 +41,26 @@ export async function writeAuditedHistory(issuer: Issuer, tenant: string): Promi
   let minute = 0;
   const start = Date.now();
   const now = () => new Date(start + 60_000 * minute++).toISOString();
-  const envelope = (t: string) => ({ commandId: randomUUID(), correlationId: randomUUID(), actor: 'audit-test', tenant: t });
-  const send = (t: string, command: LedgerCommand) => ledgerRunner.run(ledgerStream(t), command, envelope(t), () => undefined);
+  const envelope = (t: string) => ({
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    actor: 'audit-test',
+    tenant: t,
+  });
+  const send = (t: string, command: LedgerCommand) =>
+    ledgerRunner.run(ledgerStream(t), command, envelope(t), () => undefined);
   const activate = (t: string, pkg: LicensePackage) =>
-    send(t, { type: 'ActivateLicensePackage', data: { tenantId: t, package: pkg, verification: verifyPackage(pkg, roots) }, metadata: { now: now(), actor: 'a' } });
+    send(t, {
+      type: 'ActivateLicensePackage',
+      data: { tenantId: t, package: pkg, verification: verifyPackage(pkg, roots) },
+      metadata: { now: now(), actor: 'a' },
+    });
   const assign = (t: string, userId: string, module: string) =>
-    send(t, { type: 'AssignLicense', data: { userId, owner: 'SUPEROFFICE', module }, metadata: { now: now(), actor: 'a' } });
+    send(t, {
+      type: 'AssignLicense',
+      data: { userId, owner: 'SUPEROFFICE', module },
+      metadata: { now: now(), actor: 'a' },
+    });
 
   const packages = [issuer.sign(packageDescription(tenant)), issuer.sign(packageDescription(tenant, { sequence: 2 }))];
   const other = `${tenant}2`;
@@ -55,10 +69,19 @@ export async function writeAuditedHistory(issuer: Issuer, tenant: string): Promi
   for (const userId of ['u1', 'u2', 'u3']) {
     await assign(tenant, userId, 'sales-premium');
     await assign(other, userId, 'saint');
-    await notesRunner.run(`metering-${tenant}-2026-06`, { type: 'Note', data: { note: userId } }, envelope(tenant), () => undefined);
+    await notesRunner.run(
+      `metering-${tenant}-2026-06`,
+      { type: 'Note', data: { note: userId } },
+      envelope(tenant),
+      () => undefined,
+    );
   }
   await activate(tenant, packages[1]);
-  await send(tenant, { type: 'UnassignLicense', data: { userId: 'u1', owner: 'SUPEROFFICE', module: 'sales-premium' }, metadata: { now: now(), actor: 'a' } });
+  await send(tenant, {
+    type: 'UnassignLicense',
+    data: { userId: 'u1', owner: 'SUPEROFFICE', module: 'sales-premium' },
+    metadata: { now: now(), actor: 'a' },
+  });
   await assign(tenant, 'u4', 'saint');
   return {
     dir,

@@ -1,13 +1,21 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordedEvent, SqliteEventStore } from '@app/event-store';
-import { exportTenantHistory, HistoryFileError, importHistory, ImportRefusedError, readHistoryFile, tenantEvents, verifyHistory } from '../src';
+import {
+  exportTenantHistory,
+  HistoryFileError,
+  importHistory,
+  ImportRefusedError,
+  readHistoryFile,
+  tenantEvents,
+  verifyHistory,
+} from '../src';
 import { Issuer, makeIssuer } from '../../../test/support/signed-packages';
 import { AuditWorld, writeAuditedHistory } from './audit-fixtures';
 
 const TENANT = 'Cust1';
 
-describe('exporting a tenant\'s history and importing it into an empty store', () => {
+describe("exporting a tenant's history and importing it into an empty store", () => {
   let issuer: Issuer;
   let world: AuditWorld;
   let fresh: SqliteEventStore;
@@ -62,7 +70,9 @@ describe('exporting a tenant\'s history and importing it into an empty store', (
     await exportTenantHistory(world.store, TENANT, (line) => appendFileSync(file, line));
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     writeFileSync(file, [...lines.slice(0, 3), ...lines.slice(4)].join('\n'));
-    await expect(importHistory(fresh, () => readHistoryFile(file))).rejects.toThrow(/revision \d+ where \d+ should come/);
+    await expect(importHistory(fresh, () => readHistoryFile(file))).rejects.toThrow(
+      /revision \d+ where \d+ should come/,
+    );
     expect(await fresh.headPosition()).toBeNull();
   });
 

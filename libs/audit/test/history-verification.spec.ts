@@ -9,7 +9,7 @@ import { AuditWorld, writeAuditedHistory } from './audit-fixtures';
 const TENANT = 'Cust1';
 const LEDGER = `ledger-${TENANT}`;
 
-describe('verifying a tenant\'s history', () => {
+describe("verifying a tenant's history", () => {
   let issuer: Issuer;
   let world: AuditWorld;
   let db: Database.Database;
@@ -30,26 +30,50 @@ describe('verifying a tenant\'s history', () => {
     for await (const event of tenantEvents(world.store, TENANT)) all.push(event);
     return all;
   };
-  const at = async (stream: string, revision: number) => (await events()).find((e) => e.stream === stream && e.revision === revision)!;
-  const located = (event: RecordedEvent) => ({ stream: event.stream, revision: event.revision, position: event.position.toString(), eventId: event.id });
+  const at = async (stream: string, revision: number) =>
+    (await events()).find((e) => e.stream === stream && e.revision === revision)!;
+  const located = (event: RecordedEvent) => ({
+    stream: event.stream,
+    revision: event.revision,
+    position: event.position.toString(),
+    eventId: event.id,
+  });
 
   it('finds an untouched history intact: every chain, every package signature', async () => {
     const all = await events();
     const report = await verify();
     expect(report).toMatchObject({ ok: true, checkedEvents: all.length, problems: [], problemCount: 0 });
     expect(report.packages).toEqual(
-      world.packages.map((pkg) => expect.objectContaining({ packageId: pkg.packageId, owner: 'SUPEROFFICE', stream: LEDGER, signatureValid: true, chainValid: true })),
+      world.packages.map((pkg) =>
+        expect.objectContaining({
+          packageId: pkg.packageId,
+          owner: 'SUPEROFFICE',
+          stream: LEDGER,
+          signatureValid: true,
+          chainValid: true,
+        }),
+      ),
     );
     const ledgerEvents = all.filter((e) => e.stream === LEDGER);
     expect(report.streams).toEqual(
-      expect.arrayContaining([{ stream: LEDGER, events: ledgerEvents.length, lastRevision: ledgerEvents.length - 1, headHash: storedHash(ledgerEvents[ledgerEvents.length - 1].metadata) }]),
+      expect.arrayContaining([
+        {
+          stream: LEDGER,
+          events: ledgerEvents.length,
+          lastRevision: ledgerEvents.length - 1,
+          headHash: storedHash(ledgerEvents[ledgerEvents.length - 1].metadata),
+        },
+      ]),
     );
     expect(report.streams.map((s) => s.stream).sort()).toEqual([LEDGER, `metering-${TENANT}-2026-06`]);
   });
 
   it('detects and locates an event whose data was altered in the SQLite file', async () => {
     const victim = await at(LEDGER, 3);
-    db.prepare("UPDATE events SET data = json_set(data, '$.userId', 'mallory') WHERE stream = ? AND revision = ?").run(LEDGER, 3);
+    db.prepare("UPDATE events SET data = json_set(data, '$.userId', 'mallory') WHERE stream = ? AND revision = ?").run(
+      LEDGER,
+      3,
+    );
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'hash-mismatch', ...located(victim) })]);
@@ -62,7 +86,13 @@ describe('verifying a tenant\'s history', () => {
     const next = await at(LEDGER, 4);
     db.prepare('DELETE FROM events WHERE stream = ? AND revision = ?').run(LEDGER, 3);
     const report = await verify();
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'revision-gap', ...located(next), detail: 'revision 3 is missing before this event' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        kind: 'revision-gap',
+        ...located(next),
+        detail: 'revision 3 is missing before this event',
+      }),
+    ]);
   });
 
   it('detects an event rewritten with a fresh hash by the broken link of the next one', async () => {
@@ -74,7 +104,12 @@ describe('verifying a tenant\'s history', () => {
       data: { ...victim.data, userId: 'mallory' },
       metadata: victim.metadata,
     });
-    db.prepare('UPDATE events SET data = ?, metadata = ? WHERE stream = ? AND revision = ?').run(JSON.stringify(forged.data), JSON.stringify(forged.metadata), LEDGER, 3);
+    db.prepare('UPDATE events SET data = ?, metadata = ? WHERE stream = ? AND revision = ?').run(
+      JSON.stringify(forged.data),
+      JSON.stringify(forged.metadata),
+      LEDGER,
+      3,
+    );
     const report = await verify();
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'broken-link', ...located(next) })]);
   });
@@ -102,15 +137,27 @@ describe('verifying a tenant\'s history', () => {
       let data = event.data;
       if (event.revision === 0) {
         const pkg = data.package as { modules: Array<{ name: string; number: number }> };
-        data = { ...data, package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) } };
+        data = {
+          ...data,
+          package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) },
+        };
       }
-      const rewritten = chainEvent(LEDGER, event.revision, previous, { id: event.id, type: event.type, data, metadata: event.metadata });
+      const rewritten = chainEvent(LEDGER, event.revision, previous, {
+        id: event.id,
+        type: event.type,
+        data,
+        metadata: event.metadata,
+      });
       update.run(JSON.stringify(rewritten.data), JSON.stringify(rewritten.metadata), LEDGER, event.revision);
       previous = storedHash(rewritten.metadata);
     }
     const report = await verify();
     expect(report.problems).toEqual([
-      expect.objectContaining({ kind: 'package-signature-invalid', ...located(ledgerEvents[0]), detail: expect.stringContaining('row signatures do not verify: saint') }),
+      expect.objectContaining({
+        kind: 'package-signature-invalid',
+        ...located(ledgerEvents[0]),
+        detail: expect.stringContaining('row signatures do not verify: saint'),
+      }),
     ]);
     expect(report.packages.map((p) => [p.signatureValid, p.chainValid])).toEqual([
       [false, true],
@@ -123,13 +170,18 @@ describe('verifying a tenant\'s history', () => {
     expect(report.ok).toBe(false);
     expect(report.packages.map((p) => p.signatureValid)).toEqual([false, false]);
     expect(report.problems.map((problem) => problem.kind)).toEqual(['no-trusted-root', 'no-trusted-root']);
-    expect(report.problems[0].detail).toMatch(/its signatures verify, but .*trusted root.*did not sign it.*LICENSING_TRUSTED_ROOTS/);
+    expect(report.problems[0].detail).toMatch(
+      /its signatures verify, but .*trusted root.*did not sign it.*LICENSING_TRUSTED_ROOTS/,
+    );
   });
 
   it('reports a tampered package without trust as package-signature-invalid, not as missing trust alone', async () => {
     const [first] = (await events()).filter((e) => e.stream === LEDGER);
     const pkg = first.data.package as { modules: Array<{ name: string; number: number }> };
-    const data: JsonObject = { ...first.data, package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) } };
+    const data: JsonObject = {
+      ...first.data,
+      package: { ...pkg, modules: pkg.modules.map((m) => (m.name === 'saint' ? { ...m, number: 500 } : m)) },
+    };
     db.prepare('UPDATE events SET data = ? WHERE stream = ? AND revision = 0').run(JSON.stringify(data), LEDGER);
     const report = await verify(TrustedRoots.fromPems([makeIssuer().rootCertificatePem]));
     const kinds = report.problems.filter((problem) => problem.eventId === first.id).map((problem) => problem.kind);

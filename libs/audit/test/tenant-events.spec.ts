@@ -17,7 +17,9 @@ describe("a tenant's events", () => {
     ['metering-Cust1-2026-13', 'Cust1', false],
     ['ledger-Cust1-2', 'Cust1', false],
     ['other-Cust1', 'Cust1', false],
-  ])('%s belongs to tenant %s: %s', (stream, tenant, expected) => expect(belongsToTenant(stream, tenant)).toBe(expected));
+  ])('%s belongs to tenant %s: %s', (stream, tenant, expected) =>
+    expect(belongsToTenant(stream, tenant)).toBe(expected),
+  );
 
   describe('read from the store', () => {
     let dir: string;
@@ -32,12 +34,23 @@ describe("a tenant's events", () => {
     });
 
     it('holds every stream kind of the tenant, in global order, and nothing of tenants with a longer name', async () => {
-      const streams = ['ledger-Cust1', 'ledger-Cust12', 'metering-Cust1-2026-06', 'metering-Cust12-2026-06', 'systemevents-Cust1', 'systemevents-Cust12', 'ledger-Cust1-2', 'metering-Cust1-2-2026-06'];
+      const streams = [
+        'ledger-Cust1',
+        'ledger-Cust12',
+        'metering-Cust1-2026-06',
+        'metering-Cust12-2026-06',
+        'systemevents-Cust1',
+        'systemevents-Cust12',
+        'ledger-Cust1-2',
+        'metering-Cust1-2-2026-06',
+      ];
       for (let round = 0; round < 5; round++) {
         for (const stream of streams) await store.append(stream, [{ type: 'Happened', data: { round } }], 'any');
       }
       const all = await store.readAll();
-      const expected = all.filter((e) => ['ledger-Cust1', 'metering-Cust1-2026-06', 'systemevents-Cust1'].includes(e.stream)).map((e) => e.position);
+      const expected = all
+        .filter((e) => ['ledger-Cust1', 'metering-Cust1-2026-06', 'systemevents-Cust1'].includes(e.stream))
+        .map((e) => e.position);
       expect(expected).toHaveLength(15);
 
       const streamed = [];

@@ -24,7 +24,9 @@ generateClientTypes().then(
       process.stdout.write(`${file} matches the OpenAPI document\n`);
       process.exit(0);
     }
-    process.stderr.write(`${file} differs from what the OpenAPI document generates: run npm run client:generate and commit it\n`);
+    process.stderr.write(
+      `${file} differs from what the OpenAPI document generates: run npm run client:generate and commit it\n`,
+    );
     process.exit(1);
   },
   (error: unknown) => {

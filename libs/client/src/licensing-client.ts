@@ -63,17 +63,33 @@ export class LicensingClient {
     return this.send('POST', `${tenantPath(tenant)}/license-packages/validate`, { body: pkg });
   }
 
-  activatePackage(tenant: string, pkg: LicensePackage, options: CommandOptions = {}): Promise<Schemas['PackageActivated']> {
+  activatePackage(
+    tenant: string,
+    pkg: LicensePackage,
+    options: CommandOptions = {},
+  ): Promise<Schemas['PackageActivated']> {
     return this.command('POST', `${tenantPath(tenant)}/license-packages`, pkg, options);
   }
 
-  assign(tenant: string, userId: string, module: string, options: CommandOptions & { owner?: string } = {}): Promise<Schemas['AssignmentAnswer']> {
+  assign(
+    tenant: string,
+    userId: string,
+    module: string,
+    options: CommandOptions & { owner?: string } = {},
+  ): Promise<Schemas['AssignmentAnswer']> {
     const body = options.owner === undefined ? { module } : { module, owner: options.owner };
     return this.command('POST', `${userPath(tenant, userId)}/licenses`, body, options);
   }
 
-  release(tenant: string, userId: string, module: string, options: CommandOptions & { owner?: string } = {}): Promise<Schemas['AssignmentAnswer']> {
-    return this.command('DELETE', `${userPath(tenant, userId)}/licenses/${segment(module)}`, undefined, options, { owner: options.owner });
+  release(
+    tenant: string,
+    userId: string,
+    module: string,
+    options: CommandOptions & { owner?: string } = {},
+  ): Promise<Schemas['AssignmentAnswer']> {
+    return this.command('DELETE', `${userPath(tenant, userId)}/licenses/${segment(module)}`, undefined, options, {
+      owner: options.owner,
+    });
   }
 
   deactivate(tenant: string, userId: string, options: CommandOptions = {}): Promise<Schemas['AssignmentAnswer']> {
@@ -85,38 +101,82 @@ export class LicensingClient {
   }
 
   /** One record, or a batch of up to 1,000; a usageId already counted is reported as a duplicate. */
-  recordUsage(tenant: string, usage: UsageRecord | UsageRecord[], options: CommandOptions = {}): Promise<Schemas['UsageAnswer']> {
-    return this.command('POST', `${tenantPath(tenant)}/metered-usage`, Array.isArray(usage) ? { records: usage } : usage, options);
+  recordUsage(
+    tenant: string,
+    usage: UsageRecord | UsageRecord[],
+    options: CommandOptions = {},
+  ): Promise<Schemas['UsageAnswer']> {
+    return this.command(
+      'POST',
+      `${tenantPath(tenant)}/metered-usage`,
+      Array.isArray(usage) ? { records: usage } : usage,
+      options,
+    );
   }
 
   closeMonth(tenant: string, month: string, options: CommandOptions = {}): Promise<Schemas['MonthClosed']> {
     return this.command('POST', `${tenantPath(tenant)}/metering/${segment(month)}/close`, undefined, options);
   }
 
-  startSystemEvent(tenant: string, event: StartSystemEvent, options: CommandOptions = {}): Promise<Schemas['SystemEventAnswer']> {
+  startSystemEvent(
+    tenant: string,
+    event: StartSystemEvent,
+    options: CommandOptions = {},
+  ): Promise<Schemas['SystemEventAnswer']> {
     return this.command('POST', `${tenantPath(tenant)}/system-events`, event, options);
   }
 
-  updateSystemEvent(tenant: string, key: SystemEventKey, changes: UpdateSystemEvent, options: CommandOptions = {}): Promise<Schemas['SystemEventAnswer']> {
-    return this.command('PATCH', `${tenantPath(tenant)}/system-events/${segment(key.eventKey)}`, changes, options, keyQuery(key));
+  updateSystemEvent(
+    tenant: string,
+    key: SystemEventKey,
+    changes: UpdateSystemEvent,
+    options: CommandOptions = {},
+  ): Promise<Schemas['SystemEventAnswer']> {
+    return this.command(
+      'PATCH',
+      `${tenantPath(tenant)}/system-events/${segment(key.eventKey)}`,
+      changes,
+      options,
+      keyQuery(key),
+    );
   }
 
-  deleteSystemEvent(tenant: string, key: SystemEventKey, options: CommandOptions = {}): Promise<Schemas['SystemEventDeleted']> {
-    return this.command('DELETE', `${tenantPath(tenant)}/system-events/${segment(key.eventKey)}`, undefined, options, keyQuery(key));
+  deleteSystemEvent(
+    tenant: string,
+    key: SystemEventKey,
+    options: CommandOptions = {},
+  ): Promise<Schemas['SystemEventDeleted']> {
+    return this.command(
+      'DELETE',
+      `${tenantPath(tenant)}/system-events/${segment(key.eventKey)}`,
+      undefined,
+      options,
+      keyQuery(key),
+    );
   }
 
   // Queries (read models)
 
   licenses(tenant: string, options: ReadOptions & { asOf?: string } = {}): Promise<Schemas['LicenseList']> {
-    return this.send('GET', `${tenantPath(tenant)}/licenses`, { query: { minPosition: options.after, asOf: options.asOf } });
+    return this.send('GET', `${tenantPath(tenant)}/licenses`, {
+      query: { minPosition: options.after, asOf: options.asOf },
+    });
   }
 
   holders(tenant: string, module: string, options: ReadOptions & { owner?: string } = {}): Promise<Schemas['Holders']> {
-    return this.send('GET', `${tenantPath(tenant)}/licenses/${segment(module)}/holders`, { query: { minPosition: options.after, owner: options.owner } });
+    return this.send('GET', `${tenantPath(tenant)}/licenses/${segment(module)}/holders`, {
+      query: { minPosition: options.after, owner: options.owner },
+    });
   }
 
-  userLicenses(tenant: string, userId: string, options: ReadOptions & { owner?: string } = {}): Promise<Schemas['UserLicenses']> {
-    return this.send('GET', `${userPath(tenant, userId)}/licenses`, { query: { minPosition: options.after, owner: options.owner } });
+  userLicenses(
+    tenant: string,
+    userId: string,
+    options: ReadOptions & { owner?: string } = {},
+  ): Promise<Schemas['UserLicenses']> {
+    return this.send('GET', `${userPath(tenant, userId)}/licenses`, {
+      query: { minPosition: options.after, owner: options.owner },
+    });
   }
 
   status(tenant: string, options: ReadOptions = {}): Promise<Schemas['Status']> {
@@ -124,22 +184,33 @@ export class LicensingClient {
   }
 
   meteringMonth(tenant: string, month: string, options: ReadOptions = {}): Promise<Schemas['MeteringMonth']> {
-    return this.send('GET', `${tenantPath(tenant)}/metering/${segment(month)}`, { query: { minPosition: options.after } });
+    return this.send('GET', `${tenantPath(tenant)}/metering/${segment(month)}`, {
+      query: { minPosition: options.after },
+    });
   }
 
   /** The month's invoice lines as CSV (RFC 4180), for billing. */
   meteringCsv(tenant: string, month: string, options: ReadOptions = {}): Promise<string> {
-    return this.send('GET', `${tenantPath(tenant)}/metering/${segment(month)}`, { query: { minPosition: options.after }, accept: 'text/csv' });
+    return this.send('GET', `${tenantPath(tenant)}/metering/${segment(month)}`, {
+      query: { minPosition: options.after },
+      accept: 'text/csv',
+    });
   }
 
-  systemEvents(tenant: string, options: ReadOptions & { status?: string; limit?: number; cursor?: string } = {}): Promise<Schemas['SystemEventFeedPage']> {
+  systemEvents(
+    tenant: string,
+    options: ReadOptions & { status?: string; limit?: number; cursor?: string } = {},
+  ): Promise<Schemas['SystemEventFeedPage']> {
     const { after, ...rest } = options;
     return this.send('GET', `${tenantPath(tenant)}/system-events`, { query: { ...rest, minPosition: after } });
   }
 
   // Audit
 
-  events(tenant: string, options: { fromPosition?: string; limit?: number } = {}): Promise<Schemas['TenantEventsPage']> {
+  events(
+    tenant: string,
+    options: { fromPosition?: string; limit?: number } = {},
+  ): Promise<Schemas['TenantEventsPage']> {
     return this.send('GET', `${tenantPath(tenant)}/events`, { query: options });
   }
 
@@ -147,7 +218,13 @@ export class LicensingClient {
     return this.send('GET', `${tenantPath(tenant)}/audit/verify`, {});
   }
 
-  private command<T>(method: string, path: string, body: unknown, options: CommandOptions, query: Call['query'] = {}): Promise<T> {
+  private command<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    options: CommandOptions,
+    query: Call['query'] = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { 'idempotency-key': options.idempotencyKey ?? this.newKey() };
     if (options.correlationId !== undefined) headers['x-correlation-id'] = options.correlationId;
     return this.send(method, path, { body, headers, query });
@@ -155,11 +232,16 @@ export class LicensingClient {
 
   private async send<T>(method: string, path: string, call: Call): Promise<T> {
     const url = new URL(path, this.options.baseUrl);
-    for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(call.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
     const headers: Record<string, string> = { accept: call.accept ?? 'application/json', ...call.headers };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
-    const init: RequestInit = { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) };
+    const init: RequestInit = {
+      method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    };
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
@@ -169,9 +251,13 @@ export class LicensingClient {
         await this.retry.sleep(backoffMs(this.retry, attempt - 1));
         continue;
       }
-      if (response.ok) return (response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text()) as T;
+      if (response.ok)
+        return (
+          response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text()
+        ) as T;
       const problem = await problemOf(response);
-      if (RETRIED_PROBLEMS[problem.type] !== response.status || attempt >= this.retry.attempts) throw new LicensingProblem(response.status, problem);
+      if (RETRIED_PROBLEMS[problem.type] !== response.status || attempt >= this.retry.attempts)
+        throw new LicensingProblem(response.status, problem);
       await this.retry.sleep(backoffMs(this.retry, attempt - 1));
     }
   }
@@ -189,7 +275,12 @@ async function problemOf(response: Response): Promise<Problem> {
     return JSON.parse(text) as Problem;
   } catch {
     // Not the API answering (a proxy's error page): a problem of its status all the same.
-    return { type: 'about:blank', title: response.statusText || 'Error', status: response.status, detail: text.slice(0, 200) };
+    return {
+      type: 'about:blank',
+      title: response.statusText || 'Error',
+      status: response.status,
+      detail: text.slice(0, 200),
+    };
   }
 }
 

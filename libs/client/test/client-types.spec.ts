@@ -13,8 +13,21 @@ const TYPES = join(ROOT, 'libs', 'client', 'src', 'generated', 'openapi.ts');
 const check = (...file: string[]) =>
   spawnSync(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'libs', 'client', 'scripts', 'generate-client-types.ts'), '--check', ...file],
-    { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, encoding: 'utf8', timeout: 120_000 },
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(ROOT, 'libs', 'client', 'scripts', 'generate-client-types.ts'),
+      '--check',
+      ...file,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
   );
 
 describe('the client types checked in', () => {

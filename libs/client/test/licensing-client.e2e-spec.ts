@@ -3,7 +3,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { LicensingClient, LicensingProblem } from '../src';
 import { checkedFetch } from '../../../test/support/checked-fetch';
-import { Issuer, makeIssuer, packageDescription, sampleModules, unsignedRow } from '../../../test/support/signed-packages';
+import {
+  Issuer,
+  makeIssuer,
+  packageDescription,
+  sampleModules,
+  unsignedRow,
+} from '../../../test/support/signed-packages';
 import { startTestApp } from '../../../test/support/test-app';
 import { TEST_KEYS } from '../../../test/support/test-credentials';
 import { testConfig } from '../../../test/support/test-config';
@@ -38,13 +44,22 @@ describe('LicensingClient against the API on a real port', () => {
     const answer = await client.assign(TENANT, 'u1', 'sales-premium');
     expect(answer.assigned.sort()).toEqual(['chat-cal', 'sales-premium', 'user', 'web']);
     const list = await client.licenses(TENANT, { after: answer.position });
-    expect(list.owners[0].licenses.find((license) => license.module === 'sales-premium')).toMatchObject({ inUse: 1, free: 9 });
-    expect(await client.userLicenses(TENANT, 'u1', { after: answer.position })).toMatchObject({ plan: 'sales-premium' });
+    expect(list.owners[0].licenses.find((license) => license.module === 'sales-premium')).toMatchObject({
+      inUse: 1,
+      free: 9,
+    });
+    expect(await client.userLicenses(TENANT, 'u1', { after: answer.position })).toMatchObject({
+      plan: 'sales-premium',
+    });
 
     await client.assign(TENANT, 'u1', 'desk');
     const refusal = await client.assign(TENANT, 'u2', 'desk').catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LicensingProblem);
-    expect(refusal).toMatchObject({ status: 409, code: 'cap-exceeded', problem: { module: 'desk', number: 1, inUse: 1 } });
+    expect(refusal).toMatchObject({
+      status: 409,
+      code: 'cap-exceeded',
+      problem: { module: 'desk', number: 1, inUse: 1 },
+    });
   });
 
   it('retries a command whose answer was lost; the API answers the retry once, from the first recording', async () => {
@@ -66,7 +81,9 @@ describe('LicensingClient against the API on a real port', () => {
 
     const reader = new LicensingClient({ baseUrl, token, fetch: checked });
     const events = await reader.events(TENANT, { limit: 1000 });
-    const assignments = events.items.filter((event) => event.type === 'LicenseAssigned' && (event.data as { userId?: string }).userId === 'u3');
+    const assignments = events.items.filter(
+      (event) => event.type === 'LicenseAssigned' && (event.data as { userId?: string }).userId === 'u3',
+    );
     expect(assignments).toHaveLength(1);
     expect(assignments[0].position).toBe(answer.position);
     expect((await reader.holders(TENANT, 'saint', { after: answer.position })).holders).toEqual(['u3']);
@@ -79,8 +96,16 @@ describe('LicensingClient against the API on a real port', () => {
       return checkedFetch(baseUrl)(input, init);
     };
     const waits: number[] = [];
-    const client = new LicensingClient({ baseUrl, token, fetch: counting, retry: { attempts: 3, random: () => 0.5, sleep: async (ms) => void waits.push(ms) } });
-    await expect(client.status(TENANT, { after: '999999999' })).rejects.toMatchObject({ status: 503, code: 'read-model-behind' });
+    const client = new LicensingClient({
+      baseUrl,
+      token,
+      fetch: counting,
+      retry: { attempts: 3, random: () => 0.5, sleep: async (ms) => void waits.push(ms) },
+    });
+    await expect(client.status(TENANT, { after: '999999999' })).rejects.toMatchObject({
+      status: 503,
+      code: 'read-model-behind',
+    });
     expect(requests).toHaveLength(3);
     expect(waits).toEqual([25, 50]);
   });

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AccessSettings, ApiKeyEntry, duplicateKeyProblems, jwksFromJson, JwksSource, parseApiKeyEntry } from '@app/access';
+import {
+  AccessSettings,
+  ApiKeyEntry,
+  duplicateKeyProblems,
+  jwksFromJson,
+  JwksSource,
+  parseApiKeyEntry,
+} from '@app/access';
 
 export interface AccessConfig extends AccessSettings {
   /** `NODE_ENV=production`: a serving process refuses to start without credentials. */
@@ -34,7 +41,9 @@ export function readAccessConfig(env: NodeJS.ProcessEnv, cwd: string, problems: 
           if (entry.length > 0) add(entry, `LICENSING_API_KEYS_FILE ${path} line ${index + 1}`);
         });
     } catch (error) {
-      problems.push(`LICENSING_API_KEYS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (${path})`);
+      problems.push(
+        `LICENSING_API_KEYS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (${path})`,
+      );
     }
   }
   problems.push(...duplicateKeyProblems(apiKeys));
@@ -47,7 +56,9 @@ function readTokenSettings(env: NodeJS.ProcessEnv, cwd: string, problems: string
   const audience = env.LICENSING_JWT_AUDIENCE?.trim() || undefined;
   if (jwks === undefined && issuer === undefined && audience === undefined) return null;
   if (jwks === undefined || issuer === undefined || audience === undefined) {
-    problems.push('tokens need all of LICENSING_JWT_JWKS, LICENSING_JWT_ISSUER and LICENSING_JWT_AUDIENCE, or none of them');
+    problems.push(
+      'tokens need all of LICENSING_JWT_JWKS, LICENSING_JWT_ISSUER and LICENSING_JWT_AUDIENCE, or none of them',
+    );
     return null;
   }
   const source = jwksSource(jwks, cwd, problems);

@@ -92,12 +92,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const host = String(env.HOST ?? file.http?.host ?? '0.0.0.0');
   const dataDir = String(env.LICENSING_DATA_DIR ?? file.dataDir ?? './data');
   const level = oneOf(env.LOG_LEVEL ?? file.log?.level ?? 'info', LOG_LEVELS, 'LOG_LEVEL / log.level', problems);
-  const adapter = oneOf(env.LICENSING_EVENT_STORE ?? file.eventStore?.adapter ?? 'embedded', ['embedded', 'kurrentdb'] as const, 'LICENSING_EVENT_STORE / eventStore.adapter', problems);
+  const adapter = oneOf(
+    env.LICENSING_EVENT_STORE ?? file.eventStore?.adapter ?? 'embedded',
+    ['embedded', 'kurrentdb'] as const,
+    'LICENSING_EVENT_STORE / eventStore.adapter',
+    problems,
+  );
   const kurrentUrl = nonEmpty(env.KURRENTDB_URL ?? file.eventStore?.kurrentdb?.url);
   if (adapter === 'kurrentdb' && kurrentUrl === null) {
     problems.push('LICENSING_EVENT_STORE=kurrentdb needs KURRENTDB_URL, e.g. kurrentdb://localhost:2113?tls=false');
   } else if (adapter === 'kurrentdb' && !/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//.test(kurrentUrl!)) {
-    problems.push(`KURRENTDB_URL must be a KurrentDB connection string (kurrentdb://… or kurrentdb+discover://…), got '${redactUrl(kurrentUrl!)}'`);
+    problems.push(
+      `KURRENTDB_URL must be a KurrentDB connection string (kurrentdb://… or kurrentdb+discover://…), got '${redactUrl(kurrentUrl!)}'`,
+    );
   }
   const sqlite = file.eventStore?.sqlite ?? {};
   const synchronous = oneOf(
@@ -106,33 +113,83 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     'LICENSING_SQLITE_SYNCHRONOUS / eventStore.sqlite.synchronous (OFF is never allowed: it can lose acknowledged appends)',
     problems,
   );
-  const pollIntervalMs = integer(sqlite.pollIntervalMs ?? 200, 'eventStore.sqlite.pollIntervalMs', problems, 10, 60_000);
+  const pollIntervalMs = integer(
+    sqlite.pollIntervalMs ?? 200,
+    'eventStore.sqlite.pollIntervalMs',
+    problems,
+    10,
+    60_000,
+  );
 
   const readModelFile = String(file.readModels?.sqlite?.file ?? 'read-models.db');
-  const readModelsAdapter = oneOf(env.LICENSING_READ_MODELS ?? file.readModels?.adapter ?? 'embedded', ['embedded', 'mongodb'] as const, 'LICENSING_READ_MODELS / readModels.adapter', problems);
+  const readModelsAdapter = oneOf(
+    env.LICENSING_READ_MODELS ?? file.readModels?.adapter ?? 'embedded',
+    ['embedded', 'mongodb'] as const,
+    'LICENSING_READ_MODELS / readModels.adapter',
+    problems,
+  );
   const mongo = file.readModels?.mongodb ?? {};
   const mongoUrl = nonEmpty(env.MONGODB_URL ?? mongo.url);
   if (readModelsAdapter === 'mongodb' && mongoUrl === null) {
     problems.push('LICENSING_READ_MODELS=mongodb needs MONGODB_URL, e.g. mongodb://localhost:27017/?replicaSet=rs0');
   } else if (readModelsAdapter === 'mongodb' && !/^mongodb(\+srv)?:\/\//.test(mongoUrl!)) {
-    problems.push(`MONGODB_URL must be a MongoDB connection string (mongodb://… or mongodb+srv://…), got '${redactUrl(mongoUrl!)}'`);
+    problems.push(
+      `MONGODB_URL must be a MongoDB connection string (mongodb://… or mongodb+srv://…), got '${redactUrl(mongoUrl!)}'`,
+    );
   }
   const mongoDatabase = String(env.LICENSING_MONGODB_DATABASE ?? mongo.database ?? 'licensing');
-  if (!/^[A-Za-z0-9_-]{1,63}$/.test(mongoDatabase)) problems.push(`LICENSING_MONGODB_DATABASE / readModels.mongodb.database must be 1–63 letters, digits, _ or -, got '${mongoDatabase}'`);
-  const transactions = oneOf(env.LICENSING_MONGODB_TRANSACTIONS ?? mongo.transactions ?? 'auto', ['auto', 'off'] as const, 'LICENSING_MONGODB_TRANSACTIONS / readModels.mongodb.transactions', problems);
-  const connectTimeoutMs = integer(env.LICENSING_CONNECT_TIMEOUT_MS ?? file.connectTimeoutMs ?? 5000, 'LICENSING_CONNECT_TIMEOUT_MS / connectTimeoutMs', problems, 100, 120_000);
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(mongoDatabase))
+    problems.push(
+      `LICENSING_MONGODB_DATABASE / readModels.mongodb.database must be 1–63 letters, digits, _ or -, got '${mongoDatabase}'`,
+    );
+  const transactions = oneOf(
+    env.LICENSING_MONGODB_TRANSACTIONS ?? mongo.transactions ?? 'auto',
+    ['auto', 'off'] as const,
+    'LICENSING_MONGODB_TRANSACTIONS / readModels.mongodb.transactions',
+    problems,
+  );
+  const connectTimeoutMs = integer(
+    env.LICENSING_CONNECT_TIMEOUT_MS ?? file.connectTimeoutMs ?? 5000,
+    'LICENSING_CONNECT_TIMEOUT_MS / connectTimeoutMs',
+    problems,
+    100,
+    120_000,
+  );
   const projections = file.projections ?? {};
   // Embedded read models live in a file beside the API, so the API projects; with MongoDB a projector process does.
   const runInApiDefault = projections.runInApi ?? readModelsAdapter === 'embedded';
-  const runInApi = flag(env.LICENSING_PROJECTIONS_IN_API ?? runInApiDefault, 'LICENSING_PROJECTIONS_IN_API / projections.runInApi', problems);
+  const runInApi = flag(
+    env.LICENSING_PROJECTIONS_IN_API ?? runInApiDefault,
+    'LICENSING_PROJECTIONS_IN_API / projections.runInApi',
+    problems,
+  );
   const projector = file.projector ?? {};
-  const healthPort = integer(env.LICENSING_PROJECTOR_HEALTH_PORT ?? projector.healthPort ?? 3001, 'LICENSING_PROJECTOR_HEALTH_PORT / projector.healthPort', problems, 0, 65535);
+  const healthPort = integer(
+    env.LICENSING_PROJECTOR_HEALTH_PORT ?? projector.healthPort ?? 3001,
+    'LICENSING_PROJECTOR_HEALTH_PORT / projector.healthPort',
+    problems,
+    0,
+    65535,
+  );
   const healthHost = String(env.LICENSING_PROJECTOR_HEALTH_HOST ?? projector.healthHost ?? host);
-  const minPositionTimeoutMs = integer(env.LICENSING_MIN_POSITION_TIMEOUT_MS ?? projections.minPositionTimeoutMs ?? 5000, 'LICENSING_MIN_POSITION_TIMEOUT_MS / projections.minPositionTimeoutMs', problems, 0, 60_000);
-  const batchSize = integer(env.LICENSING_PROJECTION_BATCH_SIZE ?? projections.batchSize ?? 500, 'LICENSING_PROJECTION_BATCH_SIZE / projections.batchSize', problems, 1, 10_000);
+  const minPositionTimeoutMs = integer(
+    env.LICENSING_MIN_POSITION_TIMEOUT_MS ?? projections.minPositionTimeoutMs ?? 5000,
+    'LICENSING_MIN_POSITION_TIMEOUT_MS / projections.minPositionTimeoutMs',
+    problems,
+    0,
+    60_000,
+  );
+  const batchSize = integer(
+    env.LICENSING_PROJECTION_BATCH_SIZE ?? projections.batchSize ?? 500,
+    'LICENSING_PROJECTION_BATCH_SIZE / projections.batchSize',
+    problems,
+    1,
+    10_000,
+  );
   const processManagers = file.processManagers ?? {};
   // The backend's notices run where the projections run, unless told otherwise.
-  const processManagersInApi = (env.LICENSING_PROCESS_MANAGERS_IN_API ?? String(processManagers.runInApi ?? runInApi)) !== 'false';
+  const processManagersInApi =
+    (env.LICENSING_PROCESS_MANAGERS_IN_API ?? String(processManagers.runInApi ?? runInApi)) !== 'false';
   const licenseDateCheckIntervalMs = integer(
     env.LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS ?? processManagers.licenseDateCheckIntervalMs ?? 86_400_000,
     'LICENSING_LICENSE_DATE_CHECK_INTERVAL_MS / processManagers.licenseDateCheckIntervalMs',
@@ -141,15 +198,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     2_147_483_647,
   );
   const roots = env.LICENSING_TRUSTED_ROOTS
-    ? env.LICENSING_TRUSTED_ROOTS.split(',').map((path) => path.trim()).filter((path) => path.length > 0)
+    ? env.LICENSING_TRUSTED_ROOTS.split(',')
+        .map((path) => path.trim())
+        .filter((path) => path.length > 0)
     : ((file.trust?.rootCertificateFiles ?? []) as string[]);
-  if (roots.length === 0) problems.push('LICENSING_TRUSTED_ROOTS / trust.rootCertificateFiles must name at least one root certificate');
+  if (roots.length === 0)
+    problems.push('LICENSING_TRUSTED_ROOTS / trust.rootCertificateFiles must name at least one root certificate');
 
   const thresholds = readMeteringThresholds(file.metering?.thresholds, problems);
   const commands = file.commands ?? {};
-  const cacheMb = integer(env.LICENSING_CACHE_MB ?? commands.cacheMb ?? 256, 'LICENSING_CACHE_MB / commands.cacheMb', problems, 1, 1_000_000);
-  const idempotencyWindow = integer(env.LICENSING_IDEMPOTENCY_WINDOW ?? commands.idempotencyWindow ?? 10_000, 'LICENSING_IDEMPOTENCY_WINDOW / commands.idempotencyWindow', problems, 1000, 100_000_000);
-  const snapshots = flag(env.LICENSING_SNAPSHOTS ?? commands.snapshots ?? true, 'LICENSING_SNAPSHOTS / commands.snapshots', problems);
+  const cacheMb = integer(
+    env.LICENSING_CACHE_MB ?? commands.cacheMb ?? 256,
+    'LICENSING_CACHE_MB / commands.cacheMb',
+    problems,
+    1,
+    1_000_000,
+  );
+  const idempotencyWindow = integer(
+    env.LICENSING_IDEMPOTENCY_WINDOW ?? commands.idempotencyWindow ?? 10_000,
+    'LICENSING_IDEMPOTENCY_WINDOW / commands.idempotencyWindow',
+    problems,
+    1000,
+    100_000_000,
+  );
+  const snapshots = flag(
+    env.LICENSING_SNAPSHOTS ?? commands.snapshots ?? true,
+    'LICENSING_SNAPSHOTS / commands.snapshots',
+    problems,
+  );
   const access = readAccessConfig(env, cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -219,14 +295,17 @@ function integer(raw: unknown, name: string, problems: string[], min: number, ma
  */
 export function startupFailure(error: unknown, expected: Array<abstract new (...args: never[]) => Error> = []): string {
   const scrub = secretScrubber(secretsOfEnvironment());
-  if (error instanceof ConfigError || expected.some((type) => error instanceof type)) return scrub((error as Error).message);
+  if (error instanceof ConfigError || expected.some((type) => error instanceof type))
+    return scrub((error as Error).message);
   return scrub(error instanceof Error ? (error.stack ?? error.message) : String(error));
 }
 
 /** One line for the start-up log: which stores this process uses, and where. */
 export function describeStores(config: AppConfig): string {
   const events =
-    config.eventStore.adapter === 'kurrentdb' ? `kurrentdb (${redactUrl(config.eventStore.kurrentdb.url ?? '')})` : `embedded (${config.eventStore.sqlite.file})`;
+    config.eventStore.adapter === 'kurrentdb'
+      ? `kurrentdb (${redactUrl(config.eventStore.kurrentdb.url ?? '')})`
+      : `embedded (${config.eventStore.sqlite.file})`;
   const readModels =
     config.readModels.adapter === 'mongodb'
       ? `mongodb (${redactUrl(config.readModels.mongodb.url ?? '')}, database ${config.readModels.mongodb.database})`
@@ -241,7 +320,6 @@ export function describeStores(config: AppConfig): string {
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@(?=[^@]*$)/i, '$1:***@');
 }
-
 
 function nonEmpty(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;

@@ -16,7 +16,9 @@ export function passwordOf(url: string | null | undefined): string | null {
 
 /** The secrets a configuration holds that a log line must never show. */
 export function secretsOf(config: Pick<AppConfig, 'eventStore' | 'readModels'>): string[] {
-  return [passwordOf(config.eventStore.kurrentdb.url), passwordOf(config.readModels.mongodb.url)].filter((s): s is string => s !== null);
+  return [passwordOf(config.eventStore.kurrentdb.url), passwordOf(config.readModels.mongodb.url)].filter(
+    (s): s is string => s !== null,
+  );
 }
 
 /** The same, read straight from the environment: for messages written before the configuration has loaded. */
@@ -26,7 +28,9 @@ export function secretsOfEnvironment(env: NodeJS.ProcessEnv = process.env): stri
 
 /** A function that replaces every form of each secret in a line with `***`. */
 export function secretScrubber(secrets: readonly string[]): (line: string) => string {
-  const forms = [...new Set(secrets.flatMap(formsOf))].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+  const forms = [...new Set(secrets.flatMap(formsOf))]
+    .filter((form) => form.length > 0)
+    .sort((a, b) => b.length - a.length);
   if (forms.length === 0) return (line) => line;
   const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
   return (line) => line.replace(pattern, '***');
@@ -49,7 +53,9 @@ function escapeRegExp(text: string): string {
 }
 
 /** pino options that scrub the configuration's secrets from every line it writes. */
-export function scrubbingLogHooks(config: Pick<AppConfig, 'eventStore' | 'readModels'>): { hooks: { streamWrite(line: string): string } } {
+export function scrubbingLogHooks(config: Pick<AppConfig, 'eventStore' | 'readModels'>): {
+  hooks: { streamWrite(line: string): string };
+} {
   const scrub = secretScrubber(secretsOf(config));
   return { hooks: { streamWrite: scrub } };
 }

@@ -2,9 +2,13 @@ import { METERED_SERVICES, MeteringThresholds } from '@app/domain';
 
 /** `metering.thresholds` of the config file: `base + perUser × users` per metered service, every service named. */
 export function readMeteringThresholds(raw: unknown, problems: string[]): MeteringThresholds {
-  const given = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, { base?: unknown; perUser?: unknown } | undefined>;
+  const given = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<
+    string,
+    { base?: unknown; perUser?: unknown } | undefined
+  >;
   for (const name of Object.keys(given)) {
-    if (!(METERED_SERVICES as readonly string[]).includes(name)) problems.push(`metering.thresholds.${name}: not a metered service (${METERED_SERVICES.join(', ')})`);
+    if (!(METERED_SERVICES as readonly string[]).includes(name))
+      problems.push(`metering.thresholds.${name}: not a metered service (${METERED_SERVICES.join(', ')})`);
   }
   const thresholds = {} as MeteringThresholds;
   for (const service of METERED_SERVICES) {

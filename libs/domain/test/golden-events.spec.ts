@@ -49,7 +49,12 @@ describe('golden events', () => {
     expect(holdersView(state, 'SUPEROFFICE', 'saint')).toEqual({ module: 'saint', holders: ['u2'] });
     expect(userLicensesView(state, 'u1')).toEqual({ userId: 'u1', active: true, plan: null, modules: [] });
     expect(userLicensesView(state, 'u2')).toEqual({ userId: 'u2', active: true, plan: null, modules: ['saint'] });
-    expect(statusView(state).database).toEqual({ owner: 'SUPEROFFICE', serialNumber: '1234567890', databaseType: 'Online', nextExpiry: '2027-12-31T00:00:00.000Z' });
+    expect(statusView(state).database).toEqual({
+      owner: 'SUPEROFFICE',
+      serialNumber: '1234567890',
+      databaseType: 'Online',
+      nextExpiry: '2027-12-31T00:00:00.000Z',
+    });
   });
 
   it('metering: decodes each event as it was stored and folds them to the known state', () => {
@@ -83,7 +88,13 @@ describe('golden events', () => {
     const state = fold(systemEvents, events);
     expect(state.started).toBe(2);
     expect(Object.values(state.live)).toEqual([
-      expect.objectContaining({ eventKey: 'LicensePackageActivated', scope: 2, owner: null, status: 'completed', sequence: 2 }),
+      expect.objectContaining({
+        eventKey: 'LicensePackageActivated',
+        scope: 2,
+        owner: null,
+        status: 'completed',
+        sequence: 2,
+      }),
     ]);
   });
 });
@@ -100,21 +111,26 @@ describe('decoding refuses what it does not know, naming the stream and revision
   it('a known type in an unknown shape', () => {
     const [assigned] = goldenStream('ledger').filter((event) => event.type === 'LicenseAssigned');
     const broken = { ...assigned, data: { ...(assigned.data as object), source: 'stolen', at: 42 } };
-    expect(() => decodeLedgerEvent(broken)).toThrow(/^ledger-Cust12345@2: LicenseAssigned without \{owner, module, userId, source, plan, isPlan, at\} in the expected shape: source: .*; at: /);
+    expect(() => decodeLedgerEvent(broken)).toThrow(
+      /^ledger-Cust12345@2: LicenseAssigned without \{owner, module, userId, source, plan, isPlan, at\} in the expected shape: source: .*; at: /,
+    );
   });
 
   it('a schema version newer than the code, or not a version at all', () => {
     for (const version of [2, 0, '1']) {
-      expect(() => decodeLedgerEvent({ ...activated, metadata: { ...activated.metadata, [SCHEMA_VERSION_FIELD]: version } })).toThrow(
-        `ledger-Cust12345@0: LicensePackageActivated has schema version ${version}; this code reads 1 to 1`,
-      );
+      expect(() =>
+        decodeLedgerEvent({ ...activated, metadata: { ...activated.metadata, [SCHEMA_VERSION_FIELD]: version } }),
+      ).toThrow(`ledger-Cust12345@0: LicensePackageActivated has schema version ${version}; this code reads 1 to 1`);
     }
   });
 });
 
 describe('upcasting: a made-up version 2 of UserDeactivated', () => {
   // Version 2 (invented for this test) says why a user was deactivated and renames `at` to `deactivatedAt`.
-  type UserDeactivatedV2 = { type: 'UserDeactivated'; data: { userId: string; deactivatedAt: string; reason: 'scim' | 'admin' | 'unknown' } };
+  type UserDeactivatedV2 = {
+    type: 'UserDeactivated';
+    data: { userId: string; deactivatedAt: string; reason: 'scim' | 'admin' | 'unknown' };
+  };
   const codec = eventCodec<UserDeactivatedV2>({
     UserDeactivated: {
       schema: z.object({ userId: z.string(), deactivatedAt: z.string(), reason: z.enum(['scim', 'admin', 'unknown']) }),
@@ -132,17 +148,26 @@ describe('upcasting: a made-up version 2 of UserDeactivated', () => {
 
   it('reads the stored version 1 through the upcaster, history untouched', () => {
     const before = JSON.stringify(v1);
-    expect(codec.decode(v1)).toEqual({ type: 'UserDeactivated', data: { userId: 'u2', deactivatedAt: '2026-06-02T09:05:00.000Z', reason: 'unknown' } });
+    expect(codec.decode(v1)).toEqual({
+      type: 'UserDeactivated',
+      data: { userId: 'u2', deactivatedAt: '2026-06-02T09:05:00.000Z', reason: 'unknown' },
+    });
     expect(JSON.stringify(v1)).toBe(before);
   });
 
   it('reads a stored version 2 as it is', () => {
-    const v2 = { ...v1, data: { userId: 'u2', deactivatedAt: '2026-06-02T09:05:00.000Z', reason: 'scim' }, metadata: { ...v1.metadata, [SCHEMA_VERSION_FIELD]: 2 } };
+    const v2 = {
+      ...v1,
+      data: { userId: 'u2', deactivatedAt: '2026-06-02T09:05:00.000Z', reason: 'scim' },
+      metadata: { ...v1.metadata, [SCHEMA_VERSION_FIELD]: 2 },
+    };
     expect(codec.decode(v2).data).toEqual({ userId: 'u2', deactivatedAt: '2026-06-02T09:05:00.000Z', reason: 'scim' });
   });
 
   it('refuses a version 2 stored in the version 1 shape', () => {
     const mislabelled = { ...v1, metadata: { ...v1.metadata, [SCHEMA_VERSION_FIELD]: 2 } };
-    expect(() => codec.decode(mislabelled)).toThrow(/^ledger-Cust12345@3: UserDeactivated without \{userId, deactivatedAt, reason\}/);
+    expect(() => codec.decode(mislabelled)).toThrow(
+      /^ledger-Cust12345@3: UserDeactivated without \{userId, deactivatedAt, reason\}/,
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { carryPastClosedMonth } from '../src/metering/late-usage';
 import type { UsageRecord } from '../src/metering/usage-record';
 
-const usage = (usageId: string, quantity = 1): UsageRecord => ({ usageId, service: 'mailing-emails', quantity, occurredAt: '2026-09-10T12:00:00.000Z' });
+const usage = (usageId: string, quantity = 1): UsageRecord => ({
+  usageId,
+  service: 'mailing-emails',
+  quantity,
+  occurredAt: '2026-09-10T12:00:00.000Z',
+});
 
 describe('the late-usage policy', () => {
   it('carries the records the closed month has not counted, with what its invoice accounts for', () => {
@@ -25,7 +30,11 @@ describe('the late-usage policy', () => {
       { month: '2026-10', duplicates: [], accounted: { 'mailing-emails': 1400 }, thresholds: {} },
       { month: '2026-09', accounted: { 'mailing-emails': 1100, storage: 3 }, thresholds: { 'mailing-emails': 1200 } },
     );
-    expect(carried.late).toEqual({ month: '2026-09', accounted: { 'mailing-emails': 1400, storage: 3 }, thresholds: { 'mailing-emails': 1200 } });
+    expect(carried.late).toEqual({
+      month: '2026-09',
+      accounted: { 'mailing-emails': 1400, storage: 3 },
+      thresholds: { 'mailing-emails': 1200 },
+    });
     expect(carried.duplicates).toBe(0);
   });
 });

@@ -13,9 +13,14 @@ const assignedAt = (minute: number, userId: string): LedgerEvent => ({
 });
 
 describe('the ledger as of a moment', () => {
-  it('takes each event type\'s own domain time', () => {
+  it("takes each event type's own domain time", () => {
     expect(ledgerEventTime(activatedAt(1))).toBe(at(1));
-    expect(ledgerEventTime({ type: 'LicensePackageRejected', data: { tenantId: 'T', packageId: 'p', owner: 'O', sequence: 1, reasons: [], rejectedAt: at(2) } })).toBe(at(2));
+    expect(
+      ledgerEventTime({
+        type: 'LicensePackageRejected',
+        data: { tenantId: 'T', packageId: 'p', owner: 'O', sequence: 1, reasons: [], rejectedAt: at(2) },
+      }),
+    ).toBe(at(2));
     expect(ledgerEventTime({ type: 'UserDeactivated', data: { userId: 'u', at: at(3) } })).toBe(at(3));
   });
 
@@ -28,7 +33,11 @@ describe('the ledger as of a moment', () => {
   });
 
   it('stops at the first event after the moment, even if a later one carries an earlier time', () => {
-    const outcome = foldLedgerUntil(initialLedgerState(), [activatedAt(0), assignedAt(5, 'u1'), assignedAt(3, 'u2')], new Date(at(4)));
+    const outcome = foldLedgerUntil(
+      initialLedgerState(),
+      [activatedAt(0), assignedAt(5, 'u1'), assignedAt(3, 'u2')],
+      new Date(at(4)),
+    );
     expect(outcome.passed).toBe(true);
     expect(inUse(outcome.state, 'SUPEROFFICE', 'saint')).toBe(0);
   });

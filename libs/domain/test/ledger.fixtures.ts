@@ -52,7 +52,10 @@ export function aPackage(overrides: Partial<LicensePackage> = {}, modules?: Modu
   };
 }
 
-export function validVerification(overrides: Partial<PackageVerification['certificate']> = {}, owner = 'SUPEROFFICE'): PackageVerification {
+export function validVerification(
+  overrides: Partial<PackageVerification['certificate']> = {},
+  owner = 'SUPEROFFICE',
+): PackageVerification {
   return {
     packageSignatureValid: true,
     invalidRowSignatures: [],
@@ -91,7 +94,11 @@ export const unassign = (userId: string, module: string, owner = 'SUPEROFFICE'):
   metadata: meta(),
 });
 
-export const assigned = (userId: string, module: string, extra: { plan?: string; isPlan?: boolean } = {}): LedgerEvent => ({
+export const assigned = (
+  userId: string,
+  module: string,
+  extra: { plan?: string; isPlan?: boolean } = {},
+): LedgerEvent => ({
   type: 'LicenseAssigned',
   data: { owner: 'SUPEROFFICE', module, userId, source: extra.plan ? 'plan' : 'explicit', ...extra, at: NOW },
 });

@@ -21,12 +21,16 @@ const users = (count: number, module: string): LedgerEvent[] =>
 
 describe('ledger decider', () => {
   describe('activating a license package', () => {
-    it('activates a valid first package', () =>
-      given([]).when(activate()).then([activated()]));
+    it('activates a valid first package', () => given([]).when(activate()).then([activated()]));
 
     it('activates a newer package of the same owner and serial number, replacing the rows', () => {
-      const next = aPackage({ packageId: 'pkg-2', sequence: 2 }, [row('user', { number: 50 }), row('saint', { number: 9 })]);
-      given([activated()]).when(activate(next)).then([activated(next)]);
+      const next = aPackage({ packageId: 'pkg-2', sequence: 2 }, [
+        row('user', { number: 50 }),
+        row('saint', { number: 9 }),
+      ]);
+      given([activated()])
+        .when(activate(next))
+        .then([activated(next)]);
       const state = active(fold(ledger, [activated(), activated(next)]));
       expect(Object.keys(state.owners.SUPEROFFICE.modules)).toEqual(['user', 'saint']);
       expect(state.owners.SUPEROFFICE.modules.user.number).toBe(50);
@@ -54,19 +58,39 @@ describe('ledger decider', () => {
     });
 
     it('rejects an unreadable owner certificate', () =>
-      void rejectedFor([], activate(aPackage(), validVerification({ readable: false, problem: 'not PEM' })), 'certificate-unreadable'));
+      void rejectedFor(
+        [],
+        activate(aPackage(), validVerification({ readable: false, problem: 'not PEM' })),
+        'certificate-unreadable',
+      ));
 
     it('rejects an owner certificate that does not chain to a trusted root', () =>
-      void rejectedFor([], activate(aPackage(), validVerification({ chainsToTrustedRoot: false })), 'owner-not-trusted'));
+      void rejectedFor(
+        [],
+        activate(aPackage(), validVerification({ chainsToTrustedRoot: false })),
+        'owner-not-trusted',
+      ));
 
     it('rejects an owner certificate that names another owner', () =>
-      void rejectedFor([], activate(aPackage(), validVerification({ subjectCommonName: 'PARTNER' })), 'certificate-owner-mismatch'));
+      void rejectedFor(
+        [],
+        activate(aPackage(), validVerification({ subjectCommonName: 'PARTNER' })),
+        'certificate-owner-mismatch',
+      ));
 
     it('rejects an expired owner certificate', () =>
-      void rejectedFor([], activate(aPackage(), validVerification({ notAfter: '2026-05-31T00:00:00.000Z' })), 'certificate-expired'));
+      void rejectedFor(
+        [],
+        activate(aPackage(), validVerification({ notAfter: '2026-05-31T00:00:00.000Z' })),
+        'certificate-expired',
+      ));
 
     it('rejects an owner certificate that is not valid yet', () =>
-      void rejectedFor([], activate(aPackage(), validVerification({ notBefore: '2026-07-01T00:00:00.000Z' })), 'certificate-not-yet-valid'));
+      void rejectedFor(
+        [],
+        activate(aPackage(), validVerification({ notBefore: '2026-07-01T00:00:00.000Z' })),
+        'certificate-not-yet-valid',
+      ));
 
     it('rejects a package for another tenant', () =>
       void rejectedFor([], activate(aPackage({ tenantId: 'Cust99999' })), 'tenant-mismatch'));
@@ -74,12 +98,16 @@ describe('ledger decider', () => {
     it('rejects a serial number that does not match the active package', () =>
       void rejectedFor(
         [activated()],
-        activate(aPackage({ sequence: 2, licensee: { companyName: 'Acme', serialNumber: '999', databaseType: 'Online' } })),
+        activate(
+          aPackage({ sequence: 2, licensee: { companyName: 'Acme', serialNumber: '999', databaseType: 'Online' } }),
+        ),
         'serial-number-mismatch',
       ));
 
-    it.each([1, 0])('rejects a sequence (%i) not newer than the active package', (sequence) =>
-      void rejectedFor([activated()], activate(aPackage({ sequence })), 'sequence-not-newer'));
+    it.each([1, 0])(
+      'rejects a sequence (%i) not newer than the active package',
+      (sequence) => void rejectedFor([activated()], activate(aPackage({ sequence })), 'sequence-not-newer'),
+    );
 
     it('rejects an expired package', () =>
       void rejectedFor(
@@ -93,28 +121,49 @@ describe('ledger decider', () => {
       ['a zero number', [row('user', { number: 0 })]],
       ['a prerequisite missing from the package', [row('web', { prerequisite: 'user' })]],
       ['a plan whose set names an unknown license', [row('plan', { extraFlags: 1, extraInfo: 'set=ghost' })]],
-      ['a plan whose set names a system license', [row('chat', { type: 1 }), row('plan', { extraFlags: 1, extraInfo: 'set=chat' })]],
-    ])('rejects an inconsistent package: %s', (_, modules) =>
-      void rejectedFor([], activate(aPackage({}, modules)), 'package-inconsistent'));
+      [
+        'a plan whose set names a system license',
+        [row('chat', { type: 1 }), row('plan', { extraFlags: 1, extraInfo: 'set=chat' })],
+      ],
+    ])(
+      'rejects an inconsistent package: %s',
+      (_, modules) => void rejectedFor([], activate(aPackage({}, modules)), 'package-inconsistent'),
+    );
 
     it('rejects a package whose new number is below the number in use, listing in use, new number, must remove and holders', () => {
-      const fewer = aPackage({ packageId: 'pkg-2', sequence: 2 }, aPackage().modules.map((r) => (r.name === 'saint' ? { ...r, number: 1 } : r)));
-      const reasons = rejectedFor([activated(), assigned('u1', 'saint'), assigned('u2', 'saint')], activate(fewer), 'number-below-in-use');
+      const fewer = aPackage(
+        { packageId: 'pkg-2', sequence: 2 },
+        aPackage().modules.map((r) => (r.name === 'saint' ? { ...r, number: 1 } : r)),
+      );
+      const reasons = rejectedFor(
+        [activated(), assigned('u1', 'saint'), assigned('u2', 'saint')],
+        activate(fewer),
+        'number-below-in-use',
+      );
       expect(reasons.find((r) => r.code === 'number-below-in-use')?.licenses).toEqual([
         { module: 'saint', inUse: 2, newNumber: 1, mustRemove: 1, holders: ['u1', 'u2'] },
       ]);
     });
 
     it('rejects a package that drops a license still in use', () => {
-      const without = aPackage({ packageId: 'pkg-2', sequence: 2 }, aPackage().modules.filter((r) => r.name !== 'saint'));
+      const without = aPackage(
+        { packageId: 'pkg-2', sequence: 2 },
+        aPackage().modules.filter((r) => r.name !== 'saint'),
+      );
       const reasons = rejectedFor([activated(), assigned('u1', 'saint')], activate(without), 'number-below-in-use');
-      expect(reasons.find((r) => r.code === 'number-below-in-use')?.licenses?.[0]).toMatchObject({ module: 'saint', newNumber: 0, mustRemove: 1 });
+      expect(reasons.find((r) => r.code === 'number-below-in-use')?.licenses?.[0]).toMatchObject({
+        module: 'saint',
+        newNumber: 0,
+        mustRemove: 1,
+      });
     });
 
     it('lowers a number to exactly the number in use, and an unrestricted license below it', () => {
       const lower = aPackage(
         { packageId: 'pkg-2', sequence: 2 },
-        aPackage().modules.map((r) => (r.name === 'saint' ? { ...r, number: 1 } : r.name === 'marketing' ? { ...r, number: 1 } : r)),
+        aPackage().modules.map((r) =>
+          r.name === 'saint' ? { ...r, number: 1 } : r.name === 'marketing' ? { ...r, number: 1 } : r,
+        ),
       );
       given([activated(), assigned('u1', 'saint'), assigned('u1', 'marketing'), assigned('u2', 'marketing')])
         .when(activate(lower))
@@ -128,25 +177,44 @@ describe('ledger decider', () => {
     });
 
     it('a rejected package leaves the active licenses as they were', () => {
-      const state = active(fold(ledger, [
-        activated(),
-        { type: 'LicensePackageRejected', data: { tenantId: TENANT, packageId: 'x', owner: 'SUPEROFFICE', sequence: 2, reasons: [], rejectedAt: NOW } },
-      ]));
+      const state = active(
+        fold(ledger, [
+          activated(),
+          {
+            type: 'LicensePackageRejected',
+            data: { tenantId: TENANT, packageId: 'x', owner: 'SUPEROFFICE', sequence: 2, reasons: [], rejectedAt: NOW },
+          },
+        ]),
+      );
       expect(state.owners.SUPEROFFICE.packageId).toBe('pkg-1');
     });
   });
 
   describe('validating a package (dry run)', () => {
     it('shows only the changed licenses with current, new, in use, free, new free and must remove', () => {
-      const state = fold(ledger, [activated(), ...users(3, 'saint').map((e, i) => (i < 2 ? e : assigned('u9', 'user')))]);
-      const next = aPackage(
-        { packageId: 'pkg-2', sequence: 2 },
-        [...aPackage().modules.map((r) => (r.name === 'saint' ? { ...r, number: 1 } : r.name === 'user' ? { ...r, number: 30 } : r)), row('travel', { number: 4 })],
-      );
+      const state = fold(ledger, [
+        activated(),
+        ...users(3, 'saint').map((e, i) => (i < 2 ? e : assigned('u9', 'user'))),
+      ]);
+      const next = aPackage({ packageId: 'pkg-2', sequence: 2 }, [
+        ...aPackage().modules.map((r) =>
+          r.name === 'saint' ? { ...r, number: 1 } : r.name === 'user' ? { ...r, number: 30 } : r,
+        ),
+        row('travel', { number: 4 }),
+      ]);
       const review = reviewPackage(state, { tenantId: TENANT, package: next, verification: validVerification() }, NOW);
       expect(review.changes).toEqual([
         { module: 'saint', current: 2, new: 1, inUse: 2, free: 0, newFree: -1, mustRemove: 1, unrestricted: false },
-        { module: 'travel', current: null, new: 4, inUse: 0, free: null, newFree: 4, mustRemove: 0, unrestricted: false },
+        {
+          module: 'travel',
+          current: null,
+          new: 4,
+          inUse: 0,
+          free: null,
+          newFree: 4,
+          mustRemove: 0,
+          unrestricted: false,
+        },
         { module: 'user', current: 20, new: 30, inUse: 1, free: 19, newFree: 29, mustRemove: 0, unrestricted: false },
       ]);
       expect(review.canBeActivated).toBe(false);
@@ -154,10 +222,13 @@ describe('ledger decider', () => {
     });
 
     it('says a valid package can be activated', () => {
-      const review = reviewPackage(fold(ledger, []), { tenantId: TENANT, package: aPackage(), verification: validVerification() }, NOW);
+      const review = reviewPackage(
+        fold(ledger, []),
+        { tenantId: TENANT, package: aPackage(), verification: validVerification() },
+        NOW,
+      );
       expect(review).toMatchObject({ canBeActivated: true, reasons: [] });
       expect(review.changes).toHaveLength(aPackage().modules.length);
     });
   });
-
 });

@@ -2,17 +2,7 @@ import { fold } from '../src/shared/decider';
 import { ledger } from '../src/ledger/ledger.decider';
 import { LedgerEvent } from '../src/ledger/ledger.events';
 import { specFor } from './decider-spec';
-import {
-  activate,
-  activated,
-  assign,
-  assigned,
-  meta,
-  NOW,
-  TENANT,
-  unassign,
-  active,
-} from './ledger.fixtures';
+import { activate, activated, assign, assigned, meta, NOW, TENANT, unassign, active } from './ledger.fixtures';
 
 const given = specFor(ledger);
 
@@ -40,14 +30,16 @@ describe('ledger decider', () => {
       ['deactivate', { type: 'DeactivateUser', data: { userId: 'u1' }, metadata: meta() }],
       ['reactivate', { type: 'ReactivateUser', data: { userId: 'u1' }, metadata: meta() }],
     ] as const)('refuses to %s without a package, as an unknown tenant', (_, command) =>
-      given([rejected]).when(command).thenRefuses('unknown-tenant', {}));
+      given([rejected]).when(command).thenRefuses('unknown-tenant', {}),
+    );
 
     it('still reviews (and so activates or rejects) a package without one', () =>
       given([]).when(activate()).then([activated()]));
 
     it('refuses to fold a holding change into a ledger without a package: that history is broken', () => {
-      expect(() => fold(ledger, [assigned('u1', 'saint')])).toThrow('ledger: LicenseAssigned before any license package was activated');
+      expect(() => fold(ledger, [assigned('u1', 'saint')])).toThrow(
+        'ledger: LicenseAssigned before any license package was activated',
+      );
     });
   });
-
 });

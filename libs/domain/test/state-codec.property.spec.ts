@@ -27,10 +27,26 @@ const PACKAGE = aPackage({}, [
 ]);
 
 const ledgerCommand: fc.Arbitrary<LedgerCommand> = fc.oneof(
-  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...USERS), fc.constantFrom(...MODULES)).map(([u, m]) => assign(u, m)) },
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...USERS), fc.constantFrom(...MODULES)).map(([u, m]) => unassign(u, m)) },
-  { weight: 1, arbitrary: fc.constantFrom(...USERS).map((userId): LedgerCommand => ({ type: 'DeactivateUser', data: { userId }, metadata: meta() })) },
-  { weight: 1, arbitrary: fc.constantFrom(...USERS).map((userId): LedgerCommand => ({ type: 'ReactivateUser', data: { userId }, metadata: meta() })) },
+  {
+    weight: 5,
+    arbitrary: fc.tuple(fc.constantFrom(...USERS), fc.constantFrom(...MODULES)).map(([u, m]) => assign(u, m)),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.constantFrom(...USERS), fc.constantFrom(...MODULES)).map(([u, m]) => unassign(u, m)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...USERS)
+      .map((userId): LedgerCommand => ({ type: 'DeactivateUser', data: { userId }, metadata: meta() })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...USERS)
+      .map((userId): LedgerCommand => ({ type: 'ReactivateUser', data: { userId }, metadata: meta() })),
+  },
 );
 
 function history<C, E, S, R extends Refusal>(decider: Decider<C, E, S, R>, commands: C[]): E[] {
@@ -47,13 +63,20 @@ function history<C, E, S, R extends Refusal>(decider: Decider<C, E, S, R>, comma
   return events;
 }
 
-const foldAll = <E, S>(decider: { initialState(): S; evolve(s: S, e: E): S }, events: E[], from = decider.initialState()) => events.reduce(decider.evolve, from);
+const foldAll = <E, S>(
+  decider: { initialState(): S; evolve(s: S, e: E): S },
+  events: E[],
+  from = decider.initialState(),
+) => events.reduce(decider.evolve, from);
 
 function recount(state: ActiveLedger): { counts: Record<string, number>; activePlanHolders: number } {
   const counts: Record<string, number> = {};
-  for (const owner of Object.keys(state.holdings)) for (const module of Object.keys(state.holdings[owner])) counts[`${owner}/${module}`] = holdersOf(state, owner, module).length;
+  for (const owner of Object.keys(state.holdings))
+    for (const module of Object.keys(state.holdings[owner]))
+      counts[`${owner}/${module}`] = holdersOf(state, owner, module).length;
   const holders = new Set<string>();
-  for (const byUser of Object.values(state.plans)) for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) holders.add(userId);
+  for (const byUser of Object.values(state.plans))
+    for (const userId of Object.keys(byUser)) if (!state.inactiveUsers[userId]) holders.add(userId);
   return { counts, activePlanHolders: holders.size };
 }
 
@@ -84,34 +107,67 @@ describe('ledger: snapshot + tail = full fold', () => {
     expect(none).toEqual({ status: 'no-package' });
     const events = history(ledger, [activate(PACKAGE), assign('u1', 'sales-premium')]);
     const active = ledgerStateCodec.decode(ledgerStateCodec.encode(foldAll(ledger, events, none)));
-    expect(active).toMatchObject({ status: 'active', holderCounts: { SUPEROFFICE: { 'sales-premium': 1 } }, activePlanHolders: 1 });
+    expect(active).toMatchObject({
+      status: 'active',
+      holderCounts: { SUPEROFFICE: { 'sales-premium': 1 } },
+      activePlanHolders: 1,
+    });
     expect(active).toEqual(foldAll(ledger, events));
   });
 
   it('refuses a snapshot without the union status (version 1 kept one record with a nullable tenant)', () => {
     expect(ledgerStateCodec.version).toBeGreaterThan(1);
-    const old = new TextEncoder().encode(JSON.stringify({ tenantId: null, tenantSince: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} }));
+    const old = new TextEncoder().encode(
+      JSON.stringify({ tenantId: null, tenantSince: null, owners: {}, holdings: {}, plans: {}, inactiveUsers: {} }),
+    );
     expect(() => ledgerStateCodec.decode(old)).toThrow('unknown status');
   });
 });
 
 const ID_POOL = Array.from({ length: 40 }, (_, i) => `usage-${i}`);
 const SERVICES = ['chat-sessions', 'storage', 'form-submissions'] as const;
-const THRESHOLDS = Object.fromEntries(METERED_SERVICES.map((service) => [service, { base: 5, perUser: 1 }])) as MeteringThresholds;
-const facts = (now: string): MeteringFacts => ({ now, actor: 't', activeUsers: 2, thresholds: THRESHOLDS, tenantSince: '2026-01-01T00:00:00.000Z' });
+const THRESHOLDS = Object.fromEntries(
+  METERED_SERVICES.map((service) => [service, { base: 5, perUser: 1 }]),
+) as MeteringThresholds;
+const facts = (now: string): MeteringFacts => ({
+  now,
+  actor: 't',
+  activeUsers: 2,
+  thresholds: THRESHOLDS,
+  tenantSince: '2026-01-01T00:00:00.000Z',
+});
 
 const meteringCommand: fc.Arbitrary<MeteringCommand> = fc.oneof(
   {
     weight: 8,
     arbitrary: fc
-      .array(fc.tuple(fc.constantFrom(...ID_POOL), fc.constantFrom(...SERVICES), fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 6 })
+      .array(fc.tuple(fc.constantFrom(...ID_POOL), fc.constantFrom(...SERVICES), fc.integer({ min: 1, max: 5 })), {
+        minLength: 1,
+        maxLength: 6,
+      })
       .map((records): MeteringCommand => ({
         type: 'RecordMeteredUsage',
-        data: { tenantId: 'T', month: '2026-05', records: records.map(([usageId, service, quantity]) => ({ usageId, service, quantity, occurredAt: '2026-05-10T00:00:00.000Z' })) },
+        data: {
+          tenantId: 'T',
+          month: '2026-05',
+          records: records.map(([usageId, service, quantity]) => ({
+            usageId,
+            service,
+            quantity,
+            occurredAt: '2026-05-10T00:00:00.000Z',
+          })),
+        },
         metadata: facts('2026-05-20T00:00:00.000Z'),
       })),
   },
-  { weight: 1, arbitrary: fc.constant<MeteringCommand>({ type: 'CloseMeteringMonth', data: { tenantId: 'T', month: '2026-05' }, metadata: facts('2026-06-02T00:00:00.000Z') }) },
+  {
+    weight: 1,
+    arbitrary: fc.constant<MeteringCommand>({
+      type: 'CloseMeteringMonth',
+      data: { tenantId: 'T', month: '2026-05' },
+      metadata: facts('2026-06-02T00:00:00.000Z'),
+    }),
+  },
 );
 
 describe('metering: snapshot + tail = full fold', () => {
@@ -137,20 +193,24 @@ describe('metering: snapshot + tail = full fold', () => {
 describe('CompactIdSet', () => {
   it('answers like a Set over random ids, across growth and a round trip through its bytes', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 3000 }), fc.array(fc.string({ maxLength: 40 }), { maxLength: 200 }), (added, probes) => {
-        const compact = CompactIdSet.empty(4);
-        const reference = new Set<string>();
-        for (const id of added) {
-          compact.add(id);
-          reference.add(id);
-        }
-        const copy = CompactIdSet.fromBytes(compact.bytes().slice(), compact.size);
-        for (const id of [...added, ...probes]) {
-          expect(compact.has(id)).toBe(reference.has(id));
-          expect(copy.has(id)).toBe(reference.has(id));
-        }
-        expect(copy.size).toBe(reference.size);
-      }),
+      fc.property(
+        fc.array(fc.string({ maxLength: 40 }), { maxLength: 3000 }),
+        fc.array(fc.string({ maxLength: 40 }), { maxLength: 200 }),
+        (added, probes) => {
+          const compact = CompactIdSet.empty(4);
+          const reference = new Set<string>();
+          for (const id of added) {
+            compact.add(id);
+            reference.add(id);
+          }
+          const copy = CompactIdSet.fromBytes(compact.bytes().slice(), compact.size);
+          for (const id of [...added, ...probes]) {
+            expect(compact.has(id)).toBe(reference.has(id));
+            expect(copy.has(id)).toBe(reference.has(id));
+          }
+          expect(copy.size).toBe(reference.size);
+        },
+      ),
       { numRuns: 50 },
     );
   });

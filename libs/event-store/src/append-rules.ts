@@ -47,15 +47,20 @@ export function prepareAppend(stream: string, events: NewEvent[], expected: Expe
     const id = event.id ?? uuidV4();
     if (!isUuid(id)) throw new InvalidEventStoreRequestError(`event ${index}: id '${id}' is not a UUID`);
     const lowered = id.toLowerCase();
-    if (seen.has(lowered)) throw new InvalidEventStoreRequestError(`event ${index}: id ${id} appears twice in one append`);
+    if (seen.has(lowered))
+      throw new InvalidEventStoreRequestError(`event ${index}: id ${id} appears twice in one append`);
     seen.add(lowered);
     if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > 128) {
       throw new InvalidEventStoreRequestError(`event ${index}: type must be 1–128 characters`);
     }
     // KurrentDB treats `$`-types as its own system events and hides them from `$all` reads that exclude those:
     // written through one adapter, such an event would vanish from projections on the other.
-    if (event.type.startsWith('$')) throw new InvalidEventStoreRequestError(`event ${index}: type '${event.type}' is reserved ($ starts system event types)`);
-    if (!isPlainObject(event.data)) throw new InvalidEventStoreRequestError(`event ${index}: data must be a JSON object`);
+    if (event.type.startsWith('$'))
+      throw new InvalidEventStoreRequestError(
+        `event ${index}: type '${event.type}' is reserved ($ starts system event types)`,
+      );
+    if (!isPlainObject(event.data))
+      throw new InvalidEventStoreRequestError(`event ${index}: data must be a JSON object`);
     if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
       throw new InvalidEventStoreRequestError(`event ${index}: metadata must be a JSON object`);
     }

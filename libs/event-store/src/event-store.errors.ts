@@ -79,8 +79,12 @@ export class CheckpointAheadOfLogError extends EventStoreError {
 }
 
 /** Throws CheckpointAheadOfLogError for the first checkpoint beyond the store's head. */
-export function assertCheckpointsWithinLog(checkpoints: Array<{ name: string; position: bigint | null }>, head: bigint | null): void {
+export function assertCheckpointsWithinLog(
+  checkpoints: Array<{ name: string; position: bigint | null }>,
+  head: bigint | null,
+): void {
   for (const { name, position } of checkpoints) {
-    if (position !== null && (head === null || position > head)) throw new CheckpointAheadOfLogError(name, position, head);
+    if (position !== null && (head === null || position > head))
+      throw new CheckpointAheadOfLogError(name, position, head);
   }
 }

@@ -72,7 +72,13 @@ export function createSnapshotStore(config: AppConfig): SnapshotStore | null {
  * `events: true` is for a process that needs the event store to itself (an import into an empty store). Null when
  * nothing it writes is embedded.
  */
-export function lockDataDirIfEmbedded(config: AppConfig, role: string, writes: { events?: boolean; readModels?: boolean }): DataDirLock | null {
-  const embedded = (writes.events && config.eventStore.adapter === 'embedded') || (writes.readModels && config.readModels.adapter === 'embedded');
+export function lockDataDirIfEmbedded(
+  config: AppConfig,
+  role: string,
+  writes: { events?: boolean; readModels?: boolean },
+): DataDirLock | null {
+  const embedded =
+    (writes.events && config.eventStore.adapter === 'embedded') ||
+    (writes.readModels && config.readModels.adapter === 'embedded');
   return embedded ? acquireDataDirLock(config.dataDir, role) : null;
 }

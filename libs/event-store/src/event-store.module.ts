@@ -24,12 +24,19 @@ export class EventStoreModule implements OnApplicationShutdown {
             const logger = new Logger('EventStore');
             return openEventStore(config, {
               onSubscriptionDropped: (error, failures, delayMs) =>
-                logger.warn({ err: error }, `subscription to $all dropped (${failures} in a row); resubscribing in ${delayMs} ms`),
+                logger.warn(
+                  { err: error },
+                  `subscription to $all dropped (${failures} in a row); resubscribing in ${delayMs} ms`,
+                ),
             });
           },
           inject: [APP_CONFIG],
         },
-        { provide: SNAPSHOT_STORE, useFactory: (config: AppConfig) => createSnapshotStore(config), inject: [APP_CONFIG] },
+        {
+          provide: SNAPSHOT_STORE,
+          useFactory: (config: AppConfig) => createSnapshotStore(config),
+          inject: [APP_CONFIG],
+        },
       ],
       exports: [EVENT_STORE, SNAPSHOT_STORE],
     };

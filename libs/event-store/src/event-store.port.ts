@@ -97,8 +97,7 @@ export interface ReadStreamOptions {
 }
 
 export type ReadStreamResult =
-  | { status: 'found'; stream: string; events: RecordedEvent[] }
-  | { status: 'stream-not-found'; stream: string };
+  { status: 'found'; stream: string; events: RecordedEvent[] } | { status: 'stream-not-found'; stream: string };
 
 export interface AllFilter {
   /** Keep events whose stream name starts with one of these prefixes. */

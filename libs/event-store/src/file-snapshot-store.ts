@@ -49,7 +49,11 @@ export class FileSnapshotStore implements SnapshotStore {
       version: header.version,
       position: header.position === null ? null : BigInt(header.position),
       lastHash: header.lastHash,
-      state: new Uint8Array(bytes.buffer, bytes.byteOffset + magic + 4 + headerLength, bytes.length - magic - 4 - headerLength),
+      state: new Uint8Array(
+        bytes.buffer,
+        bytes.byteOffset + magic + 4 + headerLength,
+        bytes.length - magic - 4 - headerLength,
+      ),
       extra: header.extra,
     };
   }

@@ -39,7 +39,9 @@ const adapters: ContractAdapter[] = [
   },
   {
     name: `kurrentdb server${process.env.KURRENTDB_URL ? ` at ${process.env.KURRENTDB_URL}` : ''}`,
-    unavailable: process.env.KURRENTDB_URL ? undefined : 'KURRENTDB_URL is not set (e.g. KURRENTDB_URL=kurrentdb://localhost:2113?tls=false)',
+    unavailable: process.env.KURRENTDB_URL
+      ? undefined
+      : 'KURRENTDB_URL is not set (e.g. KURRENTDB_URL=kurrentdb://localhost:2113?tls=false)',
     subject: () => ({
       open: async () => {
         const store = KurrentDbEventStore.fromConnectionString(process.env.KURRENTDB_URL!, { connectTimeoutMs: 5_000 });

@@ -24,14 +24,21 @@ describe('openEventStore', () => {
     const started = Date.now();
     const error = await openEventStore(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventStoreUnavailableError);
-    expect((error as Error).message).toMatch(new RegExp(`^cannot reach KurrentDB at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false within 3000 ms: `));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^cannot reach KurrentDB at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false within 3000 ms: `,
+      ),
+    );
     expect((error as Error).message).not.toContain('changeit');
     expect(Date.now() - started).toBeLessThan(10_000);
     rmSync(config.dataDir, { recursive: true, force: true });
   });
 
   it('a KurrentDB configuration gives the KurrentDB adapter, which connects when first used', async () => {
-    const config = testConfig({ LICENSING_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' });
+    const config = testConfig({
+      LICENSING_EVENT_STORE: 'kurrentdb',
+      KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false',
+    });
     const store = createEventStore(config);
     expect(store).toBeInstanceOf(KurrentDbEventStore);
     await store.close();

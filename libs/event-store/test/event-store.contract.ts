@@ -73,7 +73,10 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
       });
 
       it('answers a missing stream as a distinct outcome', async () => {
-        expect(await store.readStream(stream('missing'))).toEqual({ status: 'stream-not-found', stream: stream('missing') });
+        expect(await store.readStream(stream('missing'))).toEqual({
+          status: 'stream-not-found',
+          stream: stream('missing'),
+        });
       });
 
       it('reads forwards from a revision, backwards from a revision, and at most maxCount', async () => {
@@ -134,15 +137,18 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
       it.each([
         ['no_stream', 'no_stream' as const],
         ['any', 'any' as const],
-      ])('repeating an append with the same ids and expected state %s answers the first result and writes nothing', async (_, expected) => {
-        const batch = events(3);
-        const first = await store.append(stream('a'), batch, expected);
-        const head = await store.headPosition();
-        const again = await store.append(stream('a'), batch, expected);
-        expect(again).toEqual(first);
-        expect(await store.headPosition()).toBe(head);
-        expect(revisions(await store.readStream(stream('a')))).toEqual([0, 1, 2]);
-      });
+      ])(
+        'repeating an append with the same ids and expected state %s answers the first result and writes nothing',
+        async (_, expected) => {
+          const batch = events(3);
+          const first = await store.append(stream('a'), batch, expected);
+          const head = await store.headPosition();
+          const again = await store.append(stream('a'), batch, expected);
+          expect(again).toEqual(first);
+          expect(await store.headPosition()).toBe(head);
+          expect(revisions(await store.readStream(stream('a')))).toEqual([0, 1, 2]);
+        },
+      );
 
       it('a repeat with an exact revision is idempotent even after later appends', async () => {
         await store.append(stream('a'), events(2), 'no_stream');
@@ -164,13 +170,16 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
       it.each([
         ['first', (reused: NewEvent, fresh: NewEvent) => [reused, fresh]],
         ['second', (reused: NewEvent, fresh: NewEvent) => [fresh, reused]],
-      ])('an id already recorded, mixed %s into a different append, is refused and nothing is written', async (_, mix) => {
-        const [reused, other] = events(2);
-        await store.append(stream('a'), [reused, other], 'no_stream');
-        const error = await store.append(stream('a'), mix(reused, events(1)[0]), 'any').catch((e) => e);
-        expect(error).toBeInstanceOf(DuplicateEventIdError);
-        expect(revisions(await store.readStream(stream('a')))).toEqual([0, 1]);
-      });
+      ])(
+        'an id already recorded, mixed %s into a different append, is refused and nothing is written',
+        async (_, mix) => {
+          const [reused, other] = events(2);
+          await store.append(stream('a'), [reused, other], 'no_stream');
+          const error = await store.append(stream('a'), mix(reused, events(1)[0]), 'any').catch((e) => e);
+          expect(error).toBeInstanceOf(DuplicateEventIdError);
+          expect(revisions(await store.readStream(stream('a')))).toEqual([0, 1]);
+        },
+      );
     });
 
     describe('invalid requests', () => {
@@ -179,7 +188,17 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
         ['an id that is not a UUID', () => [{ id: 'nope', type: 'T', data: {} }], 'any'],
         ['an empty type', () => [{ type: '', data: {} }], 'any'],
         ['data that is not an object', () => [{ type: 'T', data: [1] as never }], 'any'],
-        ['the same id twice', () => { const id = randomUUID(); return [{ id, type: 'T', data: {} }, { id, type: 'T', data: {} }]; }, 'any'],
+        [
+          'the same id twice',
+          () => {
+            const id = randomUUID();
+            return [
+              { id, type: 'T', data: {} },
+              { id, type: 'T', data: {} },
+            ];
+          },
+          'any',
+        ],
         ['a negative expected revision', () => events(1), -1],
       ])('refuses %s and writes nothing', async (_, makeEvents, expected) => {
         const head = await store.headPosition();
@@ -210,9 +229,17 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
         expectStrictlyIncreasing(all.map((e) => e.position));
         const from = await store.readAll({ fromPosition: all[2].position, filter: { streamPrefix: prefix } });
         expect(from.map((e) => e.position)).toEqual(all.slice(2).map((e) => e.position));
-        const after = await store.readAll({ afterPosition: all[2].position, maxCount: 1, filter: { streamPrefix: prefix } });
+        const after = await store.readAll({
+          afterPosition: all[2].position,
+          maxCount: 1,
+          filter: { streamPrefix: prefix },
+        });
         expect(after.map((e) => e.position)).toEqual([all[3].position]);
-        const backwards = await store.readAll({ direction: 'backwards', maxCount: 2, filter: { streamPrefix: prefix } });
+        const backwards = await store.readAll({
+          direction: 'backwards',
+          maxCount: 2,
+          filter: { streamPrefix: prefix },
+        });
         expect(backwards.map((e) => e.position)).toEqual([all[4].position, all[3].position]);
       });
 
@@ -224,7 +251,10 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
         expect(ledger.map((e) => e.stream)).toEqual([stream('ledger-1'), stream('ledger-1'), stream('ledger-2')]);
         const both = await store.readAll({ filter: { streamPrefix: [stream('metering-'), stream('ledger-2')] } });
         expect(both.map((e) => e.stream)).toEqual([stream('metering-1'), stream('ledger-2')]);
-        const typed = await store.readAll({ filter: { eventTypes: ['Released', 'Recorded'] }, afterPosition: undefined });
+        const typed = await store.readAll({
+          filter: { eventTypes: ['Released', 'Recorded'] },
+          afterPosition: undefined,
+        });
         const mine = typed.filter((e) => e.stream.startsWith(prefix));
         expect(mine.map((e) => e.type)).toEqual(['Recorded', 'Released']);
       });
@@ -293,7 +323,10 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
       it('delivers history first, then live events, in order, without gap or duplicate', async () => {
         const start = await store.headPosition();
         await store.append(stream('a'), events(5), 'no_stream');
-        const subscription = store.subscribeToAll({ afterPosition: start ?? undefined, filter: { streamPrefix: prefix } });
+        const subscription = store.subscribeToAll({
+          afterPosition: start ?? undefined,
+          filter: { streamPrefix: prefix },
+        });
         const reader = take(subscription, 12);
         await store.append(stream('b'), events(4), 'no_stream');
         await store.append(stream('a'), events(3), 4);
@@ -353,7 +386,10 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
       });
 
       it('ends when stopped while waiting for live events', async () => {
-        const subscription = store.subscribeToAll({ afterPosition: (await store.headPosition()) ?? undefined, filter: { streamPrefix: prefix } });
+        const subscription = store.subscribeToAll({
+          afterPosition: (await store.headPosition()) ?? undefined,
+          filter: { streamPrefix: prefix },
+        });
         const iteration = (async () => {
           const got: RecordedEvent[] = [];
           for await (const event of subscription) got.push(event);
@@ -407,7 +443,10 @@ export async function take(subscription: AllSubscription, count: number, withinM
   if (count === 0) return got;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`only ${got.length} of ${count} events arrived within ${withinMs} ms`)), withinMs);
+    timer = setTimeout(
+      () => reject(new Error(`only ${got.length} of ${count} events arrived within ${withinMs} ms`)),
+      withinMs,
+    );
   });
   const reading = (async () => {
     for await (const event of subscription) {

@@ -11,7 +11,9 @@ describe.each([
   it('are refused at the port', async () => {
     const store = open();
     try {
-      await expect(store.append('s-1', [{ id: randomUUID(), type: '$metadata', data: {} }], 'any')).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
+      await expect(
+        store.append('s-1', [{ id: randomUUID(), type: '$metadata', data: {} }], 'any'),
+      ).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
       expect((await store.readStream('s-1')).status).toBe('stream-not-found');
       await store.append('s-1', [{ id: randomUUID(), type: 'Price$Changed', data: {} }], 'any');
     } finally {

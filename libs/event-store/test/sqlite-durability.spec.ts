@@ -16,7 +16,15 @@ interface Ack {
 async function appendThenKill(file: string, synchronous: string, acks: number): Promise<Ack[]> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'support', 'append-until-killed.ts'), file, synchronous],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, 'support', 'append-until-killed.ts'),
+      file,
+      synchronous,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const seen: Ack[] = [];

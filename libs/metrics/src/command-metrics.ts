@@ -23,7 +23,12 @@ export class CommandMetrics implements RunnerObserver {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
-    this.appendedEvents = new Counter({ name: `${METRIC_PREFIX}events_appended_total`, help: 'events appended by the command runners', labelNames: ['runner'], registers: [registry] });
+    this.appendedEvents = new Counter({
+      name: `${METRIC_PREFIX}events_appended_total`,
+      help: 'events appended by the command runners',
+      labelNames: ['runner'],
+      registers: [registry],
+    });
     const caches = this.caches;
     new Gauge({
       name: `${METRIC_PREFIX}runner_cached_streams`,
@@ -36,7 +41,12 @@ export class CommandMetrics implements RunnerObserver {
     });
   }
 
-  commandSettled(runner: string, command: string, outcome: 'recorded' | 'repeated' | 'refused' | 'failed', code = ''): void {
+  commandSettled(
+    runner: string,
+    command: string,
+    outcome: 'recorded' | 'repeated' | 'refused' | 'failed',
+    code = '',
+  ): void {
     this.commands.inc({ runner, command, outcome, code });
   }
 

@@ -36,7 +36,12 @@ export function registerPositionMetrics(registry: Registry, sources: PositionSou
     (inFlight ??= Promise.all([sources.head(), sources.projections(), sources.processManagers()])
       .then(([head, projections, managers]) => ({ head: head ?? 0n, projections, managers }))
       .finally(() => (inFlight = null)));
-  const gauge = (name: string, help: string, label: string | null, set: (gauge: Gauge, read: Awaited<ReturnType<typeof snapshot>>) => void) =>
+  const gauge = (
+    name: string,
+    help: string,
+    label: string | null,
+    set: (gauge: Gauge, read: Awaited<ReturnType<typeof snapshot>>) => void,
+  ) =>
     new Gauge({
       name: `${METRIC_PREFIX}${name}`,
       help,
@@ -48,16 +53,23 @@ export function registerPositionMetrics(registry: Registry, sources: PositionSou
     });
   const positionOf = (position: bigint | null) => (position === null ? -1 : Number(position));
   const lagOf = (head: bigint, position: bigint | null) => Number(head - (position ?? 0n));
-  gauge('event_store_head_position', 'global position of the last event in the store', null, (g, read) => g.set(Number(read.head)));
+  gauge('event_store_head_position', 'global position of the last event in the store', null, (g, read) =>
+    g.set(Number(read.head)),
+  );
   gauge('projection_position', 'last position a projection has committed (-1: none yet)', 'projection', (g, read) => {
     for (const { name, position } of read.projections) g.set({ projection: name }, positionOf(position));
   });
   gauge('projection_lag', 'head position minus the projection position', 'projection', (g, read) => {
     for (const { name, position } of read.projections) g.set({ projection: name }, lagOf(read.head, position));
   });
-  gauge('process_manager_position', 'last position a process manager has handled (-1: none yet)', 'process_manager', (g, read) => {
-    for (const { name, position } of read.managers) g.set({ process_manager: name }, positionOf(position));
-  });
+  gauge(
+    'process_manager_position',
+    'last position a process manager has handled (-1: none yet)',
+    'process_manager',
+    (g, read) => {
+      for (const { name, position } of read.managers) g.set({ process_manager: name }, positionOf(position));
+    },
+  );
   gauge('process_manager_lag', 'head position minus the process manager position', 'process_manager', (g, read) => {
     for (const { name, position } of read.managers) g.set({ process_manager: name }, lagOf(read.head, position));
   });

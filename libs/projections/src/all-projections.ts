@@ -19,4 +19,9 @@ export const CONSOLE_PROJECTIONS = [tenantDirectoryProjection, packageHistoryPro
  * Every projection the service runs. The API's embedded mode, the projector process and the CLI all take their
  * list from here: a projection added to this list is projected, rebuilt and reported everywhere.
  */
-export const ALL_PROJECTIONS: readonly Projection[] = [...LEDGER_PROJECTIONS, meteringTotalsProjection, ...SYSTEM_EVENTS_PROJECTIONS, ...CONSOLE_PROJECTIONS];
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  ...LEDGER_PROJECTIONS,
+  meteringTotalsProjection,
+  ...SYSTEM_EVENTS_PROJECTIONS,
+  ...CONSOLE_PROJECTIONS,
+];

@@ -166,7 +166,9 @@ export class CachedBatchDocuments implements BatchDocuments {
    */
   remember(upTo: Position): void {
     for (const [collection, byId] of this.batch) {
-      for (const [id, entry] of byId) if (entry.writtenAt === null || entry.writtenAt <= upTo) this.committed.remember(collection, id, entry.document);
+      for (const [id, entry] of byId)
+        if (entry.writtenAt === null || entry.writtenAt <= upTo)
+          this.committed.remember(collection, id, entry.document);
     }
   }
 
@@ -195,7 +197,8 @@ export class CachedBatchDocuments implements BatchDocuments {
 
   private enter(byId: Map<string, Entry>, collection: string, id: string, use: 'read' | 'written'): Entry {
     const known = this.committed.lookup(collection, id);
-    if (known === undefined) throw new Error(`document ${collection}/${id} was ${use} without being named by documentsFor`);
+    if (known === undefined)
+      throw new Error(`document ${collection}/${id} was ${use} without being named by documentsFor`);
     const entry: Entry = { document: known, dirty: false, stored: known !== null, writtenAt: null };
     byId.set(id, entry);
     return entry;

@@ -24,7 +24,8 @@ export async function rebuildOnline(
   const staged = stagedView(readModels, projection);
   const built = await rebuildProjections(events, staged, [projection], options);
   return engine.betweenBatches(async (adopt) => {
-    if (engine.failed !== undefined) throw new Error('the projections have failed and stopped: the rebuilt copy is not switched in');
+    if (engine.failed !== undefined)
+      throw new Error('the projections have failed and stopped: the rebuilt copy is not switched in');
     const live = engine.position(name);
     let at = await staged.checkpoint(name);
     if (live !== null && (at === null || at < live)) at = await catchUp(events, staged, projection, at, live);
@@ -37,7 +38,13 @@ export async function rebuildOnline(
 }
 
 /** Applies the events after `after` up to and including `upTo` to the staged copy; answers its new checkpoint. */
-async function catchUp(events: EventStore, staged: ReadModelStore, projection: Projection, after: Position | null, upTo: Position): Promise<Position> {
+async function catchUp(
+  events: EventStore,
+  staged: ReadModelStore,
+  projection: Projection,
+  after: Position | null,
+  upTo: Position,
+): Promise<Position> {
   const applier = new ProjectionApplier(staged, [projection]);
   await applier.prepare();
   let from = after ?? undefined;
@@ -70,7 +77,9 @@ export function stagedView(store: ReadModelStore, projection: Projection): ReadM
     ensureIndexes: (name, indexes) => store.ensureIndexes(collection(name), indexes),
     get: <T extends Document>(name: string, id: string) => store.get<T>(collection(name), id),
     getMany: <T extends Document>(name: string, ids: string[]) => store.getMany<T>(collection(name), ids),
-    ...(positioned ? { getManyPositioned: <T extends Document>(name: string, ids: string[]) => positioned<T>(collection(name), ids) } : {}),
+    ...(positioned
+      ? { getManyPositioned: <T extends Document>(name: string, ids: string[]) => positioned<T>(collection(name), ids) }
+      : {}),
     find: (name, query) => store.find(collection(name), query),
     checkpoint: (name) => store.checkpoint(checkpoint(name)),
     commit: (name, position, work) => store.commit(checkpoint(name), position, (inner) => work(writer(inner))),

@@ -1,4 +1,10 @@
-import { assertCheckpointsWithinLog, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
+import {
+  assertCheckpointsWithinLog,
+  type AllSubscription,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '@app/event-store';
 import type { CommitOutcome, Document, PositionedDocument, ReadModelStore } from '@app/read-models';
 import { CachedBatchDocuments, CommittedDocuments } from './batch-documents';
 import type { Projection } from './projection';
@@ -58,7 +64,8 @@ export class ProjectionApplier {
 
   async prepare(): Promise<void> {
     for (const projection of this.projections) {
-      for (const [collection, indexes] of Object.entries(projection.collections)) await this.readModels.ensureIndexes(collection, indexes);
+      for (const [collection, indexes] of Object.entries(projection.collections))
+        await this.readModels.ensureIndexes(collection, indexes);
       const checkpoint = await this.readModels.checkpoint(projection.name);
       this.positions.set(projection.name, checkpoint);
       this.stored.set(projection.name, checkpoint);
@@ -105,7 +112,8 @@ export class ProjectionApplier {
       if (from !== null && last <= from) continue;
       // Positions grow along the batch: skip what the projection has already.
       let relevant = relevantTo[index];
-      if (from !== null && relevant.length > 0 && relevant[0].position <= from) relevant = relevant.filter((event) => event.position > from);
+      if (from !== null && relevant.length > 0 && relevant[0].position <= from)
+        relevant = relevant.filter((event) => event.position > from);
       const unit = this.units.get(projection.name);
       if (relevant.length === 0) {
         // Events it does not react to only move the position on; after a restart they are read and skipped again,
@@ -115,11 +123,13 @@ export class ProjectionApplier {
           this.positions.set(projection.name, last);
           const skipped = (this.skippedSinceStored.get(projection.name) ?? 0) + batch.length;
           this.skippedSinceStored.set(projection.name, skipped);
-          if (!options.defer && skipped >= STORE_POSITION_AFTER_SKIPPING) await this.storePosition(projection.name, last);
+          if (!options.defer && skipped >= STORE_POSITION_AFTER_SKIPPING)
+            await this.storePosition(projection.name, last);
         }
         continue;
       }
-      const documents = unit ?? new CachedBatchDocuments((collection, ids) => this.load(collection, ids), this.committed);
+      const documents =
+        unit ?? new CachedBatchDocuments((collection, ids) => this.load(collection, ids), this.committed);
       this.units.set(projection.name, documents);
       // With every committed document in memory (a rebuild), documents are found as they are asked for.
       if (!this.committed.isComplete) await documents.load(relevant.flatMap((event) => projection.documentsFor(event)));
@@ -128,7 +138,8 @@ export class ProjectionApplier {
         projection.apply(event, documents);
       }
       this.pendingUpTo.set(projection.name, last);
-      if (!options.defer || documents.pendingWrites >= (this.readModels.maxWritesPerCommit ?? MAX_DEFERRED_WRITES)) await this.commit(projection.name);
+      if (!options.defer || documents.pendingWrites >= (this.readModels.maxWritesPerCommit ?? MAX_DEFERRED_WRITES))
+        await this.commit(projection.name);
     }
   }
 
@@ -246,7 +257,9 @@ export class ProjectionEngine {
 
   /** Runs `work` between two batches; `adopt` then tells the engine a projection's new position. */
   betweenBatches<T>(work: (adopt: (name: string, position: Position | null) => void) => Promise<T>): Promise<T> {
-    const run = this.turn.catch(() => undefined).then(() => work((name, position) => this.applier.adopt(name, position)));
+    const run = this.turn
+      .catch(() => undefined)
+      .then(() => work((name, position) => this.applier.adopt(name, position)));
     this.turn = run;
     return run;
   }
@@ -267,10 +280,11 @@ export class ProjectionEngine {
   waitFor(names: readonly string[], position: Position, timeoutMs: number): Promise<boolean> {
     // Positions of recorded events are positive: 0 (what a command that wrote nothing may answer) needs no wait.
     if (position <= 0n) return Promise.resolve(true);
-    const reached = () => names.every((name) => {
-      const at = this.applier.position(name);
-      return at !== null && at >= position;
-    });
+    const reached = () =>
+      names.every((name) => {
+        const at = this.applier.position(name);
+        return at !== null && at >= position;
+      });
     if (reached()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = () => {
@@ -310,7 +324,11 @@ export class ProjectionEngine {
       }
       await this.betweenBatches(() => this.applier.apply(batch));
       // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
-      if (this.options.commitSkippedPositions && !done && (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)) {
+      if (
+        this.options.commitSkippedPositions &&
+        !done &&
+        (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)
+      ) {
         await this.betweenBatches(() => this.applier.commitSkippedPositions());
       }
       this.wake();

@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
@@ -41,7 +48,14 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
           provide: PROJECTION_RUNTIME,
           useFactory: (events: EventStore, readModels: ReadModelStore, config: AppConfig): ProjectionRuntime => {
             const projects = options.run === 'always' || config.projections.runInApi;
-            if (!projects) return { engine: null, positions: new StoredPositions(readModels, ALL_PROJECTIONS.map((p) => p.name)) };
+            if (!projects)
+              return {
+                engine: null,
+                positions: new StoredPositions(
+                  readModels,
+                  ALL_PROJECTIONS.map((p) => p.name),
+                ),
+              };
             const logger = new Logger('Projections');
             const engine = new ProjectionEngine(events, readModels, ALL_PROJECTIONS, {
               batchSize: config.projections.batchSize,
@@ -55,7 +69,11 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
           },
           inject: [EVENT_STORE, READ_MODEL_STORE, APP_CONFIG],
         },
-        { provide: PROJECTION_POSITIONS, useFactory: (runtime: ProjectionRuntime) => runtime.positions, inject: [PROJECTION_RUNTIME] },
+        {
+          provide: PROJECTION_POSITIONS,
+          useFactory: (runtime: ProjectionRuntime) => runtime.positions,
+          inject: [PROJECTION_RUNTIME],
+        },
       ],
       exports: [PROJECTION_RUNTIME, PROJECTION_POSITIONS],
     };

@@ -32,15 +32,21 @@ describe('a checkpoint ahead of the log', () => {
     const engine = new ProjectionEngine(store, readModels, ALL_PROJECTIONS);
     const started = engine.start();
     await expect(started).rejects.toBeInstanceOf(CheckpointAheadOfLogError);
-    await expect(started).rejects.toThrow(`status: its checkpoint ${head + 5_000n} is past the head of the event store (${head})`);
+    await expect(started).rejects.toThrow(
+      `status: its checkpoint ${head + 5_000n} is past the head of the event store (${head})`,
+    );
   });
 
   it('refuses to start the process managers too, and accepts checkpoints within the log', async () => {
     await store.append('ledger-T', events(1), 'no_stream');
     const head = (await store.headPosition())!;
     await readModels.commit('process-manager/m', head + 1n, async () => undefined);
-    const runtime = new ProcessManagerRuntime(store, readModels, [{ name: 'm', filter: { eventTypes: ['X'] }, handle: async () => undefined }]);
-    await expect(runtime.start()).rejects.toThrow(`process manager m: its checkpoint ${head + 1n} is past the head of the event store (${head})`);
+    const runtime = new ProcessManagerRuntime(store, readModels, [
+      { name: 'm', filter: { eventTypes: ['X'] }, handle: async () => undefined },
+    ]);
+    await expect(runtime.start()).rejects.toThrow(
+      `process manager m: its checkpoint ${head + 1n} is past the head of the event store (${head})`,
+    );
 
     await readModels.commit('status', head, async () => undefined);
     const engine = new ProjectionEngine(store, readModels, ALL_PROJECTIONS);

@@ -24,7 +24,6 @@ const TENANTS = ['T1', 'T2', 'T3'];
 const USERS = Array.from({ length: 12 }, (_, i) => `u${i}`);
 const OWNERS = ['SUPEROFFICE', 'PARTNER'];
 
-
 /** Packages with small numbers, so that caps, rejections below the number in use and plan switches all happen. */
 function packageFor(tenant: string, owner: string, sequence: number, rng: SeededRandom) {
   const n = () => 1 + rng.int(6);
@@ -40,7 +39,10 @@ function packageFor(tenant: string, owner: string, sequence: number, rng: Seeded
           row('marketing', { number: 1, unrestricted: true }),
           row('chat', { type: 1, number: 1 }),
         ]
-      : [row('crm-extension', { number: n() }), row('partner-plan', { extraFlags: 1, extraInfo: 'set=crm-extension', number: n() })];
+      : [
+          row('crm-extension', { number: n() }),
+          row('partner-plan', { extraFlags: 1, extraInfo: 'set=crm-extension', number: n() }),
+        ];
   return aPackage(
     {
       packageId: randomUUID(),
@@ -72,7 +74,10 @@ describe('ledger projections equal a direct fold of the event log (random comman
   async function expectReadModelsToEqualFold(queries: LedgerQueries): Promise<void> {
     for (const tenant of TENANTS) {
       const read = await events.readStream(ledgerStream(tenant));
-      const history = read.status === 'found' ? read.events.map((e) => ({ type: e.type, data: e.data }) as unknown as LedgerEvent) : [];
+      const history =
+        read.status === 'found'
+          ? read.events.map((e) => ({ type: e.type, data: e.data }) as unknown as LedgerEvent)
+          : [];
       const state = fold(ledger, history);
       const expectedList = licenseListView(state);
       expect(await queries.licenseList(tenant)).toEqual(expectedList.owners.length > 0 ? expectedList : null);
@@ -81,7 +86,10 @@ describe('ledger projections equal a direct fold of the event log (random comman
         for (const module of Object.keys(owner.modules)) {
           expect(await queries.holders(tenant, module, owner.name)).toEqual(holdersView(state, owner.name, module));
         }
-        for (const userId of USERS) expect(await queries.userLicenses(tenant, userId, owner.name)).toEqual(userLicensesView(state, userId, owner.name));
+        for (const userId of USERS)
+          expect(await queries.userLicenses(tenant, userId, owner.name)).toEqual(
+            userLicensesView(state, userId, owner.name),
+          );
       }
     }
   }
@@ -97,7 +105,12 @@ describe('ledger projections equal a direct fold of the event log (random comman
     const counts = { recorded: 0, refused: 0 };
 
     const send = async (tenant: string, command: LedgerCommand) => {
-      const outcome = await runner.run(ledgerStream(tenant), command, { commandId: randomUUID(), correlationId: 'p', actor: 'prop', tenant }, () => undefined);
+      const outcome = await runner.run(
+        ledgerStream(tenant),
+        command,
+        { commandId: randomUUID(), correlationId: 'p', actor: 'prop', tenant },
+        () => undefined,
+      );
       counts[outcome.kind]++;
     };
     const meta = () => ({ now: new Date((now += 60_000)).toISOString(), actor: 'prop' });
@@ -105,30 +118,55 @@ describe('ledger projections equal a direct fold of the event log (random comman
     for (const tenant of TENANTS) {
       for (const owner of OWNERS) {
         sequences.set(`${tenant}/${owner}`, 1);
-        await send(tenant, { type: 'ActivateLicensePackage', data: { tenantId: tenant, package: packageFor(tenant, owner, 1, rng), verification: validVerification({}, owner) }, metadata: meta() });
+        await send(tenant, {
+          type: 'ActivateLicensePackage',
+          data: {
+            tenantId: tenant,
+            package: packageFor(tenant, owner, 1, rng),
+            verification: validVerification({}, owner),
+          },
+          metadata: meta(),
+        });
       }
     }
     for (let step = 1; step <= 600; step++) {
       const tenant = rng.pick(TENANTS);
       const userId = rng.pick(USERS);
       const owner = rng.next() < 0.8 ? 'SUPEROFFICE' : 'PARTNER';
-      const modules = owner === 'SUPEROFFICE'
-        ? ['user', 'web', 'chat-cal', 'sales-premium', 'sales-essential', 'saint', 'marketing', 'chat', 'ghost']
-        : ['crm-extension', 'partner-plan'];
+      const modules =
+        owner === 'SUPEROFFICE'
+          ? ['user', 'web', 'chat-cal', 'sales-premium', 'sales-essential', 'saint', 'marketing', 'chat', 'ghost']
+          : ['crm-extension', 'partner-plan'];
       const dice = rng.next();
       let command: LedgerCommand;
-      if (dice < 0.5) command = { type: 'AssignLicense', data: { userId, owner, module: rng.pick(modules) }, metadata: meta() };
-      else if (dice < 0.8) command = { type: 'UnassignLicense', data: { userId, owner, module: rng.pick(modules) }, metadata: meta() };
+      if (dice < 0.5)
+        command = { type: 'AssignLicense', data: { userId, owner, module: rng.pick(modules) }, metadata: meta() };
+      else if (dice < 0.8)
+        command = { type: 'UnassignLicense', data: { userId, owner, module: rng.pick(modules) }, metadata: meta() };
       else if (dice < 0.87) command = { type: 'DeactivateUser', data: { userId }, metadata: meta() };
       else if (dice < 0.94) command = { type: 'ReactivateUser', data: { userId }, metadata: meta() };
       else {
         const sequence = sequences.get(`${tenant}/${owner}`)! + 1;
         sequences.set(`${tenant}/${owner}`, sequence);
-        command = { type: 'ActivateLicensePackage', data: { tenantId: tenant, package: packageFor(tenant, owner, sequence, rng), verification: validVerification({}, owner) }, metadata: meta() };
+        command = {
+          type: 'ActivateLicensePackage',
+          data: {
+            tenantId: tenant,
+            package: packageFor(tenant, owner, sequence, rng),
+            verification: validVerification({}, owner),
+          },
+          metadata: meta(),
+        };
       }
       await send(tenant, command);
       if (step % 150 === 0) {
-        expect(await engine.waitFor(LEDGER_PROJECTIONS.map((p) => p.name), (await events.headPosition())!, 10_000)).toBe(true);
+        expect(
+          await engine.waitFor(
+            LEDGER_PROJECTIONS.map((p) => p.name),
+            (await events.headPosition())!,
+            10_000,
+          ),
+        ).toBe(true);
         await expectReadModelsToEqualFold(queries);
       }
     }
@@ -138,7 +176,14 @@ describe('ledger projections equal a direct fold of the event log (random comman
     expect(counts.recorded).toBeGreaterThan(100);
     expect(counts.refused).toBeGreaterThan(50);
     const types = new Set((await events.readAll()).map((e) => e.type));
-    for (const type of ['LicensePackageActivated', 'LicensePackageRejected', 'LicenseAssigned', 'LicenseReleased', 'UserDeactivated', 'UserReactivated']) {
+    for (const type of [
+      'LicensePackageActivated',
+      'LicensePackageRejected',
+      'LicenseAssigned',
+      'LicenseReleased',
+      'UserDeactivated',
+      'UserReactivated',
+    ]) {
       expect(types).toContain(type);
     }
 

@@ -1,5 +1,12 @@
 import type { Position, RecordedEvent } from '@app/event-store';
-import type { CommitOutcome, Document, FindResult, PositionedDocument, ReadModelStore, ReadModelWriter } from '@app/read-models';
+import type {
+  CommitOutcome,
+  Document,
+  FindResult,
+  PositionedDocument,
+  ReadModelStore,
+  ReadModelWriter,
+} from '@app/read-models';
 import { BatchDocuments, Projection, ProjectionApplier } from '../src';
 
 /**
@@ -23,7 +30,9 @@ class GuardedStoreWithoutTransactions implements ReadModelStore {
     return new Map([...(await this.positioned<T>(collection, ids))].map(([id, { document }]) => [id, document]));
   }
   get getManyPositioned() {
-    return this.offersPositions ? <T extends Document>(collection: string, ids: string[]) => this.positioned<T>(collection, ids) : undefined;
+    return this.offersPositions
+      ? <T extends Document>(collection: string, ids: string[]) => this.positioned<T>(collection, ids)
+      : undefined;
   }
   async find<T extends Document>(): Promise<FindResult<T>> {
     throw new Error('not used');
@@ -31,7 +40,11 @@ class GuardedStoreWithoutTransactions implements ReadModelStore {
   async checkpoint(projection: string) {
     return this.checkpoints.get(projection) ?? null;
   }
-  async commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<CommitOutcome> {
+  async commit(
+    projection: string,
+    checkpoint: Position,
+    work: (writer: ReadModelWriter) => Promise<void>,
+  ): Promise<CommitOutcome> {
     const stored = this.checkpoints.get(projection);
     if (stored !== undefined && stored >= checkpoint) throw new Error('at or below the checkpoint');
     const writes: Array<[string, Document | null]> = [];
@@ -65,7 +78,10 @@ class GuardedStoreWithoutTransactions implements ReadModelStore {
     return { status: 'up' as const, adapter: 'mongodb' as const };
   }
 
-  private async positioned<T extends Document>(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<T>>> {
+  private async positioned<T extends Document>(
+    collection: string,
+    ids: string[],
+  ): Promise<Map<string, PositionedDocument<T>>> {
     const found = new Map<string, PositionedDocument<T>>();
     for (const id of ids) {
       const stored = this.documents.get(`${collection}/${id}`);
@@ -111,7 +127,11 @@ function expectedCounters(events: RecordedEvent[]) {
   return Object.fromEntries([...counters].map(([key, value]) => [`counters/${key}`, value]));
 }
 
-async function crashThenReplay(store: GuardedStoreWithoutTransactions, events: RecordedEvent[], replayBatches: number[]) {
+async function crashThenReplay(
+  store: GuardedStoreWithoutTransactions,
+  events: RecordedEvent[],
+  replayBatches: number[],
+) {
   const first = new ProjectionApplier(store, [counting]);
   await first.prepare();
   await first.apply(events.slice(0, 4));

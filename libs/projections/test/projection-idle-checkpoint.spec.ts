@@ -25,7 +25,13 @@ describe('the checkpoint of a projection with nothing to apply', () => {
   const unrelated = async (count: number): Promise<Position> => {
     let last: Position = 0n;
     for (let i = 0; i < count; i += 1000) {
-      last = (await events.append('other-1', Array.from({ length: Math.min(1000, count - i) }, (_, n) => ({ type: 'SomethingElse', data: { n: i + n } })), 'any')).position;
+      last = (
+        await events.append(
+          'other-1',
+          Array.from({ length: Math.min(1000, count - i) }, (_, n) => ({ type: 'SomethingElse', data: { n: i + n } })),
+          'any',
+        )
+      ).position;
     }
     return last;
   };

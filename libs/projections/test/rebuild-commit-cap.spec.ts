@@ -23,7 +23,11 @@ describe('rebuild commit size', () => {
             return (...[name, checkpoint, work]: Parameters<ReadModelStore['commit']>) =>
               target.commit(name, checkpoint, async (writer) => {
                 let writes = 0;
-                await work({ ...writer, upsert: (...args) => (writes++, writer.upsert(...args)), delete: (...args) => (writes++, writer.delete(...args)) });
+                await work({
+                  ...writer,
+                  upsert: (...args) => (writes++, writer.upsert(...args)),
+                  delete: (...args) => (writes++, writer.delete(...args)),
+                });
                 writesPerCommit.push(writes);
               });
           }

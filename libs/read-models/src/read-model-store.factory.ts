@@ -12,7 +12,10 @@ export interface ReadModelStoreFactoryHooks {
  * The configured read-model store, once it has answered: a selected MongoDB that cannot be reached within the
  * connect timeout stops the start with an error that names it.
  */
-export async function openReadModelStore(config: AppConfig, hooks: ReadModelStoreFactoryHooks = {}): Promise<ReadModelStore> {
+export async function openReadModelStore(
+  config: AppConfig,
+  hooks: ReadModelStoreFactoryHooks = {},
+): Promise<ReadModelStore> {
   switch (config.readModels.adapter) {
     case 'embedded':
       return new SqliteReadModelStore({ file: config.readModels.sqlite.file });
@@ -21,9 +24,17 @@ export async function openReadModelStore(config: AppConfig, hooks: ReadModelStor
       if (url === null) throw new ReadModelStoreUnavailableError('LICENSING_READ_MODELS=mongodb needs MONGODB_URL');
       let store: MongoReadModelStore;
       try {
-        store = await MongoReadModelStore.connect({ url, database, transactions, connectTimeoutMs: config.connectTimeoutMs });
+        store = await MongoReadModelStore.connect({
+          url,
+          database,
+          transactions,
+          connectTimeoutMs: config.connectTimeoutMs,
+        });
       } catch (error) {
-        throw new ReadModelStoreUnavailableError(`cannot reach MongoDB at ${redactUrl(url)}: ${(error as Error).message}`, error);
+        throw new ReadModelStoreUnavailableError(
+          `cannot reach MongoDB at ${redactUrl(url)}: ${(error as Error).message}`,
+          error,
+        );
       }
       if (!store.transactional) {
         hooks.warn?.(

@@ -74,7 +74,10 @@ export interface ReadModelStore {
    * The same, with the position of the batch that last wrote each document — offered by stores that guard their
    * writes by position (MongoDB), so that a projection replaying a batch leaves documents that are ahead alone.
    */
-  getManyPositioned?<T extends Document>(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<T>>>;
+  getManyPositioned?<T extends Document>(
+    collection: string,
+    ids: string[],
+  ): Promise<Map<string, PositionedDocument<T>>>;
   find<T extends Document>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
   /** The last position a projection has applied, or null if it has applied nothing. */
   checkpoint(projection: string): Promise<Position | null>;
@@ -83,7 +86,11 @@ export interface ReadModelStore {
    * guards each document with the position it was last written at may find documents already past `checkpoint`
    * (a batch replayed without transactions): it leaves them as they are and says how many it left.
    */
-  commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<CommitOutcome | void>;
+  commit(
+    projection: string,
+    checkpoint: Position,
+    work: (writer: ReadModelWriter) => Promise<void>,
+  ): Promise<CommitOutcome | void>;
   /**
    * Online rebuilds: replaces a projection's collections with their staged copies (`stagedCollection`), built beside
    * them, and sets its checkpoint — readers see the old read model or the new one, never a mix or a half-built one.

@@ -30,22 +30,40 @@ export class CheckpointRegressionError extends Error {
  */
 export class UnpageableSortError extends Error {
   constructor(collection: string, field: string, found: string) {
-    super(`cannot page ${collection} sorted by '${field}': ${found}; a paged sort needs one type of value, present in every document`);
+    super(
+      `cannot page ${collection} sorted by '${field}': ${found}; a paged sort needs one type of value, present in every document`,
+    );
     this.name = 'UnpageableSortError';
   }
 }
 
 /** Type names as SQLite's json_type and MongoDB's $type give them, by the kind of order they have. */
 const KIND: Record<string, string> = {
-  integer: 'number', real: 'number', int: 'number', long: 'number', double: 'number', decimal: 'number',
-  text: 'string', string: 'string',
-  true: 'boolean', false: 'boolean', bool: 'boolean',
+  integer: 'number',
+  real: 'number',
+  int: 'number',
+  long: 'number',
+  double: 'number',
+  decimal: 'number',
+  text: 'string',
+  string: 'string',
+  true: 'boolean',
+  false: 'boolean',
+  bool: 'boolean',
 };
 
 /** Refuses a paged sort field whose values (their type names, null for a missing field) cannot be keyset-paged. */
 export function assertPageableSort(collection: string, field: string, typeNames: Array<string | null>): void {
-  const unordered = typeNames.filter((type) => type === null || type === 'null' || type === 'missing' || KIND[type] === undefined);
-  if (unordered.length > 0) throw new UnpageableSortError(collection, field, `some documents hold ${unordered.map((t) => t ?? 'no value').join(', ')}`);
+  const unordered = typeNames.filter(
+    (type) => type === null || type === 'null' || type === 'missing' || KIND[type] === undefined,
+  );
+  if (unordered.length > 0)
+    throw new UnpageableSortError(
+      collection,
+      field,
+      `some documents hold ${unordered.map((t) => t ?? 'no value').join(', ')}`,
+    );
   const kinds = new Set(typeNames.map((type) => KIND[type!]));
-  if (kinds.size > 1) throw new UnpageableSortError(collection, field, `its values mix ${[...kinds].sort().join(' and ')}`);
+  if (kinds.size > 1)
+    throw new UnpageableSortError(collection, field, `its values mix ${[...kinds].sort().join(' and ')}`);
 }

@@ -25,20 +25,36 @@ describe('paged sorts', () => {
   it('refuses to page on a field that some documents lack or hold null in (SQLite)', async () => {
     await put({ a: { n: 3 }, b: { n: null }, c: { n: 1 }, d: {} });
     await expect(store.find('items', { sort: [['n', -1]], limit: 2 })).rejects.toBeInstanceOf(UnpageableSortError);
-    await expect(store.find('items', { sort: [['n', -1]], limit: 2 })).rejects.toThrow(/cannot page items sorted by 'n': some documents hold null, no value/);
+    await expect(store.find('items', { sort: [['n', -1]], limit: 2 })).rejects.toThrow(
+      /cannot page items sorted by 'n': some documents hold null, no value/,
+    );
     // Unpaged, the sort is well defined and nothing can be skipped: answered.
     expect((await store.find('items', { sort: [['n', 1]] })).items).toHaveLength(4);
   });
 
   it('refuses to page on a field of mixed types, and pages a uniform one completely (SQLite)', async () => {
     await put({ a: { n: 3 }, b: { n: 'x' } });
-    await expect(store.find('items', { sort: [['n', 1]], limit: 1 })).rejects.toThrow(/its values mix number and string/);
-    await expect(store.find('items', { sort: [['n', 1]], limit: 1, idPrefix: 'a' })).resolves.toMatchObject({ items: [{ _id: 'a' }] });
+    await expect(store.find('items', { sort: [['n', 1]], limit: 1 })).rejects.toThrow(
+      /its values mix number and string/,
+    );
+    await expect(store.find('items', { sort: [['n', 1]], limit: 1, idPrefix: 'a' })).resolves.toMatchObject({
+      items: [{ _id: 'a' }],
+    });
   });
 
   it('asks MongoDB for the types of each paged sort field among the matching documents, cursor aside', () => {
-    const { sortTypeChecks } = toMongoFind({ filter: { tenant: 'T' }, sort: [['sequence', -1]], limit: 10, cursor: Buffer.from(JSON.stringify([5, 'id'])).toString('base64url') });
-    expect(sortTypeChecks).toEqual([{ field: 'sequence', pipeline: [{ $match: { tenant: 'T' } }, { $group: { _id: { $type: '$sequence' } } }, { $limit: 10 }] }]);
+    const { sortTypeChecks } = toMongoFind({
+      filter: { tenant: 'T' },
+      sort: [['sequence', -1]],
+      limit: 10,
+      cursor: Buffer.from(JSON.stringify([5, 'id'])).toString('base64url'),
+    });
+    expect(sortTypeChecks).toEqual([
+      {
+        field: 'sequence',
+        pipeline: [{ $match: { tenant: 'T' } }, { $group: { _id: { $type: '$sequence' } } }, { $limit: 10 }],
+      },
+    ]);
     expect(toMongoFind({ sort: [['sequence', -1]] }).sortTypeChecks).toEqual([]);
     expect(() => assertPageableSort('feed', 'sequence', ['int', 'missing'])).toThrow(UnpageableSortError);
     expect(() => assertPageableSort('feed', 'sequence', ['int', 'string'])).toThrow(/mix number and string/);

@@ -17,7 +17,9 @@ interface ContractAdapter {
 }
 
 const mongoUrl = process.env.MONGODB_URL;
-const noMongo = mongoUrl ? undefined : 'MONGODB_URL is not set (e.g. MONGODB_URL=mongodb://localhost:27017/?replicaSet=rs0)';
+const noMongo = mongoUrl
+  ? undefined
+  : 'MONGODB_URL is not set (e.g. MONGODB_URL=mongodb://localhost:27017/?replicaSet=rs0)';
 const database = process.env.LICENSING_MONGODB_DATABASE ?? 'licensing_contract_tests';
 
 const mongo = (transactions: 'auto' | 'off') => async () => {
@@ -49,5 +51,7 @@ for (const adapter of adapters) if (!adapter.unavailable) readModelStoreContract
 // What cannot run here is not registered at all (the project runs no skipped tests); one line says what and why.
 const notRun = adapters.filter((adapter) => adapter.unavailable);
 if (notRun.length > 0) {
-  process.stdout.write(`ReadModelStore contract NOT RUN for ${notRun.map((a) => a.name).join(' / ')} — ${notRun[0].unavailable}\n`);
+  process.stdout.write(
+    `ReadModelStore contract NOT RUN for ${notRun.map((a) => a.name).join(' / ')} — ${notRun[0].unavailable}\n`,
+  );
 }

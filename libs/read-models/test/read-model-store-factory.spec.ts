@@ -22,7 +22,11 @@ describe('openReadModelStore', () => {
     const started = Date.now();
     const error = await openReadModelStore(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReadModelStoreUnavailableError);
-    expect((error as Error).message).toMatch(new RegExp(`^cannot reach MongoDB at mongodb://reader:\\*\\*\\*@127\\.0\\.0\\.1:${port}/\\?replicaSet=rs0: MongoDB did not answer within 1000 ms`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^cannot reach MongoDB at mongodb://reader:\\*\\*\\*@127\\.0\\.0\\.1:${port}/\\?replicaSet=rs0: MongoDB did not answer within 1000 ms`,
+      ),
+    );
     expect((error as Error).message).not.toContain('s3cret');
     expect(Date.now() - started).toBeLessThan(8_000);
     rmSync(config.dataDir, { recursive: true, force: true });

@@ -5,7 +5,10 @@ import { InvalidCursorError, ReadModelStore } from '../src';
  * The read-model store contract, written once and run by every adapter's spec (SQLite here; MongoDB when
  * MONGODB_URL is set). Each test works in collections and projections of its own name.
  */
-export function readModelStoreContract(adapterName: string, open: () => Promise<{ store: ReadModelStore; dispose(): Promise<void> }>): void {
+export function readModelStoreContract(
+  adapterName: string,
+  open: () => Promise<{ store: ReadModelStore; dispose(): Promise<void> }>,
+): void {
   describe(`ReadModelStore contract: ${adapterName}`, () => {
     let store: ReadModelStore;
     let dispose: () => Promise<void>;
@@ -83,7 +86,12 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
       expect(active.items.map((d) => d._id)).toEqual(['4', '5', '1']);
       const first = await store.find(c, { filter: { tenant: 'T' }, sort: [['at', -1]], limit: 2 });
       expect(first.items.map((d) => d._id)).toEqual(['1', '4']);
-      const second = await store.find(c, { filter: { tenant: 'T' }, sort: [['at', -1]], limit: 2, cursor: first.nextCursor });
+      const second = await store.find(c, {
+        filter: { tenant: 'T' },
+        sort: [['at', -1]],
+        limit: 2,
+        cursor: first.nextCursor,
+      });
       expect(second.items.map((d) => d._id)).toEqual(['5', '2']);
       expect(second.nextCursor).toBeUndefined();
     });
@@ -99,7 +107,9 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
       const found = await store.find(c, { idPrefix: 'T|SO|web|' });
       expect(found.items.map((d) => d._id)).toEqual(['T|SO|web|u1', 'T|SO|web|u2']);
       const paged = await store.find(c, { idPrefix: 'T|SO|web|', limit: 1 });
-      expect((await store.find(c, { idPrefix: 'T|SO|web|', limit: 1, cursor: paged.nextCursor })).items.map((d) => d._id)).toEqual(['T|SO|web|u2']);
+      expect(
+        (await store.find(c, { idPrefix: 'T|SO|web|', limit: 1, cursor: paged.nextCursor })).items.map((d) => d._id),
+      ).toEqual(['T|SO|web|u2']);
     });
 
     it('pages stay stable while documents are added before the cursor', async () => {
@@ -115,7 +125,9 @@ export function readModelStoreContract(adapterName: string, open: () => Promise<
       const crafted = [[{ $gt: 1 }, 'd1'], [[1], 'd1'], [1, { id: 'd1' }], [1, 2], [true, 'd1'], ['x'], 'not an array'];
       for (const values of crafted) {
         const cursor = Buffer.from(JSON.stringify(values)).toString('base64url');
-        await expect(store.find(c, { sort: [['at', -1]], limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(store.find(c, { sort: [['at', -1]], limit: 2, cursor })).rejects.toBeInstanceOf(
+          InvalidCursorError,
+        );
       }
     });
 

@@ -20,12 +20,18 @@ describe('sqlite read-model indexes', () => {
       const db = new Database(file, { readonly: true });
       try {
         // Documents of other collections take no room in the index, and pay nothing for it when written.
-        const index = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'rm_partial_owners_by_tenant'").get() as { sql: string };
+        const index = db
+          .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'rm_partial_owners_by_tenant'")
+          .get() as { sql: string };
         expect(index.sql).toMatch(/WHERE collection = 'owners'$/);
         const plan = db
-          .prepare("EXPLAIN QUERY PLAN SELECT id FROM rm_documents WHERE collection = 'owners' AND json_extract(doc, '$.tenant') = ? ORDER BY json_extract(doc, '$.name'), id")
+          .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM rm_documents WHERE collection = 'owners' AND json_extract(doc, '$.tenant') = ? ORDER BY json_extract(doc, '$.name'), id",
+          )
           .all('t1') as Array<{ detail: string }>;
-        expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING (COVERING )?INDEX rm_partial_owners_by_tenant/);
+        expect(plan.map((step) => step.detail).join('\n')).toMatch(
+          /USING (COVERING )?INDEX rm_partial_owners_by_tenant/,
+        );
       } finally {
         db.close();
       }
@@ -39,7 +45,9 @@ describe('sqlite read-model indexes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rm-indexes-'));
     const store = new SqliteReadModelStore({ file: join(dir, 'read-models.db') });
     try {
-      await expect(store.ensureIndexes("x' OR 1=1 --", [{ name: 'i', fields: ['a'] }])).rejects.toThrow(/not a collection name/);
+      await expect(store.ensureIndexes("x' OR 1=1 --", [{ name: 'i', fields: ['a'] }])).rejects.toThrow(
+        /not a collection name/,
+      );
       await expect(store.find("x'; DROP TABLE rm_documents; --")).rejects.toThrow(/not a collection name/);
     } finally {
       await store.close();

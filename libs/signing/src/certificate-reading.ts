@@ -38,7 +38,9 @@ export function rsaKeyProblem(certificate: forge.pki.Certificate): string | null
   const key = certificate.publicKey as Partial<forge.pki.rsa.PublicKey>;
   if (!key.n || !key.e) return 'the certificate key is not an RSA key';
   const bits = key.n.bitLength();
-  return bits < MIN_RSA_KEY_BITS ? `the certificate key has ${bits} bits; at least ${MIN_RSA_KEY_BITS} are required` : null;
+  return bits < MIN_RSA_KEY_BITS
+    ? `the certificate key has ${bits} bits; at least ${MIN_RSA_KEY_BITS} are required`
+    : null;
 }
 
 export function fingerprintOf(der: string): string {
@@ -57,7 +59,9 @@ export function commonNameOf(name: forge.pki.Certificate['subject']): string | n
 /** `CN=…, O=…` for messages. */
 export function distinguishedNameOf(name: forge.pki.Certificate['subject']): string {
   if (name.attributes.length === 0) return '(empty name)';
-  return name.attributes.map((field) => `${field.shortName ?? field.name ?? field.type}=${attributeText(field)}`).join(', ');
+  return name.attributes
+    .map((field) => `${field.shortName ?? field.name ?? field.type}=${attributeText(field)}`)
+    .join(', ');
 }
 
 /**

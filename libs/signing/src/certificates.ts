@@ -74,7 +74,10 @@ export function issueOwnerCertificate(request: OwnerCertificateRequest): Certifi
 // forge writes PEM with CRLF line ends; LF is what files, OpenSSL and JSON readers expect.
 function pemPair(certificate: forge.pki.Certificate, privateKey: forge.pki.rsa.PrivateKey): CertificateWithKey {
   const lf = (pem: string) => pem.replace(/\r\n/g, '\n');
-  return { certificatePem: lf(forge.pki.certificateToPem(certificate)), privateKeyPem: lf(forge.pki.privateKeyToPem(privateKey)) };
+  return {
+    certificatePem: lf(forge.pki.certificateToPem(certificate)),
+    privateKeyPem: lf(forge.pki.privateKeyToPem(privateKey)),
+  };
 }
 
 function readRoot(pem: string): forge.pki.Certificate {
@@ -93,7 +96,11 @@ function readPrivateKey(pem: string): forge.pki.rsa.PrivateKey {
   }
 }
 
-function newCertificate(publicKey: forge.pki.PublicKey, notBefore: DateInput, notAfter: DateInput): forge.pki.Certificate {
+function newCertificate(
+  publicKey: forge.pki.PublicKey,
+  notBefore: DateInput,
+  notAfter: DateInput,
+): forge.pki.Certificate {
   const from = toDate(notBefore, 'notBefore');
   const until = toDate(notAfter, 'notAfter');
   if (until.getTime() <= from.getTime()) throw new Error('notAfter must be later than notBefore');
@@ -116,7 +123,9 @@ function randomSerialNumber(): string {
 function nameOf(commonName: string, what: string): forge.pki.CertificateField[] {
   if (typeof commonName !== 'string' || commonName.trim() === '') throw new Error(`${what} must not be empty`);
   // Sound: forge reads valueTagClass as the value's ASN.1 type (its typings name the wrong enum); UTF8 is such a type.
-  return [{ name: 'commonName', value: commonName, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }];
+  return [
+    { name: 'commonName', value: commonName, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+  ];
 }
 
 function sameRsaKey(publicKey: forge.pki.rsa.PublicKey, privateKey: forge.pki.rsa.PrivateKey): boolean {

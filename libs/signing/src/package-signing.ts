@@ -29,7 +29,12 @@ export function packageSigningText(pkg: object): string {
   return canonicalJson(withoutSignature(pkg));
 }
 
-export function signRow(row: UnsignedModuleRow | ModuleRow, ownerName: string, serialNumber: string, privateKey: PrivateKeyInput): string {
+export function signRow(
+  row: UnsignedModuleRow | ModuleRow,
+  ownerName: string,
+  serialNumber: string,
+  privateKey: PrivateKeyInput,
+): string {
   return pssSign(rowSigningText(ownerName, serialNumber, row), privateKey);
 }
 
@@ -42,7 +47,11 @@ export function signPackage(pkg: UnsignedPackage | LicensePackage, privateKey: P
  * matches the certificate nor that the certificate names the owner: verification reports those, and specs need
  * to build such packages on purpose. The issuer CLI refuses them before calling this.
  */
-export function buildSignedPackage(description: PackageDescription, ownerCertificatePem: string, ownerPrivateKeyPem: string): LicensePackage {
+export function buildSignedPackage(
+  description: PackageDescription,
+  ownerCertificatePem: string,
+  ownerPrivateKeyPem: string,
+): LicensePackage {
   const key = createPrivateKey(ownerPrivateKeyPem);
   const { name } = description.owner;
   const serialNumber = description.licensee.serialNumber;

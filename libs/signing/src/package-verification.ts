@@ -1,6 +1,13 @@
 import { KeyObject } from 'node:crypto';
 import type { CertificateFacts, LicensePackage, PackageVerification } from '@app/domain/ledger/license-package';
-import { commonNameOf, decodeCertificatePem, fingerprintOf, parseCertificateDer, publicKeyOf, rsaKeyProblem } from './certificate-reading';
+import {
+  commonNameOf,
+  decodeCertificatePem,
+  fingerprintOf,
+  parseCertificateDer,
+  publicKeyOf,
+  rsaKeyProblem,
+} from './certificate-reading';
 import { packageSigningText, rowSigningText } from './package-signing';
 import { pssVerify } from './rsa-pss';
 import { TrustedRoots } from './trusted-roots';
@@ -12,7 +19,10 @@ import { TrustedRoots } from './trusted-roots';
  * The package may be anything a client sent, so this never throws on it; what cannot be checked is reported as
  * not holding. Trusted roots are configuration: a bad root PEM in `trustedRoots` does throw.
  */
-export function verifyPackage(pkg: LicensePackage, trustedRoots: TrustedRoots | readonly string[]): PackageVerification {
+export function verifyPackage(
+  pkg: LicensePackage,
+  trustedRoots: TrustedRoots | readonly string[],
+): PackageVerification {
   const roots = trustedRoots instanceof TrustedRoots ? trustedRoots : TrustedRoots.fromPems(trustedRoots);
   // Typed as a package for callers, treated as unknown here: it is whatever the client sent.
   const untrusted: unknown = pkg;
@@ -28,7 +38,8 @@ export function verifyPackage(pkg: LicensePackage, trustedRoots: TrustedRoots | 
   return {
     packageSignatureValid: holds(() => pssVerify(packageSigningText(input), input.signature, key)),
     invalidRowSignatures: rows.flatMap((row, index) =>
-      isRecord(row) && holds(() => pssVerify(rowSigningText(owner.name, licensee.serialNumber, row), row.signature, key))
+      isRecord(row) &&
+      holds(() => pssVerify(rowSigningText(owner.name, licensee.serialNumber, row), row.signature, key))
         ? []
         : [rowLabel(row, index)],
     ),

@@ -61,5 +61,6 @@ export function rsaKeyBits(key: KeyObject): number | null {
 function requireStrongRsaKey(key: KeyObject): void {
   const bits = rsaKeyBits(key);
   if (bits === null) throw new Error(`the signing key is ${key.asymmetricKeyType ?? 'not an asymmetric'} key, not RSA`);
-  if (bits < MIN_RSA_KEY_BITS) throw new Error(`the signing key has ${bits} bits; at least ${MIN_RSA_KEY_BITS} are required`);
+  if (bits < MIN_RSA_KEY_BITS)
+    throw new Error(`the signing key has ${bits} bits; at least ${MIN_RSA_KEY_BITS} are required`);
 }

@@ -36,9 +36,13 @@ export class TrustedRoots {
     // forge compares the names byte for byte (a hash of their DER), as issued certificates copy their root's name.
     const named = this.roots.filter((root) => certificate.isIssuer(root.certificate));
     const issuer = distinguishedNameOf(certificate.issuer);
-    if (named.length === 0) return { trusted: false, problem: `the certificate is issued by '${issuer}', which is not a trusted root` };
+    if (named.length === 0)
+      return { trusted: false, problem: `the certificate is issued by '${issuer}', which is not a trusted root` };
     if (named.some((root) => signedBy(root, certificate))) return { trusted: true };
-    return { trusted: false, problem: `the certificate names the trusted root '${issuer}' as issuer, but the root's key did not sign it` };
+    return {
+      trusted: false,
+      problem: `the certificate names the trusted root '${issuer}' as issuer, but the root's key did not sign it`,
+    };
   }
 }
 
@@ -49,7 +53,10 @@ export function loadTrustedRoots(paths: readonly string[]): TrustedRoots {
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(`trusted root ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+      throw new Error(
+        `trusted root ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        { cause: error },
+      );
     }
   });
   return TrustedRoots.fromPems(pems, paths);
@@ -63,11 +70,19 @@ function parseRoot(pem: string, source: string): TrustedRoot {
     if (blocks > 1) throw new Error(`it holds ${blocks} PEM blocks; give one root certificate per file`);
     read = readCertificatePem(pem);
   } catch (error) {
-    throw new Error(`trusted root ${source}: not a PEM X.509 certificate with an RSA key (${(error as Error).message})`, { cause: error });
+    throw new Error(
+      `trusted root ${source}: not a PEM X.509 certificate with an RSA key (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const keyProblem = rsaKeyProblem(read.certificate);
   if (keyProblem) throw new Error(`trusted root ${source}: ${keyProblem}`);
-  return { certificate: read.certificate, source, subject: distinguishedNameOf(read.certificate.subject), fingerprint: fingerprintOf(read.der) };
+  return {
+    certificate: read.certificate,
+    source,
+    subject: distinguishedNameOf(read.certificate.subject),
+    fingerprint: fingerprintOf(read.der),
+  };
 }
 
 function signedBy(root: TrustedRoot, certificate: forge.pki.Certificate): boolean {

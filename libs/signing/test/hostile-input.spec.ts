@@ -1,6 +1,12 @@
 import forge from 'node-forge';
 import type { LicensePackage, PackageVerification } from '@app/domain/ledger/license-package';
-import { buildSignedPackage, CertificateWithKey, createRootCertificate, TrustedRoots, verifyPackage } from '@app/signing';
+import {
+  buildSignedPackage,
+  CertificateWithKey,
+  createRootCertificate,
+  TrustedRoots,
+  verifyPackage,
+} from '@app/signing';
 import { handMadeCertificate, NOT_BEFORE, ownerUnder, sampleDescription } from './signing-fixtures';
 
 // An ECDSA P-256 certificate (CN=SUPEROFFICE), made with `openssl req -x509 -newkey ec`: a well-formed
@@ -25,7 +31,11 @@ describe('verifying hostile input', () => {
   let pkg: LicensePackage;
 
   beforeAll(() => {
-    root = createRootCertificate({ commonName: 'Hostile Test Root', notBefore: NOT_BEFORE, notAfter: '2036-01-01T00:00:00.000Z' });
+    root = createRootCertificate({
+      commonName: 'Hostile Test Root',
+      notBefore: NOT_BEFORE,
+      notAfter: '2036-01-01T00:00:00.000Z',
+    });
     owner = ownerUnder(root, 'SUPEROFFICE');
     roots = TrustedRoots.fromPems([root.certificatePem]);
     pkg = buildSignedPackage(sampleDescription(), owner.certificatePem, owner.privateKeyPem);
@@ -80,8 +90,18 @@ describe('verifying hostile input', () => {
   });
 
   it('reports rows that are not rows, naming them by position', () => {
-    const candidate = { ...pkg, modules: [pkg.modules[0], null, 7, 'web', [], { name: 42 }, { name: 'bare' }] } as unknown as LicensePackage;
-    expect(verifyPackage(candidate, roots).invalidRowSignatures).toEqual(['modules[1]', 'modules[2]', 'modules[3]', 'modules[4]', 'modules[5]', 'bare']);
+    const candidate = {
+      ...pkg,
+      modules: [pkg.modules[0], null, 7, 'web', [], { name: 42 }, { name: 'bare' }],
+    } as unknown as LicensePackage;
+    expect(verifyPackage(candidate, roots).invalidRowSignatures).toEqual([
+      'modules[1]',
+      'modules[2]',
+      'modules[3]',
+      'modules[4]',
+      'modules[5]',
+      'bare',
+    ]);
   });
 
   it.each<[string, () => unknown]>([
@@ -93,7 +113,10 @@ describe('verifying hostile input', () => {
     ['a package whose owner is a string', () => ({ ...pkg, owner: 'SUPEROFFICE' })],
     ['a package without licensee', () => ({ ...pkg, licensee: undefined })],
     ['a package whose modules is an object', () => ({ ...pkg, modules: { user: 1 } })],
-    ['a package whose row signatures are objects', () => ({ ...pkg, modules: pkg.modules.map((row) => ({ ...row, signature: {} })) })],
+    [
+      'a package whose row signatures are objects',
+      () => ({ ...pkg, modules: pkg.modules.map((row) => ({ ...row, signature: {} })) }),
+    ],
   ])('never throws on %s', (_case, candidate) => {
     expect(verifyPackage(candidate() as LicensePackage, roots).packageSignatureValid).toBe(false);
   });
@@ -123,9 +146,15 @@ describe('verifying hostile input', () => {
       }
       if (JSON.stringify(candidate) === text) continue;
       const verification = verifyPackage(candidate as LicensePackage, roots);
-      const allHolds = verification.packageSignatureValid && verification.invalidRowSignatures.length === 0 && verification.certificate.chainsToTrustedRoot;
+      const allHolds =
+        verification.packageSignatureValid &&
+        verification.invalidRowSignatures.length === 0 &&
+        verification.certificate.chainsToTrustedRoot;
       // A changed certificate PEM may still decode to the same DER (e.g. a changed line break); nothing else may pass.
-      if (allHolds) expect(forge.pem.decode((candidate as LicensePackage).owner.certificate)[0].body).toBe(forge.pem.decode(pkg.owner.certificate)[0].body);
+      if (allHolds)
+        expect(forge.pem.decode((candidate as LicensePackage).owner.certificate)[0].body).toBe(
+          forge.pem.decode(pkg.owner.certificate)[0].body,
+        );
       else noticed++;
     }
     expect(noticed).toBeGreaterThan(50);

@@ -2,8 +2,23 @@ import { constants, verify, X509Certificate } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import forge from 'node-forge';
 import type { LicensePackage } from '@app/domain/ledger/license-package';
-import { buildSignedPackage, canonicalJson, createRootCertificate, signRow, TrustedRoots, verifyPackage } from '@app/signing';
-import { createTestPki, handMadeCertificate, NOT_AFTER, NOT_BEFORE, ownerUnder, sampleDescription, TestPki } from './signing-fixtures';
+import {
+  buildSignedPackage,
+  canonicalJson,
+  createRootCertificate,
+  signRow,
+  TrustedRoots,
+  verifyPackage,
+} from '@app/signing';
+import {
+  createTestPki,
+  handMadeCertificate,
+  NOT_AFTER,
+  NOT_BEFORE,
+  ownerUnder,
+  sampleDescription,
+  TestPki,
+} from './signing-fixtures';
 
 describe('signing and verifying a package', () => {
   let pki: TestPki;
@@ -37,7 +52,10 @@ describe('signing and verifying a package', () => {
 
   it('verifies a row signed on its own', () => {
     const [first, ...others] = pkg.modules;
-    const resigned = { ...first, signature: signRow(first, 'SUPEROFFICE', '1234567890', pki.superOffice.privateKeyPem) };
+    const resigned = {
+      ...first,
+      signature: signRow(first, 'SUPEROFFICE', '1234567890', pki.superOffice.privateKeyPem),
+    };
     const repacked = { ...pkg, modules: [resigned, ...others] };
     expect(verifyPackage(repacked, [pki.root.certificatePem]).invalidRowSignatures).toEqual([]);
   });
@@ -70,12 +88,20 @@ describe('signing and verifying a package', () => {
     const forged = buildSignedPackage(sampleDescription(), selfSigned.certificatePem, selfSigned.privateKeyPem);
     const verification = verifyPackage(forged, [pki.root.certificatePem]);
     expect(verification.packageSignatureValid).toBe(true);
-    expect(verification.certificate).toMatchObject({ readable: true, chainsToTrustedRoot: false, subjectCommonName: 'SUPEROFFICE' });
+    expect(verification.certificate).toMatchObject({
+      readable: true,
+      chainsToTrustedRoot: false,
+      subjectCommonName: 'SUPEROFFICE',
+    });
   });
 
   it("does not trust a certificate that names a trusted root as issuer but was not signed by the root's key", () => {
     const impostorRoot = handMadeCertificate({ commonName: 'Test Root A', reuseKeyOf: pki.otherRoot });
-    const forgedOwner = handMadeCertificate({ commonName: 'SUPEROFFICE', issuer: impostorRoot, reuseKeyOf: pki.partner });
+    const forgedOwner = handMadeCertificate({
+      commonName: 'SUPEROFFICE',
+      issuer: impostorRoot,
+      reuseKeyOf: pki.partner,
+    });
     const forged = buildSignedPackage(sampleDescription(), forgedOwner.certificatePem, forgedOwner.privateKeyPem);
     expect(verifyPackage(forged, [pki.root.certificatePem]).certificate).toMatchObject({
       readable: true,
@@ -85,7 +111,11 @@ describe('signing and verifying a package', () => {
   });
 
   it('reports the common name without judging it against the package owner', () => {
-    const partnerSigned = buildSignedPackage(sampleDescription(), pki.partner.certificatePem, pki.partner.privateKeyPem);
+    const partnerSigned = buildSignedPackage(
+      sampleDescription(),
+      pki.partner.certificatePem,
+      pki.partner.privateKeyPem,
+    );
     const verification = verifyPackage(partnerSigned, [pki.root.certificatePem]);
     expect(verification.certificate.subjectCommonName).toBe('PARTNER');
     expect(verification.packageSignatureValid).toBe(true);
@@ -100,7 +130,11 @@ describe('signing and verifying a package', () => {
   });
 
   it('chains under a root whose name is not ASCII', () => {
-    const root = createRootCertificate({ commonName: 'Lisensrot Ærøskøbing — “test”', notBefore: NOT_BEFORE, notAfter: NOT_AFTER });
+    const root = createRootCertificate({
+      commonName: 'Lisensrot Ærøskøbing — “test”',
+      notBefore: NOT_BEFORE,
+      notAfter: NOT_AFTER,
+    });
     const owner = ownerUnder(root, 'PARTNER');
     const signed = buildSignedPackage(sampleDescription(), owner.certificatePem, owner.privateKeyPem);
     expect(verifyPackage(signed, [root.certificatePem]).certificate.chainsToTrustedRoot).toBe(true);
@@ -124,7 +158,10 @@ describe('signing and verifying a package', () => {
 
     function rowBytes(candidate: LicensePackage, index: number): Buffer {
       const { signature: _signature, ...row } = candidate.modules[index];
-      return Buffer.from(canonicalize({ owner: candidate.owner.name, serialNumber: candidate.licensee.serialNumber, row })!, 'utf8');
+      return Buffer.from(
+        canonicalize({ owner: candidate.owner.name, serialNumber: candidate.licensee.serialNumber, row })!,
+        'utf8',
+      );
     }
 
     function packageBytes(candidate: LicensePackage): Buffer {
@@ -135,7 +172,9 @@ describe('signing and verifying a package', () => {
     it("verifies with Node's crypto.verify: RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32", () => {
       const key = new X509Certificate(pkg.owner.certificate).publicKey;
       for (let index = 0; index < pkg.modules.length; index++) {
-        expect(verify('sha256', rowBytes(pkg, index), { key, ...pss }, Buffer.from(pkg.modules[index].signature, 'base64'))).toBe(true);
+        expect(
+          verify('sha256', rowBytes(pkg, index), { key, ...pss }, Buffer.from(pkg.modules[index].signature, 'base64')),
+        ).toBe(true);
       }
       expect(verify('sha256', packageBytes(pkg), { key, ...pss }, Buffer.from(pkg.signature, 'base64'))).toBe(true);
     });
@@ -145,7 +184,11 @@ describe('signing and verifying a package', () => {
       const forgeVerify = (bytes: Buffer, signature: string) => {
         const md = forge.md.sha256.create();
         md.update(bytes.toString('binary'));
-        const scheme = forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: 32 });
+        const scheme = forge.pss.create({
+          md: forge.md.sha256.create(),
+          mgf: forge.mgf.mgf1.create(forge.md.sha256.create()),
+          saltLength: 32,
+        });
         return key.verify(md.digest().getBytes(), forge.util.decode64(signature), scheme);
       };
       expect(forgeVerify(rowBytes(pkg, 0), pkg.modules[0].signature)).toBe(true);
@@ -158,7 +201,11 @@ describe('signing and verifying a package', () => {
       const md = forge.md.sha256.create();
       md.update(text, 'utf8');
       const privateKey = forge.pki.privateKeyFromPem(pki.superOffice.privateKeyPem);
-      const scheme = forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: 20 });
+      const scheme = forge.pss.create({
+        md: forge.md.sha256.create(),
+        mgf: forge.mgf.mgf1.create(forge.md.sha256.create()),
+        saltLength: 20,
+      });
       const salt20 = forge.util.encode64(privateKey.sign(md, scheme));
       const altered = { ...pkg, modules: [{ ...pkg.modules[0], signature: salt20 }, ...pkg.modules.slice(1)] };
       expect(verifyPackage(altered, [pki.root.certificatePem]).invalidRowSignatures).toEqual(['user']);

@@ -1,5 +1,13 @@
 import type { LicensePackage, ModuleRow } from '@app/domain/ledger/license-package';
-import { buildSignedPackage, CertificateWithKey, createRootCertificate, signPackage, signRow, TrustedRoots, verifyPackage } from '@app/signing';
+import {
+  buildSignedPackage,
+  CertificateWithKey,
+  createRootCertificate,
+  signPackage,
+  signRow,
+  TrustedRoots,
+  verifyPackage,
+} from '@app/signing';
 import { NOT_BEFORE, ownerUnder, sampleDescription } from './signing-fixtures';
 
 describe('tampering with a signed package', () => {
@@ -9,7 +17,11 @@ describe('tampering with a signed package', () => {
   let pkg: LicensePackage;
 
   beforeAll(() => {
-    root = createRootCertificate({ commonName: 'Tamper Test Root', notBefore: NOT_BEFORE, notAfter: '2036-01-01T00:00:00.000Z' });
+    root = createRootCertificate({
+      commonName: 'Tamper Test Root',
+      notBefore: NOT_BEFORE,
+      notAfter: '2036-01-01T00:00:00.000Z',
+    });
     owner = ownerUnder(root, 'SUPEROFFICE');
     roots = TrustedRoots.fromPems([root.certificatePem]);
     pkg = buildSignedPackage(sampleDescription(), owner.certificatePem, owner.privateKeyPem);
@@ -18,7 +30,10 @@ describe('tampering with a signed package', () => {
   const copy = (): LicensePackage => structuredClone(pkg);
   const row = (candidate: LicensePackage, name: string): ModuleRow => candidate.modules.find((r) => r.name === name)!;
   /** What only the owner could do: sign the package again, so that only the row facts remain to catch a change. */
-  const resealed = (candidate: LicensePackage): LicensePackage => ({ ...candidate, signature: signPackage(candidate, owner.privateKeyPem) });
+  const resealed = (candidate: LicensePackage): LicensePackage => ({
+    ...candidate,
+    signature: signPackage(candidate, owner.privateKeyPem),
+  });
 
   it('starts from a package that verifies', () => {
     const verification = verifyPackage(pkg, roots);
@@ -31,14 +46,23 @@ describe('tampering with a signed package', () => {
     const bytes = Buffer.from(row(tampered, 'web').signature, 'base64');
     bytes[17] ^= 0x01;
     row(tampered, 'web').signature = bytes.toString('base64');
-    expect(verifyPackage(tampered, roots)).toMatchObject({ packageSignatureValid: false, invalidRowSignatures: ['web'] });
-    expect(verifyPackage(resealed(tampered), roots)).toMatchObject({ packageSignatureValid: true, invalidRowSignatures: ['web'] });
+    expect(verifyPackage(tampered, roots)).toMatchObject({
+      packageSignatureValid: false,
+      invalidRowSignatures: ['web'],
+    });
+    expect(verifyPackage(resealed(tampered), roots)).toMatchObject({
+      packageSignatureValid: true,
+      invalidRowSignatures: ['web'],
+    });
   });
 
   it('detects a raised number in a row', () => {
     const tampered = copy();
     row(tampered, 'user').number = 2500;
-    expect(verifyPackage(tampered, roots)).toMatchObject({ packageSignatureValid: false, invalidRowSignatures: ['user'] });
+    expect(verifyPackage(tampered, roots)).toMatchObject({
+      packageSignatureValid: false,
+      invalidRowSignatures: ['user'],
+    });
     expect(verifyPackage(resealed(tampered), roots).invalidRowSignatures).toEqual(['user']);
   });
 
@@ -56,14 +80,25 @@ describe('tampering with a signed package', () => {
     );
     const tampered = copy();
     tampered.modules = tampered.modules.map((r) => (r.name === 'chat-cal' ? row(other, 'chat-cal') : r));
-    expect(verifyPackage(resealed(tampered), roots)).toMatchObject({ packageSignatureValid: true, invalidRowSignatures: ['chat-cal'] });
+    expect(verifyPackage(resealed(tampered), roots)).toMatchObject({
+      packageSignatureValid: true,
+      invalidRowSignatures: ['chat-cal'],
+    });
   });
 
   it('detects a row moved from a package of another owner, even one signed with the same key', () => {
     const tampered = copy();
     const { signature: _signature, ...unsigned } = row(tampered, 'chat-cal');
-    row(tampered, 'chat-cal').signature = signRow(unsigned, 'PARTNER', tampered.licensee.serialNumber, owner.privateKeyPem);
-    expect(verifyPackage(resealed(tampered), roots)).toMatchObject({ packageSignatureValid: true, invalidRowSignatures: ['chat-cal'] });
+    row(tampered, 'chat-cal').signature = signRow(
+      unsigned,
+      'PARTNER',
+      tampered.licensee.serialNumber,
+      owner.privateKeyPem,
+    );
+    expect(verifyPackage(resealed(tampered), roots)).toMatchObject({
+      packageSignatureValid: true,
+      invalidRowSignatures: ['chat-cal'],
+    });
   });
 
   it('detects a dropped row through the package signature', () => {

@@ -14,8 +14,16 @@ export interface TestPki {
 
 /** Two roots and two owners under the first; about a second of key generation, so once per spec file. */
 export function createTestPki(): TestPki {
-  const root = createRootCertificate({ commonName: 'Test Root A', notBefore: NOT_BEFORE, notAfter: '2036-01-01T00:00:00.000Z' });
-  const otherRoot = createRootCertificate({ commonName: 'Test Root B', notBefore: NOT_BEFORE, notAfter: '2036-01-01T00:00:00.000Z' });
+  const root = createRootCertificate({
+    commonName: 'Test Root A',
+    notBefore: NOT_BEFORE,
+    notAfter: '2036-01-01T00:00:00.000Z',
+  });
+  const otherRoot = createRootCertificate({
+    commonName: 'Test Root B',
+    notBefore: NOT_BEFORE,
+    notAfter: '2036-01-01T00:00:00.000Z',
+  });
   return { root, otherRoot, superOffice: ownerUnder(root, 'SUPEROFFICE'), partner: ownerUnder(root, 'PARTNER') };
 }
 
@@ -33,15 +41,28 @@ export function ownerUnder(root: CertificateWithKey, ownerName: string): Certifi
  * A certificate built by hand with forge, for the shapes the library refuses to make (weak keys, self-signed
  * owners, impostor roots). `reuseKeyOf` saves a key generation where a fresh key proves nothing.
  */
-export function handMadeCertificate(options: { commonName: string; bits?: number; issuer?: CertificateWithKey; reuseKeyOf?: CertificateWithKey }): CertificateWithKey {
-  const keys = options.reuseKeyOf ? keyPairOf(options.reuseKeyOf) : forge.pki.rsa.generateKeyPair({ bits: options.bits ?? 2048, e: 0x10001 });
+export function handMadeCertificate(options: {
+  commonName: string;
+  bits?: number;
+  issuer?: CertificateWithKey;
+  reuseKeyOf?: CertificateWithKey;
+}): CertificateWithKey {
+  const keys = options.reuseKeyOf
+    ? keyPairOf(options.reuseKeyOf)
+    : forge.pki.rsa.generateKeyPair({ bits: options.bits ?? 2048, e: 0x10001 });
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = keys.publicKey;
   certificate.serialNumber = '01';
   certificate.validity.notBefore = new Date(NOT_BEFORE);
   certificate.validity.notAfter = new Date(NOT_AFTER);
   // UTF8String like the library's certificates: forge matches issuer and subject names byte for byte.
-  const name = [{ name: 'commonName', value: options.commonName, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }];
+  const name = [
+    {
+      name: 'commonName',
+      value: options.commonName,
+      valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class,
+    },
+  ];
   certificate.setSubject(name);
   if (options.issuer) {
     certificate.setIssuer(forge.pki.certificateFromPem(options.issuer.certificatePem).subject.attributes);
@@ -50,7 +71,10 @@ export function handMadeCertificate(options: { commonName: string; bits?: number
     certificate.setIssuer(name);
     certificate.sign(keys.privateKey, forge.md.sha256.create());
   }
-  return { certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: forge.pki.privateKeyToPem(keys.privateKey) };
+  return {
+    certificatePem: forge.pki.certificateToPem(certificate),
+    privateKeyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
 }
 
 function keyPairOf(holder: CertificateWithKey): forge.pki.rsa.KeyPair {
@@ -77,16 +101,34 @@ export function sampleDescription(overrides: Partial<PackageDescription> = {}): 
     },
     modules: [
       row({ name: 'user', description: 'Gebruiker', type: 3, number: 25, hidden: true, sortOrder: 1 }),
-      row({ name: 'web', description: 'Webklient', type: 3, number: 25, hidden: true, prerequisite: 'user', sortOrder: 2 }),
+      row({
+        name: 'web',
+        description: 'Webklient',
+        type: 3,
+        number: 25,
+        hidden: true,
+        prerequisite: 'user',
+        sortOrder: 2,
+      }),
       row({ name: 'chat-cal', description: 'Chat', type: 3, number: 10, hidden: true, sortOrder: 3 }),
-      row({ name: 'sales-premium', description: 'Sales Premium', type: 3, number: 20, extraFlags: 1, extraInfo: 'set=user,web,chat-cal', sortOrder: 4 }),
+      row({
+        name: 'sales-premium',
+        description: 'Sales Premium',
+        type: 3,
+        number: 20,
+        extraFlags: 1,
+        extraInfo: 'set=user,web,chat-cal',
+        sortOrder: 4,
+      }),
       row({ name: 'saint', description: 'Salgsintelligens', type: 1, number: 1, sortOrder: 5 }),
     ],
     ...overrides,
   };
 }
 
-function row(fields: Partial<PackageDescription['modules'][number]> & { name: string }): PackageDescription['modules'][number] {
+function row(
+  fields: Partial<PackageDescription['modules'][number]> & { name: string },
+): PackageDescription['modules'][number] {
   return {
     description: fields.name,
     tooltip: '',

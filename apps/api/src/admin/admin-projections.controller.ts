@@ -16,16 +16,30 @@ export class AdminProjectionsController {
 
   @Post(':name/rebuild')
   @HttpCode(202)
-  @ApiAnswer(202, 'RebuildProgress', 'The rebuild runs beside the live read model, which it replaces in one step once caught up.')
+  @ApiAnswer(
+    202,
+    'RebuildProgress',
+    'The rebuild runs beside the live read model, which it replaces in one step once caught up.',
+  )
   @ApiProblems('unknown-projection', 'rebuild-running', 'projections-not-here')
   rebuild(@Param('name') name: string): RebuildProgress {
     const refusal = this.rebuilds.refusal(name);
-    if (refusal) throw ProblemException.of(refusal.status, refusal.slug, refusal.status === 404 ? 'Unknown projection' : 'Cannot rebuild now', refusal.detail);
+    if (refusal)
+      throw ProblemException.of(
+        refusal.status,
+        refusal.slug,
+        refusal.status === 404 ? 'Unknown projection' : 'Cannot rebuild now',
+        refusal.detail,
+      );
     return this.rebuilds.start(name);
   }
 
   @Get(':name/rebuild')
-  @ApiAnswer(200, 'RebuildProgress', 'The progress of the latest online rebuild of the projection (`idle` if none ran).')
+  @ApiAnswer(
+    200,
+    'RebuildProgress',
+    'The progress of the latest online rebuild of the projection (`idle` if none ran).',
+  )
   @ApiProblems('unknown-projection')
   progress(@Param('name') name: string): RebuildProgress {
     const refusal = this.rebuilds.refusal(name);

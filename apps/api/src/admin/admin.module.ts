@@ -11,7 +11,8 @@ import { OnlineRebuilds } from './online-rebuilds';
   providers: [
     {
       provide: ONLINE_REBUILDS,
-      useFactory: (runtime: ProjectionRuntime, events: EventStore, readModels: ReadModelStore) => new OnlineRebuilds(runtime, events, readModels),
+      useFactory: (runtime: ProjectionRuntime, events: EventStore, readModels: ReadModelStore) =>
+        new OnlineRebuilds(runtime, events, readModels),
       inject: [PROJECTION_RUNTIME, EVENT_STORE, READ_MODEL_STORE],
     },
   ],

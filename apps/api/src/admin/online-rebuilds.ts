@@ -29,16 +29,30 @@ export class OnlineRebuilds {
   /** Why a rebuild of `name` cannot start here, or null. */
   refusal(name: string): { status: 404 | 409; slug: string; detail: string } | null {
     const engine = this.runtime.engine;
-    if (!engine) return { status: 409, slug: 'projections-not-here', detail: 'this process does not run the projections (they run in the projector)' };
+    if (!engine)
+      return {
+        status: 409,
+        slug: 'projections-not-here',
+        detail: 'this process does not run the projections (they run in the projector)',
+      };
     if (!engine.projection(name)) return { status: 404, slug: 'unknown-projection', detail: `no projection '${name}'` };
-    if (this.progress.get(name)?.state === 'running') return { status: 409, slug: 'rebuild-running', detail: `a rebuild of '${name}' is already running` };
+    if (this.progress.get(name)?.state === 'running')
+      return { status: 409, slug: 'rebuild-running', detail: `a rebuild of '${name}' is already running` };
     return null;
   }
 
   /** Starts a rebuild in the background (check `refusal` first); its progress is read with `status`. */
   start(name: string): RebuildProgress {
     const engine = this.runtime.engine!;
-    const progress: RebuildProgress = { projection: name, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, position: null, head: null, events: null };
+    const progress: RebuildProgress = {
+      projection: name,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      position: null,
+      head: null,
+      events: null,
+    };
     this.progress.set(name, progress);
     rebuildOnline(engine, this.events, this.readModels, name, {
       onProgress: (position, head) => {
@@ -47,12 +61,23 @@ export class OnlineRebuilds {
       },
     }).then(
       ({ events, position }) => {
-        Object.assign(progress, { state: 'completed', finishedAt: new Date().toISOString(), events, position: position === null ? null : position.toString() });
-        this.logger.log(`online rebuild of ${name} switched over at ${progress.position ?? 'the start'} (${events} events)`);
+        Object.assign(progress, {
+          state: 'completed',
+          finishedAt: new Date().toISOString(),
+          events,
+          position: position === null ? null : position.toString(),
+        });
+        this.logger.log(
+          `online rebuild of ${name} switched over at ${progress.position ?? 'the start'} (${events} events)`,
+        );
       },
       (error: unknown) => {
         // Not swallowed: the rebuild's failure is its outcome, shown by GET and logged; the live read model is untouched.
-        Object.assign(progress, { state: 'failed', finishedAt: new Date().toISOString(), error: (error as Error).message });
+        Object.assign(progress, {
+          state: 'failed',
+          finishedAt: new Date().toISOString(),
+          error: (error as Error).message,
+        });
         this.logger.error({ err: error }, `online rebuild of ${name} failed; the live read model is unchanged`);
       },
     );
@@ -60,6 +85,16 @@ export class OnlineRebuilds {
   }
 
   status(name: string): RebuildProgress {
-    return { ...(this.progress.get(name) ?? { projection: name, state: 'idle', startedAt: null, finishedAt: null, position: null, head: null, events: null }) };
+    return {
+      ...(this.progress.get(name) ?? {
+        projection: name,
+        state: 'idle',
+        startedAt: null,
+        finishedAt: null,
+        position: null,
+        head: null,
+        events: null,
+      }),
+    };
   }
 }

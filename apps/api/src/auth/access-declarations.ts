@@ -9,7 +9,11 @@ export interface DeclaredRoute {
 }
 
 /** Every controller route of the application, with the access it declares (undefined: none). */
-export function declaredRoutes(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector): DeclaredRoute[] {
+export function declaredRoutes(
+  discovery: DiscoveryService,
+  scanner: MetadataScanner,
+  reflector: Reflector,
+): DeclaredRoute[] {
   const routes: DeclaredRoute[] = [];
   for (const wrapper of discovery.getControllers()) {
     const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
@@ -18,7 +22,10 @@ export function declaredRoutes(discovery: DiscoveryService, scanner: MetadataSca
     for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
       if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      routes.push({ route: `${controller.name}.${name}`, access: reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [handler, controller]) });
+      routes.push({
+        route: `${controller.name}.${name}`,
+        access: reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [handler, controller]),
+      });
     }
   }
   return routes;
@@ -37,9 +44,13 @@ export class AccessDeclarationsCheck implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const undeclared = declaredRoutes(this.discovery, this.scanner, this.reflector).filter(({ access }) => access === undefined);
+    const undeclared = declaredRoutes(this.discovery, this.scanner, this.reflector).filter(
+      ({ access }) => access === undefined,
+    );
     if (undeclared.length > 0) {
-      throw new Error(`routes without a declared access (@Access or @Public): ${undeclared.map(({ route }) => route).join(', ')}`);
+      throw new Error(
+        `routes without a declared access (@Access or @Public): ${undeclared.map(({ route }) => route).join(', ')}`,
+      );
     }
   }
 }

@@ -8,16 +8,24 @@ export const ACCESS_METADATA = 'licensing:access';
  * What a route declares about who may call it. `whenQuery` raises the permission when a query parameter is
  * present: `GET /licenses?asOf=` is an audit replay, `GET /licenses` a query.
  */
-export type AccessRule = { kind: 'public' } | { kind: 'permission'; permission: Permission; whenQuery: Partial<Record<string, Permission>> };
+export type AccessRule =
+  { kind: 'public' } | { kind: 'permission'; permission: Permission; whenQuery: Partial<Record<string, Permission>> };
 
 function declareAccess(permission: Permission, whenQuery: Partial<Record<string, Permission>> = {}) {
   const rule: AccessRule = { kind: 'permission', permission, whenQuery };
-  const roles = [permission, ...Object.values(whenQuery)].map((each) => `${each}: ${rolesFor(each as Permission).join(', ')}`).join('; ');
+  const roles = [permission, ...Object.values(whenQuery)]
+    .map((each) => `${each}: ${rolesFor(each as Permission).join(', ')}`)
+    .join('; ');
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, rule),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'unauthenticated: no credential, or one that is unknown, expired or malformed (WWW-Authenticate: Bearer)' }),
-    ApiForbiddenResponse({ description: `forbidden: the credential's role or tenant does not cover this route (${roles})` }),
+    ApiUnauthorizedResponse({
+      description:
+        'unauthenticated: no credential, or one that is unknown, expired or malformed (WWW-Authenticate: Bearer)',
+    }),
+    ApiForbiddenResponse({
+      description: `forbidden: the credential's role or tenant does not cover this route (${roles})`,
+    }),
   );
 }
 

@@ -1,6 +1,13 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { authorize, bearerCredential, CredentialVerifier, OPEN_ACCESS_PRINCIPAL, Permission, Principal } from '@app/access';
+import {
+  authorize,
+  bearerCredential,
+  CredentialVerifier,
+  OPEN_ACCESS_PRINCIPAL,
+  Permission,
+  Principal,
+} from '@app/access';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../problem/problem';
 import { ACCESS_METADATA, AccessRule } from './access.decorator';
@@ -20,15 +27,25 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (rule === undefined) {
       // Never open by accident: a route that says nothing about access is served to nobody.
-      throw ProblemException.of(500, 'access-undeclared', 'Access not declared', `${context.getClass().name}.${context.getHandler().name} declares no access (@Access or @Public)`);
+      throw ProblemException.of(
+        500,
+        'access-undeclared',
+        'Access not declared',
+        `${context.getClass().name}.${context.getHandler().name} declares no access (@Access or @Public)`,
+      );
     }
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (rule.kind === 'public') {
       // A public route still learns who calls, when it can (the health details are for administrators).
-      const principal = await this.principal(request).catch((error: unknown) => (error instanceof ProblemException ? undefined : Promise.reject(error)));
+      const principal = await this.principal(request).catch((error: unknown) =>
+        error instanceof ProblemException ? undefined : Promise.reject(error),
+      );
       if (principal) setPrincipal(request, principal);
       return true;
     }
@@ -67,6 +84,10 @@ function unauthenticated(detail: string): ProblemException {
 function forbiddenDetail(principal: Principal, permission: Permission, tenant: string | null): string {
   const scope = principal.tenant === '*' ? 'every tenant' : `tenant ${principal.tenant}`;
   const target =
-    permission === 'crossTenant' ? 'listings across tenants' : permission === 'metrics' ? 'metrics (all tenants)' : `${permission} of tenant ${tenant ?? '(none)'}`;
+    permission === 'crossTenant'
+      ? 'listings across tenants'
+      : permission === 'metrics'
+        ? 'metrics (all tenants)'
+        : `${permission} of tenant ${tenant ?? '(none)'}`;
   return `${principal.actor} (${principal.role} for ${scope}) may not use ${target}`;
 }

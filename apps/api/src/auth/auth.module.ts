@@ -11,7 +11,11 @@ import { CREDENTIAL_VERIFIER } from './access.tokens';
 @Module({
   imports: [DiscoveryModule],
   providers: [
-    { provide: CREDENTIAL_VERIFIER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new CredentialVerifier(config.access) },
+    {
+      provide: CREDENTIAL_VERIFIER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new CredentialVerifier(config.access),
+    },
     { provide: APP_GUARD, useClass: AccessGuard },
     AccessDeclarationsCheck,
   ],

@@ -15,13 +15,24 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
   const header = request.headers['idempotency-key'];
   const fromHeader = Array.isArray(header) ? header[0] : header;
   if (fromHeader !== undefined && bodyCommandId !== undefined && fromHeader !== bodyCommandId) {
-    throw ProblemException.of(400, 'bad-request', 'Bad request', 'the Idempotency-Key header and the commandId field differ');
+    throw ProblemException.of(
+      400,
+      'bad-request',
+      'Bad request',
+      'the Idempotency-Key header and the commandId field differ',
+    );
   }
   const commandId = fromHeader ?? bodyCommandId ?? randomUUID();
   if (typeof commandId !== 'string' || !isUuid(commandId)) {
-    throw ProblemException.of(400, 'bad-request', 'Bad request', 'the command id (Idempotency-Key or commandId) must be a UUID', {
-      errors: [{ field: 'commandId', messages: ['must be a UUID'] }],
-    });
+    throw ProblemException.of(
+      400,
+      'bad-request',
+      'Bad request',
+      'the command id (Idempotency-Key or commandId) must be a UUID',
+      {
+        errors: [{ field: 'commandId', messages: ['must be a UUID'] }],
+      },
+    );
   }
   const correlationId = callerCorrelationId(request) ?? commandId.toLowerCase();
   // Answered back in X-Correlation-Id (trace-context.ts).
@@ -33,6 +44,7 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
 function actorOf(request: FastifyRequest): string {
   const principal = principalOf(request);
   // Every command route declares an access permission, so the guard has always set a principal by now.
-  if (principal === undefined) throw new Error(`no principal for ${request.method} ${request.url}: the route is not guarded`);
+  if (principal === undefined)
+    throw new Error(`no principal for ${request.method} ${request.url}: the route is not guarded`);
   return principal.actor;
 }

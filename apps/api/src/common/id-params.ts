@@ -1,5 +1,12 @@
 import { Param, PipeTransform } from '@nestjs/common';
-import { FIRST_MONTH, isCalendarMonth, LAST_MONTH, MODULE_NAME_PATTERN, TENANT_ID_PATTERN, USER_ID_PATTERN } from '@app/domain';
+import {
+  FIRST_MONTH,
+  isCalendarMonth,
+  LAST_MONTH,
+  MODULE_NAME_PATTERN,
+  TENANT_ID_PATTERN,
+  USER_ID_PATTERN,
+} from '@app/domain';
 import { ProblemException } from '../problem/problem';
 
 class MatchesPipe implements PipeTransform<string, string> {
@@ -20,10 +27,12 @@ class MatchesPipe implements PipeTransform<string, string> {
   }
 }
 
-const matching = (field: string, pattern: RegExp) => new MatchesPipe(field, (value) => pattern.test(value), `must match ${pattern.source}`);
+const matching = (field: string, pattern: RegExp) =>
+  new MatchesPipe(field, (value) => pattern.test(value), `must match ${pattern.source}`);
 
 export const TenantId = () => Param('tenantId', matching('tenantId', TENANT_ID_PATTERN));
 export const UserId = () => Param('userId', matching('userId', USER_ID_PATTERN));
 export const ModuleName = () => Param('module', matching('module', MODULE_NAME_PATTERN));
 /** A UTC month, `yyyy-mm`, that the calendar has (see the domain's isCalendarMonth). */
-export const Month = () => Param('month', new MatchesPipe('month', isCalendarMonth, `a month yyyy-mm from ${FIRST_MONTH} to ${LAST_MONTH}`));
+export const Month = () =>
+  Param('month', new MatchesPipe('month', isCalendarMonth, `a month yyyy-mm from ${FIRST_MONTH} to ${LAST_MONTH}`));

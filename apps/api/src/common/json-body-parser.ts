@@ -17,18 +17,25 @@ export function useProblemJsonParser(app: NestFastifyApplication): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     void parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) {
-        const detail = (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty' : 'the body is not valid JSON';
+        const detail =
+          (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'the body is empty'
+            : 'the body is not valid JSON';
         return done(ProblemException.of(400, 'malformed-json', 'Malformed JSON', detail), undefined);
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return done(invalidBody('the body must be a JSON object'), undefined);
-      if (depthExceeds(value, MAX_BODY_DEPTH)) return done(invalidBody(`the body nests deeper than ${MAX_BODY_DEPTH} levels`), undefined);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return done(invalidBody('the body must be a JSON object'), undefined);
+      if (depthExceeds(value, MAX_BODY_DEPTH))
+        return done(invalidBody(`the body nests deeper than ${MAX_BODY_DEPTH} levels`), undefined);
       done(null, value);
     });
   });
 }
 
 function invalidBody(message: string): ProblemException {
-  return ProblemException.of(400, 'invalid-request', 'Invalid request', message, { errors: [{ field: 'body', messages: [message] }] });
+  return ProblemException.of(400, 'invalid-request', 'Invalid request', message, {
+    errors: [{ field: 'body', messages: [message] }],
+  });
 }
 
 /** Iterative, so that measuring a deep value cannot overflow the stack either. */

@@ -2,7 +2,13 @@ import type { LoggerService } from '@nestjs/common';
 import type { Options } from 'pino-http';
 
 /** Nest's start-up chatter (one line per module and per route mapped): useful when debugging, noise otherwise. */
-const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+const STARTUP_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
 
 /** The app's logger, with Nest's start-up lines moved from info to debug (LOG_LEVEL=debug shows them again). */
 export class QuietStartupLogger implements LoggerService {
@@ -40,5 +46,10 @@ export class QuietStartupLogger implements LoggerService {
  */
 export function prettyWhenInteractive(): Pick<Options, 'transport'> {
   if (!process.stdout.isTTY || process.env.NODE_ENV === 'production') return {};
-  return { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req,res' } } };
+  return {
+    transport: {
+      target: 'pino-pretty',
+      options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req,res' },
+    },
+  };
 }

@@ -26,9 +26,15 @@ export function callerCorrelationId(request: Pick<FastifyRequest, 'headers'>): s
   const header = first(request.headers[CORRELATION_HEADER]);
   if (header !== undefined) {
     if (!CORRELATION_ID.test(header)) {
-      throw ProblemException.of(400, 'bad-request', 'Bad request', 'X-Correlation-Id must be 1 to 128 visible ASCII characters', {
-        errors: [{ field: 'X-Correlation-Id', messages: ['1 to 128 visible ASCII characters'] }],
-      });
+      throw ProblemException.of(
+        400,
+        'bad-request',
+        'Bad request',
+        'X-Correlation-Id must be 1 to 128 visible ASCII characters',
+        {
+          errors: [{ field: 'X-Correlation-Id', messages: ['1 to 128 visible ASCII characters'] }],
+        },
+      );
     }
     return header;
   }

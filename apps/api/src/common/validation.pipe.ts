@@ -13,9 +13,15 @@ export function problemValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return ProblemException.of(400, 'invalid-request', 'Invalid request', fields.map((f) => `${f.field}: ${f.messages.join(', ')}`).join('; '), {
-        errors: fields,
-      });
+      return ProblemException.of(
+        400,
+        'invalid-request',
+        'Invalid request',
+        fields.map((f) => `${f.field}: ${f.messages.join(', ')}`).join('; '),
+        {
+          errors: fields,
+        },
+      );
     },
   });
 }

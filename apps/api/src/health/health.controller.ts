@@ -23,7 +23,11 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiAnswer(200, 'Health', 'The service and its event store are up (status ok, or degraded when a projection stopped): {status}; with an admin credential also the event store, projections and process managers with their positions.')
+  @ApiAnswer(
+    200,
+    'Health',
+    'The service and its event store are up (status ok, or degraded when a projection stopped): {status}; with an admin credential also the event store, projections and process managers with their positions.',
+  )
   @ApiAnswer(503, 'Health', 'The event store is down; the body says why.')
   async health(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const eventStore = await this.store.health();
@@ -31,14 +35,30 @@ export class HealthController {
     const noticesFailed = Boolean(this.notices.failed);
     // Read models that are gone (the embedded file deleted underneath) leave queries answering from nothing.
     const readModels = await this.readModels.health();
-    const status = eventStore.status !== 'up' ? 'unavailable' : projectionsFailed || noticesFailed || readModels.status !== 'up' ? 'degraded' : 'ok';
+    const status =
+      eventStore.status !== 'up'
+        ? 'unavailable'
+        : projectionsFailed || noticesFailed || readModels.status !== 'up'
+          ? 'degraded'
+          : 'ok';
     reply.status(status === 'unavailable' ? 503 : 200);
     // Public for probes, but positions and store details are for administrators only (DESIGN.md §6).
     if (principalOf(request)?.role !== 'admin') return { status };
-    const projections = (await this.projections.states()).map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
+    const projections = (await this.projections.states()).map(({ name, position }) => ({
+      name,
+      position: position === null ? null : position.toString(),
+    }));
     // Where the API does not project, the positions are the projector's stored checkpoints; it reports its own failures.
     const runIn = this.projections.projectsHere ? 'api' : 'projector';
-    const processManagers = this.notices.states().map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
-    return { status, eventStore, readModels, projections: { runIn, failed: projectionsFailed, positions: projections }, processManagers: { failed: noticesFailed, positions: processManagers } };
+    const processManagers = this.notices
+      .states()
+      .map(({ name, position }) => ({ name, position: position === null ? null : position.toString() }));
+    return {
+      status,
+      eventStore,
+      readModels,
+      projections: { runIn, failed: projectionsFailed, positions: projections },
+      processManagers: { failed: noticesFailed, positions: processManagers },
+    };
   }
 }

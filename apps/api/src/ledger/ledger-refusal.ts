@@ -1,7 +1,11 @@
 import type { RejectionReason } from '@app/domain';
 import { ProblemException } from '../problem/problem';
 
-export function packageRejectedProblem(packageId: string, reasons: RejectionReason[], position: string): ProblemException {
+export function packageRejectedProblem(
+  packageId: string,
+  reasons: RejectionReason[],
+  position: string,
+): ProblemException {
   return ProblemException.of(
     422,
     'package-rejected',

@@ -15,7 +15,8 @@ import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from './ledger.tokens';
 
 const snapshotLogger = new Logger('Snapshots');
 /** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
-const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
+const snapshotWarning = (error: unknown, stream: string) =>
+  snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
 
 @Module({
   imports: [CqrsModule],
@@ -25,10 +26,18 @@ const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn(
     {
       provide: LEDGER_RUNNER,
       useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
-        new DeciderRunner(store, ledger, { ...scaledRunnerOptions(config, ledgerStateCodec, snapshots, snapshotWarning), name: 'ledger', observer }),
+        new DeciderRunner(store, ledger, {
+          ...scaledRunnerOptions(config, ledgerStateCodec, snapshots, snapshotWarning),
+          name: 'ledger',
+          observer,
+        }),
       inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG, { token: RUNNER_OBSERVER, optional: true }],
     },
-    { provide: TRUSTED_ROOTS, useFactory: (config: AppConfig) => loadTrustedRoots(config.trust.rootCertificateFiles), inject: [APP_CONFIG] },
+    {
+      provide: TRUSTED_ROOTS,
+      useFactory: (config: AppConfig) => loadTrustedRoots(config.trust.rootCertificateFiles),
+      inject: [APP_CONFIG],
+    },
     ActivateLicensePackageHandler,
     ValidateLicensePackageHandler,
     AssignLicenseHandler,

@@ -7,7 +7,12 @@ export function usageRejectedProblem(rejected: UsageRecordProblem[]): ProblemExc
     422,
     'usage-rejected',
     'Usage rejected',
-    rejected.map((problem) => `record ${problem.index}${problem.usageId ? ` (${problem.usageId})` : ''}: ${problem.reasons.join('; ')}`).join(' | '),
+    rejected
+      .map(
+        (problem) =>
+          `record ${problem.index}${problem.usageId ? ` (${problem.usageId})` : ''}: ${problem.reasons.join('; ')}`,
+      )
+      .join(' | '),
     { rejected },
   );
 }

@@ -14,7 +14,8 @@ import { METERING_RUNNER, MeteringRunner } from './metering.tokens';
 
 const snapshotLogger = new Logger('Snapshots');
 /** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
-const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
+const snapshotWarning = (error: unknown, stream: string) =>
+  snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
 
 @Module({
   imports: [CqrsModule, LedgerModule, ProjectionsModule],
@@ -24,7 +25,11 @@ const snapshotWarning = (error: unknown, stream: string) => snapshotLogger.warn(
     {
       provide: METERING_RUNNER,
       useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
-        new DeciderRunner(store, metering, { ...scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning), name: 'metering', observer }),
+        new DeciderRunner(store, metering, {
+          ...scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning),
+          name: 'metering',
+          observer,
+        }),
       inject: [EVENT_STORE, SNAPSHOT_STORE, APP_CONFIG, { token: RUNNER_OBSERVER, optional: true }],
     },
     RecordMeteredUsageHandler,

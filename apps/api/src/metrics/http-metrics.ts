@@ -10,7 +10,12 @@ import { METRICS_REGISTRY } from './metrics.tokens';
 export function useHttpMetrics(app: NestFastifyApplication): void {
   const registry = app.get<Registry>(METRICS_REGISTRY);
   const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: `${METRIC_PREFIX}http_requests_total`, help: 'HTTP requests answered', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: `${METRIC_PREFIX}http_requests_total`,
+    help: 'HTTP requests answered',
+    labelNames,
+    registers: [registry],
+  });
   const durations = new Histogram({
     name: `${METRIC_PREFIX}http_request_duration_seconds`,
     help: 'time from request to answer',
@@ -22,7 +27,11 @@ export function useHttpMetrics(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .addHook('onResponse', async (request, reply) => {
-      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+      const labels = {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      };
       requests.inc(labels);
       durations.observe(labels, reply.elapsedTime / 1000);
     });

@@ -16,7 +16,8 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiResponse({
     status: 200,
-    description: 'Prometheus text exposition: commands, appends, positions and lag, HTTP requests, Node (all under licensing_)',
+    description:
+      'Prometheus text exposition: commands, appends, positions and lag, HTTP requests, Node (all under licensing_)',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
   async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

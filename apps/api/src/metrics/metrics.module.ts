@@ -16,7 +16,11 @@ import { METRICS_REGISTRY } from './metrics.tokens';
   controllers: [MetricsController],
   providers: [
     { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
-    { provide: RUNNER_OBSERVER, useFactory: (registry: Registry) => new CommandMetrics(registry), inject: [METRICS_REGISTRY] },
+    {
+      provide: RUNNER_OBSERVER,
+      useFactory: (registry: Registry) => new CommandMetrics(registry),
+      inject: [METRICS_REGISTRY],
+    },
   ],
   exports: [METRICS_REGISTRY, RUNNER_OBSERVER],
 })

@@ -43,7 +43,11 @@ const feedItem = obj({
 const systemEventKey = { eventKey: str(), scope: int({ enum: [1, 2, 3, 4] }), owner: nullable(str()) };
 
 export const ANSWER_SCHEMAS: Record<string, Schema> = {
-  AssignmentAnswer: obj({ assigned: strings('licenses given by this command'), released: strings('licenses taken back by it'), position: position() }),
+  AssignmentAnswer: obj({
+    assigned: strings('licenses given by this command'),
+    released: strings('licenses taken back by it'),
+    position: position(),
+  }),
   PackageActivated: obj({ packageId: str(), position: position() }),
   RejectionReason: obj(
     { code: str(), detail: str() },
@@ -62,15 +66,36 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     mustRemove: int(),
     unrestricted: bool(),
   }),
-  PackageReview: obj({ canBeActivated: bool(), reasons: arrayOf(ref('RejectionReason')), changes: arrayOf(ref('LicenseChange')) }),
+  PackageReview: obj({
+    canBeActivated: bool(),
+    reasons: arrayOf(ref('RejectionReason')),
+    changes: arrayOf(ref('LicenseChange')),
+  }),
   UsageRecord: usageRecord,
-  UsageBatch: obj({ records: arrayOf(ref('UsageRecord'), { minItems: 1, maxItems: 1000 }) }, { commandId: str({ format: 'uuid' }) }),
+  UsageBatch: obj(
+    { records: arrayOf(ref('UsageRecord'), { minItems: 1, maxItems: 1000 }) },
+    { commandId: str({ format: 'uuid' }) },
+  ),
   SingleUsage: { allOf: [ref('UsageRecord'), obj({}, { commandId: str({ format: 'uuid' }) })] },
-  MeteredUsageBody: { oneOf: [ref('SingleUsage'), ref('UsageBatch')], description: 'one usage record, or a batch of up to 1,000' },
+  MeteredUsageBody: {
+    oneOf: [ref('SingleUsage'), ref('UsageBatch')],
+    description: 'one usage record, or a batch of up to 1,000',
+  },
   UsageRecordProblem: obj({ index: int(), usageId: nullable(str()), reasons: strings() }),
-  UsageAnswer: obj({ accepted: int(), duplicates: int(), rejected: arrayOf(ref('UsageRecordProblem')), position: position() }),
+  UsageAnswer: obj({
+    accepted: int(),
+    duplicates: int(),
+    rejected: arrayOf(ref('UsageRecordProblem')),
+    position: position(),
+  }),
   InvoiceLine: invoiceLine,
-  MonthClosed: obj({ month: str(), users: int(), closed: bool(), lines: arrayOf(ref('InvoiceLine')), position: position() }),
+  MonthClosed: obj({
+    month: str(),
+    users: int(),
+    closed: bool(),
+    lines: arrayOf(ref('InvoiceLine')),
+    position: position(),
+  }),
   MeteringMonth: obj({
     month: str({ pattern: '^\\d{4}-\\d{2}$' }),
     users: int(),
@@ -91,7 +116,10 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
   }),
   SystemEventDeleted: obj({ ...systemEventKey, sequence: int(), position: position() }),
   SystemEventFeedItem: feedItem,
-  SystemEventFeedPage: obj({ items: arrayOf(ref('SystemEventFeedItem')), nextCursor: nullable(str({ description: 'pass as cursor for the next page; null on the last' })) }),
+  SystemEventFeedPage: obj({
+    items: arrayOf(ref('SystemEventFeedItem')),
+    nextCursor: nullable(str({ description: 'pass as cursor for the next page; null on the last' })),
+  }),
   LicenseView: obj({
     module: str(),
     description: str(),
@@ -119,12 +147,17 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
   Holders: obj({ module: str(), holders: strings('user ids') }),
   UserLicenses: obj({ userId: str(), active: bool(), plan: nullable(str()), modules: strings() }),
   Status: obj({
-    database: obj({ owner: nullable(str()), serialNumber: nullable(str()), databaseType: nullable(str()), nextExpiry: nullableMoment }),
+    database: obj({
+      owner: nullable(str()),
+      serialNumber: nullable(str()),
+      databaseType: nullable(str()),
+      nextExpiry: nullableMoment,
+    }),
     userCount: obj({ byLicenses: obj({ user: nullable(int()), web: nullable(int()) }), byPlansInUse: int() }),
     metering: obj({ month: str(), services: arrayOf(ref('InvoiceLine')) }),
   }),
   AuditEvent: obj({
-    position: position('the event\'s global position'),
+    position: position("the event's global position"),
     stream: str(),
     revision: int({ minimum: 0 }),
     id: str({ format: 'uuid' }),
@@ -133,19 +166,32 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     metadata: anyObject('correlationId, causationId, actor, tenant, commandId, …'),
     recordedAt: moment,
   }),
-  TenantEventsPage: obj({ items: arrayOf(ref('AuditEvent')), nextPosition: nullable(position('pass as fromPosition for the next page; null when none follows yet')) }),
+  TenantEventsPage: obj({
+    items: arrayOf(ref('AuditEvent')),
+    nextPosition: nullable(position('pass as fromPosition for the next page; null when none follows yet')),
+  }),
   VerificationReport: obj({
     ok: bool(),
     checkedEvents: int(),
     packages: arrayOf(
       obj(
-        { packageId: nullable(str()), stream: str(), revision: int(), position: position(), signatureValid: bool(), chainValid: bool() },
+        {
+          packageId: nullable(str()),
+          stream: str(),
+          revision: int(),
+          position: position(),
+          signatureValid: bool(),
+          chainValid: bool(),
+        },
         { owner: nullable(str()), sequence: nullable(int()) },
       ),
     ),
     problems: arrayOf(
       obj({
-        kind: str({ description: 'hash-mismatch, missing-hash, broken-link, revision-gap, out-of-order, package-signature-invalid, no-trusted-root' }),
+        kind: str({
+          description:
+            'hash-mismatch, missing-hash, broken-link, revision-gap, out-of-order, package-signature-invalid, no-trusted-root',
+        }),
         stream: str(),
         revision: int(),
         position: position(),
@@ -160,8 +206,15 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     { status: str({ enum: ['ok', 'degraded', 'unavailable'] }) },
     {
       eventStore: obj({ status: str({ enum: ['up', 'down'] }) }),
-      projections: obj({ runIn: str({ enum: ['api', 'projector'] }), failed: bool(), positions: arrayOf(obj({ name: str(), position: nullable(position()) })) }),
-      processManagers: obj({ failed: bool(), positions: arrayOf(obj({ name: str(), position: nullable(position()) })) }),
+      projections: obj({
+        runIn: str({ enum: ['api', 'projector'] }),
+        failed: bool(),
+        positions: arrayOf(obj({ name: str(), position: nullable(position()) })),
+      }),
+      processManagers: obj({
+        failed: bool(),
+        positions: arrayOf(obj({ name: str(), position: nullable(position()) })),
+      }),
     },
     'the details only for an admin credential',
   ),
@@ -191,7 +244,10 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     serialNumber: nullable(str()),
     position: position(),
   }),
-  PackageHistoryPage: obj({ items: arrayOf(ref('PackageHistoryItem')), nextCursor: nullable(str({ description: 'pass as cursor for the next page; null on the last' })) }),
+  PackageHistoryPage: obj({
+    items: arrayOf(ref('PackageHistoryItem')),
+    nextCursor: nullable(str({ description: 'pass as cursor for the next page; null on the last' })),
+  }),
   MeteringMonths: obj({ months: arrayOf(ref('MeteringMonth'), { description: 'oldest first' }) }),
   ConsoleSession: obj({
     tenantId: str(),
@@ -199,7 +255,11 @@ export const ANSWER_SCHEMAS: Record<string, Schema> = {
     role: str({ enum: ['admin', 'service', 'reader', 'auditor'] }),
     tenant: str({ description: 'one tenant id, or * for all' }),
     via: str({ enum: ['api-key', 'token', 'open'] }),
-    may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'what this credential may do for this tenant, by permission' },
+    may: {
+      type: 'object',
+      additionalProperties: { type: 'boolean' },
+      description: 'what this credential may do for this tenant, by permission',
+    },
   }),
   RebuildProgress: obj(
     {

@@ -10,8 +10,12 @@ import { ref, Schema } from './schema-builders';
  */
 
 /** A JSON answer of the named schema. */
-export const ApiAnswer = (status: number, schema: string, description: string, otherMedia: Record<string, { schema: Schema }> = {}) =>
-  ApiResponse({ status, description, content: { 'application/json': { schema: ref(schema) }, ...otherMedia } });
+export const ApiAnswer = (
+  status: number,
+  schema: string,
+  description: string,
+  otherMedia: Record<string, { schema: Schema }> = {},
+) => ApiResponse({ status, description, content: { 'application/json': { schema: ref(schema) }, ...otherMedia } });
 
 /**
  * The problem+json answers of a route, grouped by status from the catalog; openapi-document.ts adds the shared ones.
@@ -26,7 +30,11 @@ export function ApiProblems(...slugs: Array<ProblemSlug | [ProblemSlug, number]>
   }
   return applyDecorators(
     ...[...byStatus].map(([status, types]) =>
-      ApiResponse({ status, description: types.join(', '), content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema(types) } } }),
+      ApiResponse({
+        status,
+        description: types.join(', '),
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema(types) } },
+      }),
     ),
   );
 }
@@ -37,7 +45,12 @@ export interface NarrowedProblemSchema {
 }
 
 export function problemSchema(types: readonly string[]): NarrowedProblemSchema {
-  return { allOf: [ref('Problem'), { type: 'object', properties: { type: { type: 'string', enum: types.map((slug) => `/problems/${slug}`) } } }] };
+  return {
+    allOf: [
+      ref('Problem'),
+      { type: 'object', properties: { type: { type: 'string', enum: types.map((slug) => `/problems/${slug}`) } } },
+    ],
+  };
 }
 
 /**
@@ -45,7 +58,12 @@ export function problemSchema(types: readonly string[]): NarrowedProblemSchema {
  * added by openapi-document.ts, since a second decorator for the same status would replace the route's own.
  */
 export const ApiCommand = () =>
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'UUID; a retry with the same key answers the first result and writes nothing', schema: { type: 'string', format: 'uuid' } });
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'UUID; a retry with the same key answers the first result and writes nothing',
+    schema: { type: 'string', format: 'uuid' },
+  });
 
 /** A JSON body of the named schema (for bodies that are not a validated DTO class, such as the usage union). */
 export const ApiJsonBody = (schema: string, description: string) => ApiBody({ description, schema: ref(schema) });

@@ -10,11 +10,17 @@ import { arrayOf, obj, ref, str, int } from './schema-builders';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 const PROBLEM = obj(
-  { type: str({ description: 'a stable URI reference, /problems/{slug}; GET it for a description' }), title: str(), status: int() },
+  {
+    type: str({ description: 'a stable URI reference, /problems/{slug}; GET it for a description' }),
+    title: str(),
+    status: int(),
+  },
   {
     detail: str({ description: 'for humans' }),
     instance: str({ description: 'the request path' }),
-    errors: arrayOf(obj({ field: str(), messages: arrayOf(str()) }), { description: 'per-field errors of invalid input' }),
+    errors: arrayOf(obj({ field: str(), messages: arrayOf(str()) }), {
+      description: 'per-field errors of invalid input',
+    }),
   },
   'RFC 9457 problem details; refusals add their context as extra members (e.g. module, number, inUse)',
 );
@@ -23,7 +29,22 @@ const PROBLEM = obj(
 const SHARED: Record<'all' | 'body' | 'command', ProblemSlug[]> = {
   // Input the router and the parsers refuse before any route-specific rule (a body may come with any method), and a
   // service that is going away.
-  all: ['bad-request', 'malformed-json', 'invalid-request', 'payload-too-large', 'unsupported-media-type', 'not-found', 'method-not-allowed', 'request-timeout', 'uri-too-long', 'headers-too-large', 'internal-error', 'store-unavailable', 'shutting-down', 'service-unavailable'],
+  all: [
+    'bad-request',
+    'malformed-json',
+    'invalid-request',
+    'payload-too-large',
+    'unsupported-media-type',
+    'not-found',
+    'method-not-allowed',
+    'request-timeout',
+    'uri-too-long',
+    'headers-too-large',
+    'internal-error',
+    'store-unavailable',
+    'shutting-down',
+    'service-unavailable',
+  ],
   body: ['malformed-json', 'invalid-request', 'payload-too-large', 'unsupported-media-type', 'unprocessable-entity'],
   command: ['concurrency-conflict', 'idempotency-key-reused'],
 };
@@ -43,7 +64,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...ANSWER_SCHEMAS, Problem: PROBLEM } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...ANSWER_SCHEMAS, Problem: PROBLEM },
+  };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
@@ -57,18 +81,27 @@ function completeOperation(path: string, operation: OperationObject): void {
   const slugs: ProblemSlug[] = [];
   if (path.startsWith('/v1/')) slugs.push(...SHARED.all);
   if (operation.requestBody) slugs.push(...SHARED.body);
-  const isCommand = (operation.parameters ?? []).some((parameter) => 'name' in parameter && parameter.name === 'Idempotency-Key');
+  const isCommand = (operation.parameters ?? []).some(
+    (parameter) => 'name' in parameter && parameter.name === 'Idempotency-Key',
+  );
   if (isCommand) slugs.push(...SHARED.command);
   // Routes that declare @Access carry bearer security (auth/access.decorator.ts): they may answer 401 and 403.
   if (operation.security?.length) slugs.push('unauthenticated', 'forbidden');
   for (const slug of slugs) addProblem(operation, slug);
-  operation.responses.default ??= { description: 'any other status: a problem', content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } } };
+  operation.responses.default ??= {
+    description: 'any other status: a problem',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } },
+  };
   if (path.startsWith('/v1/')) {
     for (const [status, response] of Object.entries(operation.responses)) {
       if (status.startsWith('2')) {
         (response as ResponseObject).headers = {
           ...(response as ResponseObject).headers,
-          'X-Correlation-Id': { description: 'the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id)', schema: { type: 'string' } },
+          'X-Correlation-Id': {
+            description:
+              'the correlation id recorded on the events (from X-Correlation-Id or traceparent, else the command id)',
+            schema: { type: 'string' },
+          },
         };
       }
     }
@@ -82,7 +115,10 @@ function addProblem(operation: OperationObject, slug: ProblemSlug): void {
   const type = `/problems/${slug}`;
   const existing = response?.content?.[PROBLEM_CONTENT_TYPE]?.schema as NarrowedProblemSchema | undefined;
   if (!response || !existing) {
-    operation.responses[status] = { description: slug, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema([slug]) } } };
+    operation.responses[status] = {
+      description: slug,
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema([slug]) } },
+    };
     return;
   }
   const types = existing.allOf[1].properties.type.enum;

@@ -16,11 +16,16 @@ export const arrayOf = (items: Schema, extra: Schema = {}): Schema => ({ type: '
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` }) as Schema;
 
 /** A global event-store position: a string of digits, since JSON numbers cannot carry every 64-bit value. */
-export const position = (description = 'the global position of the last event this answer concerns; pass it as ?minPosition='): Schema =>
-  str({ pattern: '^\\d{1,20}$', description });
+export const position = (
+  description = 'the global position of the last event this answer concerns; pass it as ?minPosition=',
+): Schema => str({ pattern: '^\\d{1,20}$', description });
 
 /** An object whose listed properties are all required, plus optional ones. */
-export function obj(required: Record<string, Schema>, optional: Record<string, Schema> = {}, description?: string): Schema {
+export function obj(
+  required: Record<string, Schema>,
+  optional: Record<string, Schema> = {},
+  description?: string,
+): Schema {
   return {
     type: 'object',
     ...(description ? { description } : {}),
@@ -30,4 +35,8 @@ export function obj(required: Record<string, Schema>, optional: Record<string, S
 }
 
 /** Any JSON object (event data, metadata). */
-export const anyObject = (description?: string): Schema => ({ type: 'object', additionalProperties: true, ...(description ? { description } : {}) });
+export const anyObject = (description?: string): Schema => ({
+  type: 'object',
+  additionalProperties: true,
+  ...(description ? { description } : {}),
+});

@@ -18,14 +18,19 @@ export const MAX_PATH_PARAM_LENGTH = 3 * MAX_USER_ID_LENGTH;
  * and requests during shutdown (return503OnClosing, replaced by the hook of `useProblemWhileClosing`). These options
  * route each of them through the problem+json shape.
  */
-export function fastifyProblemOptions(): Pick<FastifyServerOptions, 'routerOptions' | 'return503OnClosing' | 'frameworkErrors' | 'clientErrorHandler'> {
+export function fastifyProblemOptions(): Pick<
+  FastifyServerOptions,
+  'routerOptions' | 'return503OnClosing' | 'frameworkErrors' | 'clientErrorHandler'
+> {
   return {
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     return503OnClosing: false,
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const status = tooLong ? 414 : 400;
-      const detail = tooLong ? `a path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters` : 'the URL is not valid (a malformed percent-encoding?)';
+      const detail = tooLong
+        ? `a path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters`
+        : 'the URL is not valid (a malformed percent-encoding?)';
       void reply
         .status(status)
         .header('content-type', PROBLEM_CONTENT_TYPE)
@@ -68,12 +73,25 @@ export function useProblemWhileClosing(app: NestFastifyApplication): void {
       .status(503)
       .header('content-type', PROBLEM_CONTENT_TYPE)
       .header('connection', 'close')
-      .send(problem(503, 'shutting-down', 'the service is shutting down; retry on another instance or in a moment', pathOf(request.raw.url)));
+      .send(
+        problem(
+          503,
+          'shutting-down',
+          'the service is shutting down; retry on another instance or in a moment',
+          pathOf(request.raw.url),
+        ),
+      );
   });
 }
 
 function problem(status: number, slug: string, detail: string, instance?: string): ProblemDetails {
-  return { type: problemType(slug), title: STATUS_CODES[status] ?? 'Error', status, detail, ...(instance === undefined ? {} : { instance }) };
+  return {
+    type: problemType(slug),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...(instance === undefined ? {} : { instance }),
+  };
 }
 
 /** The path only, capped: the query may carry anything, and an over-long URL is what some of these errors are about. */

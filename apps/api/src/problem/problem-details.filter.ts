@@ -38,8 +38,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Only the unexpected — a 500 — is logged with its error.
     if (problem.status === 500) this.logger.error({ err: exception, problem }, 'request failed');
     else if (problem.status >= 500) {
-      const cause = exception instanceof ProblemException || !(exception instanceof Error) ? '' : ` (${exception.message})`;
-      this.logger.warn(`${problem.status} ${problem.type} ${request.method} ${request.url}: ${problem.detail ?? problem.title}${cause}`);
+      const cause =
+        exception instanceof ProblemException || !(exception instanceof Error) ? '' : ` (${exception.message})`;
+      this.logger.warn(
+        `${problem.status} ${problem.type} ${request.method} ${request.url}: ${problem.detail ?? problem.title}${cause}`,
+      );
     }
     // RFC 6750: a 401 names the scheme the caller should use.
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer realm="licensing"');
@@ -50,19 +53,35 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ProblemException) return exception.problem;
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (exception instanceof CommandIdReusedError) {
-      return problem(422, 'idempotency-key-reused', 'Idempotency key reused', `${exception.message}; use a new key for a new command`);
+      return problem(
+        422,
+        'idempotency-key-reused',
+        'Idempotency key reused',
+        `${exception.message}; use a new key for a new command`,
+      );
     }
     if (exception instanceof WrongExpectedVersionError || exception instanceof ConcurrencyRetriesExhaustedError) {
-      return problem(409, 'concurrency-conflict', 'Concurrent change', 'the resource changed concurrently too often; retry');
+      return problem(
+        409,
+        'concurrency-conflict',
+        'Concurrent change',
+        'the resource changed concurrently too often; retry',
+      );
     }
-    if (exception instanceof InvalidEventStoreRequestError) return problem(400, 'bad-request', 'Bad request', exception.message);
+    if (exception instanceof InvalidEventStoreRequestError)
+      return problem(400, 'bad-request', 'Bad request', exception.message);
     if (exception instanceof EventStoreClosedError || exception instanceof EventStoreUnavailableError) {
       return problem(503, 'store-unavailable', 'Event store unavailable', 'the event store cannot take requests now');
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       // Fastify's own refusals (wrong media type, body too large) carry a client status.
-      return problem(fastifyStatus, SLUG_BY_STATUS[fastifyStatus] ?? 'bad-request', titleOf(fastifyStatus), (exception as Error).message);
+      return problem(
+        fastifyStatus,
+        SLUG_BY_STATUS[fastifyStatus] ?? 'bad-request',
+        titleOf(fastifyStatus),
+        (exception as Error).message,
+      );
     }
     return problem(500, 'internal-error', 'Internal error', 'an unexpected error occurred; it has been logged');
   }
@@ -72,8 +91,17 @@ function fromHttpException(exception: HttpException): ProblemDetails {
   const status = exception.getStatus();
   const body = exception.getResponse();
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
-  return problem(status, SLUG_BY_STATUS[status] ?? (status >= 500 ? 'internal-error' : 'bad-request'), titleOf(status), detail);
+  const detail = Array.isArray(message)
+    ? message.join('; ')
+    : typeof message === 'string'
+      ? message
+      : exception.message;
+  return problem(
+    status,
+    SLUG_BY_STATUS[status] ?? (status >= 500 ? 'internal-error' : 'bad-request'),
+    titleOf(status),
+    detail,
+  );
 }
 
 function problem(status: number, slug: string, title: string, detail?: string): ProblemDetails {

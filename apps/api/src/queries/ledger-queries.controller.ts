@@ -2,7 +2,14 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LedgerQueries, licenseListProjection, MeteringQueries, meteringTotalsProjection, statusProjection, userLicensesProjection } from '@app/projections';
+import {
+  LedgerQueries,
+  licenseListProjection,
+  MeteringQueries,
+  meteringTotalsProjection,
+  statusProjection,
+  userLicensesProjection,
+} from '@app/projections';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
 import { CLOCK, Clock } from '../common/clock';
 import { asOfParam } from '../audit/http/audit-params';
@@ -15,7 +22,11 @@ import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPosit
 import { Access } from '../auth/access.decorator';
 
 @ApiTags('queries')
-@ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
+@ApiQuery({
+  name: 'minPosition',
+  required: false,
+  description: 'wait (a few seconds at most) until the read model has reached this position',
+})
 @Controller('v1/tenants/:tenantId')
 export class LedgerQueriesController {
   constructor(
@@ -32,11 +43,16 @@ export class LedgerQueriesController {
   @ApiQuery({
     name: 'asOf',
     required: false,
-    description: 'ISO-8601 date-time with a zone: the list as it stood then, replayed from the events (by the time each event carries); minPosition is not needed with it',
+    description:
+      'ISO-8601 date-time with a zone: the list as it stood then, replayed from the events (by the time each event carries); minPosition is not needed with it',
   })
   @ApiAnswer(200, 'LicenseList', 'per owner, its licenses: number, in use, free, plans and what they imply')
   @ApiProblems('unknown-tenant', 'read-model-behind', 'projection-failed')
-  async licenses(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string, @Query('asOf') asOf?: string) {
+  async licenses(
+    @TenantId() tenantId: string,
+    @Query('minPosition') minPosition?: string,
+    @Query('asOf') asOf?: string,
+  ) {
     if (asOf !== undefined) {
       // Replayed from the event store itself, which already holds every write a command answered.
       const moment = asOfParam(asOf);
@@ -52,10 +68,22 @@ export class LedgerQueriesController {
   @ApiQuery({ name: 'owner', required: false })
   @ApiAnswer(200, 'Holders', 'the users who hold the license')
   @ApiProblems(['unknown-module', 404], 'read-model-behind', 'projection-failed')
-  async holders(@TenantId() tenantId: string, @ModuleName() module: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
+  async holders(
+    @TenantId() tenantId: string,
+    @ModuleName() module: string,
+    @Query('owner') owner?: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
     await this.wait([licenseListProjection.name], minPosition);
     const holders = await this.queries.holders(tenantId, module, ownerOf(owner));
-    if (!holders) throw ProblemException.of(404, 'unknown-module', 'Unknown module', `owner ${ownerOf(owner)} has no license ${module}`, { module });
+    if (!holders)
+      throw ProblemException.of(
+        404,
+        'unknown-module',
+        'Unknown module',
+        `owner ${ownerOf(owner)} has no license ${module}`,
+        { module },
+      );
     return holders;
   }
 
@@ -64,7 +92,12 @@ export class LedgerQueriesController {
   @ApiQuery({ name: 'owner', required: false })
   @ApiAnswer(200, 'UserLicenses', "the user's plan and licenses of the owner")
   @ApiProblems('read-model-behind', 'projection-failed')
-  async userLicenses(@TenantId() tenantId: string, @UserId() userId: string, @Query('owner') owner?: string, @Query('minPosition') minPosition?: string) {
+  async userLicenses(
+    @TenantId() tenantId: string,
+    @UserId() userId: string,
+    @Query('owner') owner?: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
     await this.wait([userLicensesProjection.name], minPosition);
     return this.queries.userLicenses(tenantId, userId, ownerOf(owner));
   }
@@ -87,7 +120,10 @@ export class LedgerQueriesController {
 
 function ownerOf(owner: string | undefined): string {
   if (owner === undefined) return DEFAULT_OWNER;
-  if (!isOwnerName(owner)) throw ProblemException.of(400, 'bad-request', 'Bad request', `owner: ${OWNER_NAME_RULE}`, { errors: [{ field: 'owner', messages: [OWNER_NAME_RULE] }] });
+  if (!isOwnerName(owner))
+    throw ProblemException.of(400, 'bad-request', 'Bad request', `owner: ${OWNER_NAME_RULE}`, {
+      errors: [{ field: 'owner', messages: [OWNER_NAME_RULE] }],
+    });
   return owner;
 }
 

@@ -17,11 +17,22 @@ export async function awaitMinPosition(
   const reached = await positions.waitFor(projections, position, timeoutMs);
   if (reached) return;
   if (positions.failed) {
-    throw ProblemException.of(503, 'projection-failed', 'Read model stopped', 'a projection failed and stopped; see the service log');
+    throw ProblemException.of(
+      503,
+      'projection-failed',
+      'Read model stopped',
+      'a projection failed and stopped; see the service log',
+    );
   }
-  throw ProblemException.of(503, 'read-model-behind', 'Read model behind', `the read model did not reach position ${minPosition} within ${timeoutMs} ms; retry`, {
-    minPosition,
-  });
+  throw ProblemException.of(
+    503,
+    'read-model-behind',
+    'Read model behind',
+    `the read model did not reach position ${minPosition} within ${timeoutMs} ms; retry`,
+    {
+      minPosition,
+    },
+  );
 }
 
 /** The `?minPosition=` of a query, or undefined when absent; 400 when it is not a position. */

@@ -14,13 +14,22 @@ import { CONSOLE_QUERIES, LEDGER_QUERIES, METERING_QUERIES } from './projections
 @Module({
   controllers: [LedgerQueriesController, TenantsController],
   providers: [
-    { provide: LEDGER_QUERIES, useFactory: (readModels: ReadModelStore) => new LedgerQueries(readModels), inject: [READ_MODEL_STORE] },
+    {
+      provide: LEDGER_QUERIES,
+      useFactory: (readModels: ReadModelStore) => new LedgerQueries(readModels),
+      inject: [READ_MODEL_STORE],
+    },
     {
       provide: METERING_QUERIES,
-      useFactory: (readModels: ReadModelStore, config: AppConfig) => new MeteringQueries(readModels, config.metering.thresholds),
+      useFactory: (readModels: ReadModelStore, config: AppConfig) =>
+        new MeteringQueries(readModels, config.metering.thresholds),
       inject: [READ_MODEL_STORE, APP_CONFIG],
     },
-    { provide: CONSOLE_QUERIES, useFactory: (readModels: ReadModelStore) => new ConsoleQueries(readModels), inject: [READ_MODEL_STORE] },
+    {
+      provide: CONSOLE_QUERIES,
+      useFactory: (readModels: ReadModelStore) => new ConsoleQueries(readModels),
+      inject: [READ_MODEL_STORE],
+    },
     { provide: CLOCK, useValue: systemClock },
   ],
   exports: [METERING_QUERIES, CONSOLE_QUERIES],

@@ -1,6 +1,16 @@
 import { Module } from '@nestjs/common';
-import { CHECKPOINT_STORE, LICENSE_DATES_PROGRESS, LICENSE_DATES_SOURCE, type LicenseDatesProgress } from '@app/application';
-import { licenseDatesProjection, PROJECTION_POSITIONS, type ProjectionPositions, SystemEventsQueries } from '@app/projections';
+import {
+  CHECKPOINT_STORE,
+  LICENSE_DATES_PROGRESS,
+  LICENSE_DATES_SOURCE,
+  type LicenseDatesProgress,
+} from '@app/application';
+import {
+  licenseDatesProjection,
+  PROJECTION_POSITIONS,
+  type ProjectionPositions,
+  SystemEventsQueries,
+} from '@app/projections';
 import { READ_MODEL_STORE, type ReadModelStore } from '@app/read-models';
 
 /** The system-events feed and license-date queries (the read models of the notices). */
@@ -13,7 +23,11 @@ export const SYSTEM_EVENTS_QUERIES = Symbol('SYSTEM_EVENTS_QUERIES');
  */
 @Module({
   providers: [
-    { provide: SYSTEM_EVENTS_QUERIES, useFactory: (readModels: ReadModelStore) => new SystemEventsQueries(readModels), inject: [READ_MODEL_STORE] },
+    {
+      provide: SYSTEM_EVENTS_QUERIES,
+      useFactory: (readModels: ReadModelStore) => new SystemEventsQueries(readModels),
+      inject: [READ_MODEL_STORE],
+    },
     { provide: LICENSE_DATES_SOURCE, useExisting: SYSTEM_EVENTS_QUERIES },
     { provide: CHECKPOINT_STORE, useExisting: READ_MODEL_STORE },
     {

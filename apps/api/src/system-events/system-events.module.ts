@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, systemClock } from '../common/clock';
-import { DeleteSystemEventHandler, StartSystemEventHandler, UpdateSystemEventHandler } from './commands/system-event.handler';
+import {
+  DeleteSystemEventHandler,
+  StartSystemEventHandler,
+  UpdateSystemEventHandler,
+} from './commands/system-event.handler';
 import { SystemEventsFeedController } from './http/system-events-feed.controller';
 import { SystemEventsController } from './http/system-events.controller';
 
@@ -12,6 +16,11 @@ import { SystemEventsController } from './http/system-events.controller';
 @Module({
   imports: [CqrsModule],
   controllers: [SystemEventsController, SystemEventsFeedController],
-  providers: [{ provide: CLOCK, useValue: systemClock }, StartSystemEventHandler, UpdateSystemEventHandler, DeleteSystemEventHandler],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    StartSystemEventHandler,
+    UpdateSystemEventHandler,
+    DeleteSystemEventHandler,
+  ],
 })
 export class SystemEventsModule {}

@@ -8,7 +8,8 @@ export interface PositionStream {
 export async function openPositions(url: string, headers: Record<string, string> = {}): Promise<PositionStream> {
   const abort = new AbortController();
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
-  if (!response.ok || !response.body) throw new Error(`positions answered ${response.status}: ${await response.text()}`);
+  if (!response.ok || !response.body)
+    throw new Error(`positions answered ${response.status}: ${await response.text()}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   const next = async (): Promise<{ event: string; data: unknown }> => {

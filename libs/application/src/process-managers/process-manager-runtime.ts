@@ -36,12 +36,19 @@ export class ProcessManagerRuntime {
 
   async start(): Promise<void> {
     this.started = true;
-    for (const entry of this.running) entry.position = await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
+    for (const entry of this.running)
+      entry.position = await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
     // A checkpoint past the head would make a manager skip every event up to it, silently.
     const head = this.running.length === 0 ? null : await this.events.headPosition();
-    assertCheckpointsWithinLog(this.running.map((entry) => ({ name: `process manager ${entry.manager.name}`, position: entry.position })), head);
+    assertCheckpointsWithinLog(
+      this.running.map((entry) => ({ name: `process manager ${entry.manager.name}`, position: entry.position })),
+      head,
+    );
     for (const entry of this.running) {
-      entry.subscription = this.events.subscribeToAll({ afterPosition: entry.position ?? undefined, filter: entry.manager.filter });
+      entry.subscription = this.events.subscribeToAll({
+        afterPosition: entry.position ?? undefined,
+        filter: entry.manager.filter,
+      });
       entry.loop = this.follow(entry, entry.subscription).catch((error: unknown) => {
         this.failure ??= error;
         this.options.onError?.(error, entry.manager.name);
@@ -73,11 +80,17 @@ export class ProcessManagerRuntime {
     for (const entry of this.running) {
       for (;;) {
         if (this.failure) return false;
-        const seen = this.started ? entry.position : await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
+        const seen = this.started
+          ? entry.position
+          : await this.checkpoints.checkpoint(processManagerCheckpoint(entry.manager.name));
         if (seen !== null && seen >= position) break;
         // Its checkpoint only moves on events it reacts to: whether it is done up to `position` is whether one lies
         // between the two.
-        const [next] = await this.events.readAll({ afterPosition: seen ?? undefined, maxCount: 1, filter: entry.manager.filter });
+        const [next] = await this.events.readAll({
+          afterPosition: seen ?? undefined,
+          maxCount: 1,
+          filter: entry.manager.filter,
+        });
         if (!next || next.position > position) break;
         const moved = this.started ? entry.position !== seen || (await this.progress(deadline)) : await pause(deadline);
         if (!moved) return false;

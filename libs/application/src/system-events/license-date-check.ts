@@ -4,7 +4,10 @@ import type { SystemEventsRunner } from './system-events-runner';
 
 /** The owners' active package dates, all tenants, a page at a time (the `license-dates` read model). */
 export interface LicenseDatesSource {
-  licenseDates(options: { limit: number; cursor?: string }): Promise<{ items: OwnerLicenseDates[]; nextCursor: string | null }>;
+  licenseDates(options: {
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: OwnerLicenseDates[]; nextCursor: string | null }>;
 }
 
 const PAGE = 500;

@@ -20,8 +20,10 @@ export function packageNoticesProcessManager(runner: SystemEventsRunner): Proces
         correlationId: recorded.metadata.correlationId,
         causationId: recorded.id,
       };
-      if (event.type === 'LicensePackageActivated') await raiseNotice(runner, packageActivatedNotice(event.data), { ...origin, at: event.data.activatedAt });
-      else if (event.type === 'LicensePackageRejected') await raiseNotice(runner, packageRejectedNotice(event.data), { ...origin, at: event.data.rejectedAt });
+      if (event.type === 'LicensePackageActivated')
+        await raiseNotice(runner, packageActivatedNotice(event.data), { ...origin, at: event.data.activatedAt });
+      else if (event.type === 'LicensePackageRejected')
+        await raiseNotice(runner, packageRejectedNotice(event.data), { ...origin, at: event.data.rejectedAt });
     },
   };
 }

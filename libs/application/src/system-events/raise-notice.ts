@@ -25,20 +25,37 @@ export interface NoticeOrigin {
  * Raises a notice once per cause: a repeat (after a restart, a replay, another process doing the same) carries the
  * same command id and is answered from the record. Answers whether this call recorded it.
  */
-export async function raiseNotice(runner: SystemEventsRunner, notice: Notice, origin: NoticeOrigin): Promise<{ recorded: boolean }> {
+export async function raiseNotice(
+  runner: SystemEventsRunner,
+  notice: Notice,
+  origin: NoticeOrigin,
+): Promise<{ recorded: boolean }> {
   const commandId = noticeCommandId(origin.cause, notice.kind);
   const noticeCause: NoticeCause = { kind: notice.kind, cause: origin.cause };
   const outcome = await runner.run(
     systemEventsStream(origin.tenant),
     {
       type: 'RaiseNotice',
-      data: { eventKey: notice.eventKey, status: notice.status, message: notice.message, eta: null, notice: noticeCause },
+      data: {
+        eventKey: notice.eventKey,
+        status: notice.status,
+        message: notice.message,
+        eta: null,
+        notice: noticeCause,
+      },
       metadata: { now: origin.at, actor: NOTICE_ACTOR },
     },
-    { commandId, correlationId: origin.correlationId ?? commandId, causationId: origin.causationId, actor: NOTICE_ACTOR, tenant: origin.tenant },
+    {
+      commandId,
+      correlationId: origin.correlationId ?? commandId,
+      causationId: origin.causationId,
+      actor: NOTICE_ACTOR,
+      tenant: origin.tenant,
+    },
     () => undefined,
   );
   // The notices are well-formed by construction: a refusal is a bug, and must not pass for handled.
-  if (outcome.kind === 'refused') throw new Error(`notice ${notice.kind} for ${origin.cause} refused: ${outcome.refusal.detail}`);
+  if (outcome.kind === 'refused')
+    throw new Error(`notice ${notice.kind} for ${origin.cause} refused: ${outcome.refusal.detail}`);
   return { recorded: !outcome.repeated };
 }

@@ -2,4 +2,9 @@ import type { SystemEventsCommand, SystemEventsEvent, SystemEventsRefusal, Syste
 import type { DeciderRunner } from '../decider-runner';
 
 /** One per process, shared by the HTTP handlers and the notice process managers, so that they never conflict. */
-export type SystemEventsRunner = DeciderRunner<SystemEventsCommand, SystemEventsEvent, SystemEventsState, SystemEventsRefusal>;
+export type SystemEventsRunner = DeciderRunner<
+  SystemEventsCommand,
+  SystemEventsEvent,
+  SystemEventsState,
+  SystemEventsRefusal
+>;

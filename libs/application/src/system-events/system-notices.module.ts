@@ -1,4 +1,12 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  Type,
+} from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { systemEvents } from '@app/domain';
 import { EVENT_STORE, EventStore, Position } from '@app/event-store';
@@ -68,7 +76,8 @@ export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplic
         { provide: NOTICE_OPTIONS, useValue: options },
         {
           provide: SYSTEM_EVENTS_RUNNER,
-          useFactory: (store: EventStore, observer?: RunnerObserver): SystemEventsRunner => new DeciderRunner(store, systemEvents, { name: 'system-events', observer }),
+          useFactory: (store: EventStore, observer?: RunnerObserver): SystemEventsRunner =>
+            new DeciderRunner(store, systemEvents, { name: 'system-events', observer }),
           inject: [EVENT_STORE, { token: RUNNER_OBSERVER, optional: true }],
         },
         {
@@ -92,7 +101,12 @@ export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplic
         },
         {
           provide: LICENSE_DATE_SCHEDULE,
-          useFactory: (check: LicenseDateCheck, events: EventStore, progress: LicenseDatesProgress, config: AppConfig) => {
+          useFactory: (
+            check: LicenseDateCheck,
+            events: EventStore,
+            progress: LicenseDatesProgress,
+            config: AppConfig,
+          ) => {
             const logger = new Logger('LicenseDateCheck');
             return new ScheduledTask(
               async () => {
@@ -101,12 +115,15 @@ export class SystemNoticesModule implements OnApplicationBootstrap, BeforeApplic
               },
               config.processManagers.licenseDateCheckIntervalMs,
               {
-                onError: (error) => logger.error({ err: error }, 'the license-date check failed; it runs again at the next interval'),
+                onError: (error) =>
+                  logger.error({ err: error }, 'the license-date check failed; it runs again at the next interval'),
                 // The first check reads the package dates as of start, not a read model still catching up.
                 ready: async () => {
                   const head = await events.headPosition();
                   if (head !== null && !(await progress.waitFor(head, READY_WITHIN_MS))) {
-                    throw new Error(`the package dates did not reach position ${head} within ${READY_WITHIN_MS} ms; checking anyway`);
+                    throw new Error(
+                      `the package dates did not reach position ${head} within ${READY_WITHIN_MS} ms; checking anyway`,
+                    );
                   }
                 },
               },

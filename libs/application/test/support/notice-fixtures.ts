@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ledger, LedgerCommand, LedgerEvent, LedgerState, LicensePackage, PackageVerification, systemEvents, systemEventsStream } from '@app/domain';
+import {
+  ledger,
+  LedgerCommand,
+  LedgerEvent,
+  LedgerState,
+  LicensePackage,
+  PackageVerification,
+  systemEvents,
+  systemEventsStream,
+} from '@app/domain';
 import type { EventStore, Position, RecordedEvent } from '@app/event-store';
 import { DeciderRunner } from '../../src';
 import type { SystemEventsRunner } from '../../src';
@@ -7,15 +16,30 @@ import { aPackage, TENANT, validVerification } from '../../../domain/test/ledger
 
 export { aPackage, TENANT };
 
-export const newSystemEventsRunner = (events: EventStore): SystemEventsRunner => new DeciderRunner(events, systemEvents);
+export const newSystemEventsRunner = (events: EventStore): SystemEventsRunner =>
+  new DeciderRunner(events, systemEvents);
 
 /** Activates (or, with a failing verification, gets rejected) a package on the tenant's ledger; answers the position. */
-export async function activatePackage(events: EventStore, pkg: LicensePackage, verification: PackageVerification = validVerification(), now = '2026-06-01T12:00:00.000Z'): Promise<Position> {
+export async function activatePackage(
+  events: EventStore,
+  pkg: LicensePackage,
+  verification: PackageVerification = validVerification(),
+  now = '2026-06-01T12:00:00.000Z',
+): Promise<Position> {
   const runner = new DeciderRunner<LedgerCommand, LedgerEvent, LedgerState>(events, ledger);
   const outcome = await runner.run(
     `ledger-${pkg.tenantId}`,
-    { type: 'ActivateLicensePackage', data: { tenantId: pkg.tenantId, package: pkg, verification }, metadata: { now, actor: 'provisioning' } },
-    { commandId: randomUUID(), correlationId: `activation-${pkg.packageId}`, actor: 'provisioning', tenant: pkg.tenantId },
+    {
+      type: 'ActivateLicensePackage',
+      data: { tenantId: pkg.tenantId, package: pkg, verification },
+      metadata: { now, actor: 'provisioning' },
+    },
+    {
+      commandId: randomUUID(),
+      correlationId: `activation-${pkg.packageId}`,
+      actor: 'provisioning',
+      tenant: pkg.tenantId,
+    },
     () => undefined,
   );
   if (outcome.kind !== 'recorded') throw new Error('activation refused');
@@ -38,7 +62,9 @@ export async function appendThresholdExceeded(
     users: data.users ?? 40,
     at: data.at ?? `${month}-20T10:00:00.000Z`,
   };
-  return (await events.append(`metering-${tenantId}-${month}`, [{ type: 'MeteringThresholdExceeded', data: event }], 'any')).position;
+  return (
+    await events.append(`metering-${tenantId}-${month}`, [{ type: 'MeteringThresholdExceeded', data: event }], 'any')
+  ).position;
 }
 
 export async function systemEventsOf(events: EventStore, tenant: string): Promise<RecordedEvent[]> {

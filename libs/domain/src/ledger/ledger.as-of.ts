@@ -32,7 +32,11 @@ export function ledgerEventTime(event: LedgerEvent): string {
  *
  * Returns whether an event after the moment was met: then nothing later in the stream can count either.
  */
-export function foldLedgerUntil(state: LedgerState, events: Iterable<LedgerEvent>, moment: Date): { state: LedgerState; passed: boolean } {
+export function foldLedgerUntil(
+  state: LedgerState,
+  events: Iterable<LedgerEvent>,
+  moment: Date,
+): { state: LedgerState; passed: boolean } {
   const limit = moment.getTime();
   for (const event of events) {
     if (Date.parse(ledgerEventTime(event)) > limit) return { state, passed: true };

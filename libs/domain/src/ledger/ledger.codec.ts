@@ -68,16 +68,37 @@ const rejectionReason = z.object({
   detail: z.string(),
   modules: z.array(z.string()).optional(),
   licenses: z
-    .array(z.object({ module: z.string(), inUse: z.number(), newNumber: z.number(), mustRemove: z.number(), holders: z.array(z.string()) }))
+    .array(
+      z.object({
+        module: z.string(),
+        inUse: z.number(),
+        newNumber: z.number(),
+        mustRemove: z.number(),
+        holders: z.array(z.string()),
+      }),
+    )
     .optional(),
 });
 
 const source = z.enum(['explicit', 'plan']);
-const holding = { owner: z.string(), module: z.string(), userId: z.string(), source, plan: z.string().optional(), isPlan: z.boolean().optional(), at: instant };
+const holding = {
+  owner: z.string(),
+  module: z.string(),
+  userId: z.string(),
+  source,
+  plan: z.string().optional(),
+  isPlan: z.boolean().optional(),
+  at: instant,
+};
 
 export const ledgerEventCodec = eventCodec<LedgerEvent>({
   LicensePackageActivated: {
-    schema: z.object({ tenantId: z.string(), package: licensePackage, certificateFingerprint: z.string().nullable(), activatedAt: instant }),
+    schema: z.object({
+      tenantId: z.string(),
+      package: licensePackage,
+      certificateFingerprint: z.string().nullable(),
+      activatedAt: instant,
+    }),
   },
   LicensePackageRejected: {
     schema: z.object({
@@ -91,7 +112,10 @@ export const ledgerEventCodec = eventCodec<LedgerEvent>({
   },
   LicenseAssigned: { schema: z.object(holding) },
   LicenseReleased: {
-    schema: z.object({ ...holding, reason: z.enum(['unassigned', 'plan-released', 'plan-switched', 'user-deactivated']) }),
+    schema: z.object({
+      ...holding,
+      reason: z.enum(['unassigned', 'plan-released', 'plan-switched', 'user-deactivated']),
+    }),
   },
   UserDeactivated: { schema: z.object({ userId: z.string(), at: instant }) },
   UserReactivated: { schema: z.object({ userId: z.string(), at: instant }) },

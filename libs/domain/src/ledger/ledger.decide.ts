@@ -55,7 +55,12 @@ export function decideLedger(command: LedgerCommand, state: LedgerState): Ledger
         return [
           {
             type: 'LicensePackageActivated',
-            data: { tenantId, package: pkg, certificateFingerprint: verification.certificate.fingerprint, activatedAt: at },
+            data: {
+              tenantId,
+              package: pkg,
+              certificateFingerprint: verification.certificate.fingerprint,
+              activatedAt: at,
+            },
           },
         ];
       }
@@ -75,7 +80,9 @@ export function decideLedger(command: LedgerCommand, state: LedgerState): Ledger
     }
     default:
       // Every other command needs a tenant with an active package: checked here, once.
-      return state.status === 'active' ? decideOnActive(command, state, at) : refuse('unknown-tenant', 'no license package has been activated for this tenant');
+      return state.status === 'active'
+        ? decideOnActive(command, state, at)
+        : refuse('unknown-tenant', 'no license package has been activated for this tenant');
   }
 }
 
@@ -92,7 +99,9 @@ function decideOnActive(
     case 'DeactivateUser':
       return decideDeactivate(state, command.data.userId, at);
     case 'ReactivateUser':
-      return state.inactiveUsers[command.data.userId] ? [{ type: 'UserReactivated', data: { userId: command.data.userId, at } }] : [];
+      return state.inactiveUsers[command.data.userId]
+        ? [{ type: 'UserReactivated', data: { userId: command.data.userId, at } }]
+        : [];
     default:
       return exhaustive(command);
   }
@@ -104,16 +113,26 @@ function decideAssign(state: ActiveLedger, target: LicenseTarget, at: string): L
   const { owner, license } = found;
   const { userId } = target;
   if (license.type !== 3) {
-    return refuse('not-a-user-license', `${license.name} is not a user license (type ${license.type}); only user licenses are assigned`, { module: license.name });
+    return refuse(
+      'not-a-user-license',
+      `${license.name} is not a user license (type ${license.type}); only user licenses are assigned`,
+      { module: license.name },
+    );
   }
   if (state.inactiveUsers[userId]) return refuse('user-inactive', `user ${userId} is deactivated`, { userId });
   if (owner.dates.graceTo && Date.parse(at) > Date.parse(owner.dates.graceTo)) {
-    return refuse('grace-period-ended', `the licenses of ${owner.name} ended at ${owner.dates.graceTo}; nothing more may be assigned`, {
-      owner: owner.name,
-      graceTo: owner.dates.graceTo,
-    });
+    return refuse(
+      'grace-period-ended',
+      `the licenses of ${owner.name} ended at ${owner.dates.graceTo}; nothing more may be assigned`,
+      {
+        owner: owner.name,
+        graceTo: owner.dates.graceTo,
+      },
+    );
   }
-  const events = license.isPlan ? assignPlan(state, owner, license, userId, at) : assignModule(state, owner, license, userId, at);
+  const events = license.isPlan
+    ? assignPlan(state, owner, license, userId, at)
+    : assignModule(state, owner, license, userId, at);
   if ('kind' in events) return events;
   const { before, after } = holdingsAround(state, owner.name, userId, events);
   for (const module of newlyHeld(before, after)) {
@@ -139,34 +158,67 @@ function decideAssign(state: ActiveLedger, target: LicenseTarget, at: string): L
   return prerequisitesKept(owner, userId, after) ?? events;
 }
 
-function assignModule(state: ActiveLedger, owner: OwnerLicenses, license: ModuleLicense, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
+function assignModule(
+  state: ActiveLedger,
+  owner: OwnerLicenses,
+  license: ModuleLicense,
+  userId: string,
+  at: string,
+): LedgerEvent[] | LedgerRefusal {
   if (holdingOf(state, owner.name, license.name, userId)?.explicit) {
     return refuse('already-assigned', `user ${userId} already holds ${license.name}`, { module: license.name, userId });
   }
-  return [{ type: 'LicenseAssigned', data: { owner: owner.name, module: license.name, userId, source: 'explicit', at } }];
+  return [
+    { type: 'LicenseAssigned', data: { owner: owner.name, module: license.name, userId, source: 'explicit', at } },
+  ];
 }
 
 /** A user holds at most one plan per owner: assigning another swaps the plan and its implied licenses in one step. */
-function assignPlan(state: ActiveLedger, owner: OwnerLicenses, plan: ModuleLicense, userId: string, at: string): LedgerEvent[] | LedgerRefusal {
+function assignPlan(
+  state: ActiveLedger,
+  owner: OwnerLicenses,
+  plan: ModuleLicense,
+  userId: string,
+  at: string,
+): LedgerEvent[] | LedgerRefusal {
   const current = state.plans[owner.name]?.[userId];
   if (current === plan.name) {
     return refuse('already-assigned', `user ${userId} already holds plan ${plan.name}`, { module: plan.name, userId });
   }
   const events: LedgerEvent[] = current ? releasePlan(state, owner, current, userId, 'plan-switched', at) : [];
-  events.push({ type: 'LicenseAssigned', data: { owner: owner.name, module: plan.name, userId, source: 'explicit', isPlan: true, at } });
+  events.push({
+    type: 'LicenseAssigned',
+    data: { owner: owner.name, module: plan.name, userId, source: 'explicit', isPlan: true, at },
+  });
   for (const implied of plan.implies) {
-    events.push({ type: 'LicenseAssigned', data: { owner: owner.name, module: implied, userId, source: 'plan', plan: plan.name, at } });
+    events.push({
+      type: 'LicenseAssigned',
+      data: { owner: owner.name, module: implied, userId, source: 'plan', plan: plan.name, at },
+    });
   }
   return events;
 }
 
-function releasePlan(state: ActiveLedger, owner: OwnerLicenses, plan: string, userId: string, reason: ReleaseReason, at: string): LedgerEvent[] {
+function releasePlan(
+  state: ActiveLedger,
+  owner: OwnerLicenses,
+  plan: string,
+  userId: string,
+  reason: ReleaseReason,
+  at: string,
+): LedgerEvent[] {
   const events: LedgerEvent[] = [
-    { type: 'LicenseReleased', data: { owner: owner.name, module: plan, userId, source: 'explicit', isPlan: true, reason, at } },
+    {
+      type: 'LicenseReleased',
+      data: { owner: owner.name, module: plan, userId, source: 'explicit', isPlan: true, reason, at },
+    },
   ];
   for (const [module, holders] of Object.entries(state.holdings[owner.name] ?? {})) {
     if (holders[userId]?.plan === plan) {
-      events.push({ type: 'LicenseReleased', data: { owner: owner.name, module, userId, source: 'plan', plan, reason, at } });
+      events.push({
+        type: 'LicenseReleased',
+        data: { owner: owner.name, module, userId, source: 'plan', plan, reason, at },
+      });
     }
   }
   return events;
@@ -178,7 +230,8 @@ function decideUnassign(state: ActiveLedger, target: LicenseTarget, at: string):
   const { owner, license } = found;
   const { userId } = target;
   const holding = holdingOf(state, owner.name, license.name, userId);
-  if (!holding) return refuse('not-held', `user ${userId} does not hold ${license.name}`, { module: license.name, userId });
+  if (!holding)
+    return refuse('not-held', `user ${userId} does not hold ${license.name}`, { module: license.name, userId });
   let events: LedgerEvent[];
   if (license.isPlan && state.plans[owner.name]?.[userId] === license.name) {
     events = releasePlan(state, owner, license.name, userId, 'plan-released', at);
@@ -188,7 +241,12 @@ function decideUnassign(state: ActiveLedger, target: LicenseTarget, at: string):
       plan: holding.plan,
     });
   } else {
-    events = [{ type: 'LicenseReleased', data: { owner: owner.name, module: license.name, userId, source: 'explicit', reason: 'unassigned', at } }];
+    events = [
+      {
+        type: 'LicenseReleased',
+        data: { owner: owner.name, module: license.name, userId, source: 'explicit', reason: 'unassigned', at },
+      },
+    ];
   }
   const { after } = holdingsAround(state, owner.name, userId, events);
   return prerequisitesKept(owner, userId, after) ?? events;
@@ -205,10 +263,16 @@ function decideDeactivate(state: ActiveLedger, userId: string, at: string): Ledg
       if (!holding) continue;
       const reason: ReleaseReason = 'user-deactivated';
       if (holding.explicit) {
-        events.push({ type: 'LicenseReleased', data: { owner, module, userId, source: 'explicit', isPlan: module === plan || undefined, reason, at } });
+        events.push({
+          type: 'LicenseReleased',
+          data: { owner, module, userId, source: 'explicit', isPlan: module === plan || undefined, reason, at },
+        });
       }
       if (holding.plan) {
-        events.push({ type: 'LicenseReleased', data: { owner, module, userId, source: 'plan', plan: holding.plan, reason, at } });
+        events.push({
+          type: 'LicenseReleased',
+          data: { owner, module, userId, source: 'plan', plan: holding.plan, reason, at },
+        });
       }
     }
   }
@@ -217,20 +281,31 @@ function decideDeactivate(state: ActiveLedger, userId: string, at: string): Ledg
 }
 
 /** Every license the user keeps must keep its prerequisite. */
-function prerequisitesKept(owner: OwnerLicenses, userId: string, after: Map<string, Holding>): LedgerRefusal | undefined {
+function prerequisitesKept(
+  owner: OwnerLicenses,
+  userId: string,
+  after: Map<string, Holding>,
+): LedgerRefusal | undefined {
   for (const module of after.keys()) {
     const prerequisite = owner.modules[module]?.prerequisite;
     if (prerequisite && !after.has(prerequisite)) {
-      return refuse('prerequisite-in-use', `${module} of user ${userId} needs ${prerequisite}; release ${module} first`, {
-        module: prerequisite,
-        requiredBy: module,
-      });
+      return refuse(
+        'prerequisite-in-use',
+        `${module} of user ${userId} needs ${prerequisite}; release ${module} first`,
+        {
+          module: prerequisite,
+          requiredBy: module,
+        },
+      );
     }
   }
   return undefined;
 }
 
-function findLicense(state: ActiveLedger, { owner, module }: LicenseTarget): { owner: OwnerLicenses; license: ModuleLicense } | LedgerRefusal {
+function findLicense(
+  state: ActiveLedger,
+  { owner, module }: LicenseTarget,
+): { owner: OwnerLicenses; license: ModuleLicense } | LedgerRefusal {
   const ownerLicenses = state.owners[owner];
   if (!ownerLicenses) return refuse('unknown-owner', `no license package of owner ${owner} is active`, { owner });
   const license = ownerLicenses.modules[module];
@@ -264,8 +339,14 @@ function newlyHeld(before: Map<string, Holding>, after: Map<string, Holding>): s
 }
 
 /** The licenses a command made a user hold, and those it made the user lose, per owner. */
-export function assignmentOutcome(state: LedgerState, userId: string, events: LedgerEvent[]): { assigned: string[]; released: string[] } {
-  const owners = new Set(events.flatMap((e) => (e.type === 'LicenseAssigned' || e.type === 'LicenseReleased' ? [e.data.owner] : [])));
+export function assignmentOutcome(
+  state: LedgerState,
+  userId: string,
+  events: LedgerEvent[],
+): { assigned: string[]; released: string[] } {
+  const owners = new Set(
+    events.flatMap((e) => (e.type === 'LicenseAssigned' || e.type === 'LicenseReleased' ? [e.data.owner] : [])),
+  );
   const assigned: string[] = [];
   const released: string[] = [];
   for (const owner of owners) {

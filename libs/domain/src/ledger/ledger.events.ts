@@ -32,7 +32,15 @@ export type LedgerEvent =
   | {
       type: 'LicenseAssigned';
       /** `plan` names the plan that implies the license (source `plan`); `isPlan` marks the plan itself. */
-      data: { owner: string; module: string; userId: string; source: HoldingSource; plan?: string; isPlan?: boolean; at: string };
+      data: {
+        owner: string;
+        module: string;
+        userId: string;
+        source: HoldingSource;
+        plan?: string;
+        isPlan?: boolean;
+        at: string;
+      };
     }
   | {
       type: 'LicenseReleased';
@@ -200,7 +208,8 @@ export function holdingAfter(before: Holding | undefined, event: HoldingEvent): 
 /** The events that change who holds a license. */
 export type HoldingEvent = Extract<LedgerEvent, { type: 'LicenseAssigned' | 'LicenseReleased' }>;
 
-export const isHoldingEvent = (event: LedgerEvent): event is HoldingEvent => event.type === 'LicenseAssigned' || event.type === 'LicenseReleased';
+export const isHoldingEvent = (event: LedgerEvent): event is HoldingEvent =>
+  event.type === 'LicenseAssigned' || event.type === 'LicenseReleased';
 
 /** The holders of each module of an owner (none before any package). */
 export function holdingsOf(state: LedgerState, owner: string): Record<string, Record<string, Holding>> {

@@ -11,15 +11,18 @@ export const ledgerStateCodec: StateCodec<LedgerState, LedgerEvent> = {
   decode(bytes) {
     const state = fromJsonBytes<LedgerState>(bytes);
     const status: unknown = state.status;
-    if (status !== 'no-package' && status !== 'active') throw new Error(`ledger snapshot: unknown status ${String(status)}`);
+    if (status !== 'no-package' && status !== 'active')
+      throw new Error(`ledger snapshot: unknown status ${String(status)}`);
     return state;
   },
   stateBytes(state) {
     if (state.status !== 'active') return 4096;
     // Per holding about 160 bytes (key, object, hidden class), per owner its package rows.
     let holdings = 0;
-    for (const owner in state.holderCounts) for (const module in state.holderCounts[owner]) holdings += state.holderCounts[owner][module];
+    for (const owner in state.holderCounts)
+      for (const module in state.holderCounts[owner]) holdings += state.holderCounts[owner][module];
     return 4096 + holdings * 160 + state.activePlanHolders * 100 + Object.keys(state.owners).length * 16_384;
   },
-  eventBytes: (event) => (event.type === 'LicensePackageActivated' ? 1000 + event.data.package.modules.length * 600 : 300),
+  eventBytes: (event) =>
+    event.type === 'LicensePackageActivated' ? 1000 + event.data.package.modules.length * 600 : 300,
 };

@@ -50,7 +50,12 @@ export interface UserLicensesView {
 }
 
 export interface StatusView {
-  database: { owner: string | null; serialNumber: string | null; databaseType: string | null; nextExpiry: string | null };
+  database: {
+    owner: string | null;
+    serialNumber: string | null;
+    databaseType: string | null;
+    nextExpiry: string | null;
+  };
   userCount: { byLicenses: { user: number | null; web: number | null }; byPlansInUse: number };
 }
 
@@ -128,7 +133,8 @@ export function statusView(state: LedgerState): StatusView {
       userCount: { byLicenses: { user: null, web: null }, byPlansInUse: 0 },
     };
   }
-  const main = state.owners[DEFAULT_OWNER] ?? Object.values(state.owners).sort((a, b) => a.name.localeCompare(b.name))[0];
+  const main =
+    state.owners[DEFAULT_OWNER] ?? Object.values(state.owners).sort((a, b) => a.name.localeCompare(b.name))[0];
   const expiries = Object.values(state.owners)
     .map((owner) => owner.dates.expiration)
     .filter((date): date is string => date !== null)

@@ -23,7 +23,8 @@ export type OptionalText = string | null;
 export const textOf = (value: OptionalText | undefined): string => value ?? '';
 
 /** An optional text field as a value or null: `""` and null both mean none. */
-export const noneIfEmpty = (value: OptionalText | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
+export const noneIfEmpty = (value: OptionalText | undefined): string | null =>
+  value === undefined || value === null || value === '' ? null : value;
 
 export interface ModuleRow {
   name: string;

@@ -85,7 +85,10 @@ export function reviewPackage(state: LedgerState, input: PackageUnderReview, now
 function signatureReasons({ verification }: PackageUnderReview): RejectionReason[] {
   const reasons: RejectionReason[] = [];
   if (!verification.packageSignatureValid) {
-    reasons.push({ code: 'package-signature-invalid', detail: 'the package signature does not verify with the owner key' });
+    reasons.push({
+      code: 'package-signature-invalid',
+      detail: 'the package signature does not verify with the owner key',
+    });
   }
   if (verification.invalidRowSignatures.length > 0) {
     reasons.push({
@@ -104,7 +107,10 @@ function certificateReasons({ package: pkg, verification }: PackageUnderReview, 
   }
   const reasons: RejectionReason[] = [];
   if (!certificate.chainsToTrustedRoot) {
-    reasons.push({ code: 'owner-not-trusted', detail: certificate.problem ?? 'the owner certificate is not issued by a trusted root' });
+    reasons.push({
+      code: 'owner-not-trusted',
+      detail: certificate.problem ?? 'the owner certificate is not issued by a trusted root',
+    });
   }
   if (certificate.subjectCommonName !== pkg.owner.name) {
     reasons.push({
@@ -114,7 +120,10 @@ function certificateReasons({ package: pkg, verification }: PackageUnderReview, 
   }
   const at = Date.parse(now);
   if (certificate.notBefore && Date.parse(certificate.notBefore) > at) {
-    reasons.push({ code: 'certificate-not-yet-valid', detail: `the owner certificate is valid from ${certificate.notBefore}` });
+    reasons.push({
+      code: 'certificate-not-yet-valid',
+      detail: `the owner certificate is valid from ${certificate.notBefore}`,
+    });
   }
   if (certificate.notAfter && Date.parse(certificate.notAfter) < at) {
     reasons.push({ code: 'certificate-expired', detail: `the owner certificate expired at ${certificate.notAfter}` });
@@ -158,7 +167,8 @@ function consistencyReasons(pkg: LicensePackage): RejectionReason[] {
   if (byName.size !== pkg.modules.length) problems.push('a module name appears more than once');
   for (const row of pkg.modules) {
     const license = moduleFromRow(row);
-    if (!Number.isInteger(row.number) || row.number < 1) problem(row.name, `${row.name}: the number must be a positive integer`);
+    if (!Number.isInteger(row.number) || row.number < 1)
+      problem(row.name, `${row.name}: the number must be a positive integer`);
     if (license.prerequisite && !byName.has(license.prerequisite)) {
       problem(row.name, `${row.name}: prerequisite ${license.prerequisite} is not in the package`);
     }
@@ -166,7 +176,8 @@ function consistencyReasons(pkg: LicensePackage): RejectionReason[] {
     for (const implied of license.implies) {
       const target = byName.get(implied);
       if (!target) problem(row.name, `${row.name}: its set names ${implied}, which is not in the package`);
-      else if (target.type !== 3) problem(row.name, `${row.name}: its set names ${implied}, which is not a user license`);
+      else if (target.type !== 3)
+        problem(row.name, `${row.name}: its set names ${implied}, which is not a user license`);
       else if (target.extraFlags === 1) problem(row.name, `${row.name}: its set names another plan, ${implied}`);
     }
   }

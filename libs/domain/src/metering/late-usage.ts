@@ -24,7 +24,12 @@ export interface CarriedUsage {
  * What a closed month hands on to the next: `origin` is the month the records occurred in, `closed` the closed
  * month's refusal, `late` what earlier closed months of the walk handed on (none at the origin itself).
  */
-export function carryPastClosedMonth(origin: string, records: UsageRecord[], closed: MonthClosedContext, late?: LateOrigin): CarriedUsage {
+export function carryPastClosedMonth(
+  origin: string,
+  records: UsageRecord[],
+  closed: MonthClosedContext,
+  late?: LateOrigin,
+): CarriedUsage {
   const counted = new Set(closed.duplicates);
   const pending = records.filter((record) => !counted.has(record.usageId));
   return {

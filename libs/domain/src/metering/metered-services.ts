@@ -3,7 +3,13 @@
  * (the month's sum counts). Thresholds grow with the number of users: `base + perUser × users`.
  */
 
-export const METERED_SERVICES = ['storage', 'mailing-emails', 'customer-centre-logins', 'chat-sessions', 'form-submissions'] as const;
+export const METERED_SERVICES = [
+  'storage',
+  'mailing-emails',
+  'customer-centre-logins',
+  'chat-sessions',
+  'form-submissions',
+] as const;
 
 export type MeteredService = (typeof METERED_SERVICES)[number];
 

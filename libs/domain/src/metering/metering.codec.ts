@@ -8,7 +8,13 @@ import type { MeteringEvent } from './metering.events';
 
 const service = z.enum(METERED_SERVICES);
 const usageRecord = z.object({ usageId: z.string(), service, quantity: z.number(), occurredAt: z.string() });
-const adjustment = z.object({ service, total: z.number(), threshold: z.number(), overage: z.number(), accounted: z.number() });
+const adjustment = z.object({
+  service,
+  total: z.number(),
+  threshold: z.number(),
+  overage: z.number(),
+  accounted: z.number(),
+});
 const invoiceLine = z.object({
   service,
   unit: z.string(),
@@ -35,10 +41,24 @@ export const meteringEventCodec = eventCodec<MeteringEvent>({
     }),
   },
   MeteringThresholdExceeded: {
-    schema: z.object({ tenantId, month: z.string(), service, total: z.number(), threshold: z.number(), users: z.number(), at: instant }),
+    schema: z.object({
+      tenantId,
+      month: z.string(),
+      service,
+      total: z.number(),
+      threshold: z.number(),
+      users: z.number(),
+      at: instant,
+    }),
   },
   MeteringMonthClosed: {
-    schema: z.object({ tenantId, month: z.string(), users: z.number(), lines: z.array(invoiceLine), closedAt: instant }),
+    schema: z.object({
+      tenantId,
+      month: z.string(),
+      users: z.number(),
+      lines: z.array(invoiceLine),
+      closedAt: instant,
+    }),
   },
 });
 

@@ -86,9 +86,17 @@ function decideRecord(
   const origin = late?.month ?? month;
   for (const record of records) {
     const reasons = usageRecordProblems(record, facts.now);
-    if (reasons.length > 0) return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, { usageId: record.usageId, reasons });
+    if (reasons.length > 0)
+      return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, {
+        usageId: record.usageId,
+        reasons,
+      });
     if (monthOf(record.occurredAt) !== origin) {
-      return refuse('wrong-month', `usage ${record.usageId} occurred in ${monthOf(record.occurredAt)}, not in ${origin}`, { usageId: record.usageId });
+      return refuse(
+        'wrong-month',
+        `usage ${record.usageId} occurred in ${monthOf(record.occurredAt)}, not in ${origin}`,
+        { usageId: record.usageId },
+      );
     }
   }
   const { fresh } = splitDuplicates(records, state);
@@ -100,22 +108,36 @@ function decideRecord(
   }
   if (late) {
     const adjustments = adjustmentsFor(state, late, fresh);
-    const overflow = overflowOf(Object.fromEntries(adjustments.map((adjustment) => [adjustment.service, adjustment.accounted])));
+    const overflow = overflowOf(
+      Object.fromEntries(adjustments.map((adjustment) => [adjustment.service, adjustment.accounted])),
+    );
     if (overflow) return overflow;
-    return [{ type: 'LateUsageRecorded', data: { tenantId, month, adjusts: late.month, records: fresh, adjustments, at: facts.now } }];
+    return [
+      {
+        type: 'LateUsageRecorded',
+        data: { tenantId, month, adjusts: late.month, records: fresh, adjustments, at: facts.now },
+      },
+    ];
   }
 
   const users = Math.max(state.users, facts.activeUsers);
-  const events: MeteringEvent[] = [{ type: 'MeteredUsageRecorded', data: { tenantId, month, users, records: fresh, at: facts.now } }];
+  const events: MeteringEvent[] = [
+    { type: 'MeteredUsageRecorded', data: { tenantId, month, users, records: fresh, at: facts.now } },
+  ];
   const totals = { ...state.totals };
-  for (const record of fresh) totals[record.service] = addUsage(record.service, totals[record.service] ?? 0, record.quantity);
+  for (const record of fresh)
+    totals[record.service] = addUsage(record.service, totals[record.service] ?? 0, record.quantity);
   const overflow = overflowOf(totals);
   if (overflow) return overflow;
   for (const service of METERED_SERVICES) {
     const total = totals[service];
     if (total === undefined || total === state.totals[service] || state.exceeded[service]) continue;
     const threshold = thresholdOf(facts.thresholds[service], users);
-    if (total > threshold) events.push({ type: 'MeteringThresholdExceeded', data: { tenantId, month, service, total, threshold, users, at: facts.now } });
+    if (total > threshold)
+      events.push({
+        type: 'MeteringThresholdExceeded',
+        data: { tenantId, month, service, total, threshold, users, at: facts.now },
+      });
   }
   return events;
 }
@@ -125,16 +147,25 @@ function decideClose(
   facts: CloseFacts,
   state: MeteringState,
 ): MeteringEvent[] | MeteringRefusal {
-  if (!isCalendarMonth(month)) return refuse('invalid-month', `${month} is not a month from ${FIRST_MONTH} to ${LAST_MONTH}`, { month });
+  if (!isCalendarMonth(month))
+    return refuse('invalid-month', `${month} is not a month from ${FIRST_MONTH} to ${LAST_MONTH}`, { month });
   if (state.closed) return [];
   if (facts.tenantSince === null) return unknownTenant();
   // A month that ended before the tenant's first package, and that counted nothing, is not a month of this tenant.
   const counted = state.usageIds.size > 0 || Object.keys(state.adjustments).length > 0;
   if (!counted && Date.parse(endOfMonth(month)) <= Date.parse(facts.tenantSince)) {
-    return refuse('unknown-tenant', `the tenant did not exist in ${month}: its first license package was activated at ${facts.tenantSince}`, { month });
+    return refuse(
+      'unknown-tenant',
+      `the tenant did not exist in ${month}: its first license package was activated at ${facts.tenantSince}`,
+      { month },
+    );
   }
   if (Date.parse(facts.now) < Date.parse(endOfMonth(month))) {
-    return refuse('month-not-ended', `metering month ${month} has not ended yet; it can be closed from ${endOfMonth(month)}`, { month });
+    return refuse(
+      'month-not-ended',
+      `metering month ${month} has not ended yet; it can be closed from ${endOfMonth(month)}`,
+      { month },
+    );
   }
   const lines: InvoiceLine[] = METERED_SERVICES.map((service) => {
     const total = state.totals[service] ?? 0;
@@ -145,7 +176,14 @@ function decideClose(
     for (const service of METERED_SERVICES) {
       const adjustment = byService[service];
       if (!adjustment) continue;
-      lines.push({ service, unit: SERVICE_UNITS[service].unit, total: adjustment.total, threshold: adjustment.threshold, overage: adjustment.overage, adjusts });
+      lines.push({
+        service,
+        unit: SERVICE_UNITS[service].unit,
+        total: adjustment.total,
+        threshold: adjustment.threshold,
+        overage: adjustment.overage,
+        adjusts,
+      });
     }
   }
   return [{ type: 'MeteringMonthClosed', data: { tenantId, month, users: state.users, lines, closedAt: facts.now } }];
@@ -160,7 +198,11 @@ function overflowOf(totals: Partial<Record<MeteredService, number>>): MeteringRe
   for (const service of METERED_SERVICES) {
     const total = totals[service];
     if (total !== undefined && !isRecordableTotal(service, total)) {
-      return refuse('usage-overflow', `the records would take the month's total of ${service} beyond what can be recorded exactly`, { service });
+      return refuse(
+        'usage-overflow',
+        `the records would take the month's total of ${service} beyond what can be recorded exactly`,
+        { service },
+      );
     }
   }
   return undefined;
@@ -182,14 +224,23 @@ function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh:
 }
 
 /** How a command's records counted, from the events it recorded: accepted, or duplicates of usage already counted. */
-export function usageOutcome(records: UsageRecord[], events: MeteringEvent[]): { accepted: number; duplicates: number } {
+export function usageOutcome(
+  records: UsageRecord[],
+  events: MeteringEvent[],
+): { accepted: number; duplicates: number } {
   let accepted = 0;
-  for (const event of events) if (event.type === 'MeteredUsageRecorded' || event.type === 'LateUsageRecorded') accepted += event.data.records.length;
+  for (const event of events)
+    if (event.type === 'MeteredUsageRecorded' || event.type === 'LateUsageRecorded')
+      accepted += event.data.records.length;
   return { accepted, duplicates: records.length - accepted };
 }
 
 /** What this (closed) month knows of `origin`'s invoice: its own lines if it is that month, late usage carried in. */
-function accountedFor(state: MeteringState, origin: string, month: string): Pick<MonthClosedContext, 'accounted' | 'thresholds'> {
+function accountedFor(
+  state: MeteringState,
+  origin: string,
+  month: string,
+): Pick<MonthClosedContext, 'accounted' | 'thresholds'> {
   const accounted: Partial<Record<MeteredService, number>> = {};
   const thresholds: Partial<Record<MeteredService, number>> = {};
   if (origin === month && state.closed) {
@@ -199,7 +250,9 @@ function accountedFor(state: MeteringState, origin: string, month: string): Pick
       thresholds[line.service] = line.threshold;
     }
   }
-  for (const [service, adjustment] of Object.entries(state.adjustments[origin] ?? {}) as Array<[MeteredService, Adjustment]>) {
+  for (const [service, adjustment] of Object.entries(state.adjustments[origin] ?? {}) as Array<
+    [MeteredService, Adjustment]
+  >) {
     accounted[service] = adjustment.accounted;
     thresholds[service] = adjustment.threshold;
   }

@@ -32,16 +32,37 @@ export interface Adjustment {
 }
 
 export type MeteringEvent =
-  | { type: 'MeteredUsageRecorded'; data: { tenantId: string; month: string; users: number; records: UsageRecord[]; at: string } }
+  | {
+      type: 'MeteredUsageRecorded';
+      data: { tenantId: string; month: string; users: number; records: UsageRecord[]; at: string };
+    }
   | {
       type: 'LateUsageRecorded';
-      data: { tenantId: string; month: string; adjusts: string; records: UsageRecord[]; adjustments: Adjustment[]; at: string };
+      data: {
+        tenantId: string;
+        month: string;
+        adjusts: string;
+        records: UsageRecord[];
+        adjustments: Adjustment[];
+        at: string;
+      };
     }
   | {
       type: 'MeteringThresholdExceeded';
-      data: { tenantId: string; month: string; service: MeteredService; total: number; threshold: number; users: number; at: string };
+      data: {
+        tenantId: string;
+        month: string;
+        service: MeteredService;
+        total: number;
+        threshold: number;
+        users: number;
+        at: string;
+      };
     }
-  | { type: 'MeteringMonthClosed'; data: { tenantId: string; month: string; users: number; lines: InvoiceLine[]; closedAt: string } };
+  | {
+      type: 'MeteringMonthClosed';
+      data: { tenantId: string; month: string; users: number; lines: InvoiceLine[]; closedAt: string };
+    };
 
 export type MeteringEventType = MeteringEvent['type'];
 export const METERING_EVENT_TYPES: readonly MeteringEventType[] = [

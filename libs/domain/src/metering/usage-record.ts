@@ -1,4 +1,12 @@
-import { FIRST_MONTH, isCalendarMonth, isMeteredService, MAX_COUNT_TOTAL, MeteredService, monthOf, SERVICE_UNITS } from './metered-services';
+import {
+  FIRST_MONTH,
+  isCalendarMonth,
+  isMeteredService,
+  MAX_COUNT_TOTAL,
+  MeteredService,
+  monthOf,
+  SERVICE_UNITS,
+} from './metered-services';
 
 /** One usage record as a product service reports it; `usageId` is chosen by the client and never counts twice. */
 export interface UsageRecord {
@@ -33,7 +41,15 @@ export function isCalendarInstant(text: unknown): text is string {
   const [offsetHours, offsetMinutes] = match[10] === undefined ? [0, 0] : [Number(match[10]), Number(match[11])];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59 &&
     !Number.isNaN(Date.parse(text))
   );
 }
@@ -44,7 +60,8 @@ export function isCalendarInstant(text: unknown): text is string {
  * none means the record is valid.
  */
 export function usageRecordProblems(record: unknown, now: string): string[] {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return ['a usage record must be an object'];
+  if (typeof record !== 'object' || record === null || Array.isArray(record))
+    return ['a usage record must be an object'];
   const { usageId, service, quantity, occurredAt } = record as Record<string, unknown>;
   const reasons: string[] = [];
   if (typeof usageId !== 'string' || usageId.trim().length === 0 || usageId.length > MAX_USAGE_ID_LENGTH) {
@@ -59,14 +76,18 @@ export function usageRecordProblems(record: unknown, now: string): string[] {
     reasons.push(`quantity of ${service} is a count: a whole number of at most ${MAX_COUNT_TOTAL}`);
   }
   const at = isCalendarInstant(occurredAt) ? Date.parse(occurredAt) : Number.NaN;
-  if (Number.isNaN(at)) reasons.push('occurredAt must be an ISO-8601 instant with a time zone, on a date the calendar has');
+  if (Number.isNaN(at))
+    reasons.push('occurredAt must be an ISO-8601 instant with a time zone, on a date the calendar has');
   else if (at > Date.parse(now) + MAX_CLOCK_SKEW_MS) reasons.push('occurredAt lies more than 5 minutes in the future');
   else if (!isCalendarMonth(monthOf(occurredAt as string))) reasons.push(`occurredAt lies before ${FIRST_MONTH}`);
   return reasons;
 }
 
 /** Splits a request's records into the valid ones, grouped by the UTC month they occurred in, and the problems. */
-export function sortUsageRecords(records: unknown[], now: string): { byMonth: Map<string, UsageRecord[]>; problems: UsageRecordProblem[] } {
+export function sortUsageRecords(
+  records: unknown[],
+  now: string,
+): { byMonth: Map<string, UsageRecord[]>; problems: UsageRecordProblem[] } {
   const byMonth = new Map<string, UsageRecord[]>();
   const problems: UsageRecordProblem[] = [];
   records.forEach((record, index) => {

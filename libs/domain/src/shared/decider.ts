@@ -18,8 +18,12 @@ export interface Decider<Command, Event, State, Rejection extends Refusal = Refu
 }
 
 /** A decider with the codec of its events: what a runner needs to rebuild its state from a stored stream. */
-export interface EventSourcedDecider<Command, Event extends { type: string; data: unknown }, State, Rejection extends Refusal = Refusal>
-  extends Decider<Command, Event, State, Rejection> {
+export interface EventSourcedDecider<
+  Command,
+  Event extends { type: string; data: unknown },
+  State,
+  Rejection extends Refusal = Refusal,
+> extends Decider<Command, Event, State, Rejection> {
   readonly codec: EventCodec<Event>;
 }
 
@@ -41,13 +45,22 @@ export type NoContext = Record<string, never>;
 export type RefusalContext<R extends Refusal, Code extends R['code']> = Extract<R, { code: Code }>['context'];
 
 export function refuse<Code extends string>(code: Code, detail: string): Refusal<Code, NoContext>;
-export function refuse<Code extends string, Context extends object>(code: Code, detail: string, context: Context): Refusal<Code, Context>;
+export function refuse<Code extends string, Context extends object>(
+  code: Code,
+  detail: string,
+  context: Context,
+): Refusal<Code, Context>;
 export function refuse(code: string, detail: string, context: object = {}): Refusal {
   return { kind: 'refusal', code, detail, context };
 }
 
 export function isRefusal<Event, Rejection extends Refusal>(outcome: Event[] | Rejection): outcome is Rejection {
-  return typeof outcome === 'object' && outcome !== null && !Array.isArray(outcome) && (outcome as { kind?: unknown }).kind === 'refusal';
+  return (
+    typeof outcome === 'object' &&
+    outcome !== null &&
+    !Array.isArray(outcome) &&
+    (outcome as { kind?: unknown }).kind === 'refusal'
+  );
 }
 
 /** Makes a switch over a union fail to compile when a member is not handled. */
@@ -55,7 +68,10 @@ export function exhaustive(value: never): never {
   throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }
 
-export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>, events: Event[]): State {
+export function fold<Event, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
+  events: Event[],
+): State {
   return events.reduce(decider.evolve, decider.initialState());
 }
 

@@ -43,7 +43,8 @@ export interface EventTypeCodec<Data> {
   upcasters?: readonly Upcaster[];
 }
 
-type DataOf<Event extends { type: string }, Type extends Event['type']> = Extract<Event, { type: Type }> extends { data: infer D } ? D : never;
+type DataOf<Event extends { type: string }, Type extends Event['type']> =
+  Extract<Event, { type: Type }> extends { data: infer D } ? D : never;
 
 /** Per event type of a domain, its codec; the mapped type makes a missing or mistyped event type a compile error. */
 export type EventCodecDefinition<Event extends { type: string; data: unknown }> = {
@@ -58,7 +59,9 @@ export interface EventCodec<Event extends { type: string; data: unknown }> {
   currentVersion(type: Event['type']): number;
 }
 
-export function eventCodec<Event extends { type: string; data: unknown }>(definition: EventCodecDefinition<Event>): EventCodec<Event> {
+export function eventCodec<Event extends { type: string; data: unknown }>(
+  definition: EventCodecDefinition<Event>,
+): EventCodec<Event> {
   const codecs = new Map<string, EventTypeCodec<unknown>>(Object.entries<EventTypeCodec<unknown>>(definition));
   const versionOf = (codec: EventTypeCodec<unknown>) => 1 + (codec.upcasters?.length ?? 0);
   return {
@@ -70,18 +73,34 @@ export function eventCodec<Event extends { type: string; data: unknown }>(defini
     },
     decode(stored) {
       const codec = codecs.get(stored.type);
-      if (!codec) throw new EventDecodingError(stored.stream, stored.revision, stored.type, 'is not an event type of this stream');
+      if (!codec)
+        throw new EventDecodingError(
+          stored.stream,
+          stored.revision,
+          stored.type,
+          'is not an event type of this stream',
+        );
       const version = storedVersion(stored);
       const current = versionOf(codec);
       if (version === null || version > current) {
         const found = String(stored.metadata?.[SCHEMA_VERSION_FIELD]);
-        throw new EventDecodingError(stored.stream, stored.revision, stored.type, `has schema version ${found}; this code reads 1 to ${current}`);
+        throw new EventDecodingError(
+          stored.stream,
+          stored.revision,
+          stored.type,
+          `has schema version ${found}; this code reads 1 to ${current}`,
+        );
       }
       let data = stored.data;
       for (const upcast of codec.upcasters?.slice(version - 1) ?? []) data = upcast(data);
       const parsed = codec.schema.safeParse(data);
       if (!parsed.success) {
-        throw new EventDecodingError(stored.stream, stored.revision, stored.type, `without ${expectedFields(codec.schema)} in the expected shape: ${issuesOf(parsed.error)}`);
+        throw new EventDecodingError(
+          stored.stream,
+          stored.revision,
+          stored.type,
+          `without ${expectedFields(codec.schema)} in the expected shape: ${issuesOf(parsed.error)}`,
+        );
       }
       // Sound: the definition's mapped type ties this type's schema to the data of the event member of that type.
       return { type: stored.type, data: parsed.data } as Event;

@@ -19,7 +19,10 @@ export const MODULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const OWNER_NAME_PATTERN = /^[A-Z0-9]{1,32}$/;
 export const OWNER_NAME_RULE = 'owner names are upper-case A-Z and 0-9 only, 1 to 32 characters, like SUPEROFFICE';
 
-export const isTenantId = (value: unknown): value is string => typeof value === 'string' && TENANT_ID_PATTERN.test(value);
+export const isTenantId = (value: unknown): value is string =>
+  typeof value === 'string' && TENANT_ID_PATTERN.test(value);
 export const isUserId = (value: unknown): value is string => typeof value === 'string' && USER_ID_PATTERN.test(value);
-export const isModuleName = (value: unknown): value is string => typeof value === 'string' && MODULE_NAME_PATTERN.test(value);
-export const isOwnerName = (value: unknown): value is string => typeof value === 'string' && OWNER_NAME_PATTERN.test(value);
+export const isModuleName = (value: unknown): value is string =>
+  typeof value === 'string' && MODULE_NAME_PATTERN.test(value);
+export const isOwnerName = (value: unknown): value is string =>
+  typeof value === 'string' && OWNER_NAME_PATTERN.test(value);

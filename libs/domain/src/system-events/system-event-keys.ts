@@ -44,12 +44,15 @@ export type BackendEventKey = (typeof BACKEND_EVENT_KEYS)[number];
 export const EVENT_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export const isValidEventKey = (key: string): boolean => EVENT_KEY_PATTERN.test(key);
-export const isBackendEventKey = (key: string): key is BackendEventKey => (BACKEND_EVENT_KEYS as readonly string[]).includes(key);
+export const isBackendEventKey = (key: string): key is BackendEventKey =>
+  (BACKEND_EVENT_KEYS as readonly string[]).includes(key);
 const RESERVED_KEYS = new Set<string>(BACKEND_EVENT_KEYS.map((key) => key.toLowerCase()));
 /** Reserved whatever the case: `licensepackageactivated` would look like the backend's notice on the screen. */
 export const isReservedEventKey = (key: string): boolean => RESERVED_KEYS.has(key.toLowerCase());
-export const isScope = (scope: unknown): scope is SystemEventScope => (SYSTEM_EVENT_SCOPES as readonly unknown[]).includes(scope);
-export const isStatus = (status: unknown): status is SystemEventStatus => (SYSTEM_EVENT_STATUSES as readonly unknown[]).includes(status);
+export const isScope = (scope: unknown): scope is SystemEventScope =>
+  (SYSTEM_EVENT_SCOPES as readonly unknown[]).includes(scope);
+export const isStatus = (status: unknown): status is SystemEventStatus =>
+  (SYSTEM_EVENT_STATUSES as readonly unknown[]).includes(status);
 
 /** Scopes 3 (group) and 4 (user) name their group or user; the others name nobody. */
 export const scopeNeedsOwner = (scope: SystemEventScope): boolean => scope === 3 || scope === 4;

@@ -13,7 +13,15 @@ import {
   SystemEventScope,
   SystemEventStatus,
 } from './system-event-keys';
-import { keyOf, LiveSystemEvent, liveEvent, NoticeCause, SystemEventDetails, SystemEventsEvent, SystemEventsState } from './system-events.events';
+import {
+  keyOf,
+  LiveSystemEvent,
+  liveEvent,
+  NoticeCause,
+  SystemEventDetails,
+  SystemEventsEvent,
+  SystemEventsState,
+} from './system-events.events';
 
 export interface SystemEventChanges {
   status?: SystemEventStatus;
@@ -33,7 +41,13 @@ export type SystemEventsCommand =
   | {
       /** The backend's own notice (database scope). Raised again while live, it updates the live one. */
       type: 'RaiseNotice';
-      data: { eventKey: BackendEventKey; status: SystemEventStatus; message: string; eta: string | null; notice: NoticeCause };
+      data: {
+        eventKey: BackendEventKey;
+        status: SystemEventStatus;
+        message: string;
+        eta: string | null;
+        notice: NoticeCause;
+      };
       metadata: CommandMetadata;
     };
 
@@ -57,7 +71,10 @@ export type SystemEventsRefusalCode = SystemEventsRefusal['code'];
 /** Notices are about the tenant's database as a whole. */
 export const NOTICE_SCOPE = 2;
 
-export function decideSystemEvents(command: SystemEventsCommand, state: SystemEventsState): SystemEventsEvent[] | SystemEventsRefusal {
+export function decideSystemEvents(
+  command: SystemEventsCommand,
+  state: SystemEventsState,
+): SystemEventsEvent[] | SystemEventsRefusal {
   const at = command.metadata.now;
   const by = command.metadata.actor;
   switch (command.type) {
@@ -67,7 +84,9 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       const invalid = invalidKey(key) ?? invalidDetails({ status, message, eta });
       if (invalid) return invalid;
       if (isReservedEventKey(key.eventKey)) {
-        return refuse('reserved-event-key', `${key.eventKey} is raised by the licensing backend itself`, { eventKey: key.eventKey });
+        return refuse('reserved-event-key', `${key.eventKey} is raised by the licensing backend itself`, {
+          eventKey: key.eventKey,
+        });
       }
       if (liveEvent(state, key)) return exists(key);
       return [started(state, key, { status, message, eta, finishedAt: isEnded(status) ? at : eta }, at, activatedBy)];
@@ -84,8 +103,17 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       if (!live) return notFound(key);
       const details = updatedDetails(live, changes, at);
       // Whatever fields it names, an update that would leave the event as it stands is refused like an empty one.
-      if (sameDetails(live, details)) return refuse('nothing-to-update', 'the update changes nothing: the event already has that status, message and expected finish');
-      return [{ type: 'SystemEventUpdated', data: { ...key, ...details, sequence: live.sequence, updatedAt: at, updatedBy: by } }];
+      if (sameDetails(live, details))
+        return refuse(
+          'nothing-to-update',
+          'the update changes nothing: the event already has that status, message and expected finish',
+        );
+      return [
+        {
+          type: 'SystemEventUpdated',
+          data: { ...key, ...details, sequence: live.sequence, updatedAt: at, updatedBy: by },
+        },
+      ];
     }
     case 'DeleteSystemEvent': {
       const key = keyOf(command.data);
@@ -98,7 +126,8 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
     case 'RaiseNotice': {
       const { eventKey, status, message, eta, notice } = command.data;
       const key: SystemEventKey = { eventKey, scope: NOTICE_SCOPE, owner: null };
-      if (!isBackendEventKey(eventKey)) return refuse('not-a-notice-key', `${eventKey} is not one of the backend's notices`, { eventKey });
+      if (!isBackendEventKey(eventKey))
+        return refuse('not-a-notice-key', `${eventKey} is not one of the backend's notices`, { eventKey });
       const invalid = invalidDetails({ status, message, eta });
       if (invalid) return invalid;
       const details: SystemEventDetails = { status, message, eta, finishedAt: isEnded(status) ? at : eta };
@@ -107,7 +136,12 @@ export function decideSystemEvents(command: SystemEventsCommand, state: SystemEv
       // than failing. Always an event, even if nothing shows differently: the command is then on record, and a
       // repeat of the same cause (same command id) is answered from the record instead of being raised again.
       if (live) {
-        return [{ type: 'SystemEventUpdated', data: { ...key, ...details, sequence: live.sequence, updatedAt: at, updatedBy: by, notice } }];
+        return [
+          {
+            type: 'SystemEventUpdated',
+            data: { ...key, ...details, sequence: live.sequence, updatedAt: at, updatedBy: by, notice },
+          },
+        ];
       }
       return [started(state, key, details, at, by, notice)];
     }
@@ -146,11 +180,22 @@ function sameDetails(a: SystemEventDetails, b: SystemEventDetails): boolean {
 
 function invalidKey({ eventKey, scope, owner }: SystemEventKey): SystemEventsRefusal | null {
   if (!isValidEventKey(eventKey)) {
-    return refuse('invalid-event-key', `'${eventKey}' is not an event key: a letter, then letters, digits, _ . or -, at most 64`, { eventKey });
+    return refuse(
+      'invalid-event-key',
+      `'${eventKey}' is not an event key: a letter, then letters, digits, _ . or -, at most 64`,
+      { eventKey },
+    );
   }
-  if (!isScope(scope)) return refuse('invalid-scope', `scope ${String(scope)} is not 1 (system-wide), 2 (database), 3 (group) or 4 (user)`, { scope });
+  if (!isScope(scope))
+    return refuse(
+      'invalid-scope',
+      `scope ${String(scope)} is not 1 (system-wide), 2 (database), 3 (group) or 4 (user)`,
+      { scope },
+    );
   if (scopeNeedsOwner(scope) && !owner) {
-    return refuse('owner-required', `scope ${scope} names its ${scope === 3 ? 'group' : 'user'}: owner is required`, { scope });
+    return refuse('owner-required', `scope ${scope} names its ${scope === 3 ? 'group' : 'user'}: owner is required`, {
+      scope,
+    });
   }
   if (!scopeNeedsOwner(scope) && owner !== null) {
     return refuse('owner-not-allowed', `scope ${scope} names no group or user: owner must be absent`, { scope, owner });
@@ -160,12 +205,17 @@ function invalidKey({ eventKey, scope, owner }: SystemEventKey): SystemEventsRef
 
 function invalidDetails({ status, message, eta }: SystemEventChanges): SystemEventsRefusal | null {
   if (status !== undefined && !isStatus(status)) {
-    return refuse('invalid-status', `status '${String(status)}' is not active, running, completed or failed`, { status });
+    return refuse('invalid-status', `status '${String(status)}' is not active, running, completed or failed`, {
+      status,
+    });
   }
   if (message !== undefined && message.length > MAX_MESSAGE_LENGTH) {
-    return refuse('message-too-long', `the message has ${message.length} characters; at most ${MAX_MESSAGE_LENGTH}`, { length: message.length });
+    return refuse('message-too-long', `the message has ${message.length} characters; at most ${MAX_MESSAGE_LENGTH}`, {
+      length: message.length,
+    });
   }
-  if (eta !== undefined && eta !== null && !isInstant(eta)) return refuse('invalid-eta', `eta '${eta}' is not an ISO-8601 instant`, { eta });
+  if (eta !== undefined && eta !== null && !isInstant(eta))
+    return refuse('invalid-eta', `eta '${eta}' is not an ISO-8601 instant`, { eta });
   return null;
 }
 
@@ -175,9 +225,21 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
 function isInstant(value: string): boolean {
   const match = ISO_INSTANT.exec(value);
   if (!match) return false;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0));
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60 && offsetHours < 24 && offsetMinutes < 60;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetHours < 24 &&
+    offsetMinutes < 60
+  );
 }
 
 function exists(key: SystemEventKey): SystemEventsRefusal {

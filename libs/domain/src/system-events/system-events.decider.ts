@@ -1,9 +1,19 @@
 import type { EventSourcedDecider } from '../shared/decider';
 import { systemEventsEventCodec } from './system-events.codec';
 import { decideSystemEvents, SystemEventsCommand, SystemEventsRefusal } from './system-events.decide';
-import { evolveSystemEvents, initialSystemEventsState, SystemEventsEvent, SystemEventsState } from './system-events.events';
+import {
+  evolveSystemEvents,
+  initialSystemEventsState,
+  SystemEventsEvent,
+  SystemEventsState,
+} from './system-events.events';
 
-export const systemEvents: EventSourcedDecider<SystemEventsCommand, SystemEventsEvent, SystemEventsState, SystemEventsRefusal> = {
+export const systemEvents: EventSourcedDecider<
+  SystemEventsCommand,
+  SystemEventsEvent,
+  SystemEventsState,
+  SystemEventsRefusal
+> = {
   codec: systemEventsEventCodec,
   initialState: initialSystemEventsState,
   decide: decideSystemEvents,

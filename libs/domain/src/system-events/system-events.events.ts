@@ -32,12 +32,17 @@ export type SystemEventsEvent =
     }
   | {
       type: 'SystemEventUpdated';
-      data: SystemEventKey & SystemEventDetails & { sequence: number; updatedAt: string; updatedBy: string; notice?: NoticeCause };
+      data: SystemEventKey &
+        SystemEventDetails & { sequence: number; updatedAt: string; updatedBy: string; notice?: NoticeCause };
     }
   | { type: 'SystemEventDeleted'; data: SystemEventKey & { sequence: number; deletedAt: string; deletedBy: string } };
 
 export type SystemEventsEventType = SystemEventsEvent['type'];
-export const SYSTEM_EVENTS_EVENT_TYPES: readonly SystemEventsEventType[] = ['SystemEventStarted', 'SystemEventUpdated', 'SystemEventDeleted'];
+export const SYSTEM_EVENTS_EVENT_TYPES: readonly SystemEventsEventType[] = [
+  'SystemEventStarted',
+  'SystemEventUpdated',
+  'SystemEventDeleted',
+];
 
 export interface LiveSystemEvent extends SystemEventKey, SystemEventDetails {
   sequence: number;
@@ -60,8 +65,20 @@ export function initialSystemEventsState(): SystemEventsState {
 export function evolveSystemEvents(state: SystemEventsState, event: SystemEventsEvent): SystemEventsState {
   switch (event.type) {
     case 'SystemEventStarted': {
-      const { eventKey, scope, owner, status, message, eta, finishedAt, sequence, activatedAt, activatedBy } = event.data;
-      state.live[keyString(event.data)] = { eventKey, scope, owner, status, message, eta, finishedAt, sequence, activatedAt, activatedBy };
+      const { eventKey, scope, owner, status, message, eta, finishedAt, sequence, activatedAt, activatedBy } =
+        event.data;
+      state.live[keyString(event.data)] = {
+        eventKey,
+        scope,
+        owner,
+        status,
+        message,
+        eta,
+        finishedAt,
+        sequence,
+        activatedAt,
+        activatedBy,
+      };
       state.started = Math.max(state.started, sequence);
       return state;
     }

@@ -6,7 +6,12 @@ import { BackendEventKey, MAX_MESSAGE_LENGTH, SystemEventStatus } from './system
  * so that a repeated raise of it is recognised as the same command.
  */
 
-export type NoticeKind = 'package-activated' | 'package-rejected' | 'metering-threshold-exceeded' | 'admin-warning-reached' | 'grace-date-passed';
+export type NoticeKind =
+  | 'package-activated'
+  | 'package-rejected'
+  | 'metering-threshold-exceeded'
+  | 'admin-warning-reached'
+  | 'grace-date-passed';
 
 export interface Notice {
   kind: NoticeKind;
@@ -33,7 +38,9 @@ export function packageRejectedNotice(data: DataOf<'LicensePackageRejected'>): N
     kind: 'package-rejected',
     eventKey: 'LicensePackageRejected',
     status: 'failed',
-    message: bounded(`License package ${data.packageId} (sequence ${data.sequence}) of ${data.owner} rejected: ${reasons}`),
+    message: bounded(
+      `License package ${data.packageId} (sequence ${data.sequence}) of ${data.owner} rejected: ${reasons}`,
+    ),
   };
 }
 

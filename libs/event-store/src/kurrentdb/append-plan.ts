@@ -32,11 +32,14 @@ export function planAppend(stream: string, ids: string[], expected: ExpectedStat
   const first = known.revisionOf(ids[0]);
   if (first !== undefined) {
     const same = ids.every((id, i) => known.idAt(first + i) === id);
-    if (same && expectedStateDescribesRevision(expected, first)) return { kind: 'repeat', lastRevision: first + ids.length - 1 };
-    if (!expectedStateHolds(expected, known.actual)) return refuse(new WrongExpectedVersionError(stream, expected, known.actual));
+    if (same && expectedStateDescribesRevision(expected, first))
+      return { kind: 'repeat', lastRevision: first + ids.length - 1 };
+    if (!expectedStateHolds(expected, known.actual))
+      return refuse(new WrongExpectedVersionError(stream, expected, known.actual));
     return refuse(new DuplicateEventIdError(stream, ids[0]));
   }
-  if (!expectedStateHolds(expected, known.actual)) return refuse(new WrongExpectedVersionError(stream, expected, known.actual));
+  if (!expectedStateHolds(expected, known.actual))
+    return refuse(new WrongExpectedVersionError(stream, expected, known.actual));
   const reused = ids.find((id) => known.revisionOf(id) !== undefined);
   if (reused !== undefined) return refuse(new DuplicateEventIdError(stream, reused));
   return { kind: 'write', streamState: exactStreamState(known.actual) };

@@ -1,4 +1,12 @@
-import { AllStreamResolvedEvent, BACKWARDS, END, FORWARDS, Position as LogPosition, ReadAllOptions as ClientReadAllOptions, START } from '@kurrent/kurrentdb-client';
+import {
+  AllStreamResolvedEvent,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  Position as LogPosition,
+  ReadAllOptions as ClientReadAllOptions,
+  START,
+} from '@kurrent/kurrentdb-client';
 import type { AllFilter, Position, ReadAllOptions, RecordedEvent } from '../event-store.port';
 import { toRecordedEvent } from './kurrentdb-event';
 import { matchesFilter, serverFilter } from './kurrentdb-filter';
@@ -22,11 +30,17 @@ export async function readAllForwards(readPage: PageReader, options: ReadAllOpti
   const start = options.fromPosition ?? options.afterPosition;
   let from: LogPosition | typeof START = start === undefined ? START : toLogPosition(start);
   // KurrentDB reads forwards from a position inclusively; `afterPosition` and each next page skip what came before.
-  let skipUpTo: LogPosition | undefined = options.afterPosition === undefined ? undefined : toLogPosition(options.afterPosition);
+  let skipUpTo: LogPosition | undefined =
+    options.afterPosition === undefined ? undefined : toLogPosition(options.afterPosition);
   for (;;) {
     // One more than wanted when the page may begin with the event to skip, so that every full page moves on.
     const pageSize = Math.min(READ_PAGE, Math.max(1, wanted - found.length) + (skipUpTo === undefined ? 0 : 1));
-    const page = await readPage({ direction: FORWARDS, fromPosition: from, maxCount: pageSize, filter: serverFilter(options.filter) });
+    const page = await readPage({
+      direction: FORWARDS,
+      fromPosition: from,
+      maxCount: pageSize,
+      filter: serverFilter(options.filter),
+    });
     for (const event of page) {
       if (skipUpTo !== undefined && compareLogPositions(event.position, skipUpTo) <= 0) continue;
       if (!accepts(event, options.filter)) continue;
@@ -52,7 +66,12 @@ export async function readAllBackwards(readPage: PageReader, options: ReadAllOpt
   let from: LogPosition | typeof END = start === undefined ? END : toLogPosition(start);
   for (;;) {
     const pageSize = Math.min(READ_PAGE, Math.max(1, wanted - found.length) + (from === END ? 0 : 1));
-    const page = await readPage({ direction: BACKWARDS, fromPosition: from, maxCount: pageSize, filter: serverFilter(options.filter) });
+    const page = await readPage({
+      direction: BACKWARDS,
+      fromPosition: from,
+      maxCount: pageSize,
+      filter: serverFilter(options.filter),
+    });
     for (const event of page) {
       if (from !== END && compareLogPositions(event.position, from) >= 0) continue;
       if (!accepts(event, options.filter)) continue;
@@ -65,9 +84,19 @@ export async function readAllBackwards(readPage: PageReader, options: ReadAllOpt
 }
 
 /** The event at exactly this position, if there is one and the filter keeps it. */
-async function eventAt(readPage: PageReader, position: Position, filter: AllFilter | undefined): Promise<RecordedEvent | undefined> {
-  const [event] = await readPage({ direction: FORWARDS, fromPosition: toLogPosition(position), maxCount: 1, filter: serverFilter(filter) });
-  if (!event || compareLogPositions(event.position, toLogPosition(position)) !== 0 || !accepts(event, filter)) return undefined;
+async function eventAt(
+  readPage: PageReader,
+  position: Position,
+  filter: AllFilter | undefined,
+): Promise<RecordedEvent | undefined> {
+  const [event] = await readPage({
+    direction: FORWARDS,
+    fromPosition: toLogPosition(position),
+    maxCount: 1,
+    filter: serverFilter(filter),
+  });
+  if (!event || compareLogPositions(event.position, toLogPosition(position)) !== 0 || !accepts(event, filter))
+    return undefined;
   return toRecordedEvent(event);
 }
 

@@ -16,6 +16,11 @@ export function parseQuietly(url: string, onWarning: ((message: string) => void)
   } finally {
     console.warn = original;
     const tell = onWarning ?? ((message: string) => process.stderr.write(`${message}\n`));
-    for (const warning of warnings) tell(scrub(warning).replace(/\n\s*\^+\s*$/, '').replace(/\n/g, ' '));
+    for (const warning of warnings)
+      tell(
+        scrub(warning)
+          .replace(/\n\s*\^+\s*$/, '')
+          .replace(/\n/g, ' '),
+      );
   }
 }

@@ -26,26 +26,44 @@ export function toPortError(error: unknown, operation: string, stream?: string):
   switch (converted.type) {
     case ErrorType.WRONG_EXPECTED_VERSION: {
       const wrong = converted;
-      return new WrongExpectedVersionError(wrong.streamName ?? stream ?? '', fromStreamState(wrong.expectedState), fromCurrentState(wrong.actualState));
+      return new WrongExpectedVersionError(
+        wrong.streamName ?? stream ?? '',
+        fromStreamState(wrong.expectedState),
+        fromCurrentState(wrong.actualState),
+      );
     }
     case ErrorType.STREAM_DELETED:
     case ErrorType.STREAM_TOMBSTONED:
-      return new InvalidEventStoreRequestError(`KurrentDB ${where}: the stream was deleted in KurrentDB (this service never deletes streams)`);
+      return new InvalidEventStoreRequestError(
+        `KurrentDB ${where}: the stream was deleted in KurrentDB (this service never deletes streams)`,
+      );
     case ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED:
     case ErrorType.APPEND_RECORD_SIZE_EXCEEDED:
     case ErrorType.TRANSACTION_MAX_SIZE_EXCEEDED:
-      return new InvalidEventStoreRequestError(`KurrentDB ${where}: the append is larger than the server accepts (${converted.message})`);
+      return new InvalidEventStoreRequestError(
+        `KurrentDB ${where}: the append is larger than the server accepts (${converted.message})`,
+      );
     case ErrorType.INVALID_ARGUMENT:
       return new InvalidEventStoreRequestError(`KurrentDB ${where}: ${converted.message}`);
     case ErrorType.UNKNOWN:
       // KurrentDB answers a read of `$all` from a position that is no record's with gRPC Unknown and this message
       // (RpcExceptions.InvalidPositionException): the caller's position is wrong, the server is fine.
-      if (isInvalidPosition(converted)) return new InvalidEventStoreRequestError(`KurrentDB ${where}: no event starts at that position`);
-      return new EventStoreUnavailableError(`KurrentDB ${where} failed (${converted.type}): ${converted.message}`, converted);
+      if (isInvalidPosition(converted))
+        return new InvalidEventStoreRequestError(`KurrentDB ${where}: no event starts at that position`);
+      return new EventStoreUnavailableError(
+        `KurrentDB ${where} failed (${converted.type}): ${converted.message}`,
+        converted,
+      );
     case ErrorType.ACCESS_DENIED:
-      return new EventStoreUnavailableError(`KurrentDB ${where}: access denied; check the credentials in KURRENTDB_URL`, converted);
+      return new EventStoreUnavailableError(
+        `KurrentDB ${where}: access denied; check the credentials in KURRENTDB_URL`,
+        converted,
+      );
     default:
-      return new EventStoreUnavailableError(`KurrentDB ${where} failed (${converted.type}): ${converted.message}`, converted);
+      return new EventStoreUnavailableError(
+        `KurrentDB ${where} failed (${converted.type}): ${converted.message}`,
+        converted,
+      );
   }
 }
 
@@ -67,7 +85,13 @@ export function isNotLeader(error: unknown): boolean {
 export function isTransient(error: unknown): boolean {
   const converted = error instanceof Error ? convertToCommandError(error) : error;
   if (!(converted instanceof Error) || !isCommandError(converted)) return true;
-  return [ErrorType.UNAVAILABLE, ErrorType.DEADLINE_EXCEEDED, ErrorType.TIMEOUT, ErrorType.NOT_LEADER, ErrorType.CANCELLED].includes(converted.type);
+  return [
+    ErrorType.UNAVAILABLE,
+    ErrorType.DEADLINE_EXCEEDED,
+    ErrorType.TIMEOUT,
+    ErrorType.NOT_LEADER,
+    ErrorType.CANCELLED,
+  ].includes(converted.type);
 }
 
 /** Whether a client error is a concurrency conflict: the adapter then looks at the stream again. */

@@ -92,7 +92,9 @@ export class KurrentDbEventStore implements EventStore {
     private readonly client: KurrentClient,
     private readonly options: KurrentDbEventStoreOptions = {},
   ) {
-    this.ids = new StreamIdIndex((stream, fromRevision, maxCount) => this.readIdentities(stream, fromRevision, maxCount));
+    this.ids = new StreamIdIndex((stream, fromRevision, maxCount) =>
+      this.readIdentities(stream, fromRevision, maxCount),
+    );
   }
 
   /** A store on the server a connection string names (`kurrentdb://host:2113?tls=false`, `kurrentdb+discover://…`). */
@@ -113,7 +115,8 @@ export class KurrentDbEventStore implements EventStore {
     let notLeaderRetried = false;
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       // Writers that met each other spread out before looking again, rather than meeting again at once.
-      if (attempt > 1) await this.wait(jitteredDelay(attempt - 1, this.options.appendBackoff ?? DEFAULT_APPEND_BACKOFF));
+      if (attempt > 1)
+        await this.wait(jitteredDelay(attempt - 1, this.options.appendBackoff ?? DEFAULT_APPEND_BACKOFF));
       const { known } = await this.ids.catchUp(stream);
       const plan = planAppend(stream, ids, expectedState, known);
       if (plan.kind === 'refuse') throw plan.error;
@@ -136,7 +139,9 @@ export class KurrentDbEventStore implements EventStore {
       if (!written.success) continue;
       return this.resultAt(stream, Number(written.nextExpectedRevision));
     }
-    throw new EventStoreUnavailableError(`append to '${stream}' kept meeting concurrent writers (${MAX_APPEND_ATTEMPTS} attempts)`);
+    throw new EventStoreUnavailableError(
+      `append to '${stream}' kept meeting concurrent writers (${MAX_APPEND_ATTEMPTS} attempts)`,
+    );
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
@@ -177,7 +182,10 @@ export class KurrentDbEventStore implements EventStore {
           fromPosition: after === undefined ? START : toLogPosition(after),
           filter: serverFilter(filter),
         }),
-      toEvent: (resolved) => (resolved.event && matchesFilter({ stream: resolved.event.streamId, type: resolved.event.type }, filter) ? toRecordedEvent(resolved.event) : undefined),
+      toEvent: (resolved) =>
+        resolved.event && matchesFilter({ stream: resolved.event.streamId, type: resolved.event.type }, filter)
+          ? toRecordedEvent(resolved.event)
+          : undefined,
       backoff: this.options.backoff,
       sleep: this.options.sleep,
       onDropped: this.options.onSubscriptionDropped,
@@ -188,7 +196,13 @@ export class KurrentDbEventStore implements EventStore {
 
   async headPosition(): Promise<Position | null> {
     this.assertOpen();
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, filter: excludeSystemEvents(), deadline: this.options.connectTimeoutMs ?? 5_000 });
+    const read = this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+      maxCount: 1,
+      filter: excludeSystemEvents(),
+      deadline: this.options.connectTimeoutMs ?? 5_000,
+    });
     const newest = await this.withinTimeout(
       (async () => {
         for await (const resolved of read) {
@@ -225,22 +239,37 @@ export class KurrentDbEventStore implements EventStore {
     if (position === undefined) {
       const [event] = (await this.readIdentities(stream, lastRevision, 1)) ?? [];
       if (event === undefined || event.revision !== lastRevision) {
-        throw new EventStoreUnavailableError(`stream '${stream}' has no event at revision ${lastRevision} right after appending it`);
+        throw new EventStoreUnavailableError(
+          `stream '${stream}' has no event at revision ${lastRevision} right after appending it`,
+        );
       }
       position = event.position;
     }
     return { nextExpectedRevision: lastRevision, position };
   }
 
-  private async readIdentities(stream: string, fromRevision: Revision, maxCount: number): Promise<EventIdentity[] | null> {
+  private async readIdentities(
+    stream: string,
+    fromRevision: Revision,
+    maxCount: number,
+  ): Promise<EventIdentity[] | null> {
     const identities: EventIdentity[] = [];
     try {
       // From the leader: an append is acknowledged by the leader, and its id must be seen by the next look.
-      for await (const resolved of this.client.readStream(stream, { fromRevision: BigInt(fromRevision), maxCount, requiresLeader: true, deadline: this.readDeadline })) {
+      for await (const resolved of this.client.readStream(stream, {
+        fromRevision: BigInt(fromRevision),
+        maxCount,
+        requiresLeader: true,
+        deadline: this.readDeadline,
+      })) {
         const event = resolved.event;
         if (!event) continue;
         const what = `event ${event.id} (${stream}@${event.revision})`;
-        identities.push({ id: event.id.toLowerCase(), revision: Number(event.revision), position: toPortPosition(event.position, what) });
+        identities.push({
+          id: event.id.toLowerCase(),
+          revision: Number(event.revision),
+          position: toPortPosition(event.position, what),
+        });
       }
     } catch (error) {
       if (isStreamNotFound(error)) return null;
@@ -255,7 +284,8 @@ export class KurrentDbEventStore implements EventStore {
     try {
       for await (const resolved of this.client.readAll({ ...options, deadline: this.readDeadline })) {
         if (!resolved.event) continue;
-        if (!resolved.event.position) throw new EventStoreUnavailableError(`event ${resolved.event.id} came from $all without a position`);
+        if (!resolved.event.position)
+          throw new EventStoreUnavailableError(`event ${resolved.event.id} came from $all without a position`);
         events.push(resolved.event);
       }
     } catch (error) {
@@ -268,7 +298,10 @@ export class KurrentDbEventStore implements EventStore {
     const timeoutMs = this.options.connectTimeoutMs ?? 5_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EventStoreUnavailableError(`KurrentDB ${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new EventStoreUnavailableError(`KurrentDB ${what} did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([work.catch((error: unknown) => Promise.reject(toPortError(error, what))), timeout]);
@@ -289,4 +322,3 @@ export class KurrentDbEventStore implements EventStore {
     if (this.closed) throw new EventStoreClosedError();
   }
 }
-

@@ -25,7 +25,9 @@ export function toEventData(event: PreparedEvent): EventData {
 export function toRecordedEvent(event: ClientRecordedEvent): RecordedEvent {
   const what = `event ${event.id} (${event.streamId}@${event.revision})`;
   if (!event.isJson || !isPlainObject(event.data)) {
-    throw new EventStoreUnavailableError(`${what} is not a JSON object: this KurrentDB database must hold only this service's events`);
+    throw new EventStoreUnavailableError(
+      `${what} is not a JSON object: this KurrentDB database must hold only this service's events`,
+    );
   }
   const metadata = event.metadata === undefined ? {} : event.metadata;
   if (!isPlainObject(metadata)) {

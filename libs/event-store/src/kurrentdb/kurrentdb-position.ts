@@ -28,7 +28,9 @@ const MAX_LOG_POSITION = (1n << 63n) - 1n;
 
 export function toPortPosition(position: LogPosition | undefined, what: string): Position {
   if (position === undefined) {
-    throw new EventStoreUnavailableError(`${what} came without a log position: KurrentDB/EventStoreDB 22.10 or later is required`);
+    throw new EventStoreUnavailableError(
+      `${what} came without a log position: KurrentDB/EventStoreDB 22.10 or later is required`,
+    );
   }
   if (position.commit !== position.prepare) {
     throw new EventStoreUnavailableError(
@@ -44,7 +46,9 @@ export function toPortPosition(position: LogPosition | undefined, what: string):
 
 export function toLogPosition(position: Position): LogPosition {
   if (typeof position !== 'bigint' || position < 0n || position > MAX_LOG_POSITION) {
-    throw new InvalidEventStoreRequestError(`position ${String(position)} is not a KurrentDB log position (0 … 2^63-1)`);
+    throw new InvalidEventStoreRequestError(
+      `position ${String(position)} is not a KurrentDB log position (0 … 2^63-1)`,
+    );
   }
   return { commit: position, prepare: position };
 }

@@ -120,9 +120,15 @@ export class ResubscribingSubscription implements AllSubscription {
       }
       if (this.stopped) return;
       failures++;
-      if (!isTransient(dropped) && ++permanentFailures >= (this.options.maxPermanentFailures ?? DEFAULT_MAX_PERMANENT_FAILURES)) {
+      if (
+        !isTransient(dropped) &&
+        ++permanentFailures >= (this.options.maxPermanentFailures ?? DEFAULT_MAX_PERMANENT_FAILURES)
+      ) {
         const cause = toPortError(dropped, 'subscription to', '$all');
-        throw new EventStoreUnavailableError(`subscription to $all gave up after ${permanentFailures} non-transient failures in a row: ${cause.message}`, dropped);
+        throw new EventStoreUnavailableError(
+          `subscription to $all gave up after ${permanentFailures} non-transient failures in a row: ${cause.message}`,
+          dropped,
+        );
       }
       const delay = backoffDelay(failures, this.options.backoff);
       this.options.onDropped?.(dropped, failures, delay);

@@ -10,7 +10,11 @@ export interface EventIdentity {
 }
 
 /** Reads a stream forwards from a revision, at most `maxCount` events; `null` if the stream does not exist. */
-export type ReadIdentities = (stream: string, fromRevision: Revision, maxCount: number) => Promise<EventIdentity[] | null>;
+export type ReadIdentities = (
+  stream: string,
+  fromRevision: Revision,
+  maxCount: number,
+) => Promise<EventIdentity[] | null>;
 
 class KnownStream implements KnownIds {
   private readonly revisions = new Map<string, Revision>();

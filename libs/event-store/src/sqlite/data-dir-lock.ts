@@ -58,7 +58,8 @@ export function acquireDataDirLock(dataDir: string, role: string): DataDirLock {
     db.prepare('INSERT OR REPLACE INTO holder (id, pid) VALUES (1, ?)').run(process.pid);
   } catch (error) {
     db.close();
-    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') throw new DataDirLockedError(dataDir, readHolder(dataDir));
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY')
+      throw new DataDirLockedError(dataDir, readHolder(dataDir));
     throw error;
   }
   const holder: DataDirHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), role };
@@ -86,7 +87,12 @@ function readHolder(dataDir: string): DataDirHolder | null {
     const parsed: unknown = JSON.parse(readFileSync(join(dataDir, HOLDER_FILE), 'utf8'));
     if (typeof parsed === 'object' && parsed !== null && 'pid' in parsed && 'host' in parsed && 'since' in parsed) {
       const { pid, host, since, role } = parsed as Record<string, unknown>;
-      return { pid: Number(pid), host: String(host), since: String(since), role: typeof role === 'string' ? role : 'a process' };
+      return {
+        pid: Number(pid),
+        host: String(host),
+        since: String(since),
+        role: typeof role === 'string' ? role : 'a process',
+      };
     }
   } catch {
     // Missing or unreadable: the refusal says the holder has not recorded itself.

@@ -129,7 +129,9 @@ export class SqliteEventStore implements EventStore {
       });
     });
     // A lone append needs no savepoint: if it fails, the whole transaction rolls back with it.
-    const lone = this.db.transaction((request: PendingAppend) => this.appendInTransaction(request, new Date().toISOString()));
+    const lone = this.db.transaction((request: PendingAppend) =>
+      this.appendInTransaction(request, new Date().toISOString()),
+    );
     this.commitBatch = (batch) => {
       if (batch.length > 1) return group.immediate(batch);
       try {
@@ -263,7 +265,15 @@ export class SqliteEventStore implements EventStore {
     let position = 0;
     for (const event of events) {
       revision++;
-      const info = this.statements.insert.run(stream, revision, event.id, event.type, event.data, event.metadata, recordedAt);
+      const info = this.statements.insert.run(
+        stream,
+        revision,
+        event.id,
+        event.type,
+        event.data,
+        event.metadata,
+        recordedAt,
+      );
       position = Number(info.lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position: BigInt(position) };

@@ -28,30 +28,44 @@ describe('planAppend: the port decides, KurrentDB only writes', () => {
     const error = refusal(planAppend('s', ['x'], 'no_stream', stream('a', 'b')));
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
     expect(error).toMatchObject({ stream: 's', expected: 'no_stream', actual: 1 });
-    expect(planAppend('s', ['x'], 'stream_exists', stream())).toMatchObject({ error: { expected: 'stream_exists', actual: 'no_stream' } });
+    expect(planAppend('s', ['x'], 'stream_exists', stream())).toMatchObject({
+      error: { expected: 'stream_exists', actual: 'no_stream' },
+    });
     expect(planAppend('s', ['x'], 0, stream('a', 'b'))).toMatchObject({ error: { expected: 0, actual: 1 } });
   });
 
   it('answers a repeat of the same append (same ids, same expected state) with its first result', () => {
-    expect(planAppend('s', ['a', 'b'], 'no_stream', stream('a', 'b', 'c'))).toEqual({ kind: 'repeat', lastRevision: 1 });
+    expect(planAppend('s', ['a', 'b'], 'no_stream', stream('a', 'b', 'c'))).toEqual({
+      kind: 'repeat',
+      lastRevision: 1,
+    });
     expect(planAppend('s', ['b', 'c'], 0, stream('a', 'b', 'c', 'd'))).toEqual({ kind: 'repeat', lastRevision: 2 });
     expect(planAppend('s', ['c'], 'any', stream('a', 'b', 'c', 'd'))).toEqual({ kind: 'repeat', lastRevision: 2 });
     expect(planAppend('s', ['b'], 'stream_exists', stream('a', 'b'))).toEqual({ kind: 'repeat', lastRevision: 1 });
   });
 
   it('the same ids under a different expected state are no repeat: the expected state is judged', () => {
-    expect(planAppend('s', ['a', 'b'], 5, stream('a', 'b'))).toMatchObject({ kind: 'refuse', error: { expected: 5, actual: 1 } });
+    expect(planAppend('s', ['a', 'b'], 5, stream('a', 'b'))).toMatchObject({
+      kind: 'refuse',
+      error: { expected: 5, actual: 1 },
+    });
     expect(refusal(planAppend('s', ['a', 'b'], 5, stream('a', 'b')))).toBeInstanceOf(WrongExpectedVersionError);
   });
 
   it('refuses an id already recorded inside a different append, first or later, where KurrentDB would write it again', () => {
-    for (const ids of [['a', 'fresh'], ['fresh', 'a'], ['b', 'a']]) {
+    for (const ids of [
+      ['a', 'fresh'],
+      ['fresh', 'a'],
+      ['b', 'a'],
+    ]) {
       expect(refusal(planAppend('s', ids, 'any', stream('a', 'b')))).toBeInstanceOf(DuplicateEventIdError);
     }
     expect(planAppend('s', ['fresh', 'a'], 'any', stream('a', 'b'))).toMatchObject({ error: { eventId: 'a' } });
   });
 
   it('judges the expected state before a reused id, as the embedded store does', () => {
-    expect(refusal(planAppend('s', ['fresh', 'a'], 'no_stream', stream('a')))).toBeInstanceOf(WrongExpectedVersionError);
+    expect(refusal(planAppend('s', ['fresh', 'a'], 'no_stream', stream('a')))).toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
   });
 });

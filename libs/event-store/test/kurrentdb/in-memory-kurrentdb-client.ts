@@ -77,13 +77,18 @@ export class InMemoryKurrentDbClient implements KurrentClient {
     const recorded = this.log.filter((e) => e.streamId === stream);
     const current = recorded.length === 0 ? -1 : Number(recorded[recorded.length - 1].revision);
     const wrong = () =>
-      new WrongExpectedVersionError(undefined, { streamName: stream, expected: state, current: current < 0 ? NO_STREAM : BigInt(current) });
+      new WrongExpectedVersionError(undefined, {
+        streamName: stream,
+        expected: state,
+        current: current < 0 ? NO_STREAM : BigInt(current),
+      });
     const ids = events.map((e) => e.id);
     const repeatAt = (from: number) => ids.every((id, i) => recorded[from + i]?.id === id);
     if (state === ANY || state === STREAM_EXISTS) {
       if (state === STREAM_EXISTS && current < 0) throw wrong();
       const first = recorded.findIndex((e) => e.id === ids[0]);
-      if (first >= 0 && repeatAt(first)) return { success: true, nextExpectedRevision: BigInt(first + ids.length - 1), position: undefined };
+      if (first >= 0 && repeatAt(first))
+        return { success: true, nextExpectedRevision: BigInt(first + ids.length - 1), position: undefined };
       return this.write(stream, events, current);
     }
     const expected = state === NO_STREAM ? -1 : Number(state);
@@ -135,8 +140,11 @@ export class InMemoryKurrentDbClient implements KurrentClient {
     this.subscribedFrom.push(options.fromPosition);
     const failure = this.isInvalidPosition(options.fromPosition) ? invalidPosition() : this.failAfterConfirming.shift();
     const from = options.fromPosition ?? START;
-    const start = from === START ? 0 : from === END ? this.log.length : this.log.findIndex((e) => e.position.commit > (from).commit);
-    const subscription = new ModelSubscription(this.log, start < 0 ? this.log.length : start, options.filter, () => this.subscriptions.delete(subscription));
+    const start =
+      from === START ? 0 : from === END ? this.log.length : this.log.findIndex((e) => e.position.commit > from.commit);
+    const subscription = new ModelSubscription(this.log, start < 0 ? this.log.length : start, options.filter, () =>
+      this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     // The server confirms first, then fails the call: the confirmation says nothing about catching up.
     if (failure) {
@@ -153,9 +161,14 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
   private isInvalidPosition(from: ReadAllOptions['fromPosition']): boolean {
     if (from === undefined || from === START || from === END) return false;
-    const commit = (from).commit;
+    const commit = from.commit;
     // Inside the written log, a position must be one of its records'; before the first or at the end it is a boundary.
-    return commit > 0n && commit < this.nextOffset && commit !== FIRST_OFFSET && !this.log.some((e) => e.position.commit === commit);
+    return (
+      commit > 0n &&
+      commit < this.nextOffset &&
+      commit !== FIRST_OFFSET &&
+      !this.log.some((e) => e.position.commit === commit)
+    );
   }
 
   /** Resolves at once, unless reads are silent: then fails at the deadline, or never without one. */
@@ -190,7 +203,8 @@ export class InMemoryKurrentDbClient implements KurrentClient {
 
   /** Every open subscription fails as a dropped connection does. */
   dropSubscriptions(): void {
-    for (const subscription of [...this.subscriptions]) subscription.destroy(new UnavailableError(undefined, 'connection lost'));
+    for (const subscription of [...this.subscriptions])
+      subscription.destroy(new UnavailableError(undefined, 'connection lost'));
   }
 
   get openSubscriptions(): number {

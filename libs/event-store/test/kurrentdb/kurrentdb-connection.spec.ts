@@ -6,9 +6,12 @@ describe('KurrentDB connection string warnings', () => {
     const printed = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const warnings: string[] = [];
     try {
-      const store = KurrentDbEventStore.fromConnectionString('kurrentdb://admin:s3cr%40t@127.0.0.1:1?tls=false&unknownOption=1', {
-        onWarning: (message) => warnings.push(message),
-      });
+      const store = KurrentDbEventStore.fromConnectionString(
+        'kurrentdb://admin:s3cr%40t@127.0.0.1:1?tls=false&unknownOption=1',
+        {
+          onWarning: (message) => warnings.push(message),
+        },
+      );
       await store.close();
       expect(printed).not.toHaveBeenCalled();
     } finally {

@@ -83,8 +83,18 @@ describe('KurrentDbEventStore', () => {
     expect(page.map((e) => e.position)).toEqual(a.slice(0, 1_500).map((e) => e.position));
     const rest = await store.readAll({ afterPosition: page[page.length - 1].position, filter: { streamPrefix: 'a-' } });
     expect([...page, ...rest].map((e) => e.position)).toEqual(a.map((e) => e.position));
-    const back = await store.readAll({ direction: 'backwards', fromPosition: a[1_200].position, maxCount: 1_100, filter: { streamPrefix: 'a-' } });
-    expect(back.map((e) => e.position)).toEqual(a.slice(101, 1_201).reverse().map((e) => e.position));
+    const back = await store.readAll({
+      direction: 'backwards',
+      fromPosition: a[1_200].position,
+      maxCount: 1_100,
+      filter: { streamPrefix: 'a-' },
+    });
+    expect(back.map((e) => e.position)).toEqual(
+      a
+        .slice(101, 1_201)
+        .reverse()
+        .map((e) => e.position),
+    );
   });
 
   it('resumes a subscription after the connection drops, from the last event it delivered, without gap or duplicate', async () => {
@@ -119,19 +129,29 @@ describe('KurrentDbEventStore', () => {
     };
     const unreachable = new KurrentDbEventStore(silent, { connectTimeoutMs: 50 });
     await expect(unreachable.verifyReachable()).rejects.toThrow(EventStoreUnavailableError);
-    expect(await unreachable.health()).toMatchObject({ status: 'down', adapter: 'kurrentdb', detail: expect.stringMatching(/within 50 ms/) });
+    expect(await unreachable.health()).toMatchObject({
+      status: 'down',
+      adapter: 'kurrentdb',
+      detail: expect.stringMatching(/within 50 ms/),
+    });
   });
 
   it('reports a failing server as EventStoreUnavailableError on reads and appends', async () => {
     const failing = new KurrentDbEventStore({
       appendToStream: async () => Promise.reject(new Error('connection reset')),
-      readStream: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('connection reset')) }) }),
-      readAll: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('connection reset')) }) }),
+      readStream: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('connection reset')) }),
+      }),
+      readAll: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('connection reset')) }),
+      }),
       subscribeToAll: () => client.subscribeToAll({}),
       dispose: async () => undefined,
     });
     await expect(failing.readStream('s-1')).rejects.toBeInstanceOf(EventStoreUnavailableError);
     await expect(failing.readAll()).rejects.toBeInstanceOf(EventStoreUnavailableError);
-    await expect(failing.append('s-1', [{ id: randomUUID(), type: 'T', data: {} }], 'any')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(failing.append('s-1', [{ id: randomUUID(), type: 'T', data: {} }], 'any')).rejects.toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
   });
 });

@@ -1,4 +1,9 @@
-import { convertToCommandError, ErrorType, UnavailableError, WrongExpectedVersionError as ClientWrongExpectedVersion } from '@kurrent/kurrentdb-client';
+import {
+  convertToCommandError,
+  ErrorType,
+  UnavailableError,
+  WrongExpectedVersionError as ClientWrongExpectedVersion,
+} from '@kurrent/kurrentdb-client';
 import { EventStoreUnavailableError, InvalidEventStoreRequestError, RecordedEvent } from '../../src';
 import { KurrentDbEventStore } from '../../src/kurrentdb/kurrentdb-event-store';
 import { events } from '../event-store.contract';
@@ -31,16 +36,25 @@ describe('KurrentDbEventStore under server failures', () => {
   describe('the in-memory server (item 18)', () => {
     it('answers not-leader, invalid positions and confirmed-then-failed subscriptions with the errors the client makes of the real ones', async () => {
       client.notLeaderAppends = 1;
-      await expect(client.appendToStream('s-1', [], {})).rejects.toMatchObject({ type: ErrorType.NOT_LEADER, leader: { address: 'node2', port: 2113 } });
+      await expect(client.appendToStream('s-1', [], {})).rejects.toMatchObject({
+        type: ErrorType.NOT_LEADER,
+        leader: { address: 'node2', port: 2113 },
+      });
       await store.append('s-1', events(2), 'no_stream');
       const [first] = await store.readAll();
       const reading = client.readAll({ fromPosition: { commit: first.position + 1n, prepare: first.position + 1n } });
-      await expect((async () => { for await (const _ of reading) void _; })()).rejects.toMatchObject({ type: ErrorType.UNKNOWN, message: expect.stringMatching(/invalid position/) });
+      await expect(
+        (async () => {
+          for await (const _ of reading) void _;
+        })(),
+      ).rejects.toMatchObject({ type: ErrorType.UNKNOWN, message: expect.stringMatching(/invalid position/) });
 
       client.failAfterConfirming.push(new UnavailableError(undefined, 'connection reset'));
       const subscription = client.subscribeToAll({});
       const confirmed = new Promise<void>((resolve) => subscription.on('confirmation', resolve));
-      const iteration = (async () => { for await (const _ of subscription) void _; })();
+      const iteration = (async () => {
+        for await (const _ of subscription) void _;
+      })();
       await confirmed;
       await expect(iteration).rejects.toBeInstanceOf(UnavailableError);
     });
@@ -74,7 +88,9 @@ describe('KurrentDbEventStore under server failures', () => {
       await store.append('s-1', events(1), 'no_stream');
       for (let i = 0; i < 10; i++) client.failAfterConfirming.push(invalidPosition());
       const subscription = store.subscribeToAll();
-      const iteration = (async () => { for await (const _ of subscription) void _; })();
+      const iteration = (async () => {
+        for await (const _ of subscription) void _;
+      })();
       await expect(iteration).rejects.toThrow(/gave up after 5 non-transient failures in a row/);
       await expect(iteration).rejects.toBeInstanceOf(EventStoreUnavailableError);
       expect(sleeps).toHaveLength(4);
@@ -100,11 +116,14 @@ describe('KurrentDbEventStore under server failures', () => {
           readAll: client.readAll.bind(client),
           subscribeToAll: client.subscribeToAll.bind(client),
           dispose: client.dispose.bind(client),
-          appendToStream: async () => Promise.reject(new ClientWrongExpectedVersion(undefined, { streamName: 's-1', expected: 0n, current: 1n })),
+          appendToStream: async () =>
+            Promise.reject(new ClientWrongExpectedVersion(undefined, { streamName: 's-1', expected: 0n, current: 1n })),
         },
         { delay: async (ms) => void delays.push(ms) },
       );
-      await expect(conflicting.append('s-1', events(1), 'any')).rejects.toThrow(/kept meeting concurrent writers \(20 attempts\)/);
+      await expect(conflicting.append('s-1', events(1), 'any')).rejects.toThrow(
+        /kept meeting concurrent writers \(20 attempts\)/,
+      );
       expect(delays).toHaveLength(19);
       delays.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(Math.min(1_000, 10 * 2 ** i)));
       // Jitter: not every writer waits the same bound.

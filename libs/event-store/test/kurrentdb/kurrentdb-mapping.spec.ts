@@ -54,7 +54,9 @@ describe('KurrentDB mapping: positions', () => {
 
   it('refuses an event of a legacy explicit transaction, which shares its commit position, naming it', () => {
     expect(() => toPortPosition({ commit: 900n, prepare: 100n }, 'event x')).toThrow(EventStoreUnavailableError);
-    expect(() => toPortPosition({ commit: 900n, prepare: 100n }, 'event x')).toThrow(/event x.*explicit transaction.*commit 900, prepare 100/);
+    expect(() => toPortPosition({ commit: 900n, prepare: 100n }, 'event x')).toThrow(
+      /event x.*explicit transaction.*commit 900, prepare 100/,
+    );
   });
 
   it('refuses an event without a position (servers before 22.10)', () => {
@@ -86,12 +88,23 @@ describe('KurrentDB mapping: expected states', () => {
 
 describe('KurrentDB mapping: errors', () => {
   it('a wrong expected version names the stream, the expected and the actual state', () => {
-    const error = toPortError(new ClientWrongExpectedVersion(undefined, { streamName: 's-1', expected: 4n, current: 6n }), 'append to', 's-1');
+    const error = toPortError(
+      new ClientWrongExpectedVersion(undefined, { streamName: 's-1', expected: 4n, current: 6n }),
+      'append to',
+      's-1',
+    );
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
     expect(error).toMatchObject({ stream: 's-1', expected: 4, actual: 6 });
-    const missing = toPortError(new ClientWrongExpectedVersion(undefined, { streamName: 's-2', expected: STREAM_EXISTS, current: NO_STREAM }), 'append to');
+    const missing = toPortError(
+      new ClientWrongExpectedVersion(undefined, { streamName: 's-2', expected: STREAM_EXISTS, current: NO_STREAM }),
+      'append to',
+    );
     expect(missing).toMatchObject({ stream: 's-2', expected: 'stream_exists', actual: 'no_stream' });
-    expect(isWrongExpectedVersion(new ClientWrongExpectedVersion(undefined, { streamName: 's', expected: ANY, current: 1n }))).toBe(true);
+    expect(
+      isWrongExpectedVersion(
+        new ClientWrongExpectedVersion(undefined, { streamName: 's', expected: ANY, current: 1n }),
+      ),
+    ).toBe(true);
     expect(isWrongExpectedVersion(new UnavailableError())).toBe(false);
   });
 
@@ -108,7 +121,11 @@ describe('KurrentDB mapping: errors', () => {
 
   it('converts a raw gRPC status error the client threw unconverted (code 14: no connection)', () => {
     // What @grpc/grpc-js rejects with: an Error carrying the status code, details and metadata.
-    const raw = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established', metadata: grpcMetadata({}) });
+    const raw = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+      code: 14,
+      details: 'No connection established',
+      metadata: grpcMetadata({}),
+    });
     const error = toPortError(raw, 'append to', 's');
     expect(error).toBeInstanceOf(EventStoreUnavailableError);
     expect(error.message).toMatch(/KurrentDB append to 's' failed \(unavailable\)/);
@@ -118,7 +135,11 @@ describe('KurrentDB mapping: errors', () => {
     const raw = Object.assign(new Error('5 NOT_FOUND: not leader'), {
       code: 5,
       details: 'not leader',
-      metadata: grpcMetadata({ exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' }),
+      metadata: grpcMetadata({
+        exception: 'not-leader',
+        'leader-endpoint-host': 'node2',
+        'leader-endpoint-port': '2113',
+      }),
     });
     const error = toPortError(raw, 'append to', 's');
     expect(error).toBeInstanceOf(EventStoreUnavailableError);
@@ -126,8 +147,12 @@ describe('KurrentDB mapping: errors', () => {
   });
 
   it('a request the server refuses as such is InvalidEventStoreRequestError', () => {
-    expect(toPortError(MaxAppendSizeExceededError.fromMaxAppendSize(1024), 'append to', 's')).toBeInstanceOf(InvalidEventStoreRequestError);
-    expect(toPortError(StreamDeletedError.fromStreamName('s'), 'append to', 's')).toBeInstanceOf(InvalidEventStoreRequestError);
+    expect(toPortError(MaxAppendSizeExceededError.fromMaxAppendSize(1024), 'append to', 's')).toBeInstanceOf(
+      InvalidEventStoreRequestError,
+    );
+    expect(toPortError(StreamDeletedError.fromStreamName('s'), 'append to', 's')).toBeInstanceOf(
+      InvalidEventStoreRequestError,
+    );
   });
 
   it('port errors pass through untouched', () => {
@@ -143,7 +168,10 @@ describe('KurrentDB mapping: errors', () => {
 
 describe('KurrentDB mapping: filters', () => {
   it('sends stream prefixes to the server when there are any', () => {
-    expect(serverFilter({ streamPrefix: ['ledger-', 'metering-'], eventTypes: ['A'] })).toMatchObject({ filterOn: 'streamName', prefixes: ['ledger-', 'metering-'] });
+    expect(serverFilter({ streamPrefix: ['ledger-', 'metering-'], eventTypes: ['A'] })).toMatchObject({
+      filterOn: 'streamName',
+      prefixes: ['ledger-', 'metering-'],
+    });
     expect(serverFilter({ streamPrefix: 'ledger-' })).toMatchObject({ filterOn: 'streamName', prefixes: ['ledger-'] });
   });
 
@@ -159,7 +187,10 @@ describe('KurrentDB mapping: filters', () => {
 
   it('without a filter, asks the server to leave its own $-events out', () => {
     expect(serverFilter(undefined)).toMatchObject({ filterOn: 'eventType', regex: '^[^$].*' });
-    expect(serverFilter({ streamPrefix: [], eventTypes: [] })).toMatchObject({ filterOn: 'eventType', regex: '^[^$].*' });
+    expect(serverFilter({ streamPrefix: [], eventTypes: [] })).toMatchObject({
+      filterOn: 'eventType',
+      regex: '^[^$].*',
+    });
   });
 
   it('checks the whole filter on each event, and never lets a $-event through', () => {
@@ -176,7 +207,12 @@ describe('KurrentDB mapping: filters', () => {
 
 describe('KurrentDB mapping: events', () => {
   it('appends JSON data and metadata under the port-fixed id', () => {
-    const data = toEventData({ id: 'b7c3f5a0-8b1e-4d2a-9c1e-1f2e3d4c5b6a', type: 'Thing', data: '{"n":1}', metadata: '{"actor":"u"}' });
+    const data = toEventData({
+      id: 'b7c3f5a0-8b1e-4d2a-9c1e-1f2e3d4c5b6a',
+      type: 'Thing',
+      data: '{"n":1}',
+      metadata: '{"actor":"u"}',
+    });
     expect(data).toEqual({
       id: 'b7c3f5a0-8b1e-4d2a-9c1e-1f2e3d4c5b6a',
       contentType: 'application/json',
@@ -215,7 +251,9 @@ describe('KurrentDB mapping: events', () => {
   });
 
   it('refuses events the port cannot represent, naming them', () => {
-    expect(() => toRecordedEvent(recorded({ isJson: false, data: new Uint8Array([1]) }))).toThrow(/ledger-T@3.*not a JSON object/);
+    expect(() => toRecordedEvent(recorded({ isJson: false, data: new Uint8Array([1]) }))).toThrow(
+      /ledger-T@3.*not a JSON object/,
+    );
     expect(() => toRecordedEvent(recorded({ data: [1, 2] }))).toThrow(EventStoreUnavailableError);
     expect(() => toRecordedEvent(recorded({ metadata: new Uint8Array([1]) }))).toThrow(/metadata/);
     expect(() => toRecordedEvent(recorded({ position: { commit: 9n, prepare: 2n } }))).toThrow(/explicit transaction/);

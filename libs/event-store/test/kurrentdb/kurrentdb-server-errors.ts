@@ -15,7 +15,11 @@ function serviceError(code: status, details: string, trailers: Record<string, st
 /** A follower refusing a write: the leader's endpoint in the trailers (KurrentDB's RpcExceptions.LeaderInfo). */
 export function notLeader(): NotLeaderError {
   return new NotLeaderError(
-    serviceError(status.NOT_FOUND, 'Leader info available', { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' }),
+    serviceError(status.NOT_FOUND, 'Leader info available', {
+      exception: 'not-leader',
+      'leader-endpoint-host': 'node2',
+      'leader-endpoint-port': '2113',
+    }),
   );
 }
 

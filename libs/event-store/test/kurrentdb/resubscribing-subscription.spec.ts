@@ -3,7 +3,11 @@ import { Readable } from 'node:stream';
 import { AllStreamResolvedEvent, UnavailableError } from '@kurrent/kurrentdb-client';
 import type { Position, RecordedEvent } from '../../src';
 import { toRecordedEvent } from '../../src/kurrentdb/kurrentdb-event';
-import { backoffDelay, ClientAllSubscription, ResubscribingSubscription } from '../../src/kurrentdb/resubscribing-subscription';
+import {
+  backoffDelay,
+  ClientAllSubscription,
+  ResubscribingSubscription,
+} from '../../src/kurrentdb/resubscribing-subscription';
 import { take } from '../event-store.contract';
 
 /**
@@ -72,7 +76,8 @@ function recordingSleep() {
   return { delays, sleep: async (ms: number) => void delays.push(ms) };
 }
 
-const toEvent = (e: AllStreamResolvedEvent): RecordedEvent | undefined => (e.event ? toRecordedEvent(e.event) : undefined);
+const toEvent = (e: AllStreamResolvedEvent): RecordedEvent | undefined =>
+  e.event ? toRecordedEvent(e.event) : undefined;
 
 describe('ResubscribingSubscription', () => {
   it('resubscribes after a drop from the last position it delivered, and delivers every event once', async () => {
@@ -82,7 +87,13 @@ describe('ResubscribingSubscription', () => {
     );
     const { delays, sleep } = recordingSleep();
     const dropped: unknown[] = [];
-    const subscription = new ResubscribingSubscription({ open, toEvent, afterPosition: 5n, sleep, onDropped: (error) => dropped.push(error) });
+    const subscription = new ResubscribingSubscription({
+      open,
+      toEvent,
+      afterPosition: 5n,
+      sleep,
+      onDropped: (error) => dropped.push(error),
+    });
     const seen = await take(subscription, 5);
     await subscription.stop();
     expect(seen.map((e) => e.position)).toEqual([10n, 20n, 30n, 40n, 50n]);
@@ -117,12 +128,26 @@ describe('ResubscribingSubscription', () => {
       () => new FakeClientSubscription([resolved(20n)], 'stay-open'),
     );
     const { delays, sleep } = recordingSleep();
-    const subscription = new ResubscribingSubscription({ open, toEvent, sleep, backoff: { initialMs: 100, maxMs: 1_000 } });
+    const subscription = new ResubscribingSubscription({
+      open,
+      toEvent,
+      sleep,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+    });
     const seen = await take(subscription, 2);
     await subscription.stop();
     expect(seen.map((e) => e.position)).toEqual([10n, 20n]);
     expect(delays).toEqual([100, 200, 400, 800, 1_000, 100, 200]);
-    expect(opened.map((o) => o.after)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 10n, 10n]);
+    expect(opened.map((o) => o.after)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      10n,
+      10n,
+    ]);
   });
 
   it('also resubscribes when the server ends the subscription', async () => {
@@ -183,7 +208,9 @@ describe('ResubscribingSubscription', () => {
   it('an event the port cannot represent ends the iteration with its error instead of being skipped or retried', async () => {
     const explicitTransaction = resolved(40n);
     explicitTransaction.event!.position = { commit: 40n, prepare: 35n };
-    const { open, opened } = scriptedServer(() => new FakeClientSubscription([resolved(10n), explicitTransaction], 'stay-open'));
+    const { open, opened } = scriptedServer(
+      () => new FakeClientSubscription([resolved(10n), explicitTransaction], 'stay-open'),
+    );
     const subscription = new ResubscribingSubscription({ open, toEvent, sleep: recordingSleep().sleep });
     const got: RecordedEvent[] = [];
     await expect(
@@ -197,7 +224,9 @@ describe('ResubscribingSubscription', () => {
   });
 
   it('computes the backoff: doubling from the initial delay, capped', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n))).toEqual([100, 200, 400, 800, 1_600, 3_200, 6_400, 10_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n))).toEqual([
+      100, 200, 400, 800, 1_600, 3_200, 6_400, 10_000,
+    ]);
     expect(backoffDelay(1_000)).toBe(10_000);
   });
 });

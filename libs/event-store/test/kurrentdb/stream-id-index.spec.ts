@@ -7,7 +7,9 @@ function reader(streams: Map<string, string[]>) {
     reads.push([stream, fromRevision, maxCount]);
     const ids = streams.get(stream);
     if (!ids) return null;
-    return ids.slice(fromRevision, fromRevision + maxCount).map((id, i) => ({ id, revision: fromRevision + i, position: BigInt(1000 + fromRevision + i) }));
+    return ids
+      .slice(fromRevision, fromRevision + maxCount)
+      .map((id, i) => ({ id, revision: fromRevision + i, position: BigInt(1000 + fromRevision + i) }));
   };
   return { read, reads };
 }
@@ -25,7 +27,11 @@ describe('StreamIdIndex', () => {
     const { read, reads } = reader(streams);
     const index = new StreamIdIndex(read, 100, 2);
     const first = await index.catchUp('s');
-    expect(reads).toEqual([['s', 0, 2], ['s', 2, 2], ['s', 4, 2]]);
+    expect(reads).toEqual([
+      ['s', 0, 2],
+      ['s', 2, 2],
+      ['s', 4, 2],
+    ]);
     expect(first.known.actual).toBe(4);
     expect(first.known.revisionOf('c')).toBe(2);
     expect(first.known.idAt(4)).toBe('e');

@@ -11,7 +11,11 @@ const store = new SqliteEventStore({ file, synchronous: synchronous as 'FULL' | 
 async function writer(name: string): Promise<never> {
   for (let n = 0; ; n++) {
     const id = randomUUID();
-    const result = await store.append(`durable-${name}`, [{ id, type: 'Counted', data: { n } }], n === 0 ? 'no_stream' : n - 1);
+    const result = await store.append(
+      `durable-${name}`,
+      [{ id, type: 'Counted', data: { n } }],
+      n === 0 ? 'no_stream' : n - 1,
+    );
     // Pipes are written synchronously on Linux: once this returns, the parent can read the line.
     process.stdout.write(`${name} ${n} ${id} ${result.position}\n`);
   }

@@ -20,7 +20,10 @@ export class ConsoleQueries {
   }
 
   /** Newest first; null when `cursor` is not one this list handed out. */
-  async packages(tenant: string, options: { limit: number; cursor?: string }): Promise<Page<PackageHistoryItem> | null> {
+  async packages(
+    tenant: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<PackageHistoryItem> | null> {
     let found: FindResult<PackageHistoryDocument>;
     try {
       found = await this.readModels.find<PackageHistoryDocument>(PACKAGE_HISTORY, {
@@ -35,18 +38,20 @@ export class ConsoleQueries {
     }
     const { items, nextCursor } = found;
     return {
-      items: items.map(({ outcome, packageId, owner, sequence, at, actor, reasons, companyName, serialNumber, position }) => ({
-        outcome,
-        packageId,
-        owner,
-        sequence,
-        at,
-        actor,
-        reasons,
-        companyName,
-        serialNumber,
-        position,
-      })),
+      items: items.map(
+        ({ outcome, packageId, owner, sequence, at, actor, reasons, companyName, serialNumber, position }) => ({
+          outcome,
+          packageId,
+          owner,
+          sequence,
+          at,
+          actor,
+          reasons,
+          companyName,
+          serialNumber,
+          position,
+        }),
+      ),
       nextCursor: nextCursor ?? null,
     };
   }

@@ -63,7 +63,17 @@ export const packageHistoryProjection: Projection = {
       };
     } else if (event.type === 'LicensePackageRejected') {
       const { packageId, owner, sequence, reasons, rejectedAt } = event.data;
-      document = { ...common, outcome: 'rejected', packageId, owner, sequence, at: rejectedAt, reasons, companyName: null, serialNumber: null };
+      document = {
+        ...common,
+        outcome: 'rejected',
+        packageId,
+        owner,
+        sequence,
+        at: rejectedAt,
+        reasons,
+        companyName: null,
+        serialNumber: null,
+      };
     } else {
       return;
     }

@@ -1,4 +1,9 @@
-import { LEDGER_EVENT_TYPES, METERING_EVENT_TYPES, SYSTEM_EVENTS_EVENT_TYPES, SYSTEM_EVENTS_STREAM_PREFIX } from '@app/domain';
+import {
+  LEDGER_EVENT_TYPES,
+  METERING_EVENT_TYPES,
+  SYSTEM_EVENTS_EVENT_TYPES,
+  SYSTEM_EVENTS_STREAM_PREFIX,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent } from '../ledger/ledger-event';
@@ -26,7 +31,8 @@ const METERING_SUFFIX = /-\d{4}-\d{2}$/;
 export function tenantOfStream(stream: string): string | null {
   if (stream.startsWith(LEDGER_PREFIX)) return stream.slice(LEDGER_PREFIX.length);
   if (stream.startsWith(SYSTEM_EVENTS_STREAM_PREFIX)) return stream.slice(SYSTEM_EVENTS_STREAM_PREFIX.length);
-  if (stream.startsWith(METERING_PREFIX) && METERING_SUFFIX.test(stream)) return stream.slice(METERING_PREFIX.length).replace(METERING_SUFFIX, '');
+  if (stream.startsWith(METERING_PREFIX) && METERING_SUFFIX.test(stream))
+    return stream.slice(METERING_PREFIX.length).replace(METERING_SUFFIX, '');
   return null;
 }
 
@@ -60,7 +66,11 @@ export const tenantDirectoryProjection: Projection = {
         const pkg = event.data.package;
         if (!document.owners.includes(pkg.owner.name)) document.owners = [...document.owners, pkg.owner.name].sort();
         // SUPEROFFICE names the licensee; a partner owner only fills the gap while no SUPEROFFICE package exists.
-        if (pkg.owner.name === 'SUPEROFFICE' || document.companyName === null || !document.owners.includes('SUPEROFFICE')) {
+        if (
+          pkg.owner.name === 'SUPEROFFICE' ||
+          document.companyName === null ||
+          !document.owners.includes('SUPEROFFICE')
+        ) {
           document.companyName = pkg.licensee.companyName;
           document.serialNumber = pkg.licensee.serialNumber;
         }

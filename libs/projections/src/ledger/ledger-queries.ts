@@ -1,14 +1,12 @@
-import {
-  DEFAULT_OWNER,
-  HoldersView,
-  LicenseListView,
-  licenseView,
-  StatusView,
-  UserLicensesView,
-} from '@app/domain';
+import { DEFAULT_OWNER, HoldersView, LicenseListView, licenseView, StatusView, UserLicensesView } from '@app/domain';
 import { InvalidCursorError, ReadModelStore } from '@app/read-models';
 import { key } from './ledger-event';
-import { LICENSE_HOLDINGS, LICENSE_OWNERS, LicenseHoldingDocument, LicenseOwnerDocument } from './license-list.projection';
+import {
+  LICENSE_HOLDINGS,
+  LICENSE_OWNERS,
+  LicenseHoldingDocument,
+  LicenseOwnerDocument,
+} from './license-list.projection';
 import { STATUS, StatusDocument } from './status.projection';
 import { USER_LICENSES, UserLicensesDocument } from './user-licenses.projection';
 
@@ -24,7 +22,10 @@ export class LedgerQueries {
 
   /** Null when no package has been activated for the tenant. */
   async licenseList(tenant: string): Promise<LicenseListView | null> {
-    const { items } = await this.readModels.find<LicenseOwnerDocument>(LICENSE_OWNERS, { filter: { tenant }, sort: [['name', 1]] });
+    const { items } = await this.readModels.find<LicenseOwnerDocument>(LICENSE_OWNERS, {
+      filter: { tenant },
+      sort: [['name', 1]],
+    });
     if (items.length === 0) return null;
     return {
       owners: items.map((owner) => ({
@@ -70,11 +71,18 @@ export class LedgerQueries {
    */
   async tenants(options: { limit: number; cursor?: string }): Promise<TenantsPage | null> {
     try {
-      const { items, nextCursor } = await this.readModels.find<StatusDocument>(STATUS, { limit: options.limit, cursor: options.cursor });
+      const { items, nextCursor } = await this.readModels.find<StatusDocument>(STATUS, {
+        limit: options.limit,
+        cursor: options.cursor,
+      });
       return {
         items: items
           .filter((status) => Object.keys(status.owners).length > 0)
-          .map((status) => ({ tenantId: status._id, owners: Object.keys(status.owners).sort(), planHolders: status.planHolders })),
+          .map((status) => ({
+            tenantId: status._id,
+            owners: Object.keys(status.owners).sort(),
+            planHolders: status.planHolders,
+          })),
         nextCursor: nextCursor ?? null,
       };
     } catch (error) {
@@ -95,7 +103,12 @@ export class LedgerQueries {
       .sort();
     const superOffice = status.owners[DEFAULT_OWNER];
     return {
-      database: { owner: mainName, serialNumber: main.serialNumber, databaseType: main.databaseType, nextExpiry: expiries[0] ?? null },
+      database: {
+        owner: mainName,
+        serialNumber: main.serialNumber,
+        databaseType: main.databaseType,
+        nextExpiry: expiries[0] ?? null,
+      },
       userCount: {
         byLicenses: { user: superOffice?.userNumber ?? null, web: superOffice?.webNumber ?? null },
         byPlansInUse: status.planHolders,

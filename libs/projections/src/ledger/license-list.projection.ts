@@ -83,7 +83,11 @@ export const licenseListProjection: Projection = {
         const heldBefore = existing !== null;
         const holding = holdingAfter(existing ?? undefined, event);
         const held = holding !== undefined;
-        if (holding) documents.put(LICENSE_HOLDINGS, id, { explicit: holding.explicit, plan: holding.plan } satisfies LicenseHoldingDocument);
+        if (holding)
+          documents.put(LICENSE_HOLDINGS, id, {
+            explicit: holding.explicit,
+            plan: holding.plan,
+          } satisfies LicenseHoldingDocument);
         else documents.remove(LICENSE_HOLDINGS, id);
         if (held !== heldBefore) {
           const ownerId = key(tenant, owner);

@@ -9,7 +9,16 @@ export const STATUS_USERS = 'status_users';
 export interface StatusDocument {
   [field: string]: unknown;
   tenant: string;
-  owners: Record<string, { serialNumber: string; databaseType: string; expiration: string | null; userNumber: number | null; webNumber: number | null }>;
+  owners: Record<
+    string,
+    {
+      serialNumber: string;
+      databaseType: string;
+      expiration: string | null;
+      userNumber: number | null;
+      webNumber: number | null;
+    }
+  >;
   /** Active users holding at least one plan (counting method 2). */
   planHolders: number;
 }
@@ -33,24 +42,27 @@ export const statusProjection: Projection = {
     // Only plans and (de)activations change the count of plan holders.
     if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return [];
     if (!('userId' in event.data)) return [];
-    return [[STATUS, tenant], [STATUS_USERS, key(tenant, event.data.userId)]];
+    return [
+      [STATUS, tenant],
+      [STATUS_USERS, key(tenant, event.data.userId)],
+    ];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
     const event = asLedgerEvent(recorded);
     if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return;
     const tenant = tenantOf(recorded);
-    const status = (documents.get<StatusDocument>(STATUS, tenant)) ?? { tenant, owners: {}, planHolders: 0 };
+    const status = documents.get<StatusDocument>(STATUS, tenant) ?? { tenant, owners: {}, planHolders: 0 };
     switch (event.type) {
       case 'LicensePackageActivated': {
         const pkg = event.data.package;
         const numberOf = (name: string) => pkg.modules.find((row) => row.name === name)?.number ?? null;
         status.owners[pkg.owner.name] = {
-            serialNumber: pkg.licensee.serialNumber,
-            databaseType: textOf(pkg.licensee.databaseType),
-            expiration: pkg.dates.expiration,
-            userNumber: numberOf('user'),
-            webNumber: numberOf('web'),
+          serialNumber: pkg.licensee.serialNumber,
+          databaseType: textOf(pkg.licensee.databaseType),
+          expiration: pkg.dates.expiration,
+          userNumber: numberOf('user'),
+          webNumber: numberOf('web'),
         };
         break;
       }
@@ -60,7 +72,7 @@ export const statusProjection: Projection = {
       case 'UserReactivated': {
         const userId = event.data.userId;
         const id = key(tenant, userId);
-        const user = (documents.get<StatusUserDocument>(STATUS_USERS, id)) ?? { active: true, plans: 0 };
+        const user = documents.get<StatusUserDocument>(STATUS_USERS, id) ?? { active: true, plans: 0 };
         const counted = user.active && user.plans > 0;
         if (event.type === 'LicenseAssigned') user.plans++;
         else if (event.type === 'LicenseReleased') user.plans--;

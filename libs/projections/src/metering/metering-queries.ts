@@ -19,7 +19,10 @@ export class MeteringQueries {
   ) {}
 
   async month(tenant: string, month: string): Promise<MeteringMonthView> {
-    return this.view(month, await this.readModels.get<MeteringMonthDocument>(METERING_MONTHS, meteringMonthId(tenant, month)));
+    return this.view(
+      month,
+      await this.readModels.get<MeteringMonthDocument>(METERING_MONTHS, meteringMonthId(tenant, month)),
+    );
   }
 
   /** Every month with usage, oldest first (ids are `tenant|yyyy-mm`, so the id prefix is the tenant's range, in order). */
@@ -47,7 +50,12 @@ export class MeteringQueries {
     const adjustments = Object.entries(document?.adjustments ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([adjusts, byService]) =>
-        METERED_SERVICES.filter((service) => byService[service]).map((service) => ({ service, unit: SERVICE_UNITS[service].unit, ...byService[service]!, adjusts })),
+        METERED_SERVICES.filter((service) => byService[service]).map((service) => ({
+          service,
+          unit: SERVICE_UNITS[service].unit,
+          ...byService[service]!,
+          adjusts,
+        })),
       );
     return { month, users, closed: false, services, adjustments };
   }

@@ -49,18 +49,27 @@ export const meteringTotalsProjection: Projection = {
     switch (event.type) {
       case 'MeteredUsageRecorded':
         document.users = Math.max(document.users, event.data.users);
-        for (const { service, quantity } of event.data.records) document.totals[service] = addUsage(service, document.totals[service] ?? 0, quantity);
+        for (const { service, quantity } of event.data.records)
+          document.totals[service] = addUsage(service, document.totals[service] ?? 0, quantity);
         break;
       case 'LateUsageRecorded': {
         const adjusted = (document.adjustments[event.data.adjusts] ??= {});
         for (const { service, total, threshold, overage } of event.data.adjustments) {
           const earlier = adjusted[service];
-          adjusted[service] = { total: (earlier?.total ?? 0) + total, threshold, overage: (earlier?.overage ?? 0) + overage };
+          adjusted[service] = {
+            total: (earlier?.total ?? 0) + total,
+            threshold,
+            overage: (earlier?.overage ?? 0) + overage,
+          };
         }
         break;
       }
       case 'MeteringThresholdExceeded':
-        document.exceeded[event.data.service] = { total: event.data.total, threshold: event.data.threshold, at: event.data.at };
+        document.exceeded[event.data.service] = {
+          total: event.data.total,
+          threshold: event.data.threshold,
+          at: event.data.at,
+        };
         break;
       case 'MeteringMonthClosed':
         document.users = event.data.users;

@@ -15,7 +15,9 @@ export const licenseDatesProjection: Projection = {
 
   documentsFor(recorded: RecordedEvent): Array<[string, string]> {
     const event = asLedgerEvent(recorded);
-    return event.type === 'LicensePackageActivated' ? [[LICENSE_DATES, key(tenantOf(recorded), event.data.package.owner.name)]] : [];
+    return event.type === 'LicensePackageActivated'
+      ? [[LICENSE_DATES, key(tenantOf(recorded), event.data.package.owner.name)]]
+      : [];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {

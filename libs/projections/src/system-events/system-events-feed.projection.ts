@@ -1,4 +1,11 @@
-import { decodeSystemEventsEvent, SYSTEM_EVENTS_EVENT_TYPES, SYSTEM_EVENTS_STREAM_PREFIX, SystemEventScope, SystemEventsEvent, SystemEventStatus } from '@app/domain';
+import {
+  decodeSystemEventsEvent,
+  SYSTEM_EVENTS_EVENT_TYPES,
+  SYSTEM_EVENTS_STREAM_PREFIX,
+  SystemEventScope,
+  SystemEventsEvent,
+  SystemEventStatus,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 
@@ -51,7 +58,8 @@ export const systemEventsFeedProjection: Projection = {
     const id = feedId(tenant, event.data.sequence);
     switch (event.type) {
       case 'SystemEventStarted': {
-        const { sequence, eventKey, scope, owner, status, message, eta, finishedAt, activatedAt, activatedBy } = event.data;
+        const { sequence, eventKey, scope, owner, status, message, eta, finishedAt, activatedAt, activatedBy } =
+          event.data;
         documents.put(SYSTEM_EVENTS_FEED, id, {
           tenant,
           sequence,
@@ -70,7 +78,10 @@ export const systemEventsFeedProjection: Projection = {
       }
       case 'SystemEventUpdated': {
         const document = documents.get<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, id);
-        if (!document) throw new Error(`${recorded.stream}@${recorded.revision}: update of system event ${event.data.sequence}, which the feed does not hold`);
+        if (!document)
+          throw new Error(
+            `${recorded.stream}@${recorded.revision}: update of system event ${event.data.sequence}, which the feed does not hold`,
+          );
         const { status, message, eta, finishedAt, updatedAt } = event.data;
         documents.put(SYSTEM_EVENTS_FEED, id, { ...document, status, message, eta, finishedAt, updatedAt });
         return;

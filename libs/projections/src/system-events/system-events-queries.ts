@@ -37,7 +37,10 @@ export class SystemEventsQueries {
    * grow: events started meanwhile land before the first page, never inside a later one. Null when `cursor` is not
    * one this feed handed out.
    */
-  async feed(tenant: string, options: { status?: SystemEventStatus; limit: number; cursor?: string }): Promise<SystemEventFeedPage | null> {
+  async feed(
+    tenant: string,
+    options: { status?: SystemEventStatus; limit: number; cursor?: string },
+  ): Promise<SystemEventFeedPage | null> {
     let found: FindResult<SystemEventFeedDocument>;
     try {
       found = await this.readModels.find<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, {
@@ -54,7 +57,10 @@ export class SystemEventsQueries {
   }
 
   /** The live event with this (eventKey, scope, owner), or null: the key is unique among live events. */
-  async live(tenant: string, key: { eventKey: string; scope: number; owner: string | null }): Promise<SystemEventFeedItem | null> {
+  async live(
+    tenant: string,
+    key: { eventKey: string; scope: number; owner: string | null },
+  ): Promise<SystemEventFeedItem | null> {
     const { items } = await this.readModels.find<SystemEventFeedDocument>(SYSTEM_EVENTS_FEED, {
       filter: { tenant, eventKey: key.eventKey, scope: key.scope, owner: key.owner },
       limit: 1,
@@ -64,9 +70,19 @@ export class SystemEventsQueries {
 
   /** Every owner's active package dates, all tenants, a page at a time. */
   async licenseDates(options: { limit: number; cursor?: string }): Promise<LicenseDatesPage> {
-    const { items, nextCursor } = await this.readModels.find<LicenseDatesDocument>(LICENSE_DATES, { limit: options.limit, cursor: options.cursor });
+    const { items, nextCursor } = await this.readModels.find<LicenseDatesDocument>(LICENSE_DATES, {
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     return {
-      items: items.map(({ tenant, owner, packageId, expiration, graceTo, adminWarningDate }) => ({ tenant, owner, packageId, expiration, graceTo, adminWarningDate })),
+      items: items.map(({ tenant, owner, packageId, expiration, graceTo, adminWarningDate }) => ({
+        tenant,
+        owner,
+        packageId,
+        expiration,
+        graceTo,
+        adminWarningDate,
+      })),
       nextCursor: nextCursor ?? null,
     };
   }

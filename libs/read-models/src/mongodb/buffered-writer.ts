@@ -38,7 +38,8 @@ export class BufferedWriter implements ReadModelWriter {
         if (document) found.set(id, { ...document } as T);
       } else unknown.push(id);
     }
-    if (unknown.length > 0) for (const [id, document] of await this.load(collection, unknown)) found.set(id, document as T);
+    if (unknown.length > 0)
+      for (const [id, document] of await this.load(collection, unknown)) found.set(id, document as T);
     return found;
   }
 

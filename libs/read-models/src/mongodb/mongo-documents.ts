@@ -19,7 +19,8 @@ export interface StoredDocument {
 const MAX_POSITION = (1n << 63n) - 1n;
 
 export function positionToBson(position: Position): Long {
-  if (position < 0n || position > MAX_POSITION) throw new RangeError(`position ${position} does not fit a 64-bit integer`);
+  if (position < 0n || position > MAX_POSITION)
+    throw new RangeError(`position ${position} does not fit a 64-bit integer`);
   return Long.fromBigInt(position);
 }
 
@@ -36,7 +37,11 @@ export function positionFromBson(value: unknown): Position {
  * pipeline decides on the server, atomically: `$replaceWith` either the new document or the document itself
  * (`$$ROOT`). The new document goes in as a `$literal`, so that no value of it is read as an expression.
  */
-export function guardedUpsert(id: string, document: Document, position: Position): AnyBulkWriteOperation<StoredDocument> {
+export function guardedUpsert(
+  id: string,
+  document: Document,
+  position: Position,
+): AnyBulkWriteOperation<StoredDocument> {
   const at = positionToBson(position);
   const stored = { ...withoutInternalFields(document), _id: id, [APPLIED_POSITION]: at };
   return {
@@ -54,7 +59,10 @@ export function guardedDelete(id: string, position: Position): AnyBulkWriteOpera
 }
 
 /** The writes of a bulk result that the guard left undone. */
-export function staleWrites(planned: { upserts: number; deletes: number }, result: { modifiedCount: number; upsertedCount: number; deletedCount: number }): number {
+export function staleWrites(
+  planned: { upserts: number; deletes: number },
+  result: { modifiedCount: number; upsertedCount: number; deletedCount: number },
+): number {
   return planned.upserts - result.modifiedCount - result.upsertedCount + (planned.deletes - result.deletedCount);
 }
 

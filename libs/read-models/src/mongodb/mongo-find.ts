@@ -50,7 +50,12 @@ export function toMongoFind(query: FindQuery): MongoFind {
   const matching = conditions.filter((condition) => !('$or' in condition));
   const base = matching.length === 0 ? {} : matching.length === 1 ? matching[0] : { $and: matching };
   const sortTypeChecks =
-    query.limit === undefined ? [] : sort.map(([field]) => ({ field, pipeline: [{ $match: base }, { $group: { _id: { $type: `$${field}` } } }, { $limit: 10 }] }));
+    query.limit === undefined
+      ? []
+      : sort.map(([field]) => ({
+          field,
+          pipeline: [{ $match: base }, { $group: { _id: { $type: `$${field}` } } }, { $limit: 10 }],
+        }));
   const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
   return {
     sortTypeChecks,
@@ -70,7 +75,13 @@ export function cursorAfter(document: BsonDocument, keys: string[]): string {
 export function decodeCursor(cursor: string, length: number): Scalar[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length && values.every(isScalar) && typeof values[length - 1] === 'string') return values;
+    if (
+      Array.isArray(values) &&
+      values.length === length &&
+      values.every(isScalar) &&
+      typeof values[length - 1] === 'string'
+    )
+      return values;
   } catch {
     // Not base64url JSON: the same answer as a well-formed cursor of the wrong shape, below.
   }

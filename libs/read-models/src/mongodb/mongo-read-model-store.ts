@@ -1,9 +1,26 @@
 import { ClientSession, Collection, Db, MongoClient, MongoServerError } from 'mongodb';
 import type { Position } from '@app/event-store';
-import type { CommitOutcome, Document, FindQuery, FindResult, IndexSpec, PositionedDocument, ReadModelStore, ReadModelStoreHealth, ReadModelWriter } from '../read-model-store.port';
+import type {
+  CommitOutcome,
+  Document,
+  FindQuery,
+  FindResult,
+  IndexSpec,
+  PositionedDocument,
+  ReadModelStore,
+  ReadModelStoreHealth,
+  ReadModelWriter,
+} from '../read-model-store.port';
 import { assertPageableSort, CheckpointRegressionError, ReadModelStoreUnavailableError } from '../read-model.errors';
 import { BufferedWriter } from './buffered-writer';
-import { APPLIED_POSITION, fromStored, positionFromBson, positionToBson, staleWrites, StoredDocument } from './mongo-documents';
+import {
+  APPLIED_POSITION,
+  fromStored,
+  positionFromBson,
+  positionToBson,
+  staleWrites,
+  StoredDocument,
+} from './mongo-documents';
 import { assertField, cursorAfter, toMongoFind } from './mongo-find';
 import { CHECKPOINTS, resetProjection } from './mongo-reset';
 import { stagedCheckpoint, stagedCollection } from '../read-model-store.port';
@@ -60,17 +77,28 @@ export class MongoReadModelStore implements ReadModelStore {
       await client.connect();
       const hello = await client.db('admin').command({ hello: 1 });
       const supportsTransactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
-      return new MongoReadModelStore(client, client.db(options.database), supportsTransactions && options.transactions !== 'off');
+      return new MongoReadModelStore(
+        client,
+        client.db(options.database),
+        supportsTransactions && options.transactions !== 'off',
+      );
     } catch (error) {
       await client.close();
-      throw new ReadModelStoreUnavailableError(`MongoDB did not answer within ${timeout} ms: ${(error as Error).message}`, error);
+      throw new ReadModelStoreUnavailableError(
+        `MongoDB did not answer within ${timeout} ms: ${(error as Error).message}`,
+        error,
+      );
     }
   }
 
   async ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void> {
     for (const index of indexes) {
       index.fields.forEach(assertField);
-      await this.collection(collection).createIndex(Object.fromEntries(index.fields.map((field) => [field, 1])), { name: index.name }, undefined);
+      await this.collection(collection).createIndex(
+        Object.fromEntries(index.fields.map((field) => [field, 1])),
+        { name: index.name },
+        undefined,
+      );
     }
   }
 
@@ -85,10 +113,15 @@ export class MongoReadModelStore implements ReadModelStore {
     return found;
   }
 
-  async getManyPositioned<T extends Document>(collection: string, ids: string[]): Promise<Map<string, PositionedDocument<T>>> {
+  async getManyPositioned<T extends Document>(
+    collection: string,
+    ids: string[],
+  ): Promise<Map<string, PositionedDocument<T>>> {
     const found = new Map<string, PositionedDocument<T>>();
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
-      const stored = await this.collection(collection).find({ _id: { $in: ids.slice(i, i + IN_CHUNK) } }).toArray();
+      const stored = await this.collection(collection)
+        .find({ _id: { $in: ids.slice(i, i + IN_CHUNK) } })
+        .toArray();
       for (const raw of stored) {
         // The id is the map's key, not a field of the document: it leaves a copy.
         const document: T & { _id?: string } = fromStored<T>(raw);
@@ -105,15 +138,23 @@ export class MongoReadModelStore implements ReadModelStore {
     const { filter, sort, limit, keys, sortTypeChecks } = toMongoFind(query);
     for (const { field, pipeline } of sortTypeChecks) {
       const types = await this.collection(collection).aggregate<{ _id: string }>(pipeline).toArray();
-      assertPageableSort(collection, field, types.map((type) => type._id));
+      assertPageableSort(
+        collection,
+        field,
+        types.map((type) => type._id),
+      );
     }
-    let cursor = this.collection(collection).find(filter, { projection: { [APPLIED_POSITION]: 0 } }).sort(sort);
+    let cursor = this.collection(collection)
+      .find(filter, { projection: { [APPLIED_POSITION]: 0 } })
+      .sort(sort);
     if (limit !== undefined) cursor = cursor.limit(limit);
     const found = await cursor.toArray();
     const page = query.limit === undefined ? found : found.slice(0, query.limit);
     const items = page.map((stored) => fromStored<T>(stored));
     const last = page[page.length - 1];
-    return query.limit !== undefined && found.length > query.limit && last ? { items, nextCursor: cursorAfter(last, keys) } : { items };
+    return query.limit !== undefined && found.length > query.limit && last
+      ? { items, nextCursor: cursorAfter(last, keys) }
+      : { items };
   }
 
   async checkpoint(projection: string): Promise<Position | null> {
@@ -121,7 +162,11 @@ export class MongoReadModelStore implements ReadModelStore {
     return stored ? positionFromBson(stored.position) : null;
   }
 
-  async commit(projection: string, checkpoint: Position, work: (writer: ReadModelWriter) => Promise<void>): Promise<CommitOutcome> {
+  async commit(
+    projection: string,
+    checkpoint: Position,
+    work: (writer: ReadModelWriter) => Promise<void>,
+  ): Promise<CommitOutcome> {
     // Fail before computing anything if the batch is already applied; the write below checks again.
     await this.assertAhead(projection, checkpoint);
     const writer = new BufferedWriter((collection, ids) => this.getMany(collection, ids));
@@ -131,7 +176,9 @@ export class MongoReadModelStore implements ReadModelStore {
     const session = this.client.startSession();
     try {
       // withTransaction retries the whole callback on transient errors; the writes are idempotent, the count restarts.
-      return await session.withTransaction(() => this.write(plans, projection, checkpoint, session), { writeConcern: { w: 'majority' } });
+      return await session.withTransaction(() => this.write(plans, projection, checkpoint, session), {
+        writeConcern: { w: 'majority' },
+      });
     } finally {
       await session.endSession();
     }
@@ -141,7 +188,9 @@ export class MongoReadModelStore implements ReadModelStore {
     if (!this.transactional) return resetProjection(this.db, projection, collections);
     const session = this.client.startSession();
     try {
-      await session.withTransaction(() => resetProjection(this.db, projection, collections, session), { writeConcern: { w: 'majority' } });
+      await session.withTransaction(() => resetProjection(this.db, projection, collections, session), {
+        writeConcern: { w: 'majority' },
+      });
     } finally {
       await session.endSession();
     }
@@ -161,7 +210,12 @@ export class MongoReadModelStore implements ReadModelStore {
     }
     const checkpoints = this.db.collection<CheckpointDocument>(CHECKPOINTS);
     if (checkpoint === null) await checkpoints.deleteOne({ _id: projection });
-    else await checkpoints.updateOne({ _id: projection }, { $set: { position: positionToBson(checkpoint) } }, { upsert: true });
+    else
+      await checkpoints.updateOne(
+        { _id: projection },
+        { $set: { position: positionToBson(checkpoint) } },
+        { upsert: true },
+      );
     await checkpoints.deleteOne({ _id: stagedCheckpoint(projection) });
   }
 
@@ -192,11 +246,13 @@ export class MongoReadModelStore implements ReadModelStore {
     }
     try {
       // Moves the checkpoint only forwards: a stored one at or past it makes the upsert collide on _id.
-      await this.db.collection<CheckpointDocument>(CHECKPOINTS).updateOne(
-        { _id: projection, position: { $lt: positionToBson(checkpoint) } },
-        { $set: { position: positionToBson(checkpoint) } },
-        { upsert: true, session },
-      );
+      await this.db
+        .collection<CheckpointDocument>(CHECKPOINTS)
+        .updateOne(
+          { _id: projection, position: { $lt: positionToBson(checkpoint) } },
+          { $set: { position: positionToBson(checkpoint) } },
+          { upsert: true, session },
+        );
     } catch (error) {
       if (error instanceof MongoServerError && error.code === 11000) {
         throw new CheckpointRegressionError(projection, (await this.checkpoint(projection)) ?? checkpoint, checkpoint);

@@ -14,7 +14,12 @@ export interface ResettableDb<Session> {
  * which the next start replays from position 0 over the position guard — never a checkpoint over emptied collections,
  * which would resume from the old position and leave the read model missing everything before it.
  */
-export async function resetProjection<Session>(db: ResettableDb<Session>, projection: string, collections: string[], session?: Session): Promise<void> {
+export async function resetProjection<Session>(
+  db: ResettableDb<Session>,
+  projection: string,
+  collections: string[],
+  session?: Session,
+): Promise<void> {
   await db.collection(CHECKPOINTS).deleteOne({ _id: projection }, { session });
   for (const collection of collections) await db.collection(collection).deleteMany({}, { session });
 }

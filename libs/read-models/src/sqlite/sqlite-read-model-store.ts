@@ -95,12 +95,18 @@ export class SqliteReadModelStore implements ReadModelStore {
       const columns = index.fields.map((field) => `json_extract(doc, '$.${field}')`).join(', ');
       // Earlier versions indexed every collection's documents under this name.
       this.writer.exec(`DROP INDEX IF EXISTS rm_${suffix}`);
-      this.writer.exec(`CREATE INDEX IF NOT EXISTS rm_partial_${suffix} ON rm_documents (${columns}) WHERE collection = '${collection}'`);
+      this.writer.exec(
+        `CREATE INDEX IF NOT EXISTS rm_partial_${suffix} ON rm_documents (${columns}) WHERE collection = '${collection}'`,
+      );
     }
   }
 
   async get<T extends Document>(collection: string, id: string): Promise<(T & { _id: string }) | null> {
-    return getFrom<T>(this.statement(this.reader, 'SELECT doc FROM rm_documents WHERE collection = ? AND id = ?'), collection, id);
+    return getFrom<T>(
+      this.statement(this.reader, 'SELECT doc FROM rm_documents WHERE collection = ? AND id = ?'),
+      collection,
+      id,
+    );
   }
 
   async getMany<T extends Document>(collection: string, ids: string[]): Promise<Map<string, T>> {
@@ -129,11 +135,21 @@ export class SqliteReadModelStore implements ReadModelStore {
     // Paged: every matching document must hold one type of value in each sort field, or pages would skip some.
     if (query.limit !== undefined) {
       for (const [field] of sort) {
-        const types = this.statement(this.reader, `SELECT DISTINCT json_type(doc, '$.${field}') AS type FROM rm_documents WHERE ${conditions.join(' AND ')}`).all(...params) as Array<{ type: string | null }>;
-        assertPageableSort(collection, field, types.map((row) => row.type));
+        const types = this.statement(
+          this.reader,
+          `SELECT DISTINCT json_type(doc, '$.${field}') AS type FROM rm_documents WHERE ${conditions.join(' AND ')}`,
+        ).all(...params) as Array<{ type: string | null }>;
+        assertPageableSort(
+          collection,
+          field,
+          types.map((row) => row.type),
+        );
       }
     }
-    const keys = [...sort.map(([field, direction]) => ({ expression: `json_extract(doc, '$.${field}')`, direction })), { expression: 'id', direction: 1 as const }];
+    const keys = [
+      ...sort.map(([field, direction]) => ({ expression: `json_extract(doc, '$.${field}')`, direction })),
+      { expression: 'id', direction: 1 as const },
+    ];
     if (query.cursor !== undefined) {
       const after = decodeCursor(query.cursor, keys.length);
       // Keyset pagination: strictly after the last row of the previous page, in the same total order.
@@ -147,21 +163,27 @@ export class SqliteReadModelStore implements ReadModelStore {
     const order = keys.map((key) => `${key.expression} ${key.direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
     const limit = query.limit ?? -1;
     const sql = `SELECT id, doc FROM rm_documents WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-    const rows = this.statement(this.reader, sql).all(...params, limit === -1 ? -1 : limit + 1) as Array<{ id: string; doc: string }>;
+    const rows = this.statement(this.reader, sql).all(...params, limit === -1 ? -1 : limit + 1) as Array<{
+      id: string;
+      doc: string;
+    }>;
     const page = limit === -1 ? rows : rows.slice(0, limit);
     const items = page.map((row) => ({ ...(JSON.parse(row.doc) as T), _id: row.id }));
     const last = items[items.length - 1];
     const nextCursor =
       limit !== -1 && rows.length > limit && last
-        ? encodeCursor([...sort.map(([field]) => sqlValue((last as Record<string, unknown>)[field] as Scalar)), last._id])
+        ? encodeCursor([
+            ...sort.map(([field]) => sqlValue((last as Record<string, unknown>)[field] as Scalar)),
+            last._id,
+          ])
         : undefined;
     return nextCursor ? { items, nextCursor } : { items };
   }
 
   async checkpoint(projection: string): Promise<Position | null> {
-    const row = this.statement(this.reader, 'SELECT position FROM rm_checkpoints WHERE projection = ?').get(projection) as
-      | { position: number }
-      | undefined;
+    const row = this.statement(this.reader, 'SELECT position FROM rm_checkpoints WHERE projection = ?').get(
+      projection,
+    ) as { position: number } | undefined;
     return row ? BigInt(row.position) : null;
   }
 
@@ -169,17 +191,19 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.exclusive(async () => {
       this.writer.exec('BEGIN IMMEDIATE');
       try {
-        const current = this.statement(this.writer, 'SELECT position FROM rm_checkpoints WHERE projection = ?').get(projection) as
-          | { position: number }
-          | undefined;
+        const current = this.statement(this.writer, 'SELECT position FROM rm_checkpoints WHERE projection = ?').get(
+          projection,
+        ) as { position: number } | undefined;
         if (current && BigInt(current.position) >= checkpoint) {
-          throw new Error(`projection ${projection} is at ${current.position}; refusing to apply up to ${checkpoint} again`);
+          throw new Error(
+            `projection ${projection} is at ${current.position}; refusing to apply up to ${checkpoint} again`,
+          );
         }
         await work(this.transactionWriter());
-        this.statement(this.writer, 'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position').run(
-          projection,
-          Number(checkpoint),
-        );
+        this.statement(
+          this.writer,
+          'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
+        ).run(projection, Number(checkpoint));
         this.writer.exec('COMMIT');
       } catch (error) {
         this.writer.exec('ROLLBACK');
@@ -191,7 +215,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   reset(projection: string, collections: string[]): Promise<void> {
     return this.exclusive(async () => {
       const wipe = this.writer.transaction(() => {
-        for (const collection of collections) this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ?').run(collection);
+        for (const collection of collections)
+          this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ?').run(collection);
         this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
       });
       wipe.immediate();
@@ -204,12 +229,19 @@ export class SqliteReadModelStore implements ReadModelStore {
       const swap = this.writer.transaction(() => {
         for (const collection of collections) {
           this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ?').run(collection);
-          this.statement(this.writer, 'UPDATE rm_documents SET collection = ? WHERE collection = ?').run(collection, stagedCollection(collection));
+          this.statement(this.writer, 'UPDATE rm_documents SET collection = ? WHERE collection = ?').run(
+            collection,
+            stagedCollection(collection),
+          );
         }
-        const setCheckpoint = 'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position';
-        if (checkpoint === null) this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
+        const setCheckpoint =
+          'INSERT INTO rm_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position';
+        if (checkpoint === null)
+          this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
         else this.statement(this.writer, setCheckpoint).run(projection, Number(checkpoint));
-        this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(stagedCheckpoint(projection));
+        this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(
+          stagedCheckpoint(projection),
+        );
       });
       swap.immediate();
     });
@@ -223,11 +255,15 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   private transactionWriter(): ReadModelWriter {
     const select = this.statement(this.writer, 'SELECT doc FROM rm_documents WHERE collection = ? AND id = ?');
-    const upsert = this.statement(this.writer, 'INSERT INTO rm_documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc');
+    const upsert = this.statement(
+      this.writer,
+      'INSERT INTO rm_documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
+    );
     const remove = this.statement(this.writer, 'DELETE FROM rm_documents WHERE collection = ? AND id = ?');
     return {
       get: async <T extends Document>(collection: string, id: string) => getFrom<T>(select, collection, id),
-      getMany: async <T extends Document>(collection: string, ids: string[]) => this.getManyFrom<T>(this.writer, collection, ids),
+      getMany: async <T extends Document>(collection: string, ids: string[]) =>
+        this.getManyFrom<T>(this.writer, collection, ids),
       find: async () => {
         throw new Error('find inside a projection transaction is not supported: address documents by id');
       },
@@ -270,7 +306,11 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 }
 
-function getFrom<T extends Document>(statement: Database.Statement, collection: string, id: string): (T & { _id: string }) | null {
+function getFrom<T extends Document>(
+  statement: Database.Statement,
+  collection: string,
+  id: string,
+): (T & { _id: string }) | null {
   const row = statement.get(collection, id) as { doc: string } | undefined;
   return row ? { ...(JSON.parse(row.doc) as T), _id: id } : null;
 }
@@ -306,7 +346,13 @@ function decodeCursor(cursor: string, length: number): Array<string | number | n
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // A cursor comes from the caller: every value is bound into the query, so each must be what this store encodes
     // (a sort value as SQLite holds it, then the id), never an object or array that SQLite's bind would refuse.
-    if (Array.isArray(values) && values.length === length && values.every(isSortValue) && typeof values[length - 1] === 'string') return values;
+    if (
+      Array.isArray(values) &&
+      values.length === length &&
+      values.every(isSortValue) &&
+      typeof values[length - 1] === 'string'
+    )
+      return values;
   } catch {
     // fall through to the error below
   }

@@ -44,7 +44,9 @@ function evaluate(expression: unknown, root: BsonDocument): unknown {
 
 /** Applies an updateOne with upsert to a collection held as a map; answers what the server would count. */
 function applyUpsert(collection: Map<string, BsonDocument>, operation: ReturnType<typeof guardedUpsert>) {
-  const { filter, update, upsert } = (operation as { updateOne: { filter: { _id: string }; update: BsonDocument[]; upsert: boolean } }).updateOne;
+  const { filter, update, upsert } = (
+    operation as { updateOne: { filter: { _id: string }; update: BsonDocument[]; upsert: boolean } }
+  ).updateOne;
   const existing = collection.get(filter._id);
   const root = existing ?? { _id: filter._id };
   const [stage] = update;
@@ -108,7 +110,9 @@ describe('MongoDB documents: the position guard', () => {
   });
 
   it('never stores a caller-supplied _id or position over its own', () => {
-    const { updateOne } = guardedUpsert('a', { _id: 'b', _appliedPosition: 999, n: 1 }, 5n) as { updateOne: { update: BsonDocument[] } };
+    const { updateOne } = guardedUpsert('a', { _id: 'b', _appliedPosition: 999, n: 1 }, 5n) as {
+      updateOne: { update: BsonDocument[] };
+    };
     const literal = updateOne.update[0].$replaceWith.$cond[1].$literal;
     expect(literal).toEqual({ n: 1, _id: 'a', _appliedPosition: Long.fromBigInt(5n) });
   });
@@ -116,7 +120,9 @@ describe('MongoDB documents: the position guard', () => {
   it('deletes only a document no later batch has written', () => {
     const collection = new Map<string, BsonDocument>();
     applyUpsert(collection, guardedUpsert('a', { n: 1 }, 30n));
-    expect(guardedDelete('a', 20n)).toEqual({ deleteOne: { filter: { _id: 'a', _appliedPosition: { $lt: Long.fromBigInt(20n) } } } });
+    expect(guardedDelete('a', 20n)).toEqual({
+      deleteOne: { filter: { _id: 'a', _appliedPosition: { $lt: Long.fromBigInt(20n) } } },
+    });
     expect(applyDelete(collection, guardedDelete('a', 20n))).toEqual({ deletedCount: 0 });
     expect(applyDelete(collection, guardedDelete('a', 30n))).toEqual({ deletedCount: 0 });
     expect(applyDelete(collection, guardedDelete('a', 31n))).toEqual({ deletedCount: 1 });

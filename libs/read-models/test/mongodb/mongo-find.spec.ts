@@ -11,7 +11,16 @@ describe('MongoDB find', () => {
       ],
       limit: 21,
       keys: ['at'],
-      sortTypeChecks: [{ field: 'at', pipeline: [{ $match: { tenant: 'T', active: true, plan: null } }, { $group: { _id: { $type: '$at' } } }, { $limit: 10 }] }],
+      sortTypeChecks: [
+        {
+          field: 'at',
+          pipeline: [
+            { $match: { tenant: 'T', active: true, plan: null } },
+            { $group: { _id: { $type: '$at' } } },
+            { $limit: 10 },
+          ],
+        },
+      ],
     });
     expect(toMongoFind({})).toEqual({ filter: {}, sort: [['_id', 1]], limit: undefined, keys: [], sortTypeChecks: [] });
   });
@@ -31,7 +40,16 @@ describe('MongoDB find', () => {
       $or: [{ at: { $lt: 7 } }, { at: 7, _id: { $gt: 'd4' } }],
     });
     const two = cursorAfter({ _id: 'x', tenant: 'T', at: 2 }, ['tenant', 'at']);
-    expect(toMongoFind({ filter: { active: true }, sort: [['tenant', 1], ['at', -1]], cursor: two }).filter).toEqual({
+    expect(
+      toMongoFind({
+        filter: { active: true },
+        sort: [
+          ['tenant', 1],
+          ['at', -1],
+        ],
+        cursor: two,
+      }).filter,
+    ).toEqual({
       $and: [
         { active: true },
         { $or: [{ tenant: { $gt: 'T' } }, { tenant: 'T', at: { $lt: 2 } }, { tenant: 'T', at: 2, _id: { $gt: 'x' } }] },
@@ -46,7 +64,9 @@ describe('MongoDB find', () => {
   it('refuses a cursor it did not hand out, or one of another query shape', () => {
     expect(() => toMongoFind({ cursor: 'not-a-cursor' })).toThrow(InvalidCursorError);
     expect(() => toMongoFind({ cursor: cursorAfter({ _id: 'x', at: 1 }, ['at']) })).toThrow(InvalidCursorError);
-    expect(() => toMongoFind({ cursor: Buffer.from(JSON.stringify([{ $gt: '' }])).toString('base64url') })).toThrow(InvalidCursorError);
+    expect(() => toMongoFind({ cursor: Buffer.from(JSON.stringify([{ $gt: '' }])).toString('base64url') })).toThrow(
+      InvalidCursorError,
+    );
   });
 
   it('refuses field names that are not plain top-level fields', () => {

@@ -8,9 +8,12 @@ describe('MongoDB reset for a rebuild', () => {
     const session = { id: 'session' };
     const db = {
       collection: (name: string) => ({
-        deleteMany: async (_: object, options?: { session?: unknown }) => void calls.push(`deleteMany ${name}${options?.session === session ? ' in session' : ''}`),
+        deleteMany: async (_: object, options?: { session?: unknown }) =>
+          void calls.push(`deleteMany ${name}${options?.session === session ? ' in session' : ''}`),
         deleteOne: async (filter: object, options?: { session?: unknown }) =>
-          void calls.push(`deleteOne ${name} ${JSON.stringify(filter)}${options?.session === session ? ' in session' : ''}`),
+          void calls.push(
+            `deleteOne ${name} ${JSON.stringify(filter)}${options?.session === session ? ' in session' : ''}`,
+          ),
       }),
     };
     await resetProjection(db, 'license-list', ['license_list', 'license_holders'], session);

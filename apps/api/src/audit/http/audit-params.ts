@@ -15,7 +15,8 @@ export function fromPositionParam(raw: string | undefined): bigint {
 export function limitParam(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_EVENTS_LIMIT;
   const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-  if (!(limit >= 1 && limit <= MAX_EVENTS_LIMIT)) throw invalid('limit', `must be an integer from 1 to ${MAX_EVENTS_LIMIT}`);
+  if (!(limit >= 1 && limit <= MAX_EVENTS_LIMIT))
+    throw invalid('limit', `must be an integer from 1 to ${MAX_EVENTS_LIMIT}`);
   return limit;
 }
 
@@ -27,5 +28,7 @@ export function asOfParam(raw: string): Date {
 }
 
 function invalid(field: string, message: string): ProblemException {
-  return ProblemException.of(400, 'bad-request', 'Bad request', `${field} ${message}`, { errors: [{ field, messages: [message] }] });
+  return ProblemException.of(400, 'bad-request', 'Bad request', `${field} ${message}`, {
+    errors: [{ field, messages: [message] }],
+  });
 }

@@ -15,7 +15,11 @@ export class AuditController {
 
   @Get('events')
   @Access(Access.audit)
-  @ApiQuery({ name: 'fromPosition', required: false, description: 'global position to start at (inclusive); default 0' })
+  @ApiQuery({
+    name: 'fromPosition',
+    required: false,
+    description: 'global position to start at (inclusive); default 0',
+  })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_EVENTS_LIMIT}; default 100` })
   @ApiAnswer(200, 'TenantEventsPage', 'every stream of the tenant, in global order')
   events(@TenantId() tenantId: string, @Query('fromPosition') fromPosition?: string, @Query('limit') limit?: string) {
@@ -28,7 +32,8 @@ export class AuditController {
   @ApiProblems('unknown-tenant')
   async verify(@TenantId() tenantId: string) {
     const report = await this.queries.execute(new VerifyTenantQuery(tenantId));
-    if (!report) throw ProblemException.of(404, 'unknown-tenant', 'Unknown tenant', 'no event is recorded for this tenant');
+    if (!report)
+      throw ProblemException.of(404, 'unknown-tenant', 'Unknown tenant', 'no event is recorded for this tenant');
     return report;
   }
 }

@@ -1,6 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { licenseListAsOf, readTenantEventPage, tenantEvents, toAuditEvent, VerificationReport, verifyHistory } from '@app/audit';
+import {
+  licenseListAsOf,
+  readTenantEventPage,
+  tenantEvents,
+  toAuditEvent,
+  VerificationReport,
+  verifyHistory,
+} from '@app/audit';
 import type { LicenseListView } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import type { TrustedRoots } from '@app/signing';

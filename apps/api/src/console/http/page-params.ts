@@ -9,10 +9,13 @@ export const LIMIT_DESCRIPTION = `1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}`;
 export function limitOf(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   const value = Number(limit);
-  if (!/^\d+$/.test(limit) || value < 1 || value > MAX_LIMIT) throw badParameter('limit', `an integer from 1 to ${MAX_LIMIT}`);
+  if (!/^\d+$/.test(limit) || value < 1 || value > MAX_LIMIT)
+    throw badParameter('limit', `an integer from 1 to ${MAX_LIMIT}`);
   return value;
 }
 
 export function badParameter(field: string, message: string): ProblemException {
-  return ProblemException.of(400, 'bad-request', 'Bad request', `${field}: ${message}`, { errors: [{ field, messages: [message] }] });
+  return ProblemException.of(400, 'bad-request', 'Bad request', `${field}: ${message}`, {
+    errors: [{ field, messages: [message] }],
+  });
 }

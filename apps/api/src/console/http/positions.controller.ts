@@ -32,9 +32,16 @@ export class PositionsController implements OnModuleDestroy {
     description:
       'text/event-stream: first `event: ready` with `{position}` (the head when the stream started, null for an empty store), then `event: position` with `{position, stream, type}` for each new event of the tenant',
   })
-  async positions(@TenantId() tenantId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async positions(
+    @TenantId() tenantId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const head = await this.events.headPosition();
-    const subscription = this.events.subscribeToAll({ afterPosition: head ?? undefined, filter: { streamPrefix: tenantStreamPrefixes(tenantId) } });
+    const subscription = this.events.subscribeToAll({
+      afterPosition: head ?? undefined,
+      filter: { streamPrefix: tenantStreamPrefixes(tenantId) },
+    });
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -51,7 +58,9 @@ export class PositionsController implements OnModuleDestroy {
       ended = true;
       clearInterval(heartbeat);
       this.open.delete(end);
-      subscription.stop().catch((error: unknown) => this.logger.error({ err: error }, 'stopping a positions subscription failed'));
+      subscription
+        .stop()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'stopping a positions subscription failed'));
       raw.end();
     };
     this.open.add(end);
@@ -61,7 +70,9 @@ export class PositionsController implements OnModuleDestroy {
         if (ended) break;
         // The prefixes cannot tell Cust1 from Cust12; the whole name can.
         if (!belongsToTenant(event.stream, tenantId)) continue;
-        raw.write(`event: position\nid: ${event.position}\ndata: ${JSON.stringify({ position: String(event.position), stream: event.stream, type: event.type })}\n\n`);
+        raw.write(
+          `event: position\nid: ${event.position}\ndata: ${JSON.stringify({ position: String(event.position), stream: event.stream, type: event.type })}\n\n`,
+        );
       }
     };
     forward().then(end, (error: unknown) => {

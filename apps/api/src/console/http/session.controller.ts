@@ -33,7 +33,19 @@ export class SessionController {
   session(@TenantId() tenantId: string, @Req() request: FastifyRequest) {
     const principal = principalOf(request);
     if (principal === undefined) throw new Error('no principal on a guarded route');
-    const may = Object.fromEntries(PERMISSIONS.map((permission) => [CONSOLE_NAMES[permission], authorize(principal, permission, tenantId) === 'allowed']));
-    return { tenantId, actor: principal.actor, role: principal.role, tenant: principal.tenant, via: principal.via, may };
+    const may = Object.fromEntries(
+      PERMISSIONS.map((permission) => [
+        CONSOLE_NAMES[permission],
+        authorize(principal, permission, tenantId) === 'allowed',
+      ]),
+    );
+    return {
+      tenantId,
+      actor: principal.actor,
+      role: principal.role,
+      tenant: principal.tenant,
+      via: principal.via,
+      may,
+    };
   }
 }

@@ -14,7 +14,12 @@ import { Access } from '../../auth/access.decorator';
 import { TenantId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
 import { awaitMinPosition } from '../../queries/min-position';
-import { CONSOLE_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
+import {
+  CONSOLE_QUERIES,
+  METERING_QUERIES,
+  PROJECTION_POSITIONS,
+  ProjectionPositions,
+} from '../../queries/projections.tokens';
 import { systemEventKeyOf } from '../../system-events/http/system-event-key';
 import { SYSTEM_EVENTS_QUERIES } from '../../system-events/system-events.tokens';
 import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
@@ -22,7 +27,11 @@ import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
 /** The tenant's lists the console reads besides the ledger's: its packages, its metering months, one system event. */
 @ApiTags('queries')
 @Access(Access.queries)
-@ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
+@ApiQuery({
+  name: 'minPosition',
+  required: false,
+  description: 'wait (a few seconds at most) until the read model has reached this position',
+})
 @Controller('v1/tenants/:tenantId')
 export class TenantConsoleController {
   constructor(
@@ -38,7 +47,12 @@ export class TenantConsoleController {
   @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })
   @ApiAnswer(200, 'PackageHistoryPage', "the tenant's activations and rejections, newest first")
   @ApiProblems('bad-request', 'read-model-behind', 'projection-failed')
-  async packages(@TenantId() tenantId: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('minPosition') minPosition?: string) {
+  async packages(
+    @TenantId() tenantId: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
     const options = { limit: limitOf(limit), cursor };
     await this.wait(packageHistoryProjection.name, minPosition);
     const page = await this.queries.packages(tenantId, options);
@@ -69,7 +83,13 @@ export class TenantConsoleController {
     const key = systemEventKeyOf(eventKey, scope, owner);
     await this.wait(systemEventsFeedProjection.name, minPosition);
     const event = await this.systemEvents.live(tenantId, key);
-    if (!event) throw ProblemException.of(404, 'system-event-not-found', 'System event not found', `no live system event ${eventKey} with scope ${key.scope}${key.owner ? ` and owner ${key.owner}` : ''}`);
+    if (!event)
+      throw ProblemException.of(
+        404,
+        'system-event-not-found',
+        'System event not found',
+        `no live system event ${eventKey} with scope ${key.scope}${key.owner ? ` and owner ${key.owner}` : ''}`,
+      );
     return event;
   }
 

@@ -13,11 +13,17 @@ export class AssignLicenseHandler implements ICommandHandler<AssignLicenseComman
   ) {}
 
   execute({ tenantId, userId, owner, module, envelope }: AssignLicenseCommand): Promise<AssignmentAnswer> {
-    return runAssignmentCommand(this.runner, tenantId, userId, {
-      type: 'AssignLicense',
-      data: { userId, owner, module },
-      metadata: { now: this.clock.now(), actor: envelope.actor },
-    }, envelope);
+    return runAssignmentCommand(
+      this.runner,
+      tenantId,
+      userId,
+      {
+        type: 'AssignLicense',
+        data: { userId, owner, module },
+        metadata: { now: this.clock.now(), actor: envelope.actor },
+      },
+      envelope,
+    );
   }
 }
 
@@ -29,10 +35,16 @@ export class UnassignLicenseHandler implements ICommandHandler<UnassignLicenseCo
   ) {}
 
   execute({ tenantId, userId, owner, module, envelope }: UnassignLicenseCommand): Promise<AssignmentAnswer> {
-    return runAssignmentCommand(this.runner, tenantId, userId, {
-      type: 'UnassignLicense',
-      data: { userId, owner, module },
-      metadata: { now: this.clock.now(), actor: envelope.actor },
-    }, envelope);
+    return runAssignmentCommand(
+      this.runner,
+      tenantId,
+      userId,
+      {
+        type: 'UnassignLicense',
+        data: { userId, owner, module },
+        metadata: { now: this.clock.now(), actor: envelope.actor },
+      },
+      envelope,
+    );
   }
 }

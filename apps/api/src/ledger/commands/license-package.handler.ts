@@ -5,7 +5,11 @@ import { TrustedRoots, verifyPackage } from '@app/signing';
 import { CLOCK, Clock } from '../../common/clock';
 import { packageRejectedProblem } from '../ledger-refusal';
 import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from '../ledger.tokens';
-import { ActivateLicensePackageCommand, ActivationAnswer, ValidateLicensePackageQuery } from './license-package.command';
+import {
+  ActivateLicensePackageCommand,
+  ActivationAnswer,
+  ValidateLicensePackageQuery,
+} from './license-package.command';
 
 /**
  * Checking signatures is the application's job (the domain does no cryptography); judging the facts it found is
@@ -23,14 +27,20 @@ export class ActivateLicensePackageHandler implements ICommandHandler<ActivateLi
     const verification = verifyPackage(pkg, this.roots);
     const outcome = await this.runner.run(
       ledgerStream(tenantId),
-      { type: 'ActivateLicensePackage', data: { tenantId, package: pkg, verification }, metadata: { now: this.clock.now(), actor: envelope.actor } },
+      {
+        type: 'ActivateLicensePackage',
+        data: { tenantId, package: pkg, verification },
+        metadata: { now: this.clock.now(), actor: envelope.actor },
+      },
       envelope,
       () => undefined,
     );
-    if (outcome.kind === 'refused') throw new Error(`activation cannot be refused, only rejected: ${outcome.refusal.code}`);
+    if (outcome.kind === 'refused')
+      throw new Error(`activation cannot be refused, only rejected: ${outcome.refusal.code}`);
     const position = String(outcome.position ?? 0n);
     const [event] = outcome.events;
-    if (event?.type === 'LicensePackageRejected') throw packageRejectedProblem(pkg.packageId, event.data.reasons, position);
+    if (event?.type === 'LicensePackageRejected')
+      throw packageRejectedProblem(pkg.packageId, event.data.reasons, position);
     return { packageId: pkg.packageId, position };
   }
 }
@@ -46,6 +56,8 @@ export class ValidateLicensePackageHandler implements IQueryHandler<ValidateLice
   async execute({ tenantId, pkg }: ValidateLicensePackageQuery): Promise<PackageReview> {
     const verification = verifyPackage(pkg, this.roots);
     const now = this.clock.now();
-    return this.runner.read(ledgerStream(tenantId), (state) => reviewPackage(state, { tenantId, package: pkg, verification }, now));
+    return this.runner.read(ledgerStream(tenantId), (state) =>
+      reviewPackage(state, { tenantId, package: pkg, verification }, now),
+    );
   }
 }

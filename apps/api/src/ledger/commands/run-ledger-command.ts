@@ -12,7 +12,9 @@ export async function runAssignmentCommand(
   command: LedgerCommand,
   envelope: CommandEnvelope,
 ): Promise<AssignmentAnswer> {
-  const outcome = await runner.run(ledgerStream(tenantId), command, envelope, (state, events) => assignmentOutcome(state, userId, events));
+  const outcome = await runner.run(ledgerStream(tenantId), command, envelope, (state, events) =>
+    assignmentOutcome(state, userId, events),
+  );
   if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
   const { assigned, released } = outcome.summary;
   return { assigned, released, position: String(outcome.position ?? 0n) };

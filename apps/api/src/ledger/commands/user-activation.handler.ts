@@ -15,7 +15,13 @@ export class DeactivateUserHandler implements ICommandHandler<DeactivateUserComm
 
   execute({ tenantId, userId, envelope }: DeactivateUserCommand): Promise<AssignmentAnswer> {
     const metadata = { now: this.clock.now(), actor: envelope.actor };
-    return runAssignmentCommand(this.runner, tenantId, userId, { type: 'DeactivateUser', data: { userId }, metadata }, envelope);
+    return runAssignmentCommand(
+      this.runner,
+      tenantId,
+      userId,
+      { type: 'DeactivateUser', data: { userId }, metadata },
+      envelope,
+    );
   }
 }
 
@@ -28,6 +34,12 @@ export class ReactivateUserHandler implements ICommandHandler<ReactivateUserComm
 
   execute({ tenantId, userId, envelope }: ReactivateUserCommand): Promise<AssignmentAnswer> {
     const metadata = { now: this.clock.now(), actor: envelope.actor };
-    return runAssignmentCommand(this.runner, tenantId, userId, { type: 'ReactivateUser', data: { userId }, metadata }, envelope);
+    return runAssignmentCommand(
+      this.runner,
+      tenantId,
+      userId,
+      { type: 'ReactivateUser', data: { userId }, metadata },
+      envelope,
+    );
   }
 }

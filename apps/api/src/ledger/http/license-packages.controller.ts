@@ -21,7 +21,11 @@ export class LicensePackagesController {
   @Access(Access.packages)
   @HttpCode(200)
   @ApiBody({ type: LicensePackageDto })
-  @ApiAnswer(200, 'PackageReview', 'whether the package can be activated and why not; only the changed licenses; nothing is written')
+  @ApiAnswer(
+    200,
+    'PackageReview',
+    'whether the package can be activated and why not; only the changed licenses; nothing is written',
+  )
   validate(@TenantId() tenantId: string, @Body() body: LicensePackageDto) {
     return this.queries.execute(new ValidateLicensePackageQuery(tenantId, body));
   }
@@ -31,7 +35,7 @@ export class LicensePackagesController {
   @HttpCode(201)
   @ApiBody({ type: LicensePackageDto })
   @ApiCommand()
-  @ApiAnswer(201, 'PackageActivated', 'the package replaced its owner\'s licenses')
+  @ApiAnswer(201, 'PackageActivated', "the package replaced its owner's licenses")
   @ApiProblems('package-rejected')
   activate(@TenantId() tenantId: string, @Body() body: LicensePackageDto, @Req() request: FastifyRequest) {
     return this.commands.execute(new ActivateLicensePackageCommand(tenantId, body, commandEnvelope(request, tenantId)));

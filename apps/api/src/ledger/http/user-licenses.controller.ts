@@ -23,12 +23,26 @@ export class UserLicensesController {
   @ApiCommand()
   @ApiAnswer(201, 'AssignmentAnswer', 'a plan brings its set=, switching plans releases the old one')
   @ApiProblems(
-    'unknown-tenant', 'cap-exceeded', 'already-assigned', 'unknown-owner', 'unknown-module', 'not-a-user-license',
-    'prerequisite-missing', 'user-inactive', 'grace-period-ended',
+    'unknown-tenant',
+    'cap-exceeded',
+    'already-assigned',
+    'unknown-owner',
+    'unknown-module',
+    'not-a-user-license',
+    'prerequisite-missing',
+    'user-inactive',
+    'grace-period-ended',
   )
-  assign(@TenantId() tenantId: string, @UserId() userId: string, @Body() body: AssignLicenseDto, @Req() request: FastifyRequest) {
+  assign(
+    @TenantId() tenantId: string,
+    @UserId() userId: string,
+    @Body() body: AssignLicenseDto,
+    @Req() request: FastifyRequest,
+  ) {
     const envelope = commandEnvelope(request, tenantId, body.commandId);
-    return this.commands.execute(new AssignLicenseCommand(tenantId, userId, body.owner ?? DEFAULT_OWNER, body.module, envelope));
+    return this.commands.execute(
+      new AssignLicenseCommand(tenantId, userId, body.owner ?? DEFAULT_OWNER, body.module, envelope),
+    );
   }
 
   @Delete('licenses/:module')
@@ -36,7 +50,14 @@ export class UserLicensesController {
   @ApiQuery({ name: 'owner', required: false })
   @ApiCommand()
   @ApiAnswer(200, 'AssignmentAnswer', 'the licenses released (a plan releases the licenses it brought)')
-  @ApiProblems('unknown-tenant', 'not-held', 'unknown-owner', 'unknown-module', 'prerequisite-in-use', 'implied-by-plan')
+  @ApiProblems(
+    'unknown-tenant',
+    'not-held',
+    'unknown-owner',
+    'unknown-module',
+    'prerequisite-in-use',
+    'implied-by-plan',
+  )
   unassign(
     @TenantId() tenantId: string,
     @UserId() userId: string,
@@ -45,10 +66,14 @@ export class UserLicensesController {
     @Req() request: FastifyRequest,
   ) {
     if (owner !== undefined && !isOwnerName(owner)) {
-      throw ProblemException.of(400, 'bad-request', 'Bad request', `owner: ${OWNER_NAME_RULE}`, { errors: [{ field: 'owner', messages: [OWNER_NAME_RULE] }] });
+      throw ProblemException.of(400, 'bad-request', 'Bad request', `owner: ${OWNER_NAME_RULE}`, {
+        errors: [{ field: 'owner', messages: [OWNER_NAME_RULE] }],
+      });
     }
     const envelope = commandEnvelope(request, tenantId);
-    return this.commands.execute(new UnassignLicenseCommand(tenantId, userId, owner ?? DEFAULT_OWNER, module, envelope));
+    return this.commands.execute(
+      new UnassignLicenseCommand(tenantId, userId, owner ?? DEFAULT_OWNER, module, envelope),
+    );
   }
 
   @Post('deactivate')

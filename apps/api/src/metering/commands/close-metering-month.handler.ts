@@ -19,8 +19,18 @@ export class CloseMeteringMonthHandler implements ICommandHandler<CloseMeteringM
 
   async execute({ tenantId, month, envelope }: CloseMeteringMonthCommand): Promise<CloseMeteringMonthAnswer> {
     const { tenantSince } = await this.ledger.read(ledgerStream(tenantId), meteringLedgerFacts);
-    const metadata = { now: this.clock.now(), actor: envelope.actor, thresholds: this.config.metering.thresholds, tenantSince };
-    const outcome = await this.runner.run(meteringStream(tenantId, month), { type: 'CloseMeteringMonth', data: { tenantId, month }, metadata }, envelope, invoiceOf);
+    const metadata = {
+      now: this.clock.now(),
+      actor: envelope.actor,
+      thresholds: this.config.metering.thresholds,
+      tenantSince,
+    };
+    const outcome = await this.runner.run(
+      meteringStream(tenantId, month),
+      { type: 'CloseMeteringMonth', data: { tenantId, month }, metadata },
+      envelope,
+      invoiceOf,
+    );
     if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
     return { month, ...outcome.summary, closed: true, position: String(outcome.position ?? 0n) };
   }

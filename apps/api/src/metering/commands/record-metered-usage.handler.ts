@@ -50,8 +50,15 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
     const { byMonth, problems } = sortUsageRecords(records, now);
     if (byMonth.size === 0) throw usageRejectedProblem(problems);
     const ledgerFacts = await this.ledger.read(ledgerStream(tenantId), meteringLedgerFacts);
-    const facts: MeteringFacts = { now, actor: envelope.actor, ...ledgerFacts, thresholds: this.config.metering.thresholds };
-    const answers = await Promise.all([...byMonth].map(([month, ofMonth]) => this.recordMonth(tenantId, month, ofMonth, facts, envelope)));
+    const facts: MeteringFacts = {
+      now,
+      actor: envelope.actor,
+      ...ledgerFacts,
+      thresholds: this.config.metering.thresholds,
+    };
+    const answers = await Promise.all(
+      [...byMonth].map(([month, ofMonth]) => this.recordMonth(tenantId, month, ofMonth, facts, envelope)),
+    );
     return {
       accepted: answers.reduce((sum, answer) => sum + answer.accepted, 0),
       duplicates: answers.reduce((sum, answer) => sum + answer.duplicates, 0),
@@ -60,7 +67,13 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
     };
   }
 
-  private async recordMonth(tenantId: string, origin: string, records: UsageRecord[], facts: MeteringFacts, envelope: CommandEnvelope): Promise<MonthAnswer> {
+  private async recordMonth(
+    tenantId: string,
+    origin: string,
+    records: UsageRecord[],
+    facts: MeteringFacts,
+    envelope: CommandEnvelope,
+  ): Promise<MonthAnswer> {
     let pending = records;
     let duplicates = 0;
     let late: LateOrigin | undefined;
@@ -69,13 +82,21 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
       const toRecord = pending;
       const outcome = await this.runner.run(
         stream,
-        { type: 'RecordMeteredUsage', data: { tenantId, month, records: toRecord, ...(late ? { late } : {}) }, metadata: facts },
+        {
+          type: 'RecordMeteredUsage',
+          data: { tenantId, month, records: toRecord, ...(late ? { late } : {}) },
+          metadata: facts,
+        },
         // A retry with the same command id asks each month the same question, and gets the first answer.
         { ...envelope, commandId: uuidV5(`${envelope.commandId}|${stream}`, SUB_COMMAND_NAMESPACE) },
         (_, events) => usageOutcome(toRecord, events),
       );
       if (outcome.kind === 'recorded') {
-        return { accepted: outcome.summary.accepted, duplicates: duplicates + outcome.summary.duplicates, position: outcome.position ?? 0n };
+        return {
+          accepted: outcome.summary.accepted,
+          duplicates: duplicates + outcome.summary.duplicates,
+          position: outcome.position ?? 0n,
+        };
       }
       if (outcome.refusal.code !== 'month-closed') throw refusalProblem(outcome.refusal);
       const carried = carryPastClosedMonth(origin, toRecord, outcome.refusal.context, late);

@@ -10,7 +10,8 @@ const RECORD_FIELDS = ['usageId', 'service', 'quantity', 'occurredAt'];
  * record's content is judged by the domain, record by record.
  */
 export function usageRecordsOf(body: unknown): { records: unknown[]; batch: boolean; commandId?: unknown } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badBody([['body', 'the body must be a JSON object']]);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badBody([['body', 'the body must be a JSON object']]);
   const { records, commandId, ...rest } = body as Record<string, unknown>;
   if (records === undefined) {
     const unknown = unknownOf(rest, '');
@@ -42,5 +43,11 @@ function named(field: string): string {
 
 function badBody(fields: Array<[field: string, message: string]>): ProblemException {
   const errors = fields.map(([field, message]) => ({ field, messages: [message] }));
-  return ProblemException.of(400, 'invalid-request', 'Invalid request', fields.map(([field, message]) => `${field}: ${message}`).join('; '), { errors });
+  return ProblemException.of(
+    400,
+    'invalid-request',
+    'Invalid request',
+    fields.map(([field, message]) => `${field}: ${message}`).join('; '),
+    { errors },
+  );
 }

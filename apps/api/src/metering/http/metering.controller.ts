@@ -30,11 +30,26 @@ export class MeteringController {
   @HttpCode(202)
   @ApiCommand()
   @ApiJsonBody('MeteredUsageBody', '{usageId, service, quantity, occurredAt} or {records: [... up to 1,000]}')
-  @ApiAnswer(202, 'UsageAnswer', 'a repeated usageId never counts twice; records that cannot be counted are listed in rejected[]')
-  @ApiProblems('validation-failed', 'invalid-request', 'unknown-tenant', 'usage-rejected', 'usage-overflow', 'month-closed', 'invalid-usage', 'wrong-month')
+  @ApiAnswer(
+    202,
+    'UsageAnswer',
+    'a repeated usageId never counts twice; records that cannot be counted are listed in rejected[]',
+  )
+  @ApiProblems(
+    'validation-failed',
+    'invalid-request',
+    'unknown-tenant',
+    'usage-rejected',
+    'usage-overflow',
+    'month-closed',
+    'invalid-usage',
+    'wrong-month',
+  )
   record(@TenantId() tenantId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const { records, commandId } = usageRecordsOf(body);
-    return this.commands.execute(new RecordMeteredUsageCommand(tenantId, records, commandEnvelope(request, tenantId, commandId)));
+    return this.commands.execute(
+      new RecordMeteredUsageCommand(tenantId, records, commandEnvelope(request, tenantId, commandId)),
+    );
   }
 
   @Post('metering/:month/close')
@@ -49,11 +64,30 @@ export class MeteringController {
 
   @Get('metering/:month')
   @Access(Access.queries)
-  @ApiQuery({ name: 'minPosition', required: false, description: 'wait (a few seconds at most) until the read model has reached this position' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: the invoice lines for billing (or send Accept: text/csv)' })
-  @ApiAnswer(200, 'MeteringMonth', "the month's totals against their thresholds (as fixed at the close once closed); as CSV, one row per service and adjustment", {
-    'text/csv': { schema: { type: 'string', description: 'RFC 4180, header row: tenant,month,closed,users,service,unit,total,threshold,overage,adjusts' } },
+  @ApiQuery({
+    name: 'minPosition',
+    required: false,
+    description: 'wait (a few seconds at most) until the read model has reached this position',
   })
+  @ApiQuery({
+    name: 'format',
+    required: false,
+    enum: ['json', 'csv'],
+    description: 'csv: the invoice lines for billing (or send Accept: text/csv)',
+  })
+  @ApiAnswer(
+    200,
+    'MeteringMonth',
+    "the month's totals against their thresholds (as fixed at the close once closed); as CSV, one row per service and adjustment",
+    {
+      'text/csv': {
+        schema: {
+          type: 'string',
+          description: 'RFC 4180, header row: tenant,month,closed,users,service,unit,total,threshold,overage,adjusts',
+        },
+      },
+    },
+  )
   @ApiProblems('unknown-tenant', 'invalid-month', 'read-model-behind', 'projection-failed')
   async month(
     @TenantId() tenantId: string,
@@ -64,10 +98,17 @@ export class MeteringController {
     @Headers('accept') accept?: string,
   ) {
     const csv = wantsCsv(format, accept);
-    await awaitMinPosition(this.positions, [meteringTotalsProjection.name], minPosition, this.config.projections.minPositionTimeoutMs);
+    await awaitMinPosition(
+      this.positions,
+      [meteringTotalsProjection.name],
+      minPosition,
+      this.config.projections.minPositionTimeoutMs,
+    );
     const view = await this.queries.month(tenantId, month);
     if (!csv) return view;
-    void reply.header('content-type', CSV_CONTENT_TYPE).header('content-disposition', `attachment; filename="metering-${tenantId}-${month}.csv"`);
+    void reply
+      .header('content-type', CSV_CONTENT_TYPE)
+      .header('content-disposition', `attachment; filename="metering-${tenantId}-${month}.csv"`);
     return meteringCsv(tenantId, view);
   }
 }

@@ -32,7 +32,11 @@ export class StartSystemEventHandler implements ICommandHandler<StartSystemEvent
   ) {}
 
   execute({ tenantId, key, details, envelope }: StartSystemEventCommand): Promise<SystemEventAnswer> {
-    const command: SystemEventsCommand = { type: 'StartSystemEvent', data: { ...key, ...details }, metadata: { now: this.clock.now(), actor: envelope.actor } };
+    const command: SystemEventsCommand = {
+      type: 'StartSystemEvent',
+      data: { ...key, ...details },
+      metadata: { now: this.clock.now(), actor: envelope.actor },
+    };
     return runForLiveAnswer(this.runner, tenantId, key, command, envelope);
   }
 }
@@ -45,7 +49,11 @@ export class UpdateSystemEventHandler implements ICommandHandler<UpdateSystemEve
   ) {}
 
   execute({ tenantId, key, changes, envelope }: UpdateSystemEventCommand): Promise<SystemEventAnswer> {
-    const command: SystemEventsCommand = { type: 'UpdateSystemEvent', data: { ...key, changes }, metadata: { now: this.clock.now(), actor: envelope.actor } };
+    const command: SystemEventsCommand = {
+      type: 'UpdateSystemEvent',
+      data: { ...key, changes },
+      metadata: { now: this.clock.now(), actor: envelope.actor },
+    };
     return runForLiveAnswer(this.runner, tenantId, key, command, envelope);
   }
 }
@@ -58,8 +66,14 @@ export class DeleteSystemEventHandler implements ICommandHandler<DeleteSystemEve
   ) {}
 
   async execute({ tenantId, key, envelope }: DeleteSystemEventCommand): Promise<SystemEventDeletedAnswer> {
-    const command: SystemEventsCommand = { type: 'DeleteSystemEvent', data: key, metadata: { now: this.clock.now(), actor: envelope.actor } };
-    const outcome = await this.runner.run(systemEventsStream(tenantId), command, envelope, (before) => ({ sequence: liveEvent(before, key)?.sequence ?? null }));
+    const command: SystemEventsCommand = {
+      type: 'DeleteSystemEvent',
+      data: key,
+      metadata: { now: this.clock.now(), actor: envelope.actor },
+    };
+    const outcome = await this.runner.run(systemEventsStream(tenantId), command, envelope, (before) => ({
+      sequence: liveEvent(before, key)?.sequence ?? null,
+    }));
     if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
     return { ...key, sequence: outcome.summary.sequence as number, position: String(outcome.position ?? 0n) };
   }
@@ -73,7 +87,9 @@ async function runForLiveAnswer(
   command: SystemEventsCommand,
   envelope: CommandEnvelope,
 ): Promise<SystemEventAnswer> {
-  const outcome = await runner.run(systemEventsStream(tenantId), command, envelope, (before, events) => liveAnswer(before, key, events));
+  const outcome = await runner.run(systemEventsStream(tenantId), command, envelope, (before, events) =>
+    liveAnswer(before, key, events),
+  );
   if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
   return { ...outcome.summary, position: String(outcome.position ?? 0n) };
 }

@@ -35,7 +35,8 @@ export class SystemEventsFeedController {
   @ApiQuery({
     name: 'minPosition',
     required: false,
-    description: 'wait (a few seconds at most) until the feed has reached this position, including the notices the events up to it raise',
+    description:
+      'wait (a few seconds at most) until the feed has reached this position, including the notices the events up to it raise',
   })
   @ApiAnswer(200, 'SystemEventFeedPage', 'the status feed, newest first')
   @ApiProblems('read-model-behind', 'projection-failed', 'process-manager-failed')
@@ -62,10 +63,22 @@ export class SystemEventsFeedController {
     if (position === undefined || position === 0n) return;
     const timeoutMs = this.config.projections.minPositionTimeoutMs;
     if (!(await this.notices.waitFor(position, timeoutMs))) {
-      if (this.notices.failed) throw ProblemException.of(503, 'process-manager-failed', 'Notices stopped', 'a notice process manager failed and stopped; see the service log');
-      throw ProblemException.of(503, 'read-model-behind', 'Read model behind', `the notices did not reach position ${position} within ${timeoutMs} ms; retry`, {
-        minPosition: String(position),
-      });
+      if (this.notices.failed)
+        throw ProblemException.of(
+          503,
+          'process-manager-failed',
+          'Notices stopped',
+          'a notice process manager failed and stopped; see the service log',
+        );
+      throw ProblemException.of(
+        503,
+        'read-model-behind',
+        'Read model behind',
+        `the notices did not reach position ${position} within ${timeoutMs} ms; retry`,
+        {
+          minPosition: String(position),
+        },
+      );
     }
     const head = await this.events.headPosition();
     const target = head !== null && head > position ? head : position;
@@ -82,10 +95,13 @@ function statusOf(status: string | undefined): SystemEventStatus | undefined {
 function limitOf(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   const value = Number(limit);
-  if (!/^\d+$/.test(limit) || value < 1 || value > MAX_LIMIT) throw invalidParameter('limit', `an integer from 1 to ${MAX_LIMIT}`);
+  if (!/^\d+$/.test(limit) || value < 1 || value > MAX_LIMIT)
+    throw invalidParameter('limit', `an integer from 1 to ${MAX_LIMIT}`);
   return value;
 }
 
 function invalidParameter(field: string, message: string): ProblemException {
-  return ProblemException.of(400, 'bad-request', 'Bad request', `${field}: ${message}`, { errors: [{ field, messages: [message] }] });
+  return ProblemException.of(400, 'bad-request', 'Bad request', `${field}: ${message}`, {
+    errors: [{ field, messages: [message] }],
+  });
 }

@@ -7,7 +7,11 @@ import { commandEnvelope } from '../../common/command-context';
 import { ProblemException } from '../../problem/problem';
 import { TenantId } from '../../common/id-params';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
-import { DeleteSystemEventCommand, StartSystemEventCommand, UpdateSystemEventCommand } from '../commands/system-event.command';
+import {
+  DeleteSystemEventCommand,
+  StartSystemEventCommand,
+  UpdateSystemEventCommand,
+} from '../commands/system-event.command';
 import { systemEventKeyOf } from './system-event-key';
 import { StartSystemEventDto, UpdateSystemEventDto } from './system-event.dto';
 import { Access } from '../../auth/access.decorator';
@@ -26,7 +30,12 @@ export class SystemEventsController {
   start(@TenantId() tenantId: string, @Body() body: StartSystemEventDto, @Req() request: FastifyRequest) {
     const envelope = commandEnvelope(request, tenantId, body.commandId);
     const key = { eventKey: body.eventKey, scope: body.scope, owner: body.owner ?? null };
-    const details = { status: body.status ?? 'active', message: body.message ?? '', eta: body.eta ?? null, activatedBy: activatedByOf(request, body.activatedBy) };
+    const details = {
+      status: body.status ?? 'active',
+      message: body.message ?? '',
+      eta: body.eta ?? null,
+      activatedBy: activatedByOf(request, body.activatedBy),
+    };
     return this.commands.execute(new StartSystemEventCommand(tenantId, key, details, envelope));
   }
 
@@ -47,7 +56,11 @@ export class SystemEventsController {
   ) {
     const key = systemEventKeyOf(eventKey, scope, owner);
     const envelope = commandEnvelope(request, tenantId, body.commandId);
-    const changes = Object.fromEntries(Object.entries({ status: body.status, message: body.message, eta: body.eta }).filter(([, value]) => value !== undefined));
+    const changes = Object.fromEntries(
+      Object.entries({ status: body.status, message: body.message, eta: body.eta }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
     return this.commands.execute(new UpdateSystemEventCommand(tenantId, key, changes, envelope));
   }
 
@@ -80,9 +93,15 @@ function activatedByOf(request: FastifyRequest, claimed: string | undefined): st
   if (principal === undefined) throw new Error('no principal on a guarded route');
   if (principal.via === 'open') return claimed ?? principal.actor;
   if (claimed !== undefined && claimed !== principal.actor) {
-    throw ProblemException.of(400, 'invalid-request', 'Invalid request', 'activatedBy is the caller; leave it out or give your own actor name', {
-      errors: [{ field: 'activatedBy', messages: [`must be '${principal.actor}' (the caller) or left out`] }],
-    });
+    throw ProblemException.of(
+      400,
+      'invalid-request',
+      'Invalid request',
+      'activatedBy is the caller; leave it out or give your own actor name',
+      {
+        errors: [{ field: 'activatedBy', messages: [`must be '${principal.actor}' (the caller) or left out`] }],
+      },
+    );
   }
   return principal.actor;
 }
