@@ -28,7 +28,6 @@ export function useQuery<T>(load: () => Promise<T>, dependencies: unknown[]): Qu
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...dependencies, round]);
   return { ...state, reload: () => setRound((n) => n + 1) };
 }
