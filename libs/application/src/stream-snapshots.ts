@@ -19,8 +19,9 @@ const MIN_TAIL_BYTES = 256 * 1024;
  */
 const STATE_SHARE = 8;
 
-export function snapshotDue(tailBytes: number, stateBytes: number): boolean {
-  return tailBytes >= Math.max(MIN_TAIL_BYTES, stateBytes / STATE_SHARE);
+/** `snapshotBytes`: what a snapshot would weigh, the state and the command memory it carries (both estimated). */
+export function snapshotDue(tailBytes: number, snapshotBytes: number): boolean {
+  return tailBytes >= Math.max(MIN_TAIL_BYTES, snapshotBytes / STATE_SHARE);
 }
 
 interface StoredCommand<Event> {
@@ -30,6 +31,34 @@ interface StoredCommand<Event> {
   position: string | null;
   events: Event[];
 }
+
+/**
+ * Each remembered command as JSON, made once: a stream's snapshot carries up to 8 MB of recent commands (a batch
+ * of 1,000 usage records is one command of 150 kB), and serialising them all again for every snapshot of a busy
+ * month cost more than the records themselves. Keyed by the command object the memory holds; remade when its
+ * events or position changed since (a command's events can span pages of a read).
+ */
+const commandJson = new WeakMap<
+  RecordedCommand<unknown>,
+  { json: Buffer; events: number; position: Position | null }
+>();
+
+function jsonOf<Event>(id: string, command: RecordedCommand<Event>): Buffer {
+  const made = commandJson.get(command);
+  if (made && made.events === command.events.length && made.position === command.position) return made.json;
+  const stored: StoredCommand<Event> = {
+    id,
+    hash: command.hash,
+    summary: command.summary,
+    position: command.position?.toString() ?? null,
+    events: command.events,
+  };
+  const json = Buffer.from(JSON.stringify(stored));
+  commandJson.set(command, { json, events: command.events.length, position: command.position });
+  return json;
+}
+
+const COMMA = Buffer.from(',');
 
 /** The snapshot of a stream's state at `revision`, with the commands its retries are answered from. */
 export function snapshotOf<State, Event>(
@@ -43,16 +72,13 @@ export function snapshotOf<State, Event>(
     commands: CommandMemory<Event>;
   },
 ): StoredSnapshot {
-  const commands: StoredCommand<Event>[] = [];
+  // The commands' JSON joined as bytes: copying buffers is far cheaper than encoding one long string again.
+  const parts: Buffer[] = [Buffer.from('{"commands":[')];
   for (const [id, command] of at.commands.entries()) {
-    commands.push({
-      id,
-      hash: command.hash,
-      summary: command.summary,
-      position: command.position?.toString() ?? null,
-      events: command.events,
-    });
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(jsonOf(id, command));
   }
+  parts.push(Buffer.from(']}'));
   return {
     stream,
     revision: at.revision,
@@ -61,13 +87,15 @@ export function snapshotOf<State, Event>(
     lastHash: at.lastHash,
     // Encoded now: the state is folded in place by the next turn.
     state: codec.encode(at.state),
-    extra: JSON.stringify({ commands }),
+    extra: Buffer.concat(parts),
   };
 }
 
 /** The commands a snapshot remembers, back into a command memory (oldest first, as they were). */
-export function restoreCommands<Event>(extra: string, into: CommandMemory<Event>): void {
-  const { commands } = JSON.parse(extra) as { commands: StoredCommand<Event>[] };
+export function restoreCommands<Event>(extra: Uint8Array, into: CommandMemory<Event>): void {
+  const { commands } = JSON.parse(Buffer.from(extra.buffer, extra.byteOffset, extra.byteLength).toString('utf8')) as {
+    commands: StoredCommand<Event>[];
+  };
   for (const command of commands) {
     const recorded: RecordedCommand<Event> = {
       hash: command.hash,
@@ -93,6 +121,8 @@ export interface SnapshotPoint<State, Event> {
 /** The snapshots of one runner's streams: restored when a stream is loaded, saved when due, off the event loop. */
 export class StreamSnapshots<State, Event> {
   private readonly saving = new Set<Promise<void>>();
+  /** Streams whose snapshot is being written: one write per stream at a time, the next waits until it is due. */
+  private readonly writing = new Set<string>();
 
   constructor(
     private readonly settings: SnapshotSettings,
@@ -113,7 +143,8 @@ export class StreamSnapshots<State, Event> {
 
   /** Saves a snapshot once enough events were folded since the last one (see snapshotDue). */
   saveIfDue(stream: string, point: SnapshotPoint<State, Event>): void {
-    if (point.revision === 'no_stream' || !snapshotDue(point.tailBytes, this.codec.stateBytes(point.state))) return;
+    if (point.revision === 'no_stream' || this.writing.has(stream)) return;
+    if (!snapshotDue(point.tailBytes, this.codec.stateBytes(point.state) + point.commands.bytes)) return;
     const snapshot = snapshotOf(stream, this.codec, {
       ...point,
       revision: point.revision,
@@ -126,7 +157,11 @@ export class StreamSnapshots<State, Event> {
       else process.emitWarning(`snapshot of ${stream} at revision ${snapshot.revision} not saved: ${String(error)}`);
     });
     this.saving.add(saving);
-    void saving.finally(() => this.saving.delete(saving));
+    this.writing.add(stream);
+    void saving.finally(() => {
+      this.saving.delete(saving);
+      this.writing.delete(stream);
+    });
   }
 
   /** Resolves once every save under way has ended (saved or reported). */

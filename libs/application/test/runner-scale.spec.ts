@@ -176,6 +176,32 @@ describe('DeciderRunner at scale', () => {
     expect(await counted(misled, 'T', ['b-1', 'new-2'])).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(reads.map((read) => read.options.fromRevision)).toEqual([stored!.revision + 100, 0]);
   });
+
+  it('writes one snapshot of a stream at a time, however many turns come due while it is written', async () => {
+    // A store whose writes hang until released: every turn after the first would be due again (300 kB each).
+    const started: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = {
+      load: (stream: string) => snapshots.load(stream),
+      save: async (snapshot: Parameters<FileSnapshotStore['save']>[0]) => {
+        started.push(snapshot.revision);
+        await gate;
+        await snapshots.save(snapshot);
+      },
+      close: () => snapshots.close(),
+    };
+    const runner = runnerWith({ snapshots: { store: slow } });
+    for (let batch = 0; batch < 8; batch++) await counted(runner, 'T', ids(`w${batch}`, 1000));
+    expect(started).toEqual([1]);
+    release();
+    await runner.snapshotsSaved();
+    // Once written, the next turn writes again, from where the stream stood when it began (revision 7).
+    await counted(runner, 'T', ids('after', 1000));
+    await runner.snapshotsSaved();
+    expect(started).toEqual([1, 7]);
+    expect(await snapshots.load(meteringStream('T', '2026-05'))).toMatchObject({ revision: 7 });
+  });
 });
 
 describe('BudgetedCache', () => {

@@ -4,7 +4,9 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SnapshotStore, StoredSnapshot } from './snapshot-store.port';
 
-const MAGIC = 'licensing-snapshot/1\n';
+// Version 2 keeps `extra` out of the header (after the state), so reading a header stays small: version 1 files
+// (a header of up to 8 MB of commands, parsed again before every save) are no snapshot now, folded anew once.
+const MAGIC = 'licensing-snapshot/2\n';
 
 interface Header {
   stream: string;
@@ -12,7 +14,7 @@ interface Header {
   version: number;
   position: string | null;
   lastHash: string | null;
-  extra: string;
+  stateLength: number;
 }
 
 /**
@@ -22,7 +24,7 @@ interface Header {
  * file is one read. Reads and writes go through libuv's thread pool, so the event loop never waits for them.
  * A file is written beside its place and renamed over it, so a reader sees the old snapshot or the new one, never
  * half of one. No fsync: a snapshot lost to a power cut costs a longer fold, nothing else.
- * Layout: the magic line, u32 header length (little endian), the header (JSON), the state's bytes.
+ * Layout: the magic line, u32 header length (little endian), the header (JSON), the state's bytes, `extra` (UTF-8).
  */
 export class FileSnapshotStore implements SnapshotStore {
   constructor(private readonly directory: string) {
@@ -43,18 +45,16 @@ export class FileSnapshotStore implements SnapshotStore {
     const header = JSON.parse(bytes.toString('utf8', magic + 4, magic + 4 + headerLength)) as Header;
     // Another stream whose name hashes alike is not this one.
     if (header.stream !== stream) return null;
+    const stateAt = magic + 4 + headerLength;
+    if (bytes.length < stateAt + header.stateLength) return null; // torn: no snapshot
     return {
       stream,
       revision: header.revision,
       version: header.version,
       position: header.position === null ? null : BigInt(header.position),
       lastHash: header.lastHash,
-      state: new Uint8Array(
-        bytes.buffer,
-        bytes.byteOffset + magic + 4 + headerLength,
-        bytes.length - magic - 4 - headerLength,
-      ),
-      extra: header.extra,
+      state: new Uint8Array(bytes.buffer, bytes.byteOffset + stateAt, header.stateLength),
+      extra: bytes.subarray(stateAt + header.stateLength),
     };
   }
 
@@ -67,7 +67,7 @@ export class FileSnapshotStore implements SnapshotStore {
       version: snapshot.version,
       position: snapshot.position === null ? null : snapshot.position.toString(),
       lastHash: snapshot.lastHash,
-      extra: snapshot.extra,
+      stateLength: snapshot.state.byteLength,
     };
     const headerBytes = Buffer.from(JSON.stringify(header));
     const length = Buffer.alloc(4);
@@ -76,7 +76,7 @@ export class FileSnapshotStore implements SnapshotStore {
     const temporary = `${target}.${randomUUID()}.tmp`;
     const file = await open(temporary, 'w');
     try {
-      await file.writev([Buffer.from(MAGIC), length, headerBytes, snapshot.state]);
+      await file.writev([Buffer.from(MAGIC), length, headerBytes, snapshot.state, snapshot.extra]);
     } finally {
       await file.close();
     }
@@ -105,6 +105,7 @@ export class FileSnapshotStore implements SnapshotStore {
       const magic = Buffer.byteLength(MAGIC);
       const head = Buffer.alloc(magic + 4);
       await file.read(head, 0, head.length, 0);
+      if (head.toString('utf8', 0, magic) !== MAGIC) return null;
       const headerBytes = Buffer.alloc(head.readUInt32LE(magic));
       await file.read(headerBytes, 0, headerBytes.length, magic + 4);
       const header = JSON.parse(headerBytes.toString('utf8')) as Header;

@@ -16,8 +16,8 @@ export interface StoredSnapshot {
   /** The hash of the event at `revision` (event-chain.ts): the reader checks that the stream still has it. */
   lastHash: string | null;
   state: Uint8Array;
-  /** What the runner keeps beside the state (its recent command ids), as JSON. */
-  extra: string;
+  /** What the runner keeps beside the state (its recent commands), as UTF-8 JSON. */
+  extra: Uint8Array;
 }
 
 export interface SnapshotStore {

@@ -84,8 +84,9 @@ function decideRecord(
 ): MeteringEvent[] | MeteringRefusal {
   if (facts.tenantSince === null) return unknownTenant();
   const origin = late?.month ?? month;
+  const now = Date.parse(facts.now); // once, not per record
   for (const record of records) {
-    const reasons = usageRecordProblems(record, facts.now);
+    const reasons = usageRecordProblems(record, now);
     if (reasons.length > 0)
       return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, {
         usageId: record.usageId,
