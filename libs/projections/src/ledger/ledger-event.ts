@@ -1,18 +1,12 @@
 import { decodeLedgerEvent, LedgerEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
+import { decodedOnce } from '../decoded-once';
 
-// A projection decodes each event twice (documentsFor, then apply); the decoded event is kept for the second call.
-const decoded = new WeakMap<RecordedEvent, LedgerEvent>();
-
-/** A recorded event of the ledger stream, decoded and checked: projections subscribe to ledger event types only. */
-export function asLedgerEvent(event: RecordedEvent): LedgerEvent {
-  let domainEvent = decoded.get(event);
-  if (!domainEvent) {
-    domainEvent = decodeLedgerEvent(event);
-    decoded.set(event, domainEvent);
-  }
-  return domainEvent;
-}
+/**
+ * A recorded event of the ledger stream, decoded and checked: projections subscribe to ledger event types only.
+ * Decoded once per event for all the ledger projections (and both their calls), see decodedOnce.
+ */
+export const asLedgerEvent: (event: RecordedEvent) => LedgerEvent = decodedOnce(decodeLedgerEvent);
 
 export const tenantOf = (event: RecordedEvent): string => event.stream.slice('ledger-'.length);
 export function key(a: string, b: string, c?: string, d?: string): string {

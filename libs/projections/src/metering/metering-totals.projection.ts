@@ -1,5 +1,6 @@
 import { addUsage, decodeMeteringEvent, InvoiceLine, MeteredService, MeteringEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
+import { decodedOnce } from '../decoded-once';
 import type { BatchDocuments, Projection } from '../projection';
 
 export const METERING_MONTHS = 'metering_months';
@@ -20,7 +21,7 @@ export interface MeteringMonthDocument {
 
 export const meteringMonthId = (tenant: string, month: string) => `${tenant}|${month}`;
 
-const asMeteringEvent = (event: RecordedEvent): MeteringEvent => decodeMeteringEvent(event);
+const asMeteringEvent: (event: RecordedEvent) => MeteringEvent = decodedOnce(decodeMeteringEvent);
 
 /** The monthly totals of each tenant: usage per service, users seen, thresholds crossed, the invoice once closed. */
 export const meteringTotalsProjection: Projection = {

@@ -7,6 +7,7 @@ import {
   SystemEventStatus,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
+import { decodedOnce } from '../decoded-once';
 import type { BatchDocuments, Projection } from '../projection';
 
 export const SYSTEM_EVENTS_FEED = 'system_events_feed';
@@ -34,7 +35,7 @@ export const feedTenantOf = (event: RecordedEvent): string => event.stream.slice
 /** `tenant|0000000042`: one document per started event, even when its key comes back after a deletion. */
 export const feedId = (tenant: string, sequence: number): string => `${tenant}|${String(sequence).padStart(10, '0')}`;
 
-const asSystemEventsEvent = (event: RecordedEvent): SystemEventsEvent => decodeSystemEventsEvent(event);
+const asSystemEventsEvent: (event: RecordedEvent) => SystemEventsEvent = decodedOnce(decodeSystemEventsEvent);
 
 /** The status feed: the live system events of each tenant. A deleted event leaves it. */
 export const systemEventsFeedProjection: Projection = {
