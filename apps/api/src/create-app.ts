@@ -6,6 +6,7 @@ import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { useProblemJsonParser } from './common/json-body-parser';
 import { QuietStartupLogger } from './common/quiet-startup-logger';
+import { useRequestLog } from './common/request-log';
 import { useCorrelationHeader } from './common/trace-context';
 import { problemValidationPipe } from './common/validation.pipe';
 import { serveConsole } from './console/console-static';
@@ -17,7 +18,9 @@ import { fastifyProblemOptions, useProblemWhileClosing } from './problem/fastify
 export async function createApp(config?: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, ...fastifyProblemOptions() }),
+    // skipMiddie: no route runs Express-style middleware (the request log is a Fastify hook, see request-log.ts), so
+    // @fastify/middie and Nest's per-request middleware matching stay out of every request.
+    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, skipMiddie: true, ...fastifyProblemOptions() }),
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
@@ -25,6 +28,7 @@ export async function createApp(config?: AppConfig): Promise<NestFastifyApplicat
   useProblemJsonParser(app);
   useCorrelationHeader(app);
   useHttpMetrics(app);
+  useRequestLog(app);
   useProblemWhileClosing(app);
   serveConsole(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
