@@ -5,19 +5,11 @@ import {
   assertValidMaxCount,
   assertValidReadAllOptions,
   assertValidStreamName,
-  expectedStateDescribesRevision,
-  expectedStateHolds,
   prepareAppend,
   PreparedEvent,
 } from '../append-rules';
 import { CatchUpSubscription, ChangeSignal, PageOfAll } from '../catch-up-subscription';
-import {
-  DuplicateEventIdError,
-  EventStoreClosedError,
-  EventStoreError,
-  EventStoreUnavailableError,
-  WrongExpectedVersionError,
-} from '../event-store.errors';
+import { EventStoreClosedError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
   AllFilter,
   AllSubscription,
@@ -35,6 +27,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { AppendRequest, SqliteAppender } from './sqlite-appender';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
@@ -63,10 +56,7 @@ interface EventRow {
   recorded_at: string;
 }
 
-interface PendingAppend {
-  stream: string;
-  events: PreparedEvent[];
-  expected: ExpectedState;
+interface PendingAppend extends AppendRequest {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -82,7 +72,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly statements;
   private readonly readAllStatements = new Map<string, Database.Statement>();
-  private readonly commitBatch: (batch: PendingAppend[]) => Array<AppendResult | unknown>;
+  private readonly appender: SqliteAppender;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -92,18 +82,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
     this.statements = {
-      head: this.db.prepare<[string], { revision: number }>(
-        'SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
-      ),
-      revisionOfId: this.db.prepare<[string, string], { revision: number }>(
-        'SELECT revision FROM events WHERE stream = ? AND event_id = ?',
-      ),
-      idsFrom: this.db.prepare<[string, number, number], { event_id: string; position: number }>(
-        'SELECT event_id, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
       streamForwards: this.db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
       ),
@@ -113,36 +91,7 @@ export class SqliteEventStore implements EventStore {
       streamExists: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE stream = ? LIMIT 1'),
       headPosition: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
-    const appendOne = this.db.transaction((request: PendingAppend, recordedAt: string) =>
-      this.appendInTransaction(request, recordedAt),
-    );
-    // Each append runs in its own savepoint inside one IMMEDIATE transaction: a refused append rolls back alone,
-    // and the whole group pays for one fsync.
-    const group = this.db.transaction((batch: PendingAppend[]) => {
-      const recordedAt = new Date().toISOString();
-      return batch.map((request) => {
-        try {
-          return appendOne(request, recordedAt);
-        } catch (error) {
-          return error instanceof EventStoreError ? error : translateSqliteError(request.stream, error);
-        }
-      });
-    });
-    // A lone append needs no savepoint: if it fails, the whole transaction rolls back with it.
-    const lone = this.db.transaction((request: PendingAppend) =>
-      this.appendInTransaction(request, new Date().toISOString()),
-    );
-    this.commitBatch = (batch) => {
-      if (batch.length > 1) return group.immediate(batch);
-      try {
-        return [lone.immediate(batch[0])];
-      } catch (error) {
-        if (error instanceof EventStoreError) return [error];
-        const code = (error as { code?: string }).code ?? '';
-        if (code.startsWith('SQLITE_CONSTRAINT')) return [translateSqliteError(batch[0].stream, error)];
-        throw error;
-      }
-    };
+    this.appender = new SqliteAppender(this.db);
   }
 
   append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult> {
@@ -160,6 +109,11 @@ export class SqliteEventStore implements EventStore {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /** How many write transactions this store has committed: appends arriving in the same tick share one. */
+  get commits(): number {
+    return this.appender.transactions;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
@@ -238,9 +192,9 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    let outcomes: Array<AppendResult | unknown>;
+    let outcomes: Array<AppendResult | Error>;
     try {
-      outcomes = this.commitBatch(batch);
+      outcomes = this.appender.commit(batch);
     } catch (error) {
       const failure = new EventStoreUnavailableError(`append failed: ${(error as Error).message}`, error);
       for (const request of batch) request.reject(failure);
@@ -249,52 +203,9 @@ export class SqliteEventStore implements EventStore {
     batch.forEach((request, index) => {
       const outcome = outcomes[index];
       if (outcome instanceof Error) request.reject(outcome);
-      else request.resolve(outcome as AppendResult);
+      else request.resolve(outcome);
     });
     this.changes.notify();
-  }
-
-  private appendInTransaction(request: PendingAppend, recordedAt: string): AppendResult {
-    const { stream, events, expected } = request;
-    const head = this.statements.head.get(stream);
-    const actual = head === undefined ? 'no_stream' : head.revision;
-    const repeat = this.repeatedAppend(request);
-    if (repeat) return repeat;
-    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
-    let revision = actual === 'no_stream' ? -1 : actual;
-    let position = 0;
-    for (const event of events) {
-      revision++;
-      const info = this.statements.insert.run(
-        stream,
-        revision,
-        event.id,
-        event.type,
-        event.data,
-        event.metadata,
-        recordedAt,
-      );
-      position = Number(info.lastInsertRowid);
-    }
-    return { nextExpectedRevision: revision, position: BigInt(position) };
-  }
-
-  /** The first result of this very append, if it was already made (same event ids, same expected state). */
-  private repeatedAppend({ stream, events, expected }: PendingAppend): AppendResult | undefined {
-    const first = this.statements.revisionOfId.get(stream, events[0].id);
-    if (first === undefined) return undefined;
-    const recorded = this.statements.idsFrom.all(stream, first.revision, events.length);
-    const sameEvents = recorded.length === events.length && recorded.every((row, i) => row.event_id === events[i].id);
-    if (sameEvents && expectedStateDescribesRevision(expected, first.revision)) {
-      return {
-        nextExpectedRevision: first.revision + events.length - 1,
-        position: BigInt(recorded[recorded.length - 1].position),
-      };
-    }
-    const head = this.statements.head.get(stream);
-    const actual = head === undefined ? 'no_stream' : head.revision;
-    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
-    throw new DuplicateEventIdError(stream, events[0].id);
   }
 
   private async pageOfAll(after: Position | undefined, limit: number, filter?: AllFilter): Promise<PageOfAll> {
@@ -355,12 +266,4 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata) as EventMetadata,
     recordedAt: row.recorded_at,
   };
-}
-
-function translateSqliteError(stream: string, error: unknown): unknown {
-  const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test((error as Error).message)) {
-    return new DuplicateEventIdError(stream, 'one of the appended ids');
-  }
-  return new EventStoreUnavailableError(`append to '${stream}' failed: ${(error as Error).message}`, error);
 }

@@ -10,10 +10,10 @@ import type {
   ReadModelStore,
   ReadModelStoreHealth,
   ReadModelWriter,
-  Scalar,
 } from '../read-model-store.port';
 import { stagedCheckpoint, stagedCollection } from '../read-model-store.port';
-import { assertPageableSort, InvalidCursorError } from '../read-model.errors';
+import { InvalidCursorError } from '../read-model.errors';
+import { assertCollection, assertField, findDocuments } from './sqlite-find';
 
 export { InvalidCursorError };
 
@@ -29,8 +29,6 @@ CREATE TABLE IF NOT EXISTS rm_checkpoints (
   position   INTEGER NOT NULL
 );
 `;
-
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface SqliteReadModelStoreOptions {
   file: string;
@@ -114,70 +112,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async find<T extends Document>(collection: string, query: FindQuery = {}): Promise<FindResult<T>> {
-    const filter = Object.entries(query.filter ?? {});
-    filter.forEach(([field]) => assertField(field));
-    const sort = query.sort ?? [];
-    sort.forEach(([field]) => assertField(field));
-    assertCollection(collection);
-    const conditions = [`collection = '${collection}'`];
-    const params: Array<string | number | null> = [];
-    if (query.idPrefix) {
-      conditions.push('id >= ? AND id < ?');
-      params.push(query.idPrefix, prefixEnd(query.idPrefix));
-    }
-    for (const [field, value] of filter) {
-      if (value === null) conditions.push(`json_extract(doc, '$.${field}') IS NULL`);
-      else {
-        conditions.push(`json_extract(doc, '$.${field}') = ?`);
-        params.push(sqlValue(value));
-      }
-    }
-    // Paged: every matching document must hold one type of value in each sort field, or pages would skip some.
-    if (query.limit !== undefined) {
-      for (const [field] of sort) {
-        const types = this.statement(
-          this.reader,
-          `SELECT DISTINCT json_type(doc, '$.${field}') AS type FROM rm_documents WHERE ${conditions.join(' AND ')}`,
-        ).all(...params) as Array<{ type: string | null }>;
-        assertPageableSort(
-          collection,
-          field,
-          types.map((row) => row.type),
-        );
-      }
-    }
-    const keys = [
-      ...sort.map(([field, direction]) => ({ expression: `json_extract(doc, '$.${field}')`, direction })),
-      { expression: 'id', direction: 1 as const },
-    ];
-    if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor, keys.length);
-      // Keyset pagination: strictly after the last row of the previous page, in the same total order.
-      const alternatives = keys.map((key, i) => {
-        const equal = keys.slice(0, i).map((k) => `${k.expression} = ?`);
-        return `(${[...equal, `${key.expression} ${key.direction === 1 ? '>' : '<'} ?`].join(' AND ')})`;
-      });
-      conditions.push(`(${alternatives.join(' OR ')})`);
-      keys.forEach((_, i) => params.push(...after.slice(0, i + 1)));
-    }
-    const order = keys.map((key) => `${key.expression} ${key.direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
-    const limit = query.limit ?? -1;
-    const sql = `SELECT id, doc FROM rm_documents WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-    const rows = this.statement(this.reader, sql).all(...params, limit === -1 ? -1 : limit + 1) as Array<{
-      id: string;
-      doc: string;
-    }>;
-    const page = limit === -1 ? rows : rows.slice(0, limit);
-    const items = page.map((row) => ({ ...(JSON.parse(row.doc) as T), _id: row.id }));
-    const last = items[items.length - 1];
-    const nextCursor =
-      limit !== -1 && rows.length > limit && last
-        ? encodeCursor([
-            ...sort.map(([field]) => sqlValue((last as Record<string, unknown>)[field] as Scalar)),
-            last._id,
-          ])
-        : undefined;
-    return nextCursor ? { items, nextCursor } : { items };
+    return findDocuments<T>((sql) => this.statement(this.reader, sql), collection, query);
   }
 
   async checkpoint(projection: string): Promise<Position | null> {
@@ -313,48 +248,4 @@ function getFrom<T extends Document>(
 ): (T & { _id: string }) | null {
   const row = statement.get(collection, id) as { doc: string } | undefined;
   return row ? { ...(JSON.parse(row.doc) as T), _id: id } : null;
-}
-
-/** The smallest string greater than every string that starts with `prefix`. */
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-}
-
-/** Collection names are written into SQL (partial indexes need literals), so they are plain identifiers. */
-function assertCollection(collection: string): void {
-  if (!FIELD.test(collection)) throw new Error(`'${collection}' is not a collection name`);
-}
-
-function assertField(field: string): void {
-  if (!FIELD.test(field)) throw new Error(`'${field}' is not a top-level field name`);
-}
-
-function sqlValue(value: Scalar): string | number | null {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-}
-
-function encodeCursor(values: Array<string | number | null>): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-function isSortValue(value: unknown): value is string | number | null {
-  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
-}
-
-function decodeCursor(cursor: string, length: number): Array<string | number | null> {
-  try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A cursor comes from the caller: every value is bound into the query, so each must be what this store encodes
-    // (a sort value as SQLite holds it, then the id), never an object or array that SQLite's bind would refuse.
-    if (
-      Array.isArray(values) &&
-      values.length === length &&
-      values.every(isSortValue) &&
-      typeof values[length - 1] === 'string'
-    )
-      return values;
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError();
 }

@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import { expectedStateDescribesRevision, expectedStateHolds, PreparedEvent } from '../append-rules';
+import {
+  DuplicateEventIdError,
+  EventStoreError,
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+} from '../event-store.errors';
+import type { AppendResult, ExpectedState } from '../event-store.port';
+
+/** One stream's append, as the store queued it. */
+export interface AppendRequest {
+  stream: string;
+  events: PreparedEvent[];
+  expected: ExpectedState;
+}
+
+/**
+ * The write half of the SQLite event store: appends of many streams committed in one IMMEDIATE transaction (group
+ * commit: one fsync for all of them), each in its own savepoint, so a refused append rolls back alone. Answers one
+ * outcome per request, an AppendResult or the error that refused it; throws only when the whole commit failed.
+ */
+export class SqliteAppender {
+  private readonly statements;
+  /** Commits a batch; counted by `transactions` (tests show that many appends share one commit). */
+  readonly commit: (batch: AppendRequest[]) => Array<AppendResult | Error>;
+  private committed = 0;
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      head: db.prepare<[string], { revision: number }>(
+        'SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      revisionOfId: db.prepare<[string, string], { revision: number }>(
+        'SELECT revision FROM events WHERE stream = ? AND event_id = ?',
+      ),
+      idsFrom: db.prepare<[string, number, number], { event_id: string; position: number }>(
+        'SELECT event_id, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      insert: db.prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
+    const appendOne = db.transaction((request: AppendRequest, recordedAt: string) =>
+      this.appendInTransaction(request, recordedAt),
+    );
+    const group = db.transaction((batch: AppendRequest[]) => {
+      const recordedAt = new Date().toISOString();
+      return batch.map((request) => {
+        try {
+          return appendOne(request, recordedAt);
+        } catch (error) {
+          return error instanceof EventStoreError ? error : translateSqliteError(request.stream, error);
+        }
+      });
+    });
+    // A lone append needs no savepoint: if it fails, the whole transaction rolls back with it.
+    const lone = db.transaction((request: AppendRequest) =>
+      this.appendInTransaction(request, new Date().toISOString()),
+    );
+    this.commit = (batch) => {
+      this.committed++;
+      if (batch.length > 1) return group.immediate(batch);
+      try {
+        return [lone.immediate(batch[0])];
+      } catch (error) {
+        if (error instanceof EventStoreError) return [error];
+        const code = (error as { code?: string }).code ?? '';
+        if (code.startsWith('SQLITE_CONSTRAINT')) return [translateSqliteError(batch[0].stream, error)];
+        throw error;
+      }
+    };
+  }
+
+  /** How many transactions this appender has committed (or tried to). */
+  get transactions(): number {
+    return this.committed;
+  }
+
+  private appendInTransaction(request: AppendRequest, recordedAt: string): AppendResult {
+    const { stream, events, expected } = request;
+    const head = this.statements.head.get(stream);
+    const actual = head === undefined ? 'no_stream' : head.revision;
+    const repeat = this.repeatedAppend(request);
+    if (repeat) return repeat;
+    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
+    let revision = actual === 'no_stream' ? -1 : actual;
+    let position = 0;
+    for (const event of events) {
+      revision++;
+      const info = this.statements.insert.run(
+        stream,
+        revision,
+        event.id,
+        event.type,
+        event.data,
+        event.metadata,
+        recordedAt,
+      );
+      position = Number(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position: BigInt(position) };
+  }
+
+  /** The first result of this very append, if it was already made (same event ids, same expected state). */
+  private repeatedAppend({ stream, events, expected }: AppendRequest): AppendResult | undefined {
+    const first = this.statements.revisionOfId.get(stream, events[0].id);
+    if (first === undefined) return undefined;
+    const recorded = this.statements.idsFrom.all(stream, first.revision, events.length);
+    const sameEvents = recorded.length === events.length && recorded.every((row, i) => row.event_id === events[i].id);
+    if (sameEvents && expectedStateDescribesRevision(expected, first.revision)) {
+      return {
+        nextExpectedRevision: first.revision + events.length - 1,
+        position: BigInt(recorded[recorded.length - 1].position),
+      };
+    }
+    const head = this.statements.head.get(stream);
+    const actual = head === undefined ? 'no_stream' : head.revision;
+    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
+    throw new DuplicateEventIdError(stream, events[0].id);
+  }
+}
+
+function translateSqliteError(stream: string, error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test((error as Error).message)) {
+    return new DuplicateEventIdError(stream, 'one of the appended ids');
+  }
+  return new EventStoreUnavailableError(`append to '${stream}' failed: ${(error as Error).message}`, error);
+}
