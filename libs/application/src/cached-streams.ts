@@ -12,7 +12,15 @@ import { SnapshotPoint, SnapshotSettings, StreamSnapshots } from './stream-snaps
  * (bounded, see CommandMemory). `lastHash`: the hash of the stream's last event as stored, the next event's
  * `previousHash` (see event-chain.ts). `tailBytes`: the events folded since the last snapshot.
  */
-export type CachedStream<State, Event> = SnapshotPoint<State, Event>;
+export type CachedStream<State, Event> = SnapshotPoint<State, Event> & {
+  /**
+   * True when `lastHash` was read from the store (a fold), false when this process computed it for its own append:
+   * the store may have answered that append as a repeat of another process's, whose stored hash differs. Only an
+   * unconfirmed hash needs the last folded event read again; a confirmed one lets a catch-up read only what is new
+   * (the ledger stream, read by every usage record, otherwise re-read and parsed its last event, often a package).
+   */
+  hashConfirmed: boolean;
+};
 
 export interface CachedStreamsOptions<State, Event> {
   /** The memory budget of the cached streams' states and command memories, in bytes (LICENSING_CACHE_MB). */
@@ -80,7 +88,8 @@ export class CachedStreams<State, Event extends DomainEvent> {
     // The read starts at the last event already folded, to take its hash as stored. What this process computed
     // when appending may differ: a retry that the store answered as a repeat of another process's append.
     const known = cached.revision;
-    const read = await this.store.readStream(stream, { fromRevision: known === 'no_stream' ? 0 : known });
+    const from = known === 'no_stream' ? 0 : fromCache && cached.hashConfirmed ? known + 1 : known;
+    const read = await this.store.readStream(stream, { fromRevision: from });
     if (fromSnapshot) {
       // A snapshot serves only if the stream still has the event it ends with, unchanged; otherwise fold it all.
       const first = read.status === 'found' ? read.events[0] : undefined;
@@ -100,6 +109,8 @@ export class CachedStreams<State, Event extends DomainEvent> {
         throw error;
       }
     }
+    // Every hash it holds now was read from the store (the last folded event's, or a later one's).
+    if (read.status === 'found' && (read.events.length > 0 || from !== known)) cached.hashConfirmed = true;
     this.remember(stream, cached);
     return cached;
   }
@@ -116,6 +127,7 @@ export class CachedStreams<State, Event extends DomainEvent> {
       lastPosition: null,
       lastHash: null,
       tailBytes: 0,
+      hashConfirmed: false,
     };
   }
 

@@ -250,6 +250,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     }
     cached.lastPosition = position;
     cached.lastHash = chain.lastHash;
+    cached.hashConfirmed = false; // computed here: the next catch-up reads this append back (see CachedStream)
     // Only the commands this turn recorded get the append's position: never a walk over the stream's commands.
     for (const { commandId, hash, events, summary } of batch.decisions) {
       cached.commands.set(commandId, { hash, events, summary, position });

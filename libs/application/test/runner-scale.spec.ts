@@ -177,6 +177,20 @@ describe('DeciderRunner at scale', () => {
     expect(reads.map((read) => read.options.fromRevision)).toEqual([stored!.revision + 100, 0]);
   });
 
+  it('reads back only its own last append: a stream whose last hash came from the store is read from what is new', async () => {
+    const runner = runnerWith();
+    const stream = meteringStream('T', '2026-05');
+    await counted(runner, 'T', ['h-1']); // revision 0, its hash computed by this process
+    reads.length = 0;
+    await runner.read(stream, (state) => state);
+    await runner.read(stream, (state) => state);
+    await counted(runner, 'T', ['h-2']); // revision 1
+    await runner.read(stream, (state) => state);
+    // Revision 0 is read back once to take its hash as stored; after that only new revisions are read.
+    expect(reads.map((read) => read.options.fromRevision)).toEqual([0, 1, 1, 1]);
+    expect(await counted(runner, 'T', ['h-1', 'h-2', 'h-3'])).toMatchObject({ accepted: 1, duplicates: 2 });
+  });
+
   it('writes one snapshot of a stream at a time, however many turns come due while it is written', async () => {
     // A store whose writes hang until released: every turn after the first would be due again (300 kB each).
     const started: number[] = [];
