@@ -43,7 +43,7 @@ export function bindingsOf(stream: string, events: readonly NewEvent[]): KeyBind
     if (last?.key === key && last.fingerprint === fingerprint) continue;
     if (!isKey(key) || typeof fingerprint !== 'string' || fingerprint.length === 0 || fingerprint.length > MAX_KEY) {
       throw new InvalidEventStoreRequestError(
-        `event ${index}: ${IDEMPOTENCY_KEY} must be 1–${MAX_KEY} printable characters, with a ${REQUEST_HASH} beside it`,
+        `event ${index}: ${IDEMPOTENCY_KEY} must be 1–${MAX_KEY} visible ASCII characters, with a ${REQUEST_HASH} beside it`,
       );
     }
     const earlier = bindings.find((binding) => binding.key === key);
@@ -54,6 +54,9 @@ export function bindingsOf(stream: string, events: readonly NewEvent[]): KeyBind
   return bindings;
 }
 
+// Visible ASCII only: on KurrentDB the key becomes part of a stream name.
+const KEY = new RegExp(`^[\\x21-\\x7e]{1,${MAX_KEY}}$`);
+
 function isKey(key: unknown): key is string {
-  return typeof key === 'string' && key.length > 0 && key.length <= MAX_KEY && !/[\u0000-\u001f\u007f]/.test(key);
+  return typeof key === 'string' && KEY.test(key);
 }

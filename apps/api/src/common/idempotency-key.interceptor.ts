@@ -39,8 +39,8 @@ export class IdempotencyKeyInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || this.reflector.get<boolean>(IDEMPOTENT_COMMAND, context.getHandler()) !== true)
-      return next.handle();
+    const command = this.reflector.get<boolean | undefined>(IDEMPOTENT_COMMAND, context.getHandler());
+    if (context.getType() !== 'http' || !command) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const binding = requestBinding(request);
     if (!binding) return next.handle();

@@ -20,7 +20,9 @@ export class SqliteIdempotencyKeys {
 
   constructor(db: Database.Database) {
     const existed = db
-      .prepare<[], { one: number }>("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'idempotency_keys'")
+      .prepare<[], { one: number }>(
+        "SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'idempotency_keys'",
+      )
       .get();
     if (!existed) createAndBackfill(db);
     this.statements = {
