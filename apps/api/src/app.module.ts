@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { ConsoleModule } from './console/console.module';
+import { IdempotencyKeyInterceptor } from './common/idempotency-key.interceptor';
 import { RequestLogModule } from './common/request-log';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
@@ -46,7 +47,10 @@ export class AppModule {
         MetricsModule,
       ],
       controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
+      ],
     };
   }
 }

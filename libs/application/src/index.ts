@@ -18,3 +18,4 @@ export * from './budgeted-cache';
 export * from './command-memory';
 export * from './cached-streams';
 export * from './runner-errors';
+export * from './idempotency-keys';

@@ -7,12 +7,16 @@ import {
   WrongExpectedVersionError,
 } from '../event-store.errors';
 import type { AppendResult, ExpectedState } from '../event-store.port';
+import type { KeyBinding } from '../idempotency-keys';
+import type { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 
 /** One stream's append, as the store queued it. */
 export interface AppendRequest {
   stream: string;
   events: PreparedEvent[];
   expected: ExpectedState;
+  /** The idempotency keys its events carry, bound in the same transaction. */
+  bindings: KeyBinding[];
 }
 
 /**
@@ -26,7 +30,10 @@ export class SqliteAppender {
   readonly commit: (batch: AppendRequest[]) => Array<AppendResult | Error>;
   private committed = 0;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly keys: SqliteIdempotencyKeys,
+  ) {
     this.statements = {
       head: db.prepare<[string], { revision: number }>(
         'SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
@@ -84,6 +91,8 @@ export class SqliteAppender {
     const repeat = this.repeatedAppend(request);
     if (repeat) return repeat;
     if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
+    // In the append's transaction: a conflicting key rolls the append back with it.
+    this.keys.bind(stream, request.bindings);
     let revision = actual === 'no_stream' ? -1 : actual;
     let position = 0;
     for (const event of events) {

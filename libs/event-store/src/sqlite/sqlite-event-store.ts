@@ -27,7 +27,9 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
 import { AppendRequest, SqliteAppender } from './sqlite-appender';
+import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
@@ -73,6 +75,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly readAllStatements = new Map<string, Database.Statement>();
   private readonly appender: SqliteAppender;
+  private readonly keys: SqliteIdempotencyKeys;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -91,19 +94,22 @@ export class SqliteEventStore implements EventStore {
       streamExists: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE stream = ? LIMIT 1'),
       headPosition: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
-    this.appender = new SqliteAppender(this.db);
+    this.keys = new SqliteIdempotencyKeys(this.db);
+    this.appender = new SqliteAppender(this.db, this.keys);
   }
 
   append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreClosedError());
     let prepared: PreparedEvent[];
+    let bindings: KeyBinding[];
     try {
       prepared = prepareAppend(stream, events, expectedState);
+      bindings = bindingsOf(stream, events);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ stream, events: prepared, expected: expectedState, resolve, reject });
+      this.pending.push({ stream, events: prepared, expected: expectedState, bindings, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -159,6 +165,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async idempotencyKey(key: string): Promise<BoundKey | null> {
+    this.assertOpen();
+    return this.keys.lookup(key);
   }
 
   async headPosition(): Promise<Position | null> {
