@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
@@ -11,7 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { ConsoleModule } from './console/console.module';
-import { IdempotencyKeyInterceptor } from './common/idempotency-key.interceptor';
+import { IdempotencyKeysModule } from './common/idempotency-key.interceptor';
 import { RequestLogModule } from './common/request-log';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
@@ -33,6 +33,7 @@ export class AppModule {
         RequestLogModule,
         AuthModule,
         EventStoreModule.forRoot(),
+        IdempotencyKeysModule,
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),
         SystemNoticesModule.forRoot({ run: 'as-configured', ports: NoticePortsModule }),
@@ -47,10 +48,7 @@ export class AppModule {
         MetricsModule,
       ],
       controllers: [HealthController, ProblemsController, ...(config?.http.baselineRoute ? [BaselineController] : [])],
-      providers: [
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyKeyInterceptor },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

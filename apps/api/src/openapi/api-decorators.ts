@@ -1,6 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
-import { IdempotentCommand } from '../common/idempotency-key.interceptor';
+import { IdempotencyKeyInterceptor, IdempotentCommand } from '../common/idempotency-key.interceptor';
 import { PROBLEM_CATALOG, ProblemSlug } from '../problem/problem-catalog';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
 import { ref, Schema } from './schema-builders';
@@ -70,6 +70,7 @@ export const ApiCommand = () =>
     }),
     // The key is checked across streams before the route runs (idempotency-key.interceptor.ts).
     IdempotentCommand(),
+    UseInterceptors(IdempotencyKeyInterceptor),
   );
 
 /** A JSON body of the named schema (for bodies that are not a validated DTO class, such as the usage union). */
