@@ -5,9 +5,18 @@ import {
   InvalidEventStoreRequestError,
   WrongExpectedVersionError,
 } from '@app/event-store';
-import { CommandIdReusedError, ConcurrencyRetriesExhaustedError } from '@app/application';
+import {
+  CommandIdReusedError,
+  CommandRefusedError,
+  ConcurrencyRetriesExhaustedError,
+  PackageRejectedError,
+  UsageRejectedError,
+} from '@app/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { packageRejectedProblem } from './package-rejected-problem';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problemType } from './problem';
+import { refusalProblem } from './refusal-problem';
+import { usageRejectedProblem } from './usage-rejected-problem';
 
 const SLUG_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
@@ -52,6 +61,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) return exception.problem;
     if (exception instanceof HttpException) return fromHttpException(exception);
+    // The application's typed refusals, answered through the one refusal→HTTP table.
+    if (exception instanceof CommandRefusedError) return refusalProblem(exception.refusal).problem;
+    if (exception instanceof PackageRejectedError) {
+      const { packageId, reasons, position } = exception;
+      return packageRejectedProblem(packageId, reasons, position).problem;
+    }
+    if (exception instanceof UsageRejectedError) return usageRejectedProblem(exception.rejected).problem;
     if (exception instanceof CommandIdReusedError) {
       return problem(
         422,

@@ -11,7 +11,7 @@ import {
   userLicensesProjection,
 } from '@app/projections';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock } from '@app/application';
 import { asOfParam } from '../audit/http/audit-params';
 import { LicenseListAsOfQuery } from '../audit/queries/audit.queries';
 import { ModuleName, TenantId, UserId } from '../common/id-params';

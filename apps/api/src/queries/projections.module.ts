@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConsoleQueries, LedgerQueries, MeteringQueries } from '@app/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
-import { CLOCK, systemClock } from '../common/clock';
+import { CLOCK, systemClock } from '@app/application';
 import { LedgerQueriesController } from './ledger-queries.controller';
 import { TenantsController } from './tenants.controller';
 import { CONSOLE_QUERIES, LEDGER_QUERIES, METERING_QUERIES } from './projections.tokens';

@@ -10,8 +10,8 @@ import {
 } from '@app/audit';
 import type { LicenseListView } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
+import { TRUSTED_ROOTS } from '@app/application';
 import type { TrustedRoots } from '@app/signing';
-import { TRUSTED_ROOTS } from '../../ledger/ledger.tokens';
 import { LicenseListAsOfQuery, TenantEventsAnswer, TenantEventsQuery, VerifyTenantQuery } from './audit.queries';
 
 @QueryHandler(TenantEventsQuery)

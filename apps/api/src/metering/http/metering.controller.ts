@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CloseMeteringMonthCommand, RecordMeteredUsageCommand } from '@app/application';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -8,8 +9,6 @@ import { commandEnvelope } from '../../common/command-context';
 import { Month, TenantId } from '../../common/id-params';
 import { awaitMinPosition } from '../../queries/min-position';
 import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
-import { CloseMeteringMonthCommand } from '../commands/close-metering-month.command';
-import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.command';
 import { ApiAnswer, ApiCommand, ApiJsonBody, ApiProblems } from '../../openapi/api-decorators';
 import { usageRecordsOf } from './metered-usage.body';
 import { CSV_CONTENT_TYPE, meteringCsv, wantsCsv } from './metering-csv';

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidV5 } from 'uuid';
-import type { CommandEnvelope } from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   carryPastClosedMonth,
@@ -16,11 +15,11 @@ import {
   usageOutcome,
   UsageRecord,
 } from '@app/domain';
-import { CLOCK, Clock } from '../../common/clock';
-import { LEDGER_RUNNER, LedgerRunner } from '../../ledger/ledger.tokens';
-import { refusalProblem } from '../../problem/refusal-problem';
-import { usageRejectedProblem } from '../metering-refusal';
-import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
+import type { CommandEnvelope } from '../../command-events';
+import { CLOCK, Clock } from '../../ports/clock.port';
+import { LEDGER_RUNNER, LedgerRunner } from '../../ports/ledger-runner.port';
+import { METERING_RUNNER, MeteringRunner } from '../../ports/metering-runner.port';
+import { CommandRefusedError, UsageRejectedError } from '../command-refused.error';
 import { RecordMeteredUsageAnswer, RecordMeteredUsageCommand } from './record-metered-usage.command';
 
 const SUB_COMMAND_NAMESPACE = '1b0e3d8c-5f7a-4c41-9a57-2f6d3c1e8b90';
@@ -48,7 +47,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
   async execute({ tenantId, records, envelope }: RecordMeteredUsageCommand): Promise<RecordMeteredUsageAnswer> {
     const now = this.clock.now();
     const { byMonth, problems } = sortUsageRecords(records, now);
-    if (byMonth.size === 0) throw usageRejectedProblem(problems);
+    if (byMonth.size === 0) throw new UsageRejectedError(problems);
     const ledgerFacts = await this.ledger.read(ledgerStream(tenantId), meteringLedgerFacts);
     const facts: MeteringFacts = {
       now,
@@ -98,7 +97,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
           position: outcome.position ?? 0n,
         };
       }
-      if (outcome.refusal.code !== 'month-closed') throw refusalProblem(outcome.refusal);
+      if (outcome.refusal.code !== 'month-closed') throw new CommandRefusedError(outcome.refusal);
       const carried = carryPastClosedMonth(origin, toRecord, outcome.refusal.context, late);
       ({ pending, late } = carried);
       duplicates += carried.duplicates;

@@ -1,5 +1,5 @@
 import type { UsageRecordProblem } from '@app/domain';
-import { ProblemException } from '../problem/problem';
+import { ProblemException } from './problem';
 
 /** Not one record of the request may be counted: nothing is written. */
 export function usageRejectedProblem(rejected: UsageRecordProblem[]): ProblemException {

@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ledgerStream, meteringLedgerFacts, MeteringEvent, MeteringState, meteringStream } from '@app/domain';
-import { LEDGER_RUNNER, LedgerRunner } from '../../ledger/ledger.tokens';
-import { CLOCK, Clock } from '../../common/clock';
-import { refusalProblem } from '../../problem/refusal-problem';
-import { METERING_RUNNER, MeteringRunner } from '../metering.tokens';
+import { CLOCK, Clock } from '../../ports/clock.port';
+import { LEDGER_RUNNER, LedgerRunner } from '../../ports/ledger-runner.port';
+import { METERING_RUNNER, MeteringRunner } from '../../ports/metering-runner.port';
+import { CommandRefusedError } from '../command-refused.error';
 import { CloseMeteringMonthAnswer, CloseMeteringMonthCommand } from './close-metering-month.command';
 
 @CommandHandler(CloseMeteringMonthCommand)
@@ -31,7 +31,7 @@ export class CloseMeteringMonthHandler implements ICommandHandler<CloseMeteringM
       envelope,
       invoiceOf,
     );
-    if (outcome.kind === 'refused') throw refusalProblem(outcome.refusal);
+    if (outcome.kind === 'refused') throw new CommandRefusedError(outcome.refusal);
     return { month, ...outcome.summary, closed: true, position: String(outcome.position ?? 0n) };
   }
 }

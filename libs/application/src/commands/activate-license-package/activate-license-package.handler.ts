@@ -1,19 +1,15 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ledgerStream, PackageReview, reviewPackage } from '@app/domain';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ledgerStream } from '@app/domain';
 import { TrustedRoots, verifyPackage } from '@app/signing';
-import { CLOCK, Clock } from '../../common/clock';
-import { packageRejectedProblem } from '../ledger-refusal';
-import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from '../ledger.tokens';
-import {
-  ActivateLicensePackageCommand,
-  ActivationAnswer,
-  ValidateLicensePackageQuery,
-} from './license-package.command';
+import { CLOCK, Clock } from '../../ports/clock.port';
+import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from '../../ports/ledger-runner.port';
+import { PackageRejectedError } from '../command-refused.error';
+import { ActivateLicensePackageCommand, ActivationAnswer } from './activate-license-package.command';
 
 /**
  * Checking signatures is the application's job (the domain does no cryptography); judging the facts it found is
- * the decider's. A rejected package is recorded, then answered as 422.
+ * the decider's. A rejected package is recorded, then thrown as `PackageRejectedError` (the API answers 422).
  */
 @CommandHandler(ActivateLicensePackageCommand)
 export class ActivateLicensePackageHandler implements ICommandHandler<ActivateLicensePackageCommand, ActivationAnswer> {
@@ -40,24 +36,7 @@ export class ActivateLicensePackageHandler implements ICommandHandler<ActivateLi
     const position = String(outcome.position ?? 0n);
     const [event] = outcome.events;
     if (event?.type === 'LicensePackageRejected')
-      throw packageRejectedProblem(pkg.packageId, event.data.reasons, position);
+      throw new PackageRejectedError(pkg.packageId, event.data.reasons, position);
     return { packageId: pkg.packageId, position };
-  }
-}
-
-@QueryHandler(ValidateLicensePackageQuery)
-export class ValidateLicensePackageHandler implements IQueryHandler<ValidateLicensePackageQuery, PackageReview> {
-  constructor(
-    @Inject(LEDGER_RUNNER) private readonly runner: LedgerRunner,
-    @Inject(TRUSTED_ROOTS) private readonly roots: TrustedRoots,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  async execute({ tenantId, pkg }: ValidateLicensePackageQuery): Promise<PackageReview> {
-    const verification = verifyPackage(pkg, this.roots);
-    const now = this.clock.now();
-    return this.runner.read(ledgerStream(tenantId), (state) =>
-      reviewPackage(state, { tenantId, package: pkg, verification }, now),
-    );
   }
 }

@@ -1,5 +1,5 @@
 import type { RejectionReason } from '@app/domain';
-import { ProblemException } from '../problem/problem';
+import { ProblemException } from './problem';
 
 export function packageRejectedProblem(
   packageId: string,
