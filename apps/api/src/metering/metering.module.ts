@@ -16,7 +16,6 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { metering, meteringStateCodec } from '@app/domain';
 import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
 import { LedgerModule } from '../ledger/ledger.module';
-import { ProjectionsModule } from '../queries/projections.module';
 import { MeteringController } from './http/metering.controller';
 
 const snapshotLogger = new Logger('Snapshots');
@@ -25,7 +24,7 @@ const snapshotWarning = (error: unknown, stream: string) =>
   snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
 
 @Module({
-  imports: [CqrsModule, LedgerModule, ProjectionsModule],
+  imports: [CqrsModule, LedgerModule],
   controllers: [MeteringController],
   providers: [
     { provide: CLOCK, useValue: systemClock },

@@ -5,18 +5,10 @@ import {
   InvalidEventStoreRequestError,
   WrongExpectedVersionError,
 } from '@app/event-store';
-import {
-  CommandIdReusedError,
-  CommandRefusedError,
-  ConcurrencyRetriesExhaustedError,
-  PackageRejectedError,
-  UsageRejectedError,
-} from '@app/application';
+import { CommandIdReusedError, ConcurrencyRetriesExhaustedError } from '@app/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { packageRejectedProblem } from './package-rejected-problem';
+import { applicationProblem } from './application-problem';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problemType } from './problem';
-import { refusalProblem } from './refusal-problem';
-import { usageRejectedProblem } from './usage-rejected-problem';
 
 const SLUG_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
@@ -38,7 +30,9 @@ const SLUG_BY_STATUS: Record<number, string> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // The application's typed errors become their problem documents first, and are then logged and answered alike.
+    const exception = applicationProblem(thrown) ?? thrown;
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
@@ -60,14 +54,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) return exception.problem;
+    const known = applicationProblem(exception);
+    if (known) return known.problem;
     if (exception instanceof HttpException) return fromHttpException(exception);
-    // The application's typed refusals, answered through the one refusal→HTTP table.
-    if (exception instanceof CommandRefusedError) return refusalProblem(exception.refusal).problem;
-    if (exception instanceof PackageRejectedError) {
-      const { packageId, reasons, position } = exception;
-      return packageRejectedProblem(packageId, reasons, position).problem;
-    }
-    if (exception instanceof UsageRejectedError) return usageRejectedProblem(exception.rejected).problem;
     if (exception instanceof CommandIdReusedError) {
       return problem(
         422,
