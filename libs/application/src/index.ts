@@ -23,6 +23,7 @@ export * from './ports/ledger-runner.port';
 export * from './ports/metering-runner.port';
 export * from './commands/command-refused.error';
 export * from './commands/run-assignment-command';
+export * from './commands/license-target-command';
 export * from './commands/system-event-answer';
 export * from './commands/assign-license/assign-license.command';
 export * from './commands/assign-license/assign-license.handler';

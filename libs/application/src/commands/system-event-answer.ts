@@ -7,29 +7,30 @@ import {
   SystemEventsEvent,
   systemEventsStream,
   SystemEventsState,
-  SystemEventScope,
-  SystemEventStatus,
 } from '@app/domain';
 import type { CommandEnvelope } from '../command-events';
 import type { SystemEventsRunner } from '../system-events/system-events-runner';
 import { CommandRefusedError } from './command-refused.error';
 
+/** What a command answers of a live system event: everything the feed shows. */
+type LiveAnswer = Pick<
+  LiveSystemEvent,
+  | 'eventKey'
+  | 'scope'
+  | 'owner'
+  | 'status'
+  | 'message'
+  | 'eta'
+  | 'activatedAt'
+  | 'activatedBy'
+  | 'finishedAt'
+  | 'sequence'
+>;
+
 /** A live system event as a command answers it: everything the feed shows, and the position to wait for. */
-export interface SystemEventAnswer {
-  eventKey: string;
-  scope: SystemEventScope;
-  owner: string | null;
-  status: SystemEventStatus;
-  message: string;
-  eta: string | null;
-  activatedAt: string;
-  activatedBy: string;
-  finishedAt: string | null;
-  sequence: number;
+export interface SystemEventAnswer extends LiveAnswer {
   position: string;
 }
-
-type LiveAnswer = Omit<SystemEventAnswer, 'position'>;
 
 /** Start and update answer the event as it stands after the command, recorded with it for retries. */
 export async function runForLiveAnswer(
