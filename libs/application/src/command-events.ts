@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { v5 as uuidV5 } from 'uuid';
 import { SCHEMA_VERSION_FIELD } from '@app/domain';
-import type { EventMetadata, JsonObject, Revision } from '@app/event-store';
+import { EventMetadata, IDEMPOTENCY_KEY, JsonObject, KeyBinding, REQUEST_HASH, Revision } from '@app/event-store';
 import type { Decision } from './decide-batch';
 import { ChainedEvent, chainEvent, storedHash } from './event-chain';
 
@@ -23,6 +23,12 @@ export interface CommandEnvelope {
   causationId?: string;
   actor: string;
   tenant: string;
+  /**
+   * The caller's idempotency key and the fingerprint of its request, when the caller sent a key (see
+   * `idempotency-keys.ts`). Unlike `commandId`, which a handler may derive per stream, it is the same for every
+   * command of the request; every event they record carries it, and the store binds the key on the first append.
+   */
+  idempotency?: KeyBinding;
 }
 
 /** A domain event as the runner appends it. */
@@ -92,6 +98,9 @@ function metadataOf(envelope: CommandEnvelope, hash: string, result: unknown): E
     tenant: envelope.tenant,
     commandId: envelope.commandId,
     commandHash: hash,
+    ...(envelope.idempotency
+      ? { [IDEMPOTENCY_KEY]: envelope.idempotency.key, [REQUEST_HASH]: envelope.idempotency.fingerprint }
+      : {}),
   };
 }
 

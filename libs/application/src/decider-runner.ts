@@ -1,8 +1,9 @@
 import type { EventSourcedDecider, Refusal } from '@app/domain';
-import { EventStore, Position, WrongExpectedVersionError } from '@app/event-store';
+import { EventStore, IdempotencyKeyConflictError, Position, WrongExpectedVersionError } from '@app/event-store';
 import { CachedStream, CachedStreams, CachedStreamsOptions } from './cached-streams';
 import { chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
 import { BatchCommand, BatchResult, decideBatch, RunOutcome } from './decide-batch';
+import { afterKeyConflict } from './idempotency-keys';
 import { CommandTurnFailedError, ConcurrencyRetriesExhaustedError } from './runner-errors';
 import type { RunnerObserver } from './runner-observer';
 
@@ -233,6 +234,10 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       position = result.position;
     } catch (error) {
       this.streams.forget(stream);
+      if (error instanceof IdempotencyKeyConflictError) {
+        this.queue(stream).commands.unshift(...afterKeyConflict(waiting, error));
+        return;
+      }
       if (!(error instanceof WrongExpectedVersionError)) {
         for (const pending of waiting) pending.reject(error);
         return;

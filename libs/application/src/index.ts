@@ -18,6 +18,7 @@ export * from './budgeted-cache';
 export * from './command-memory';
 export * from './cached-streams';
 export * from './runner-errors';
+export * from './idempotency-keys';
 export * from './ports/clock.port';
 export * from './ports/ledger-runner.port';
 export * from './ports/metering-runner.port';

@@ -34,6 +34,20 @@ export class DuplicateEventIdError extends EventStoreError {
   }
 }
 
+/**
+ * The append's events carry an idempotency key (`metadata.idempotencyKey`) that is already bound to a different
+ * request (`metadata.requestHash`): the key was used before, for something else. Nothing of the append is written.
+ */
+export class IdempotencyKeyConflictError extends EventStoreError {
+  readonly code = 'idempotency-key-conflict';
+  constructor(
+    readonly stream: string,
+    readonly key: string,
+  ) {
+    super(`stream '${stream}': idempotency key ${key} is already bound to a different request`);
+  }
+}
+
 /** The caller's input is not a valid append or read (bad stream name, id, type, data, option). */
 export class InvalidEventStoreRequestError extends EventStoreError {
   readonly code = 'invalid-request';

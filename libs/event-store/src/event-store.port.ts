@@ -1,3 +1,5 @@
+import type { BoundKey } from './idempotency-keys';
+
 /**
  * The event-store port. Its semantics are those of KurrentDB/EventStoreDB so that the embedded adapter and the
  * production adapter are interchangeable: named streams with revisions from 0, an expected state on every append,
@@ -17,7 +19,7 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /**
  * Who and what caused an event, and what proves it untouched. Adapters store the object as given; the store reads
- * none of it. The command runner (`libs/application`, `chainDecisions`) writes every field below on every event a
+ * none of it but `idempotencyKey` and `requestHash`. The command runner (`libs/application`, `chainDecisions`) writes every field below on every event a
  * command records; events appended by other writers (tests, imports) may carry fewer.
  */
 export interface EventMetadata {
@@ -36,6 +38,16 @@ export interface EventMetadata {
   commandId?: string;
   /** SHA-256 (hex) of the command without its time: a repeat of the command id must ask the same, or it is refused. */
   commandHash?: string;
+  /**
+   * The caller's idempotency key (the HTTP `Idempotency-Key` or body `commandId`) of the request that recorded the
+   * event. Unlike `commandId` (which a request may derive per stream, as metering does per month), it is the same
+   * on every event of the request, on every stream. The store reads it: the first append carrying a key binds it to
+   * `requestHash`, and an append carrying it with another `requestHash` is refused (see `idempotency-keys.ts`).
+   * Absent on events whose request sent no key, on notices, and on events recorded before it existed.
+   */
+  idempotencyKey?: string;
+  /** SHA-256 (hex) of what the request asked (method, route, parameters, body; not who, not when). */
+  requestHash?: string;
   /**
    * The answer the command gave the first time (the HTTP body without its position), so that a retry, even after a
    * restart, gets the same answer without deciding again. It stays here rather than being recomputed, because the
@@ -143,6 +155,11 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /**
+   * What an idempotency key is bound to (by the first append whose events carried it), or null if no append has
+   * carried it. A primary-key lookup: cheap enough to ask before every command that carries a key.
+   */
+  idempotencyKey(key: string): Promise<BoundKey | null>;
   /** Position of the newest event in the store, or null while the store is empty. */
   headPosition(): Promise<Position | null>;
   health(): Promise<EventStoreHealth>;

@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './event-store.errors';
 export * from './append-rules';
+export * from './idempotency-keys';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './event-store.module';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../src';
 import { KurrentDbEventStore } from '../src/kurrentdb/kurrentdb-event-store';
 import { EventStoreContractSubject, eventStoreContract } from './event-store.contract';
+import { idempotencyKeyContract } from './idempotency-keys.contract';
 import { InMemoryKurrentDbClient } from './kurrentdb/in-memory-kurrentdb-client';
 
 /**
@@ -60,4 +61,5 @@ for (const adapter of adapters) {
     continue;
   }
   eventStoreContract(adapter.name, adapter.subject);
+  idempotencyKeyContract(adapter.name, adapter.subject);
 }

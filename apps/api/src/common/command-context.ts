@@ -9,7 +9,7 @@ import { callerCorrelationId } from './trace-context';
 /**
  * The envelope of a command sent over HTTP: its id (the `Idempotency-Key` header or a `commandId` body field,
  * else a fresh one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the command id) and
- * the actor.
+ * the actor; with the key the caller sent, the request's fingerprint (idempotency-key.interceptor.ts).
  */
 export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
   const header = request.headers['idempotency-key'];
@@ -37,7 +37,10 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
   const correlationId = callerCorrelationId(request) ?? commandId.toLowerCase();
   // Answered back in X-Correlation-Id (trace-context.ts).
   request.correlationId = correlationId;
-  return { commandId: commandId.toLowerCase(), correlationId, actor: actorOf(request), tenant };
+  const id = commandId.toLowerCase();
+  // The key and fingerprint the idempotency interceptor checked, when this very key is the command's id.
+  const idempotency = request.idempotency?.key === id ? { idempotency: request.idempotency } : {};
+  return { commandId: id, correlationId, actor: actorOf(request), tenant, ...idempotency };
 }
 
 /** The key's name or the token's `sub`, as the access guard established it; `anonymous` while access is open. */

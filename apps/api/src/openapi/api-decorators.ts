@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { IdempotentCommand } from '../common/idempotency-key.interceptor';
 import { PROBLEM_CATALOG, ProblemSlug } from '../problem/problem-catalog';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
 import { ref, Schema } from './schema-builders';
@@ -54,16 +55,22 @@ export function problemSchema(types: readonly string[]): NarrowedProblemSchema {
 }
 
 /**
- * A command: it takes an Idempotency-Key. Its shared problems (concurrency-conflict, idempotency-key-reused) are
+ * A command: it takes an Idempotency-Key, checked across streams before the route runs. Its shared problems (concurrency-conflict, idempotency-key-reused) are
  * added by openapi-document.ts, since a second decorator for the same status would replace the route's own.
  */
 export const ApiCommand = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'UUID; a retry with the same key answers the first result and writes nothing',
-    schema: { type: 'string', format: 'uuid' },
-  });
+  applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'UUID naming one request across all streams; a retry with the same key answers the first result and writes ' +
+        'nothing, and the key sent with a different request answers 422 idempotency-key-reused',
+      schema: { type: 'string', format: 'uuid' },
+    }),
+    // The key is checked across streams before the route runs (idempotency-key.interceptor.ts).
+    IdempotentCommand(),
+  );
 
 /** A JSON body of the named schema (for bodies that are not a validated DTO class, such as the usage union). */
 export const ApiJsonBody = (schema: string, description: string) => ApiBody({ description, schema: ref(schema) });

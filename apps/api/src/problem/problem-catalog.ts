@@ -189,7 +189,7 @@ export const PROBLEM_CATALOG = {
     status: 422,
     title: 'Idempotency key reused',
     description:
-      'The Idempotency-Key (or commandId) was used before for a different command; use a new key for a new command.',
+      'The Idempotency-Key (or commandId) was used before, on any stream, for a different request; use a new key for a new request.',
   },
   'usage-rejected': {
     status: 422,

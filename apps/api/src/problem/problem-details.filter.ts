@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import {
   EventStoreClosedError,
   EventStoreUnavailableError,
+  IdempotencyKeyConflictError,
   InvalidEventStoreRequestError,
   WrongExpectedVersionError,
 } from '@app/event-store';
@@ -57,7 +58,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const known = applicationProblem(exception);
     if (known) return known.problem;
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (exception instanceof CommandIdReusedError) {
+    // The store's own refusal of a key bound to another request, should one reach here past the runner.
+    if (exception instanceof CommandIdReusedError || exception instanceof IdempotencyKeyConflictError) {
       return problem(
         422,
         'idempotency-key-reused',

@@ -2137,7 +2137,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2902,7 +2902,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3477,7 +3477,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4401,7 +4401,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4797,7 +4797,7 @@ export interface operations {
                 scope: 1 | 2 | 3 | 4;
             };
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5006,7 +5006,7 @@ export interface operations {
                 scope: 1 | 2 | 3 | 4;
             };
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5215,7 +5215,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5602,7 +5602,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5813,7 +5813,7 @@ export interface operations {
                 owner?: unknown;
             };
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6019,7 +6019,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description UUID; a retry with the same key answers the first result and writes nothing */
+                /** @description UUID naming one request across all streams; a retry with the same key answers the first result and writes nothing, and the key sent with a different request answers 422 idempotency-key-reused */
                 "Idempotency-Key"?: string;
             };
             path: {

@@ -24,6 +24,7 @@ import type {
   Revision,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { bindingsOf, BoundKey } from '../idempotency-keys';
 import { planAppend } from './append-plan';
 import { KurrentClient, KurrentDbEventStoreOptions, readAllPage, readIdentities } from './kurrentdb-client';
 import { readAllBackwards, readAllForwards } from './kurrentdb-all-reads';
@@ -31,6 +32,7 @@ import { parseQuietly } from './kurrentdb-connection';
 import { isNotLeader, isStreamNotFound, isWrongExpectedVersion, toPortError } from './kurrentdb-errors';
 import { toEventData, toRecordedEvent } from './kurrentdb-event';
 import { matchesFilter, serverFilter } from './kurrentdb-filter';
+import { KurrentDbIdempotencyKeys } from './kurrentdb-idempotency-keys';
 import { toLogPosition, toPortPosition } from './kurrentdb-position';
 import { Backoff, jitteredDelay, ResubscribingSubscription } from './resubscribing-subscription';
 import { StreamIdIndex } from './stream-id-index';
@@ -57,6 +59,7 @@ export class KurrentDbEventStore implements EventStore {
   private closed = false;
   private readonly subscriptions = new Set<AllSubscription>();
   private readonly ids: StreamIdIndex;
+  private readonly keys: KurrentDbIdempotencyKeys;
 
   constructor(
     private readonly client: KurrentClient,
@@ -65,6 +68,7 @@ export class KurrentDbEventStore implements EventStore {
     this.ids = new StreamIdIndex((stream, fromRevision, maxCount) =>
       readIdentities(this.client, this.readDeadline, stream, fromRevision, maxCount),
     );
+    this.keys = new KurrentDbIdempotencyKeys(client, () => this.readDeadline);
   }
 
   /** A store on the server a connection string names (`kurrentdb://host:2113?tls=false`, `kurrentdb+discover://…`). */
@@ -82,6 +86,8 @@ export class KurrentDbEventStore implements EventStore {
     const prepared = prepareAppend(stream, events, expectedState);
     const ids = prepared.map((event) => event.id);
     const data = prepared.map(toEventData);
+    const bindings = bindingsOf(stream, events);
+    let reserved = bindings.length === 0;
     let notLeaderRetried = false;
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       // Writers that met each other spread out before looking again, rather than meeting again at once.
@@ -91,6 +97,9 @@ export class KurrentDbEventStore implements EventStore {
       const plan = planAppend(stream, ids, expectedState, known);
       if (plan.kind === 'refuse') throw plan.error;
       if (plan.kind === 'repeat') return this.resultAt(stream, plan.lastRevision);
+      // The keys are reserved only for an append about to be written, once (kurrentdb-idempotency-keys.ts).
+      if (!reserved) await this.keys.reserve(stream, bindings);
+      reserved = true;
       let written: ClientAppendResult;
       try {
         written = await this.client.appendToStream(stream, data, { streamState: plan.streamState });
@@ -162,6 +171,11 @@ export class KurrentDbEventStore implements EventStore {
     });
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async idempotencyKey(key: string): Promise<BoundKey | null> {
+    this.assertOpen();
+    return this.keys.lookup(key);
   }
 
   async headPosition(): Promise<Position | null> {

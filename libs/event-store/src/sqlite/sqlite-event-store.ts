@@ -35,6 +35,8 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
+import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
@@ -67,6 +69,7 @@ interface PendingAppend {
   stream: string;
   events: PreparedEvent[];
   expected: ExpectedState;
+  bindings: KeyBinding[];
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -81,6 +84,7 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements;
+  private readonly keys: SqliteIdempotencyKeys;
   private readonly readAllStatements = new Map<string, Database.Statement>();
   private readonly commitBatch: (batch: PendingAppend[]) => Array<AppendResult | unknown>;
 
@@ -91,6 +95,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
+    this.keys = new SqliteIdempotencyKeys(this.db);
     this.statements = {
       head: this.db.prepare<[string], { revision: number }>(
         'SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
@@ -148,13 +153,15 @@ export class SqliteEventStore implements EventStore {
   append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreClosedError());
     let prepared: PreparedEvent[];
+    let bindings: KeyBinding[];
     try {
       prepared = prepareAppend(stream, events, expectedState);
+      bindings = bindingsOf(stream, events);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ stream, events: prepared, expected: expectedState, resolve, reject });
+      this.pending.push({ stream, events: prepared, expected: expectedState, bindings, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -205,6 +212,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async idempotencyKey(key: string): Promise<BoundKey | null> {
+    this.assertOpen();
+    return this.keys.lookup(key);
   }
 
   async headPosition(): Promise<Position | null> {
@@ -261,6 +273,8 @@ export class SqliteEventStore implements EventStore {
     const repeat = this.repeatedAppend(request);
     if (repeat) return repeat;
     if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
+    // In the append's transaction: a conflicting key rolls the append back with it.
+    this.keys.bind(stream, request.bindings);
     let revision = actual === 'no_stream' ? -1 : actual;
     let position = 0;
     for (const event of events) {
