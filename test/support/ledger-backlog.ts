@@ -11,7 +11,7 @@ import {
   PackageVerification,
 } from '@app/domain';
 import { chainEvents } from '@app/application';
-import type { EventStore, Revision } from '@app/event-store';
+import type { EventMetadata, EventStore, JsonObject, Revision } from '@app/event-store';
 
 const verification: PackageVerification = {
   packageSignatureValid: true,
@@ -26,7 +26,8 @@ const verification: PackageVerification = {
   },
 };
 
-function row(name: string, extra: Partial<ModuleRow> = {}): ModuleRow {
+/** A module row of a backlog package (unsigned: the backlog bypasses verification); a user license by default. */
+export function backlogRow(name: string, extra: Partial<ModuleRow> = {}): ModuleRow {
   return {
     name,
     description: name,
@@ -45,7 +46,8 @@ function row(name: string, extra: Partial<ModuleRow> = {}): ModuleRow {
   };
 }
 
-function samplePackage(tenantId: string): LicensePackage {
+/** An unsigned package of the SUPEROFFICE owner with these rows. */
+export function backlogPackage(tenantId: string, modules: ModuleRow[]): LicensePackage {
   return {
     format: 'license-package/v1',
     packageId: randomUUID(),
@@ -55,18 +57,50 @@ function samplePackage(tenantId: string): LicensePackage {
     owner: { name: 'SUPEROFFICE', description: 'SuperOffice', certificate: 'PEM' },
     licensee: { companyName: `${tenantId} AS`, serialNumber: '4020000000', databaseType: 'Online' },
     dates: { expiration: null, graceTo: null, maintenanceTo: null, adminWarningDate: null, nextCheckDate: null },
-    modules: [
-      row('user', { hidden: true }),
-      row('web', { hidden: true, prerequisite: 'user' }),
-      row('chat-cal', { hidden: true }),
-      row('sales-premium', { extraFlags: 1, extraInfo: 'set=user,web,chat-cal' }),
-      row('sales-essential', { extraFlags: 1, extraInfo: 'set=user,web' }),
-      row('saint', { number: 500 }),
-      row('marketing'),
-      row('chat', { type: 1, number: 1 }),
-    ],
+    modules,
     signature: 'x',
   };
+}
+
+function samplePackage(tenantId: string): LicensePackage {
+  return backlogPackage(tenantId, [
+    backlogRow('user', { hidden: true }),
+    backlogRow('web', { hidden: true, prerequisite: 'user' }),
+    backlogRow('chat-cal', { hidden: true }),
+    backlogRow('sales-premium', { extraFlags: 1, extraInfo: 'set=user,web,chat-cal' }),
+    backlogRow('sales-essential', { extraFlags: 1, extraInfo: 'set=user,web' }),
+    backlogRow('saint', { number: 500 }),
+    backlogRow('marketing'),
+    backlogRow('chat', { type: 1, number: 1 }),
+  ]);
+}
+
+/**
+ * Appends batches of events to a new stream, hash-chained like the events DeciderRunner records; answers how many
+ * it wrote. The one writer of every backlog and seed (ledger-backlog.ts, scale-seed.ts).
+ */
+export async function appendChained(
+  store: EventStore,
+  stream: string,
+  batches: Iterable<Array<{ type: string; data: object }>>,
+  metadata: EventMetadata,
+): Promise<number> {
+  let expected: Revision | 'no_stream' = 'no_stream';
+  let lastHash: string | null = null;
+  let written = 0;
+  for (const batch of batches) {
+    const chained = chainEvents(
+      stream,
+      expected === 'no_stream' ? 0 : expected + 1,
+      lastHash,
+      batch.map((event) => ({ id: randomUUID(), type: event.type, data: event.data as JsonObject, metadata })),
+    );
+    const result = await store.append(stream, chained.events, expected);
+    expected = result.nextExpectedRevision;
+    lastHash = chained.lastHash;
+    written += batch.length;
+  }
+  return written;
 }
 
 /**
@@ -87,63 +121,50 @@ export async function writeLedgerBacklog(
   let written = 0;
   for (let t = 0; t < options.tenants; t++) {
     const tenant = `Tenant${t}`;
-    let state = ledger.initialState();
-    let pending: LedgerEvent[] = [];
-    let expected: Revision | 'no_stream' = 'no_stream';
-    let lastHash: string | null = null;
-    const metadata = (): CommandMetadata => ({ now: '2026-06-01T00:00:00.000Z', actor: 'backlog' });
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const stream = ledgerStream(tenant);
-      const chained = chainEvents(
-        stream,
-        expected === 'no_stream' ? 0 : expected + 1,
-        lastHash,
-        pending.map((event) => ({
-          id: randomUUID(),
-          type: event.type,
-          data: event.data as never,
-          metadata: { tenant, actor: 'backlog' },
-        })),
-      );
-      const result = await store.append(stream, chained.events, expected);
-      expected = result.nextExpectedRevision;
-      lastHash = chained.lastHash;
-      written += pending.length;
-      pending = [];
-    };
-    const run = (command: LedgerCommand) => {
-      const outcome = ledger.decide(command, state);
-      if (isRefusal(outcome)) return;
-      for (const event of outcome) state = ledger.evolve(state, event);
-      pending.push(...outcome);
-    };
-    run({
-      type: 'ActivateLicensePackage',
-      data: { tenantId: tenant, package: samplePackage(tenant), verification },
-      metadata: metadata(),
-    });
-    const modules = ['sales-premium', 'sales-essential', 'saint', 'marketing', 'user'];
-    for (let i = 0; i < options.commandsPerTenant; i++) {
-      const userId = `user${rand(2000)}`;
-      const dice = rand(100);
-      if (dice < 60)
-        run({
-          type: 'AssignLicense',
-          data: { userId, owner: 'SUPEROFFICE', module: modules[rand(modules.length)] },
-          metadata: metadata(),
-        });
-      else if (dice < 85)
-        run({
-          type: 'UnassignLicense',
-          data: { userId, owner: 'SUPEROFFICE', module: modules[rand(modules.length)] },
-          metadata: metadata(),
-        });
-      else if (dice < 93) run({ type: 'DeactivateUser', data: { userId }, metadata: metadata() });
-      else run({ type: 'ReactivateUser', data: { userId }, metadata: metadata() });
-      if (pending.length >= 1000) await flush();
-    }
-    await flush();
+    const batches = tenantHistory(tenant, options.commandsPerTenant, rand);
+    written += await appendChained(store, ledgerStream(tenant), batches, { tenant, actor: 'backlog' });
   }
   return written;
+}
+
+/** One tenant's commands decided in turn, their events in batches of about 1,000. */
+function* tenantHistory(tenant: string, commands: number, rand: (n: number) => number): Generator<LedgerEvent[]> {
+  let state = ledger.initialState();
+  let pending: LedgerEvent[] = [];
+  const metadata = (): CommandMetadata => ({ now: '2026-06-01T00:00:00.000Z', actor: 'backlog' });
+  const run = (command: LedgerCommand) => {
+    const outcome = ledger.decide(command, state);
+    if (isRefusal(outcome)) return;
+    for (const event of outcome) state = ledger.evolve(state, event);
+    pending.push(...outcome);
+  };
+  run({
+    type: 'ActivateLicensePackage',
+    data: { tenantId: tenant, package: samplePackage(tenant), verification },
+    metadata: metadata(),
+  });
+  const modules = ['sales-premium', 'sales-essential', 'saint', 'marketing', 'user'];
+  for (let i = 0; i < commands; i++) {
+    const userId = `user${rand(2000)}`;
+    const dice = rand(100);
+    if (dice < 60)
+      run({
+        type: 'AssignLicense',
+        data: { userId, owner: 'SUPEROFFICE', module: modules[rand(modules.length)] },
+        metadata: metadata(),
+      });
+    else if (dice < 85)
+      run({
+        type: 'UnassignLicense',
+        data: { userId, owner: 'SUPEROFFICE', module: modules[rand(modules.length)] },
+        metadata: metadata(),
+      });
+    else if (dice < 93) run({ type: 'DeactivateUser', data: { userId }, metadata: metadata() });
+    else run({ type: 'ReactivateUser', data: { userId }, metadata: metadata() });
+    if (pending.length >= 1000) {
+      yield pending;
+      pending = [];
+    }
+  }
+  if (pending.length > 0) yield pending;
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { LedgerEvent, LicensePackage, ledgerStream, MeteringEvent, meteringStream, ModuleRow } from '@app/domain';
-import { chainEvents } from '@app/application';
-import type { EventStore, JsonObject, Revision } from '@app/event-store';
+import { LedgerEvent, LicensePackage, ledgerStream, MeteringEvent, meteringStream } from '@app/domain';
+import type { EventStore } from '@app/event-store';
+import { appendChained, backlogPackage, backlogRow } from './ledger-backlog';
 
 /**
  * Big histories for the scale benchmarks and tests, written straight into the store (no HTTP, no decider, no
@@ -11,71 +10,19 @@ import type { EventStore, JsonObject, Revision } from '@app/event-store';
 
 export const SCALE_MODULE = 'bench-cal';
 
-function row(name: string, extra: Partial<ModuleRow> = {}): ModuleRow {
-  return {
-    name,
-    description: name,
-    tooltip: '',
-    version: '1',
-    type: 3,
-    number: 10_000_000,
-    unrestricted: false,
-    hidden: false,
-    extraFlags: 0,
-    extraInfo: '',
-    prerequisite: '',
-    sortOrder: 0,
-    signature: 'x',
-    ...extra,
-  };
-}
+/** Numbers large enough that no seeded holding ever meets the cap. */
+const UNCAPPED = 10_000_000;
 
 export function scalePackage(tenantId: string): LicensePackage {
-  return {
-    format: 'license-package/v1',
-    packageId: randomUUID(),
-    sequence: 1,
-    issuedAt: '2026-01-01T00:00:00.000Z',
-    tenantId,
-    owner: { name: 'SUPEROFFICE', description: 'SuperOffice', certificate: 'PEM' },
-    licensee: { companyName: `${tenantId} AS`, serialNumber: '4020000000', databaseType: 'Online' },
-    dates: { expiration: null, graceTo: null, maintenanceTo: null, adminWarningDate: null, nextCheckDate: null },
-    modules: [
-      row(SCALE_MODULE),
-      row('user', { hidden: true }),
-      row('sales-essential', { extraFlags: 1, extraInfo: 'set=user' }),
-    ],
-    signature: 'x',
-  };
+  return backlogPackage(tenantId, [
+    backlogRow(SCALE_MODULE, { number: UNCAPPED }),
+    backlogRow('user', { hidden: true, number: UNCAPPED }),
+    backlogRow('sales-essential', { extraFlags: 1, extraInfo: 'set=user', number: UNCAPPED }),
+  ]);
 }
 
-async function appendChained(
-  store: EventStore,
-  stream: string,
-  batches: Iterable<Array<{ type: string; data: object }>>,
-): Promise<number> {
-  let expected: Revision | 'no_stream' = 'no_stream';
-  let lastHash: string | null = null;
-  let written = 0;
-  for (const batch of batches) {
-    const chained = chainEvents(
-      stream,
-      expected === 'no_stream' ? 0 : expected + 1,
-      lastHash,
-      batch.map((event) => ({
-        id: randomUUID(),
-        type: event.type,
-        data: event.data as JsonObject,
-        metadata: { tenant: 'seed', actor: 'seed' },
-      })),
-    );
-    const result = await store.append(stream, chained.events, expected);
-    expected = result.nextExpectedRevision;
-    lastHash = chained.lastHash;
-    written += batch.length;
-  }
-  return written;
-}
+/** The seeds' events carry this metadata (not a real tenant or actor: nothing decided them). */
+const SEED_METADATA = { tenant: 'seed', actor: 'seed' };
 
 /** A tenant with an active package whose license `SCALE_MODULE` is held by `holders` users (`seed-u0`…). */
 export async function seedLicenseHolders(store: EventStore, tenantId: string, holders: number): Promise<number> {
@@ -105,7 +52,7 @@ export async function seedLicenseHolders(store: EventStore, tenantId: string, ho
       }));
     }
   }
-  return appendChained(store, ledgerStream(tenantId), batches());
+  return appendChained(store, ledgerStream(tenantId), batches(), SEED_METADATA);
 }
 
 /** A metering month with `ids` usage ids (`seed-<month>-0`…) counted, in events of `perEvent` records. */
@@ -133,5 +80,5 @@ export async function seedUsageIds(
       yield events;
     }
   }
-  return appendChained(store, meteringStream(tenantId, month), batches());
+  return appendChained(store, meteringStream(tenantId, month), batches(), SEED_METADATA);
 }

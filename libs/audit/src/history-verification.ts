@@ -1,4 +1,5 @@
-import { checkLink, storedHash } from '@app/application';
+// The chain's rule itself, not the application's barrel: the application's audit queries use this library in turn.
+import { checkLink, storedHash } from '@app/application/event-chain';
 import type { RecordedEvent } from '@app/event-store';
 import type { TrustedRoots } from '@app/signing';
 import { checkActivatedPackage } from './package-audit';

@@ -1,9 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MeteringThresholds } from '@app/domain';
 import { AccessConfig, readAccessConfig } from './access-config';
+import { ConfigError } from './config-error';
+import { deepMerge, flag, integer, nonEmpty, oneOf, readJson } from './config-values';
 import { readMeteringThresholds } from './metering-config';
-import { secretScrubber, secretsOfEnvironment } from './log-secrets';
+import { redactUrl } from './startup-messages';
+
+// Split out by responsibility; importable from here as they always were.
+export { ConfigError } from './config-error';
+export { describeStores, redactUrl, startupFailure } from './startup-messages';
 
 export type EventStoreAdapter = 'embedded' | 'kurrentdb';
 export type ReadModelsAdapter = 'embedded' | 'mongodb';
@@ -67,13 +73,6 @@ export interface AppConfig {
   };
   /** Who may call: API keys (only their hashes) and token settings; none configured means open (development). */
   access: AccessConfig;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 /**
@@ -260,84 +259,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call */
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([`cannot read ${path}: ${(error as Error).message}`]);
-  }
-}
-
-function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isObject(base) || !isObject(override)) return override === undefined ? base : override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
-  return merged;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function integer(raw: unknown, name: string, problems: string[], min: number, max: number): number {
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
-    return min;
-  }
-  return value;
-}
-
-/**
- * What a process prints when it cannot start: the message alone for an expected failure (bad configuration, or one
- * of the `expected` errors, such as a server that cannot be reached), the stack trace for anything else.
- */
-export function startupFailure(error: unknown, expected: Array<abstract new (...args: never[]) => Error> = []): string {
-  const scrub = secretScrubber(secretsOfEnvironment());
-  if (error instanceof ConfigError || expected.some((type) => error instanceof type))
-    return scrub((error as Error).message);
-  return scrub(error instanceof Error ? (error.stack ?? error.message) : String(error));
-}
-
-/** One line for the start-up log: which stores this process uses, and where. */
-export function describeStores(config: AppConfig): string {
-  const events =
-    config.eventStore.adapter === 'kurrentdb'
-      ? `kurrentdb (${redactUrl(config.eventStore.kurrentdb.url ?? '')})`
-      : `embedded (${config.eventStore.sqlite.file})`;
-  const readModels =
-    config.readModels.adapter === 'mongodb'
-      ? `mongodb (${redactUrl(config.readModels.mongodb.url ?? '')}, database ${config.readModels.mongodb.database})`
-      : `embedded (${config.readModels.sqlite.file})`;
-  return `event store: ${events}; read models: ${readModels}`;
-}
-
-/**
- * A connection string for messages: the password, if any, replaced. A password may itself hold `@` (written
- * unencoded), so it runs to the last `@`: over-masking a query that holds one is the safe side.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@(?=[^@]*$)/i, '$1:***@');
-}
-
-function nonEmpty(raw: unknown): string | null {
-  if (raw === undefined || raw === null) return null;
-  const text = String(raw).trim();
-  return text.length === 0 ? null : text;
-}
-
-function flag(raw: unknown, name: string, problems: string[]): boolean {
-  if (raw === true || raw === 'true') return true;
-  if (raw === false || raw === 'false') return false;
-  problems.push(`${name} must be true or false, got '${String(raw)}'`);
-  return false;
-}
-
-function oneOf<T extends string>(raw: unknown, allowed: readonly T[], name: string, problems: string[]): T {
-  if (!allowed.includes(raw as T)) {
-    problems.push(`${name} must be one of ${allowed.join(', ')}, got '${String(raw)}'`);
-    return allowed[0];
-  }
-  return raw as T;
-}

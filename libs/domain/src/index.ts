@@ -26,3 +26,4 @@ export * from './ledger/ledger.codec';
 export * from './metering/metering.codec';
 export * from './system-events/system-events.codec';
 export * from './metering/late-usage';
+export * from './shared/read-views';

@@ -1,17 +1,28 @@
 import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver, scaledRunnerOptions } from '@app/application';
+import {
+  ActivateLicensePackageHandler,
+  AssignLicenseHandler,
+  CLOCK,
+  DeactivateUserHandler,
+  DeciderRunner,
+  LEDGER_RUNNER,
+  LedgerRunner,
+  ReactivateUserHandler,
+  RUNNER_OBSERVER,
+  RunnerObserver,
+  scaledRunnerOptions,
+  systemClock,
+  TRUSTED_ROOTS,
+  UnassignLicenseHandler,
+  ValidateLicensePackageHandler,
+} from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ledger, ledgerStateCodec } from '@app/domain';
 import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
 import { loadTrustedRoots } from '@app/signing';
-import { CLOCK, systemClock } from '../common/clock';
-import { AssignLicenseHandler, UnassignLicenseHandler } from './commands/assign-license.handler';
-import { ActivateLicensePackageHandler, ValidateLicensePackageHandler } from './commands/license-package.handler';
-import { DeactivateUserHandler, ReactivateUserHandler } from './commands/user-activation.handler';
 import { LicensePackagesController } from './http/license-packages.controller';
 import { UserLicensesController } from './http/user-licenses.controller';
-import { LEDGER_RUNNER, LedgerRunner, TRUSTED_ROOTS } from './ledger.tokens';
 
 const snapshotLogger = new Logger('Snapshots');
 /** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */

@@ -1,16 +1,22 @@
 import { BeforeApplicationShutdown, Inject, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeciderRunner, RUNNER_OBSERVER, RunnerObserver, scaledRunnerOptions } from '@app/application';
+import {
+  CLOCK,
+  CloseMeteringMonthHandler,
+  DeciderRunner,
+  METERING_RUNNER,
+  MeteringRunner,
+  RecordMeteredUsageHandler,
+  RUNNER_OBSERVER,
+  RunnerObserver,
+  scaledRunnerOptions,
+  systemClock,
+} from '@app/application';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { metering, meteringStateCodec } from '@app/domain';
 import { EVENT_STORE, EventStore, SNAPSHOT_STORE, SnapshotStore } from '@app/event-store';
-import { CLOCK, systemClock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
-import { ProjectionsModule } from '../queries/projections.module';
-import { CloseMeteringMonthHandler } from './commands/close-metering-month.handler';
-import { RecordMeteredUsageHandler } from './commands/record-metered-usage.handler';
 import { MeteringController } from './http/metering.controller';
-import { METERING_RUNNER, MeteringRunner } from './metering.tokens';
 
 const snapshotLogger = new Logger('Snapshots');
 /** A snapshot that could not be saved costs a longer load later, nothing else: say so and go on. */
@@ -18,7 +24,7 @@ const snapshotWarning = (error: unknown, stream: string) =>
   snapshotLogger.warn({ err: error }, `snapshot of ${stream} not saved`);
 
 @Module({
-  imports: [CqrsModule, LedgerModule, ProjectionsModule],
+  imports: [CqrsModule, LedgerModule],
   controllers: [MeteringController],
   providers: [
     { provide: CLOCK, useValue: systemClock },

@@ -8,6 +8,7 @@ import {
 } from '@app/event-store';
 import { CommandIdReusedError, ConcurrencyRetriesExhaustedError } from '@app/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { applicationProblem } from './application-problem';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problemType } from './problem';
 
 const SLUG_BY_STATUS: Record<number, string> = {
@@ -30,7 +31,9 @@ const SLUG_BY_STATUS: Record<number, string> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // The application's typed errors become their problem documents first, and are then logged and answered alike.
+    const exception = applicationProblem(thrown) ?? thrown;
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
@@ -52,6 +55,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) return exception.problem;
+    const known = applicationProblem(exception);
+    if (known) return known.problem;
     if (exception instanceof HttpException) return fromHttpException(exception);
     // The store's own refusal of a key bound to another request, should one reach here past the runner.
     if (exception instanceof CommandIdReusedError || exception instanceof IdempotencyKeyConflictError) {

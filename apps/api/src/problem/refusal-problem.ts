@@ -1,8 +1,5 @@
-import type { LedgerRefusal, MeteringRefusal, SystemEventsRefusal } from '@app/domain';
+import type { DomainRefusal } from '@app/application';
 import { ProblemException } from './problem';
-
-/** Any decider's refusal: the codes of the three deciders are distinct, so one table answers them all. */
-export type DomainRefusal = LedgerRefusal | MeteringRefusal | SystemEventsRefusal;
 
 /**
  * How each refusal is answered over HTTP: a status and a title, the code being the problem type. A refusal about a

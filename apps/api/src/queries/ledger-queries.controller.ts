@@ -1,24 +1,19 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  LedgerQueries,
-  licenseListProjection,
-  MeteringQueries,
-  meteringTotalsProjection,
-  statusProjection,
-  userLicensesProjection,
-} from '@app/projections';
+  LicenseHoldersQuery,
+  LicenseListAsOfQuery,
+  LicenseListQuery,
+  TenantStatusQuery,
+  UserLicensesQuery,
+} from '@app/application';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
-import { CLOCK, Clock } from '../common/clock';
 import { asOfParam } from '../audit/http/audit-params';
-import { LicenseListAsOfQuery } from '../audit/queries/audit.queries';
+import { parseMinPosition } from '../common/min-position-param';
 import { ModuleName, TenantId, UserId } from '../common/id-params';
 import { ProblemException } from '../problem/problem';
 import { ApiAnswer, ApiProblems } from '../openapi/api-decorators';
-import { awaitMinPosition } from './min-position';
-import { LEDGER_QUERIES, METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from './projections.tokens';
 import { Access } from '../auth/access.decorator';
 
 @ApiTags('queries')
@@ -29,14 +24,7 @@ import { Access } from '../auth/access.decorator';
 })
 @Controller('v1/tenants/:tenantId')
 export class LedgerQueriesController {
-  constructor(
-    @Inject(LEDGER_QUERIES) private readonly queries: LedgerQueries,
-    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(METERING_QUERIES) private readonly metering: MeteringQueries,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly queryBus: QueryBus,
-  ) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('licenses')
   @Access(Access.queries, { asOf: Access.audit })
@@ -59,8 +47,8 @@ export class LedgerQueriesController {
       const list = await this.queryBus.execute(new LicenseListAsOfQuery(tenantId, moment));
       return list ?? unknownTenant(`no license package had been activated for this tenant by ${moment.toISOString()}`);
     }
-    await this.wait([licenseListProjection.name], minPosition);
-    return (await this.queries.licenseList(tenantId)) ?? unknownTenant();
+    const list = await this.queryBus.execute(new LicenseListQuery(tenantId, parseMinPosition(minPosition)));
+    return list ?? unknownTenant();
   }
 
   @Get('licenses/:module/holders')
@@ -74,15 +62,18 @@ export class LedgerQueriesController {
     @Query('owner') owner?: string,
     @Query('minPosition') minPosition?: string,
   ) {
-    await this.wait([licenseListProjection.name], minPosition);
-    const holders = await this.queries.holders(tenantId, module, ownerOf(owner));
+    const position = parseMinPosition(minPosition);
+    const ownerName = ownerOf(owner);
+    const holders = await this.queryBus.execute(new LicenseHoldersQuery(tenantId, module, ownerName, position));
     if (!holders)
       throw ProblemException.of(
         404,
         'unknown-module',
         'Unknown module',
-        `owner ${ownerOf(owner)} has no license ${module}`,
-        { module },
+        `owner ${ownerName} has no license ${module}`,
+        {
+          module,
+        },
       );
     return holders;
   }
@@ -92,14 +83,14 @@ export class LedgerQueriesController {
   @ApiQuery({ name: 'owner', required: false })
   @ApiAnswer(200, 'UserLicenses', "the user's plan and licenses of the owner")
   @ApiProblems('read-model-behind', 'projection-failed')
-  async userLicenses(
+  userLicenses(
     @TenantId() tenantId: string,
     @UserId() userId: string,
     @Query('owner') owner?: string,
     @Query('minPosition') minPosition?: string,
   ) {
-    await this.wait([userLicensesProjection.name], minPosition);
-    return this.queries.userLicenses(tenantId, userId, ownerOf(owner));
+    const position = parseMinPosition(minPosition);
+    return this.queryBus.execute(new UserLicensesQuery(tenantId, userId, ownerOf(owner), position));
   }
 
   @Get('status')
@@ -107,14 +98,9 @@ export class LedgerQueriesController {
   @ApiAnswer(200, 'Status', "the Status tab: database, user counts, this month's metering")
   @ApiProblems('unknown-tenant', 'read-model-behind', 'projection-failed')
   async status(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
-    await this.wait([statusProjection.name, meteringTotalsProjection.name], minPosition);
-    const status = (await this.queries.status(tenantId)) ?? unknownTenant();
-    const { month, services } = await this.metering.month(tenantId, this.clock.now().slice(0, 7));
-    return { ...status, metering: { month, services } };
-  }
-
-  private wait(projections: string[], minPosition: string | undefined): Promise<void> {
-    return awaitMinPosition(this.positions, projections, minPosition, this.config.projections.minPositionTimeoutMs);
+    return (
+      (await this.queryBus.execute(new TenantStatusQuery(tenantId, parseMinPosition(minPosition)))) ?? unknownTenant()
+    );
   }
 }
 

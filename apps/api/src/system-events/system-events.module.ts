@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CLOCK, systemClock } from '../common/clock';
 import {
+  CLOCK,
   DeleteSystemEventHandler,
   StartSystemEventHandler,
+  systemClock,
   UpdateSystemEventHandler,
-} from './commands/system-event.handler';
+} from '@app/application';
 import { SystemEventsFeedController } from './http/system-events-feed.controller';
 import { SystemEventsController } from './http/system-events.controller';
 

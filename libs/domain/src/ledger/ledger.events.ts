@@ -1,6 +1,10 @@
-import { noneIfEmpty, textOf } from './license-package';
-import type { LicensePackage, LicenseType, ModuleRow, PackageDates } from './license-package';
+import type { LicensePackage, LicenseType, PackageDates } from './license-package';
+import { ownerFromPackage } from './package-licenses';
 import type { RejectionReason } from './package-review';
+
+// Readers of the state and the package→licenses mapping live beside this file; importable from here as they were.
+export { holdersOf, holdingOf, holdingsOf, inUse, modulesHeldBy } from './ledger-holdings';
+export { impliedModules, moduleFromRow } from './package-licenses';
 
 /**
  * The ledger of one tenant: its license owners with their active packages, who holds which license, and which
@@ -211,24 +215,6 @@ export type HoldingEvent = Extract<LedgerEvent, { type: 'LicenseAssigned' | 'Lic
 export const isHoldingEvent = (event: LedgerEvent): event is HoldingEvent =>
   event.type === 'LicenseAssigned' || event.type === 'LicenseReleased';
 
-/** The holders of each module of an owner (none before any package). */
-export function holdingsOf(state: LedgerState, owner: string): Record<string, Record<string, Holding>> {
-  return state.status === 'active' ? (state.holdings[owner] ?? {}) : {};
-}
-
-export function holdingOf(state: LedgerState, owner: string, module: string, userId: string): Holding | undefined {
-  return holdingsOf(state, owner)[module]?.[userId];
-}
-
-export function holdersOf(state: LedgerState, owner: string, module: string): string[] {
-  return Object.keys(holdingsOf(state, owner)[module] ?? {});
-}
-
-/** How many users hold the license: O(1), from the count evolve keeps. */
-export function inUse(state: LedgerState, owner: string, module: string): number {
-  return state.status === 'active' ? (state.holderCounts[owner]?.[module] ?? 0) : 0;
-}
-
 function countHolder(state: ActiveLedger, owner: string, module: string, delta: 1 | -1): void {
   const counts = (state.holderCounts[owner] ??= {});
   counts[module] = (counts[module] ?? 0) + delta;
@@ -249,56 +235,4 @@ function evolvePlan(state: ActiveLedger, owner: string, module: string, userId: 
 function holdsAnyPlan(state: ActiveLedger, userId: string): boolean {
   for (const owner in state.plans) if (state.plans[owner][userId] !== undefined) return true;
   return false;
-}
-
-/** The modules of an owner that a user holds, by either source. */
-export function modulesHeldBy(state: LedgerState, owner: string, userId: string): string[] {
-  const byModule = holdingsOf(state, owner);
-  return Object.keys(byModule).filter((module) => byModule[module][userId] !== undefined);
-}
-
-/** Parses a plan's `extraInfo` (`set=user,web,chat-cal`, possibly among other `;`-separated keys). */
-export function impliedModules(extraInfo: string): string[] {
-  const set = extraInfo
-    .split(/[;&]/)
-    .map((part) => part.trim())
-    .find((part) => part.startsWith('set='));
-  if (!set) return [];
-  return set
-    .slice(4)
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0);
-}
-
-export function moduleFromRow(row: ModuleRow): ModuleLicense {
-  const isPlan = row.extraFlags === 1;
-  return {
-    name: row.name,
-    description: textOf(row.description),
-    tooltip: textOf(row.tooltip),
-    version: textOf(row.version),
-    type: row.type,
-    number: row.number,
-    unrestricted: row.unrestricted,
-    hidden: row.hidden,
-    isPlan,
-    implies: isPlan ? impliedModules(textOf(row.extraInfo)).filter((name) => name !== row.name) : [],
-    prerequisite: noneIfEmpty(row.prerequisite),
-    sortOrder: row.sortOrder,
-  };
-}
-
-function ownerFromPackage(pkg: LicensePackage): OwnerLicenses {
-  return {
-    name: pkg.owner.name,
-    description: textOf(pkg.owner.description),
-    companyName: pkg.licensee.companyName,
-    serialNumber: pkg.licensee.serialNumber,
-    databaseType: textOf(pkg.licensee.databaseType),
-    dates: pkg.dates,
-    packageId: pkg.packageId,
-    sequence: pkg.sequence,
-    modules: Object.fromEntries(pkg.modules.map((row) => [row.name, moduleFromRow(row)])),
-  };
 }

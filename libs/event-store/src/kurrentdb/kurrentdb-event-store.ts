@@ -1,17 +1,11 @@
 import {
-  AllStreamResolvedEvent,
   AppendResult as ClientAppendResult,
-  AppendToStreamOptions,
   BACKWARDS,
   END,
-  EventData,
   excludeSystemEvents,
   FORWARDS,
   ReadAllOptions as ClientReadAllOptions,
-  ReadStreamOptions as ClientReadStreamOptions,
-  ResolvedEvent,
   START,
-  SubscribeToAllOptions as ClientSubscribeToAllOptions,
 } from '@kurrent/kurrentdb-client';
 import { assertValidMaxCount, assertValidReadAllOptions, assertValidStreamName, prepareAppend } from '../append-rules';
 import { EventStoreClosedError, EventStoreUnavailableError } from '../event-store.errors';
@@ -32,43 +26,19 @@ import type {
 } from '../event-store.port';
 import { bindingsOf, BoundKey } from '../idempotency-keys';
 import { planAppend } from './append-plan';
-import { LoggedEvent, readAllBackwards, readAllForwards } from './kurrentdb-all-reads';
+import { KurrentClient, KurrentDbEventStoreOptions, readAllPage, readIdentities } from './kurrentdb-client';
+import { readAllBackwards, readAllForwards } from './kurrentdb-all-reads';
 import { parseQuietly } from './kurrentdb-connection';
 import { isNotLeader, isStreamNotFound, isWrongExpectedVersion, toPortError } from './kurrentdb-errors';
 import { toEventData, toRecordedEvent } from './kurrentdb-event';
 import { matchesFilter, serverFilter } from './kurrentdb-filter';
 import { KurrentDbIdempotencyKeys } from './kurrentdb-idempotency-keys';
 import { toLogPosition, toPortPosition } from './kurrentdb-position';
-import { Backoff, ClientAllSubscription, jitteredDelay, ResubscribingSubscription } from './resubscribing-subscription';
-import { EventIdentity, StreamIdIndex } from './stream-id-index';
+import { Backoff, jitteredDelay, ResubscribingSubscription } from './resubscribing-subscription';
+import { StreamIdIndex } from './stream-id-index';
 
-/** The calls of `KurrentDBClient` this adapter makes (a test can hand in a double of just these). */
-export interface KurrentClient {
-  appendToStream(stream: string, events: EventData[], options: AppendToStreamOptions): Promise<ClientAppendResult>;
-  readStream(stream: string, options: ClientReadStreamOptions): AsyncIterable<ResolvedEvent>;
-  readAll(options: ClientReadAllOptions): AsyncIterable<AllStreamResolvedEvent>;
-  subscribeToAll(options: ClientSubscribeToAllOptions): ClientAllSubscription;
-  dispose(): Promise<void>;
-}
-
-export interface KurrentDbEventStoreOptions {
-  /** Bound on the reachability check at start and on each health check. */
-  connectTimeoutMs?: number;
-  /** Resubscription backoff of catch-up subscriptions. */
-  backoff?: Backoff;
-  /** Wait between attempts of an append that met a concurrent writer (jittered; default 10 ms doubling to 1 s). */
-  appendBackoff?: Backoff;
-  /** How long one read (a page of a stream or of `$all`) may take before it fails (default 30 s). */
-  readDeadlineMs?: number;
-  /** How the adapter waits between append attempts; injectable so that tests need no real time. */
-  delay?(ms: number): Promise<void>;
-  /** Told when a subscription drops (the service logs it). */
-  onSubscriptionDropped?(error: unknown, failures: number, delayMs: number): void;
-  /** Told of the client's warnings about the connection string, its password masked (default: stderr). */
-  onWarning?(message: string): void;
-  /** For tests of the resubscription: how a subscription waits before trying again. */
-  sleep?(ms: number, stopped: Promise<void>): Promise<void>;
-}
+// The client's calls and the options, beside this file; importable from here as they always were.
+export type { KurrentClient, KurrentDbEventStoreOptions } from './kurrentdb-client';
 
 /** Appends that keep meeting other writers between the adapter's look and its write give up after this many. */
 const MAX_APPEND_ATTEMPTS = 20;
@@ -96,7 +66,7 @@ export class KurrentDbEventStore implements EventStore {
     private readonly options: KurrentDbEventStoreOptions = {},
   ) {
     this.ids = new StreamIdIndex((stream, fromRevision, maxCount) =>
-      this.readIdentities(stream, fromRevision, maxCount),
+      readIdentities(this.client, this.readDeadline, stream, fromRevision, maxCount),
     );
     this.keys = new KurrentDbIdempotencyKeys(client, () => this.readDeadline);
   }
@@ -177,7 +147,7 @@ export class KurrentDbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     assertValidReadAllOptions(options);
-    const page = (pageOptions: ClientReadAllOptions) => this.readPage(pageOptions);
+    const page = (pageOptions: ClientReadAllOptions) => readAllPage(this.client, this.readDeadline, pageOptions);
     return options.direction === 'backwards' ? readAllBackwards(page, options) : readAllForwards(page, options);
   }
 
@@ -251,7 +221,7 @@ export class KurrentDbEventStore implements EventStore {
     const { positions } = await this.ids.catchUp(stream);
     let position = positions.get(lastRevision);
     if (position === undefined) {
-      const [event] = (await this.readIdentities(stream, lastRevision, 1)) ?? [];
+      const [event] = (await readIdentities(this.client, this.readDeadline, stream, lastRevision, 1)) ?? [];
       if (event === undefined || event.revision !== lastRevision) {
         throw new EventStoreUnavailableError(
           `stream '${stream}' has no event at revision ${lastRevision} right after appending it`,
@@ -260,52 +230,6 @@ export class KurrentDbEventStore implements EventStore {
       position = event.position;
     }
     return { nextExpectedRevision: lastRevision, position };
-  }
-
-  private async readIdentities(
-    stream: string,
-    fromRevision: Revision,
-    maxCount: number,
-  ): Promise<EventIdentity[] | null> {
-    const identities: EventIdentity[] = [];
-    try {
-      // From the leader: an append is acknowledged by the leader, and its id must be seen by the next look.
-      for await (const resolved of this.client.readStream(stream, {
-        fromRevision: BigInt(fromRevision),
-        maxCount,
-        requiresLeader: true,
-        deadline: this.readDeadline,
-      })) {
-        const event = resolved.event;
-        if (!event) continue;
-        const what = `event ${event.id} (${stream}@${event.revision})`;
-        identities.push({
-          id: event.id.toLowerCase(),
-          revision: Number(event.revision),
-          position: toPortPosition(event.position, what),
-        });
-      }
-    } catch (error) {
-      if (isStreamNotFound(error)) return null;
-      throw toPortError(error, 'read of', stream);
-    }
-    return identities;
-  }
-
-  /** One page of `$all`, as recorded events that all carry a log position. */
-  private async readPage(options: ClientReadAllOptions): Promise<LoggedEvent[]> {
-    const events: LoggedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readAll({ ...options, deadline: this.readDeadline })) {
-        if (!resolved.event) continue;
-        if (!resolved.event.position)
-          throw new EventStoreUnavailableError(`event ${resolved.event.id} came from $all without a position`);
-        events.push(resolved.event);
-      }
-    } catch (error) {
-      throw toPortError(error, 'read of', '$all');
-    }
-    return events;
   }
 
   private async withinTimeout<T>(work: Promise<T>, what: string): Promise<T> {

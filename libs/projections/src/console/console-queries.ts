@@ -1,14 +1,10 @@
+import type { Page, PackageHistoryEntry } from '@app/domain';
 import { type FindResult, InvalidCursorError, type ReadModelStore } from '@app/read-models';
 import { PACKAGE_HISTORY, PackageHistoryDocument } from './package-history.projection';
 import { TENANT_DIRECTORY, TenantDirectoryDocument } from './tenant-directory.projection';
 
-export type PackageHistoryItem = Omit<PackageHistoryDocument, 'tenant' | 'order'>;
-
-export interface Page<T> {
-  items: T[];
-  /** Pass it as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { Page } from '@app/domain';
+export type PackageHistoryItem = PackageHistoryEntry;
 
 /** The console's reads: the tenant directory (joined into `GET /v1/tenants`) and a tenant's packages (newest first). */
 export class ConsoleQueries {

@@ -1,4 +1,4 @@
-import type { RejectionReason } from '@app/domain';
+import type { PackageHistoryEntry } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
 import { asLedgerEvent, key, tenantOf } from '../ledger/ledger-event';
@@ -6,21 +6,9 @@ import { asLedgerEvent, key, tenantOf } from '../ledger/ledger-event';
 export const PACKAGE_HISTORY = 'package_history';
 
 /** One activation or rejection of a license package, as the console's Activate screen and Audit list them. */
-export interface PackageHistoryDocument {
+export interface PackageHistoryDocument extends PackageHistoryEntry {
   [field: string]: unknown;
   tenant: string;
-  outcome: 'activated' | 'rejected';
-  packageId: string;
-  owner: string;
-  sequence: number;
-  /** The command's time (activatedAt or rejectedAt). */
-  at: string;
-  /** Who sent the package: the actor in the event's metadata. */
-  actor: string | null;
-  reasons: RejectionReason[];
-  companyName: string | null;
-  serialNumber: string | null;
-  position: string;
   /** The position padded to 20 digits: the sort key, newest first (positions outgrow a JSON number's exact range). */
   order: string;
 }

@@ -1,4 +1,13 @@
-import { DEFAULT_OWNER, HoldersView, LicenseListView, licenseView, StatusView, UserLicensesView } from '@app/domain';
+import {
+  DEFAULT_OWNER,
+  HoldersView,
+  LicenseListView,
+  licenseView,
+  Page,
+  StatusView,
+  TenantSummary,
+  UserLicensesView,
+} from '@app/domain';
 import { InvalidCursorError, ReadModelStore } from '@app/read-models';
 import { key } from './ledger-event';
 import {
@@ -10,11 +19,8 @@ import {
 import { STATUS, StatusDocument } from './status.projection';
 import { USER_LICENSES, UserLicensesDocument } from './user-licenses.projection';
 
-export interface TenantsPage {
-  items: Array<{ tenantId: string; owners: string[]; planHolders: number }>;
-  /** Pass it as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
+/** Pass `nextCursor` as `cursor` for the next page; null on the last page. */
+export type TenantsPage = Page<TenantSummary>;
 
 /** Answers in the shapes of the domain's views (`ledger.views.ts`), read from the projections' documents. */
 export class LedgerQueries {

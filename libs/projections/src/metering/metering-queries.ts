@@ -1,15 +1,15 @@
-import { InvoiceLine, METERED_SERVICES, MeteringThresholds, overageOf, SERVICE_UNITS, thresholdOf } from '@app/domain';
+import {
+  METERED_SERVICES,
+  MeteringMonthView,
+  MeteringThresholds,
+  overageOf,
+  SERVICE_UNITS,
+  thresholdOf,
+} from '@app/domain';
 import type { ReadModelStore } from '@app/read-models';
 import { METERING_MONTHS, meteringMonthId, MeteringMonthDocument } from './metering-totals.projection';
 
-export interface MeteringMonthView {
-  month: string;
-  users: number;
-  closed: boolean;
-  services: InvoiceLine[];
-  /** Late usage of earlier, closed months, carried onto this month's invoice. */
-  adjustments: InvoiceLine[];
-}
+export type { MeteringMonthView } from '@app/domain';
 
 /** The month's figures: as fixed at the close, or, while it is open, the totals so far against today's thresholds. */
 export class MeteringQueries {

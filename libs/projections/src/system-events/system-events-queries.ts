@@ -1,28 +1,9 @@
-import type { OwnerLicenseDates, SystemEventStatus } from '@app/domain';
+import type { OwnerLicenseDates, SystemEventFeedItem, SystemEventFeedPage, SystemEventStatus } from '@app/domain';
 import { type FindResult, InvalidCursorError, type ReadModelStore } from '@app/read-models';
 import { LICENSE_DATES, LicenseDatesDocument } from './license-dates.projection';
 import { SYSTEM_EVENTS_FEED, SystemEventFeedDocument } from './system-events-feed.projection';
 
-/** One row of the Status tab's feed: Event, Status, Message, Activated, Activated by, Finished, Type (scope), owner. */
-export interface SystemEventFeedItem {
-  eventKey: string;
-  status: SystemEventStatus;
-  message: string;
-  activatedAt: string;
-  activatedBy: string;
-  finishedAt: string | null;
-  scope: number;
-  owner: string | null;
-  eta: string | null;
-  updatedAt: string;
-  sequence: number;
-}
-
-export interface SystemEventFeedPage {
-  items: SystemEventFeedItem[];
-  /** Pass it as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { SystemEventFeedItem, SystemEventFeedPage } from '@app/domain';
 
 export interface LicenseDatesPage {
   items: OwnerLicenseDates[];

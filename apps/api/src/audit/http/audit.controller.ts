@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { TenantEventsQuery, VerifyTenantQuery } from '@app/application';
 import { TenantId } from '../../common/id-params';
 import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
 import { ProblemException } from '../../problem/problem';
-import { TenantEventsQuery, VerifyTenantQuery } from '../queries/audit.queries';
 import { fromPositionParam, limitParam, MAX_EVENTS_LIMIT } from './audit-params';
 import { Access } from '../../auth/access.decorator';
 

@@ -1,28 +1,14 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LiveSystemEventQuery, MeteringMonthsQuery, PackageHistoryQuery } from '@app/application';
 import { ApiAnswer, ApiProblems } from '../../openapi/api-decorators';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import {
-  ConsoleQueries,
-  MeteringQueries,
-  meteringTotalsProjection,
-  packageHistoryProjection,
-  SystemEventsQueries,
-  systemEventsFeedProjection,
-} from '@app/projections';
 import { Access } from '../../auth/access.decorator';
 import { TenantId } from '../../common/id-params';
+import { parseMinPosition } from '../../common/min-position-param';
+import { ApiPageQuery, foreignCursor, limitOf } from '../../common/page-params';
 import { ProblemException } from '../../problem/problem';
-import { awaitMinPosition } from '../../queries/min-position';
-import {
-  CONSOLE_QUERIES,
-  METERING_QUERIES,
-  PROJECTION_POSITIONS,
-  ProjectionPositions,
-} from '../../queries/projections.tokens';
 import { systemEventKeyOf } from '../../system-events/http/system-event-key';
-import { SYSTEM_EVENTS_QUERIES } from '../../system-events/system-events.tokens';
-import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
 
 /** The tenant's lists the console reads besides the ledger's: its packages, its metering months, one system event. */
 @ApiTags('queries')
@@ -34,17 +20,10 @@ import { badParameter, LIMIT_DESCRIPTION, limitOf } from './page-params';
 })
 @Controller('v1/tenants/:tenantId')
 export class TenantConsoleController {
-  constructor(
-    @Inject(CONSOLE_QUERIES) private readonly queries: ConsoleQueries,
-    @Inject(METERING_QUERIES) private readonly metering: MeteringQueries,
-    @Inject(SYSTEM_EVENTS_QUERIES) private readonly systemEvents: SystemEventsQueries,
-    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('license-packages')
-  @ApiQuery({ name: 'limit', required: false, description: LIMIT_DESCRIPTION })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the previous page' })
+  @ApiPageQuery()
   @ApiAnswer(200, 'PackageHistoryPage', "the tenant's activations and rejections, newest first")
   @ApiProblems('bad-request', 'read-model-behind', 'projection-failed')
   async packages(
@@ -53,19 +32,17 @@ export class TenantConsoleController {
     @Query('cursor') cursor?: string,
     @Query('minPosition') minPosition?: string,
   ) {
-    const options = { limit: limitOf(limit), cursor };
-    await this.wait(packageHistoryProjection.name, minPosition);
-    const page = await this.queries.packages(tenantId, options);
-    if (!page) throw badParameter('cursor', 'not a cursor this list handed out; start again without one');
-    return page;
+    const page = { limit: limitOf(limit), cursor };
+    const answer = await this.queryBus.execute(new PackageHistoryQuery(tenantId, page, parseMinPosition(minPosition)));
+    if (!answer) throw foreignCursor('list');
+    return answer;
   }
 
   @Get('metering')
   @ApiAnswer(200, 'MeteringMonths', 'every month with usage, with its totals against the thresholds')
   @ApiProblems('bad-request', 'read-model-behind', 'projection-failed')
-  async months(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
-    await this.wait(meteringTotalsProjection.name, minPosition);
-    return { months: await this.metering.months(tenantId) };
+  months(@TenantId() tenantId: string, @Query('minPosition') minPosition?: string) {
+    return this.queryBus.execute(new MeteringMonthsQuery(tenantId, parseMinPosition(minPosition)));
   }
 
   @Get('system-events/:eventKey')
@@ -81,8 +58,7 @@ export class TenantConsoleController {
     @Query('minPosition') minPosition?: string,
   ) {
     const key = systemEventKeyOf(eventKey, scope, owner);
-    await this.wait(systemEventsFeedProjection.name, minPosition);
-    const event = await this.systemEvents.live(tenantId, key);
+    const event = await this.queryBus.execute(new LiveSystemEventQuery(tenantId, key, parseMinPosition(minPosition)));
     if (!event)
       throw ProblemException.of(
         404,
@@ -91,9 +67,5 @@ export class TenantConsoleController {
         `no live system event ${eventKey} with scope ${key.scope}${key.owner ? ` and owner ${key.owner}` : ''}`,
       );
     return event;
-  }
-
-  private wait(projection: string, minPosition: string | undefined): Promise<void> {
-    return awaitMinPosition(this.positions, [projection], minPosition, this.config.projections.minPositionTimeoutMs);
   }
 }

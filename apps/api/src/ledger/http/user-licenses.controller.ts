@@ -2,12 +2,16 @@ import { Body, Controller, Delete, HttpCode, Post, Query, Req } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import {
+  AssignLicenseCommand,
+  DeactivateUserCommand,
+  ReactivateUserCommand,
+  UnassignLicenseCommand,
+} from '@app/application';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
 import { commandEnvelope } from '../../common/command-context';
 import { ModuleName, TenantId, UserId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
-import { AssignLicenseCommand, UnassignLicenseCommand } from '../commands/assign-license.command';
-import { DeactivateUserCommand, ReactivateUserCommand } from '../commands/user-activation.command';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
 import { AssignLicenseDto } from './license-package.dto';
 import { Access } from '../../auth/access.decorator';

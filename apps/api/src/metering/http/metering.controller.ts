@@ -1,15 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CloseMeteringMonthCommand, MeteringMonthQuery, RecordMeteredUsageCommand } from '@app/application';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { MeteringQueries, meteringTotalsProjection } from '@app/projections';
 import { commandEnvelope } from '../../common/command-context';
 import { Month, TenantId } from '../../common/id-params';
-import { awaitMinPosition } from '../../queries/min-position';
-import { METERING_QUERIES, PROJECTION_POSITIONS, ProjectionPositions } from '../../queries/projections.tokens';
-import { CloseMeteringMonthCommand } from '../commands/close-metering-month.command';
-import { RecordMeteredUsageCommand } from '../commands/record-metered-usage.command';
+import { parseMinPosition } from '../../common/min-position-param';
 import { ApiAnswer, ApiCommand, ApiJsonBody, ApiProblems } from '../../openapi/api-decorators';
 import { usageRecordsOf } from './metered-usage.body';
 import { CSV_CONTENT_TYPE, meteringCsv, wantsCsv } from './metering-csv';
@@ -20,9 +16,7 @@ import { Access } from '../../auth/access.decorator';
 export class MeteringController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(METERING_QUERIES) private readonly queries: MeteringQueries,
-    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post('metered-usage')
@@ -98,13 +92,7 @@ export class MeteringController {
     @Headers('accept') accept?: string,
   ) {
     const csv = wantsCsv(format, accept);
-    await awaitMinPosition(
-      this.positions,
-      [meteringTotalsProjection.name],
-      minPosition,
-      this.config.projections.minPositionTimeoutMs,
-    );
-    const view = await this.queries.month(tenantId, month);
+    const view = await this.queries.execute(new MeteringMonthQuery(tenantId, month, parseMinPosition(minPosition)));
     if (!csv) return view;
     void reply
       .header('content-type', CSV_CONTENT_TYPE)

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { DeleteSystemEventCommand, StartSystemEventCommand, UpdateSystemEventCommand } from '@app/application';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/request-principal';
@@ -7,11 +8,6 @@ import { commandEnvelope } from '../../common/command-context';
 import { ProblemException } from '../../problem/problem';
 import { TenantId } from '../../common/id-params';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
-import {
-  DeleteSystemEventCommand,
-  StartSystemEventCommand,
-  UpdateSystemEventCommand,
-} from '../commands/system-event.command';
 import { systemEventKeyOf } from './system-event-key';
 import { StartSystemEventDto, UpdateSystemEventDto } from './system-event.dto';
 import { Access } from '../../auth/access.decorator';
