@@ -1,25 +1,17 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CLOCK, Clock } from '../../ports/clock.port';
-import { LEDGER_RUNNER, LedgerRunner } from '../../ports/ledger-runner.port';
-import { AssignmentAnswer, runAssignmentCommand } from '../run-assignment-command';
+import { AssignmentAnswer, AssignmentCommandHandler } from '../run-assignment-command';
 import { ReactivateUserCommand } from './reactivate-user.command';
 
 @CommandHandler(ReactivateUserCommand)
-export class ReactivateUserHandler implements ICommandHandler<ReactivateUserCommand, AssignmentAnswer> {
-  constructor(
-    @Inject(LEDGER_RUNNER) private readonly runner: LedgerRunner,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
+export class ReactivateUserHandler
+  extends AssignmentCommandHandler
+  implements ICommandHandler<ReactivateUserCommand, AssignmentAnswer>
+{
   execute({ tenantId, userId, envelope }: ReactivateUserCommand): Promise<AssignmentAnswer> {
-    const metadata = { now: this.clock.now(), actor: envelope.actor };
-    return runAssignmentCommand(
-      this.runner,
-      tenantId,
-      userId,
-      { type: 'ReactivateUser', data: { userId }, metadata },
-      envelope,
-    );
+    return this.runAssignment(tenantId, userId, envelope, (metadata) => ({
+      type: 'ReactivateUser',
+      data: { userId },
+      metadata,
+    }));
   }
 }
