@@ -12,35 +12,41 @@ import { callerCorrelationId } from './trace-context';
  * the actor; with the key the caller sent, the request's fingerprint (idempotency-key.interceptor.ts).
  */
 export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
-  const header = request.headers['idempotency-key'];
-  const fromHeader = Array.isArray(header) ? header[0] : header;
-  if (fromHeader !== undefined && bodyCommandId !== undefined && fromHeader !== bodyCommandId) {
-    throw ProblemException.of(
-      400,
-      'bad-request',
-      'Bad request',
-      'the Idempotency-Key header and the commandId field differ',
-    );
-  }
-  const commandId = fromHeader ?? bodyCommandId ?? randomUUID();
-  if (typeof commandId !== 'string' || !isUuid(commandId)) {
-    throw ProblemException.of(
-      400,
-      'bad-request',
-      'Bad request',
-      'the command id (Idempotency-Key or commandId) must be a UUID',
-      {
-        errors: [{ field: 'commandId', messages: ['must be a UUID'] }],
-      },
-    );
-  }
-  const correlationId = callerCorrelationId(request) ?? commandId.toLowerCase();
+  const sent = sentCommandId(request, bodyCommandId);
+  if (sent.kind === 'invalid') throw ProblemException.of(400, 'bad-request', 'Bad request', sent.detail, sent.extra);
+  const commandId = sent.kind === 'sent' ? sent.id : randomUUID();
+  const id = commandId.toLowerCase();
+  const correlationId = callerCorrelationId(request) ?? id;
   // Answered back in X-Correlation-Id (trace-context.ts).
   request.correlationId = correlationId;
-  const id = commandId.toLowerCase();
   // The key and fingerprint the idempotency interceptor checked, when this very key is the command's id.
   const idempotency = request.idempotency?.key === id ? { idempotency: request.idempotency } : {};
   return { commandId: id, correlationId, actor: actorOf(request), tenant, ...idempotency };
+}
+
+/** The command id the caller sent, as is: none, a UUID, or why it is refused (see `commandEnvelope`). */
+export type SentCommandId =
+  | { kind: 'none' }
+  | { kind: 'sent'; id: string }
+  | { kind: 'invalid'; detail: string; extra?: Record<string, unknown> };
+
+/** The `Idempotency-Key` header or the body's `commandId`: they must agree, and the id must be a UUID. */
+export function sentCommandId(request: FastifyRequest, bodyCommandId: unknown): SentCommandId {
+  const header = request.headers['idempotency-key'];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  if (fromHeader !== undefined && bodyCommandId !== undefined && fromHeader !== bodyCommandId) {
+    return { kind: 'invalid', detail: 'the Idempotency-Key header and the commandId field differ' };
+  }
+  const id = fromHeader ?? bodyCommandId;
+  if (id === undefined) return { kind: 'none' };
+  if (typeof id !== 'string' || !isUuid(id)) {
+    return {
+      kind: 'invalid',
+      detail: 'the command id (Idempotency-Key or commandId) must be a UUID',
+      extra: { errors: [{ field: 'commandId', messages: ['must be a UUID'] }] },
+    };
+  }
+  return { kind: 'sent', id };
 }
 
 /** The key's name or the token's `sub`, as the access guard established it; `anonymous` while access is open. */

@@ -12,10 +12,10 @@ import { Reflector } from '@nestjs/core';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { validate as isUuid } from 'uuid';
 import { IdempotencyKeys } from '@app/application';
 import { EVENT_STORE, EventStore, KeyBinding } from '@app/event-store';
 import type { FastifyRequest } from 'fastify';
+import { sentCommandId } from './command-context';
 
 /**
  * Idempotency keys across streams (README, "Idempotency"). A command route (`@ApiCommand()`) whose request carries a
@@ -77,14 +77,10 @@ export class IdempotencyKeyInterceptor implements NestInterceptor {
  * nothing) or one the route will refuse with 400 (not a UUID, header and body differ: see `commandEnvelope`).
  */
 export function requestBinding(request: FastifyRequest): KeyBinding | undefined {
-  const header = request.headers['idempotency-key'];
-  const fromHeader = Array.isArray(header) ? header[0] : header;
   const body = request.body;
-  const fromBody = isPlainObject(body) ? body.commandId : undefined;
-  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) return undefined;
-  const key = fromHeader ?? fromBody;
-  if (typeof key !== 'string' || !isUuid(key)) return undefined;
-  return { key: key.toLowerCase(), fingerprint: requestFingerprint(request) };
+  const sent = sentCommandId(request, isPlainObject(body) ? body.commandId : undefined);
+  if (sent.kind !== 'sent') return undefined;
+  return { key: sent.id.toLowerCase(), fingerprint: requestFingerprint(request) };
 }
 
 /**
