@@ -41,8 +41,9 @@ export class SqliteAppender {
       revisionOfId: db.prepare<[string, string], { revision: number }>(
         'SELECT revision FROM events WHERE stream = ? AND event_id = ?',
       ),
+      // A revision range rather than a LIMIT parameter, which is slow in this SQLite build (see SqliteEventStore).
       idsFrom: db.prepare<[string, number, number], { event_id: string; position: number }>(
-        'SELECT event_id, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+        'SELECT event_id, position FROM events WHERE stream = ? AND revision >= ? AND revision < ? ORDER BY revision',
       ),
       insert: db.prepare(
         'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -115,7 +116,7 @@ export class SqliteAppender {
   private repeatedAppend({ stream, events, expected }: AppendRequest): AppendResult | undefined {
     const first = this.statements.revisionOfId.get(stream, events[0].id);
     if (first === undefined) return undefined;
-    const recorded = this.statements.idsFrom.all(stream, first.revision, events.length);
+    const recorded = this.statements.idsFrom.all(stream, first.revision, first.revision + events.length);
     const sameEvents = recorded.length === events.length && recorded.every((row, i) => row.event_id === events[i].id);
     if (sameEvents && expectedStateDescribesRevision(expected, first.revision)) {
       return {

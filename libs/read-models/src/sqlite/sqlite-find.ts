@@ -59,8 +59,11 @@ export function findDocuments<T extends Document>(
   }
   const order = keys.map((key) => `${key.expression} ${key.direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
   const limit = query.limit ?? -1;
-  const sql = `SELECT id, doc FROM rm_documents WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-  const rows = statement(sql).all(...params, limit === -1 ? -1 : limit + 1) as Array<{
+  // The LIMIT is written in, not bound: a bound LIMIT makes every run re-plan in this SQLite build (see the event store).
+  if (limit !== -1 && !(Number.isSafeInteger(limit) && limit > 0))
+    throw new RangeError('limit must be a positive integer');
+  const sql = `SELECT id, doc FROM rm_documents WHERE ${conditions.join(' AND ')} ORDER BY ${order}${limit === -1 ? '' : ` LIMIT ${limit + 1}`}`;
+  const rows = statement(sql).all(...params) as Array<{
     id: string;
     doc: string;
   }>;

@@ -15,6 +15,8 @@ import { stagedCheckpoint, stagedCollection } from '../read-model-store.port';
 import { InvalidCursorError } from '../read-model.errors';
 import { assertCollection, assertField, findDocuments } from './sqlite-find';
 
+const MAX_CACHED_STATEMENTS = 512;
+
 export { InvalidCursorError };
 
 const SCHEMA = `
@@ -235,6 +237,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     let statement = this.statements.get(key);
     if (!statement) {
       statement = db.prepare(sql);
+      // Page sizes are written into the SQL (see sqlite-find): the oldest statement goes beyond a bound.
+      if (this.statements.size >= MAX_CACHED_STATEMENTS)
+        this.statements.delete(this.statements.keys().next().value ?? key);
       this.statements.set(key, statement);
     }
     return statement;
