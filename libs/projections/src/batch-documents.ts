@@ -89,7 +89,10 @@ interface Entry {
 export class CachedBatchDocuments implements BatchDocuments {
   private readonly batch = new Map<string, Map<string, Entry>>();
   private changed = 0;
-  private last: { collection: string; id: string; entry: Entry } | null = null;
+  // The document last asked for, in three fields rather than one object: no allocation per lookup.
+  private lastCollection: string | null = null;
+  private lastId: string | null = null;
+  private lastEntry: Entry | null = null;
   private applying: Position | null = null;
 
   constructor(
@@ -186,12 +189,13 @@ export class CachedBatchDocuments implements BatchDocuments {
    */
   private entry(collection: string, id: string, use: 'read' | 'written'): Entry {
     // A projection puts back what it just got: the same id string, found again without hashing it.
-    const last = this.last;
-    if (last !== null && last.id === id && last.collection === collection) return last.entry;
+    if (this.lastEntry !== null && this.lastId === id && this.lastCollection === collection) return this.lastEntry;
     const byId = this.entries(collection);
     let entry = byId.get(id);
     if (!entry) entry = this.enter(byId, collection, id, use);
-    this.last = { collection, id, entry };
+    this.lastCollection = collection;
+    this.lastId = id;
+    this.lastEntry = entry;
     return entry;
   }
 

@@ -55,7 +55,7 @@ async function catchUp(
     if (within.length === 0 || within.length < page.length || page.length < 1_000) break;
     from = within[within.length - 1].position;
   }
-  await applier.commitPending();
+  await applier.commitPending({ last: true });
   return (await staged.checkpoint(projection.name)) ?? upTo;
 }
 

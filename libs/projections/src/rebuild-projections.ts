@@ -28,6 +28,6 @@ export async function rebuildProjections(
     options.onProgress?.(after, head > after ? head : after);
     if (page.length < batchSize) break;
   }
-  await applier.commitPending();
+  await applier.commitPending({ last: true });
   return { events: count };
 }

@@ -1,6 +1,6 @@
 import { EventDecodingError } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { decodedOnce } from '../src/decoded-once';
+import { decodedOnce, oncePerEvent } from '../src/decoded-once';
 import { asLedgerEvent } from '../src/ledger/ledger-event';
 
 /** What makes a rebuild cheap without dropping the guard: each event is decoded once for every projection. */
@@ -38,5 +38,19 @@ describe('decodedOnce', () => {
     const broken = recorded({ userId: 42 });
     expect(() => asLedgerEvent(broken)).toThrow(EventDecodingError);
     expect(() => asLedgerEvent(broken)).toThrow(EventDecodingError);
+  });
+});
+
+describe('oncePerEvent', () => {
+  it('keeps each memo apart on the same event, and asks again when a derivation answered nothing', () => {
+    const event = recorded({ userId: 'u1' });
+    let asked = 0;
+    const first = oncePerEvent(() => 'first');
+    const second = oncePerEvent(() => 'second');
+    const nothing = oncePerEvent(() => (asked++, undefined));
+    expect([first(event), second(event), first(event), second(event)]).toEqual(['first', 'second', 'first', 'second']);
+    nothing(event);
+    nothing(event);
+    expect(asked).toBe(2);
   });
 });

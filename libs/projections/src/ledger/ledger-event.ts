@@ -1,6 +1,7 @@
 import { decodeLedgerEvent, LedgerEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { decodedOnce } from '../decoded-once';
+import { decodedOnce, oncePerEvent } from '../decoded-once';
+import { DocumentKeys } from '../document-keys';
 
 /**
  * A recorded event of the ledger stream, decoded and checked: projections subscribe to ledger event types only.
@@ -8,7 +9,24 @@ import { decodedOnce } from '../decoded-once';
  */
 export const asLedgerEvent: (event: RecordedEvent) => LedgerEvent = decodedOnce(decodeLedgerEvent);
 
-export const tenantOf = (event: RecordedEvent): string => event.stream.slice('ledger-'.length);
+/**
+ * The tenant of a ledger event, one string per event for every projection: a document id built from the same
+ * string object is hashed once by the first projection's lookup, and found again by the others without rehashing.
+ */
+export const tenantOf: (event: RecordedEvent) => string = oncePerEvent((event) => event.stream.slice('ledger-'.length));
+
+/**
+ * `tenant|userId` of an event about a user (null for others), one string per event: the user-licenses and the
+ * status projections key their per-user documents by it, and a rebuild looks it up in both.
+ */
+export const userKeyOf: (event: RecordedEvent) => string | null = oncePerEvent((recorded) => {
+  const event = asLedgerEvent(recorded);
+  return 'userId' in event.data ? key(tenantOf(recorded), event.data.userId) : null;
+});
+
+const keys = new DocumentKeys();
+
+/** `a|b`, `a|b|c` or `a|b|c|d`: a document id, the same string object for the same parts (see DocumentKeys). */
 export function key(a: string, b: string, c?: string, d?: string): string {
-  return c === undefined ? `${a}|${b}` : d === undefined ? `${a}|${b}|${c}` : `${a}|${b}|${c}|${d}`;
+  return keys.key(a, b, c, d);
 }

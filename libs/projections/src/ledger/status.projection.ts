@@ -1,7 +1,7 @@
 import { textOf } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
-import { asLedgerEvent, key, tenantOf } from './ledger-event';
+import { asLedgerEvent, tenantOf, userKeyOf } from './ledger-event';
 
 export const STATUS = 'status';
 export const STATUS_USERS = 'status_users';
@@ -41,10 +41,11 @@ export const statusProjection: Projection = {
     if (event.type === 'LicensePackageActivated') return [[STATUS, tenant]];
     // Only plans and (de)activations change the count of plan holders.
     if ((event.type === 'LicenseAssigned' || event.type === 'LicenseReleased') && !event.data.isPlan) return [];
-    if (!('userId' in event.data)) return [];
+    const userKey = userKeyOf(recorded);
+    if (userKey === null) return [];
     return [
       [STATUS, tenant],
-      [STATUS_USERS, key(tenant, event.data.userId)],
+      [STATUS_USERS, userKey],
     ];
   },
 
@@ -70,8 +71,8 @@ export const statusProjection: Projection = {
       case 'LicenseReleased':
       case 'UserDeactivated':
       case 'UserReactivated': {
-        const userId = event.data.userId;
-        const id = key(tenant, userId);
+        const id = userKeyOf(recorded);
+        if (id === null) throw new Error(`${recorded.stream}@${recorded.revision}: ${event.type} names no user`);
         const user = documents.get<StatusUserDocument>(STATUS_USERS, id) ?? { active: true, plans: 0 };
         const counted = user.active && user.plans > 0;
         if (event.type === 'LicenseAssigned') user.plans++;

@@ -1,7 +1,7 @@
 import { holdingAfter } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
-import { asLedgerEvent, key, tenantOf } from './ledger-event';
+import { asLedgerEvent, key, userKeyOf } from './ledger-event';
 
 export const USER_LICENSES = 'user_licenses';
 
@@ -22,12 +22,11 @@ export const userLicensesProjection: Projection = {
   eventTypes: ['LicenseAssigned', 'LicenseReleased', 'UserDeactivated', 'UserReactivated'],
 
   documentsFor(recorded: RecordedEvent): Array<[string, string]> {
-    const event = asLedgerEvent(recorded);
-    return 'userId' in event.data ? [[USER_LICENSES, key(tenantOf(recorded), event.data.userId)]] : [];
+    const id = userKeyOf(recorded);
+    return id === null ? [] : [[USER_LICENSES, id]];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
-    const tenant = tenantOf(recorded);
     const event = asLedgerEvent(recorded);
     if (
       event.type !== 'LicenseAssigned' &&
@@ -37,8 +36,8 @@ export const userLicensesProjection: Projection = {
     ) {
       return;
     }
-    const { userId } = event.data;
-    const id = key(tenant, userId);
+    const id = userKeyOf(recorded);
+    if (id === null) throw new Error(`${recorded.stream}@${recorded.revision}: ${event.type} names no user`);
     const user = documents.get<UserLicensesDocument>(USER_LICENSES, id) ?? { active: true, plans: {}, holdings: {} };
     switch (event.type) {
       case 'UserDeactivated':
