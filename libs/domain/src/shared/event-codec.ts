@@ -92,7 +92,9 @@ export function eventCodec<Event extends { type: string; data: unknown }>(
         );
       }
       let data = stored.data;
-      for (const upcast of codec.upcasters?.slice(version - 1) ?? []) data = upcast(data);
+      // By index: a slice per decoded event was an array made and dropped for every event of a rebuild.
+      const upcasters = codec.upcasters ?? [];
+      for (let next = version - 1; next < upcasters.length; next++) data = upcasters[next](data);
       const parsed = codec.schema.safeParse(data);
       if (!parsed.success) {
         throw new EventDecodingError(
