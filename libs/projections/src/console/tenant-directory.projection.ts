@@ -6,7 +6,8 @@ import {
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { BatchDocuments, Projection } from '../projection';
-import { asLedgerEvent } from '../ledger/ledger-event';
+import { oncePerEvent } from '../decoded-once';
+import { asLedgerEvent, tenantOf } from '../ledger/ledger-event';
 
 export const TENANT_DIRECTORY = 'tenant_directory';
 
@@ -27,6 +28,14 @@ const LEDGER_PREFIX = 'ledger-';
 const METERING_PREFIX = 'metering-';
 const METERING_SUFFIX = /-\d{4}-\d{2}$/;
 
+/**
+ * The tenant of an event's stream, one string per event (see oncePerEvent): for a ledger event, the very string the
+ * ledger projections key their documents by, so that its hash is computed once for all of them.
+ */
+const tenantOfEvent = oncePerEvent((recorded): string | null =>
+  recorded.stream.startsWith(LEDGER_PREFIX) ? tenantOf(recorded) : tenantOfStream(recorded.stream),
+);
+
 /** The tenant a stream belongs to (`ledger-T`, `systemevents-T`, `metering-T-yyyy-mm`); null for any other stream. */
 export function tenantOfStream(stream: string): string | null {
   if (stream.startsWith(LEDGER_PREFIX)) return stream.slice(LEDGER_PREFIX.length);
@@ -43,12 +52,12 @@ export const tenantDirectoryProjection: Projection = {
   eventTypes: [...LEDGER_EVENT_TYPES, ...METERING_EVENT_TYPES, ...SYSTEM_EVENTS_EVENT_TYPES],
 
   documentsFor(recorded: RecordedEvent): Array<[string, string]> {
-    const tenant = tenantOfStream(recorded.stream);
+    const tenant = tenantOfEvent(recorded);
     return tenant === null ? [] : [[TENANT_DIRECTORY, tenant]];
   },
 
   apply(recorded: RecordedEvent, documents: BatchDocuments): void {
-    const tenant = tenantOfStream(recorded.stream);
+    const tenant = tenantOfEvent(recorded);
     if (tenant === null) return;
     const document = documents.get<TenantDirectoryDocument>(TENANT_DIRECTORY, tenant) ?? {
       tenant,
