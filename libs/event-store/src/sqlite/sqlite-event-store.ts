@@ -28,6 +28,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
+import { SqliteAppendMark } from './sqlite-append-mark';
 import { AppendRequest, SqliteAppender } from './sqlite-appender';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { EVENTS_SCHEMA } from './sqlite-schema';
@@ -77,6 +78,7 @@ export class SqliteEventStore implements EventStore {
   private readonly cachedStatements = new Map<string, Database.Statement>();
   private readonly appender: SqliteAppender;
   private readonly keys: SqliteIdempotencyKeys;
+  private marks?: SqliteAppendMark;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -180,6 +182,12 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const row = this.statements.headPosition.get();
     return row?.position == null ? null : BigInt(row.position);
+  }
+
+  /** The port's mark, made on first use (see sqlite-append-mark.ts, which says why it is sound). */
+  appendMark(): number {
+    this.assertOpen();
+    return (this.marks ??= new SqliteAppendMark(this.db)).current();
   }
 
   async health(): Promise<EventStoreHealth> {
