@@ -86,6 +86,16 @@ export class CachedStreams<State, Event extends DomainEvent> {
     this.snapshots?.saveIfDue(stream, cached);
   }
 
+  /**
+   * The cached stream if it is the stream as recorded without reading it: confirmed by a read, and nothing appended
+   * anywhere since (the store's append mark is still the one taken before that read). Else undefined: catch up.
+   */
+  unchanged(stream: string): CachedStream<State, Event> | undefined {
+    const cached = this.cache.get(stream);
+    if (!cached?.hashConfirmed || cached.readMark === undefined) return undefined;
+    return cached.readMark === this.store.appendMark?.() ? cached : undefined;
+  }
+
   /** The stream as recorded: the cached state (or its snapshot) with every event appended since folded in. */
   async catchUp(stream: string): Promise<CachedStream<State, Event>> {
     const fromCache = this.cache.get(stream);

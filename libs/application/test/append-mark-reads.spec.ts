@@ -39,10 +39,12 @@ const STREAM = meteringStream('T', '2026-05');
 
 type Runner = DeciderRunner<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal>;
 
+const usage = (usageId: string): UsageRecord[] => [
+  { usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' },
+];
+
 async function record(runner: Runner, usageId: string, stream = STREAM) {
-  const records: UsageRecord[] = [
-    { usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' },
-  ];
+  const records = usage(usageId);
   const outcome = await runner.run(
     stream,
     { type: 'RecordMeteredUsage', data: { tenantId: 'T', month: '2026-05', records }, metadata: facts },
@@ -89,6 +91,40 @@ describe('catch-up reads and the store’s append mark', () => {
     expect(await record(runner, 'u-2')).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(await record(runner, 'u-1')).toMatchObject({ accepted: 0, duplicates: 1 });
     expect(reads).toBe(1); // the read-back of u-2's append, which the u-1 command needed
+  });
+
+  it('answers a read issued while a command of the stream is under way from a turn, never from its unrecorded state', async () => {
+    const runner = runnerOn(store);
+    await record(runner, 'u-1');
+    await lastPosition(runner); // confirmed: a read now would be answered at once
+    // Hold the next append until the read below has been issued: the turn has decided (in the cached state) by then.
+    let appending!: () => void;
+    const started = new Promise<void>((resolve) => (appending = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const append = store.append.bind(store);
+    store.append = async (stream, events, expected) => {
+      appending();
+      await gate;
+      return append(stream, events, expected);
+    };
+    const recorded = runner.run(
+      STREAM,
+      {
+        type: 'RecordMeteredUsage',
+        data: { tenantId: 'T', month: '2026-05', records: usage('u-2') },
+        metadata: facts,
+      },
+      { commandId: randomUUID(), correlationId: 'c', actor: 't', tenant: 'T' },
+      () => null,
+    );
+    await started;
+    const read = lastPosition(runner);
+    release();
+    const outcome = await recorded;
+    if (outcome.kind !== 'recorded') throw new Error('refused');
+    // The read waited for the turn and saw the stream as recorded after it, with u-2's append.
+    expect(await read).toBe(outcome.position);
   });
 
   it("reads again after this store appended, even to another stream (the mark is the store's, not the stream's)", async () => {
