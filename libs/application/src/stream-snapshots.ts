@@ -72,7 +72,7 @@ export function snapshotOf<State, Event>(
     commands: CommandMemory<Event>;
   },
 ): StoredSnapshot {
-  // The commands' JSON joined as bytes: copying buffers is far cheaper than encoding one long string again.
+  // The commands' JSON as parts, each made once (jsonOf): the store writes them one after the other, uncopied.
   const parts: Buffer[] = [Buffer.from('{"commands":[')];
   for (const [id, command] of at.commands.entries()) {
     if (parts.length > 1) parts.push(COMMA);
@@ -87,13 +87,15 @@ export function snapshotOf<State, Event>(
     lastHash: at.lastHash,
     // Encoded now: the state is folded in place by the next turn.
     state: codec.encode(at.state),
-    extra: Buffer.concat(parts),
+    extra: parts,
   };
 }
 
 /** The commands a snapshot remembers, back into a command memory (oldest first, as they were). */
-export function restoreCommands<Event>(extra: Uint8Array, into: CommandMemory<Event>): void {
-  const { commands } = JSON.parse(Buffer.from(extra.buffer, extra.byteOffset, extra.byteLength).toString('utf8')) as {
+export function restoreCommands<Event>(extra: readonly Uint8Array[], into: CommandMemory<Event>): void {
+  const text =
+    extra.length === 1 ? Buffer.from(extra[0].buffer, extra[0].byteOffset, extra[0].byteLength) : Buffer.concat(extra);
+  const { commands } = JSON.parse(text.toString('utf8')) as {
     commands: StoredCommand<Event>[];
   };
   for (const command of commands) {
