@@ -26,7 +26,10 @@ export interface StoredSnapshot {
 
 export interface SnapshotStore {
   load(stream: string): Promise<StoredSnapshot | null>;
-  /** Keeps the snapshot unless one of a later revision is stored already. */
+  /**
+   * Keeps the snapshot unless one of a later revision is stored already. The store must not hold on to `state` or
+   * `extra` once the promise settled: the runner writes its next snapshots into the same buffers.
+   */
   save(snapshot: StoredSnapshot): Promise<void>;
   close(): Promise<void>;
 }
