@@ -39,10 +39,9 @@ export interface SqliteEventStoreOptions {
   /** Database file; ':memory:' for a throw-away store. */
   file: string;
   /**
-   * WAL sync level. NORMAL already survives a killed process (the WAL write reaches the OS before the commit
-   * returns). FULL, the default, also makes every acknowledged append survive power loss: SQLite runs with NORMAL
-   * and the store fdatasyncs the WAL after its commits, off the event loop, answering an append only once a sync
-   * that started after its commit has completed (WalSyncGate). EXTRA keeps SQLite's own sync inside each commit.
+   * WAL sync level. NORMAL survives a killed process (the WAL write reaches the OS before the commit returns). FULL,
+   * the default, survives power loss: SQLite runs with NORMAL and the store fdatasyncs the WAL off the event loop,
+   * answering an append once a sync started after its commit completed (WalSyncGate). EXTRA: SQLite syncs in commit.
    */
   synchronous?: SqliteSynchronous;
   /** How the WAL is made durable at FULL (tests hold, count and fail syncs); an fdatasync of `<file>-wal` if unset. */
@@ -228,6 +227,8 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
     let outcomes: Array<AppendResult | Error>;
     try {
+      // After a failed sync nothing more is written, not even what was queued before it failed.
+      if (this.gate?.failed) throw this.gate.failed;
       outcomes = this.appender.commit(batch);
     } catch (error) {
       const failure = new EventStoreUnavailableError(`append failed: ${(error as Error).message}`, error);
@@ -239,8 +240,8 @@ export class SqliteEventStore implements EventStore {
       this.changes.notify();
       return;
     }
-    // Answered once durable; the gate tells the subscriptions. A failed sync fails the whole batch: even a refusal
-    // was decided on state that may not have reached the disk.
+    // Answered once durable (the gate tells the subscriptions); a failed sync fails even refusals: they were decided
+    // on state that may not have reached the disk.
     this.gate.afterCommit().then(
       () => settle(batch, outcomes),
       (error: unknown) => {
