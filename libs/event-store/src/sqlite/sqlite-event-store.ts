@@ -77,8 +77,7 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     const synchronous = options.synchronous ?? 'FULL';
-    // ':memory:' has no WAL (nothing to make durable): it keeps the level it was given.
-    const syncsItself = synchronous === 'FULL' && options.file !== ':memory:';
+    const syncsItself = synchronous === 'FULL' && options.file !== ':memory:'; // ':memory:' has no WAL to sync
     this.db.pragma(`synchronous = ${syncsItself ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
