@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,25 @@ describe('SqliteEventStore append mark', () => {
     await store.append('s-1', [event(1)], 'no_stream');
     const mark = store.appendMark();
     await other.append('s-1', [event(2)], 0);
+    expect(store.appendMark()).not.toBe(mark);
+  });
+
+  it("asks for other connections' commits once per turn of the event loop, and again in the next turn", async () => {
+    await store.append('s-1', [event(1)], 'no_stream');
+    const mark = store.appendMark();
+    // Another process's commit made synchronously within this very turn (a raw connection commits at once).
+    const raw = new Database(join(dir, 'events.db'));
+    try {
+      raw
+        .prepare(
+          "INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES ('s-1', 1, 'raw-1', 'Counted', '{}', '{}', '')",
+        )
+        .run();
+    } finally {
+      raw.close();
+    }
+    expect(store.appendMark()).toBe(mark); // this turn's answer about other connections was already taken
+    await new Promise((resolve) => setImmediate(resolve));
     expect(store.appendMark()).not.toBe(mark);
   });
 
