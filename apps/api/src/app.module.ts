@@ -11,7 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BaselineController } from './baseline/baseline.controller';
 import { ConsoleModule } from './console/console.module';
-import { IdempotencyKeysModule } from './common/idempotency-key.interceptor';
+import { CommandSenderModule } from './common/command-sender';
 import { RequestLogModule } from './common/request-log';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
@@ -33,7 +33,7 @@ export class AppModule {
         RequestLogModule,
         AuthModule,
         EventStoreModule.forRoot(),
-        IdempotencyKeysModule,
+        CommandSenderModule,
         ReadModelsModule.forRoot(),
         ProjectionRuntimeModule.forRoot({ run: 'as-configured' }),
         SystemNoticesModule.forRoot({ run: 'as-configured', ports: NoticePortsModule }),

@@ -127,6 +127,17 @@ describe('Idempotency keys across streams over HTTP', () => {
     expect(written[written.length - 1].position).toBe(BigInt(answers[0].json().position));
   });
 
+  it('looks a key up once per request that carries one, and never for a request without a key', async () => {
+    const lookups = jest.spyOn(store(), 'idempotencyKey');
+    expect((await usage(A, randomUUID(), '2026-01-10')).statusCode).toBe(202);
+    expect((await assign(A, 'u1', randomUUID())).statusCode).toBe(201);
+    expect(lookups).toHaveBeenCalledTimes(2);
+    const keyless = await send('POST', `/v1/tenants/${A}/users/u2/licenses`, { module: 'saint' });
+    expect(keyless.statusCode).toBe(201);
+    expect(lookups).toHaveBeenCalledTimes(2);
+    lookups.mockRestore();
+  });
+
   it('binds nothing for a refused command: its key stays free for another request', async () => {
     const key = randomUUID();
     const refused = await assign(A, 'u1', key, 'ghost');

@@ -20,6 +20,12 @@ export type CachedStream<State, Event> = SnapshotPoint<State, Event> & {
    * (the ledger stream, read by every usage record, otherwise re-read and parsed its last event, often a package).
    */
   hashConfirmed: boolean;
+  /**
+   * The store's append mark taken just before the read that confirmed this state (see `EventStore.appendMark`):
+   * while the store's mark still equals it, nothing was appended anywhere since, and the state is the stream as
+   * recorded without reading it again. Undefined when the store has no marks, or the state is not confirmed.
+   */
+  readMark?: number;
 };
 
 export interface CachedStreamsOptions<State, Event> {
@@ -80,9 +86,24 @@ export class CachedStreams<State, Event extends DomainEvent> {
     this.snapshots?.saveIfDue(stream, cached);
   }
 
+  /**
+   * The cached stream if it is the stream as recorded without reading it: confirmed by a read, and nothing appended
+   * anywhere since (the store's append mark is still the one taken before that read). Else undefined: catch up.
+   */
+  unchanged(stream: string): CachedStream<State, Event> | undefined {
+    const cached = this.cache.get(stream);
+    if (!cached?.hashConfirmed || cached.readMark === undefined) return undefined;
+    return cached.readMark === this.store.appendMark?.() ? cached : undefined;
+  }
+
   /** The stream as recorded: the cached state (or its snapshot) with every event appended since folded in. */
   async catchUp(stream: string): Promise<CachedStream<State, Event>> {
     const fromCache = this.cache.get(stream);
+    // Taken before the read: an append that lands after it, even during the read, moves the store's mark.
+    const mark = this.store.appendMark?.();
+    // Nothing appended anywhere since this state was confirmed: no read at all (a usage record reads its tenant's
+    // ledger, which rarely changes, on every request; the two queries of an empty read cost 3 times the mark).
+    if (fromCache?.hashConfirmed && mark !== undefined && fromCache.readMark === mark) return fromCache;
     const cached = fromCache ?? (await this.fromSnapshot(stream)) ?? this.empty();
     const fromSnapshot = !fromCache && cached.revision !== 'no_stream';
     // The read starts at the last event already folded, to take its hash as stored. What this process computed
@@ -111,6 +132,7 @@ export class CachedStreams<State, Event extends DomainEvent> {
     }
     // Every hash it holds now was read from the store (the last folded event's, or a later one's).
     if (read.status === 'found' && (read.events.length > 0 || from !== known)) cached.hashConfirmed = true;
+    cached.readMark = cached.hashConfirmed ? mark : undefined;
     this.remember(stream, cached);
     return cached;
   }

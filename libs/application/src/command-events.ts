@@ -1,8 +1,8 @@
-import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { v5 as uuidV5 } from 'uuid';
 import { SCHEMA_VERSION_FIELD } from '@app/domain';
 import { EventMetadata, IDEMPOTENCY_KEY, JsonObject, KeyBinding, REQUEST_HASH, Revision } from '@app/event-store';
+import { canonicalJson } from './canonical-json';
 import type { Decision } from './decide-batch';
 import { ChainedEvent, chainEvent, storedHash } from './event-chain';
 
@@ -107,7 +107,5 @@ function metadataOf(envelope: CommandEnvelope, hash: string, result: unknown): E
 /** Identifies what a command asks, leaving out when it was asked (`metadata.now`), which differs between retries. */
 export function commandHash(command: unknown): string {
   const { metadata: _, ...rest } = command as { metadata?: unknown };
-  return createHash('sha256')
-    .update(canonicalize(rest) ?? '')
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
 }

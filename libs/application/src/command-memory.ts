@@ -6,6 +6,14 @@ export interface CommandMemoryLimits {
   commands: number;
   /** The most (estimated) bytes of their events and answers per stream. */
   bytes: number;
+  /**
+   * False where a retry's answer needs only the command's summary and position, never its events (metering: the
+   * counts are the summary). Its events are then not kept: a command weighs its 200 bytes, not its records (a
+   * batch of 1,000 is 150 kB), so the memory holds its `commands` rather than about fifty batches, retains no
+   * records for the garbage collector to walk, and snapshots carry kilobytes of commands instead of megabytes.
+   * A repeat is then answered with no events. True when left out.
+   */
+  keepEvents?: boolean;
 }
 
 export const UNBOUNDED: CommandMemoryLimits = { commands: Infinity, bytes: Infinity };
@@ -38,7 +46,9 @@ export class CommandMemory<Event> {
     return this.byId.get(commandId)?.command;
   }
 
+  /** Keeps `command` itself (the runner sets its position later), without its events unless they are kept. */
   set(commandId: string, command: RecordedCommand<Event>): void {
+    if (this.limits.keepEvents === false && command.events.length > 0) command.events = [];
     const previous = this.byId.get(commandId);
     if (previous) {
       this.byId.delete(commandId);
@@ -54,8 +64,9 @@ export class CommandMemory<Event> {
   addEvent(commandId: string, event: Event, position: Position | null): boolean {
     const entry = this.byId.get(commandId);
     if (!entry) return false;
-    entry.command.events.push(event);
     entry.command.position = position;
+    if (this.limits.keepEvents === false) return true;
+    entry.command.events.push(event);
     const bytes = this.weigh(event);
     entry.bytes += bytes;
     this.total += bytes;

@@ -125,6 +125,19 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
 
   /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
   read<T>(stream: string, read: (state: State, lastPosition: Position | null) => T): Promise<T> {
+    // At once, without a turn, when no turn of the stream is under way or queued (a turn's cached state may hold
+    // decisions not yet recorded) and the cached state is the stream as recorded: every usage record reads its
+    // tenant's ledger, and a turn costs a queue, three promises and a catch-up.
+    if (!this.queues.has(stream)) {
+      const recorded = this.streams.unchanged(stream);
+      if (recorded) {
+        try {
+          return Promise.resolve(read(recorded.state, recorded.lastPosition));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
     return new Promise((resolve, reject) => {
       this.queue(stream).reads.push({ read, resolve: resolve as (value: unknown) => void, reject });
       void this.drain(stream);

@@ -1,6 +1,6 @@
-import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { EventMetadata, JsonObject, NewEvent, Revision } from '@app/event-store';
+import { canonicalJson } from './canonical-json';
 
 /**
  * The hash chain that makes tampering with a stream evident. Each event's metadata carries `hash`, a SHA-256 (hex)
@@ -30,7 +30,7 @@ export interface ChainedContent {
 /** The hash an event must carry, given the hash of its stream's previous event. */
 export function eventHash(content: ChainedContent, previousHash: string | null): string {
   const { [HASH_FIELD]: _hash, [PREVIOUS_HASH_FIELD]: _previous, ...metadata } = content.metadata;
-  const text = canonicalize({
+  const text = canonicalJson({
     stream: content.stream,
     revision: content.revision,
     // The store keeps ids in lower case; hashing that form makes the hash the same before and after the append.
@@ -40,7 +40,6 @@ export function eventHash(content: ChainedContent, previousHash: string | null):
     metadata,
     previousHash,
   });
-  if (text === undefined) throw new Error(`event ${content.id} cannot be expressed as canonical JSON`);
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

@@ -2,6 +2,7 @@ import type { StateCodec } from '@app/domain';
 import type { Position, Revision, SnapshotStore, StoredSnapshot } from '@app/event-store';
 import { CommandMemory } from './command-memory';
 import type { RecordedCommand } from './decide-batch';
+import { SnapshotBuffers } from './snapshot-buffers';
 
 /** Where and how a runner keeps snapshots of its streams. */
 export interface SnapshotSettings {
@@ -71,8 +72,9 @@ export function snapshotOf<State, Event>(
     lastHash: string | null;
     commands: CommandMemory<Event>;
   },
+  buffers?: SnapshotBuffers,
 ): StoredSnapshot {
-  // The commands' JSON joined as bytes: copying buffers is far cheaper than encoding one long string again.
+  // The commands' JSON as parts, each made once (jsonOf): the store writes them one after the other, uncopied.
   const parts: Buffer[] = [Buffer.from('{"commands":[')];
   for (const [id, command] of at.commands.entries()) {
     if (parts.length > 1) parts.push(COMMA);
@@ -86,14 +88,16 @@ export function snapshotOf<State, Event>(
     position: at.position,
     lastHash: at.lastHash,
     // Encoded now: the state is folded in place by the next turn.
-    state: codec.encode(at.state),
-    extra: Buffer.concat(parts),
+    state: buffers ? codec.encode(at.state, (byteLength) => buffers.take(byteLength)) : codec.encode(at.state),
+    extra: parts,
   };
 }
 
 /** The commands a snapshot remembers, back into a command memory (oldest first, as they were). */
-export function restoreCommands<Event>(extra: Uint8Array, into: CommandMemory<Event>): void {
-  const { commands } = JSON.parse(Buffer.from(extra.buffer, extra.byteOffset, extra.byteLength).toString('utf8')) as {
+export function restoreCommands<Event>(extra: readonly Uint8Array[], into: CommandMemory<Event>): void {
+  const text =
+    extra.length === 1 ? Buffer.from(extra[0].buffer, extra[0].byteOffset, extra[0].byteLength) : Buffer.concat(extra);
+  const { commands } = JSON.parse(text.toString('utf8')) as {
     commands: StoredCommand<Event>[];
   };
   for (const command of commands) {
@@ -123,6 +127,8 @@ export class StreamSnapshots<State, Event> {
   private readonly saving = new Set<Promise<void>>();
   /** Streams whose snapshot is being written: one write per stream at a time, the next waits until it is due. */
   private readonly writing = new Set<string>();
+  /** The states' encodings, reused once their save settled (the store keeps none of the bytes it was given). */
+  readonly buffers = new SnapshotBuffers();
 
   constructor(
     private readonly settings: SnapshotSettings,
@@ -145,11 +151,12 @@ export class StreamSnapshots<State, Event> {
   saveIfDue(stream: string, point: SnapshotPoint<State, Event>): void {
     if (point.revision === 'no_stream' || this.writing.has(stream)) return;
     if (!snapshotDue(point.tailBytes, this.codec.stateBytes(point.state) + point.commands.bytes)) return;
-    const snapshot = snapshotOf(stream, this.codec, {
-      ...point,
-      revision: point.revision,
-      position: point.lastPosition,
-    });
+    const snapshot = snapshotOf(
+      stream,
+      this.codec,
+      { ...point, revision: point.revision, position: point.lastPosition },
+      this.buffers,
+    );
     point.tailBytes = 0;
     const { store, onError } = this.settings;
     const saving = store.save(snapshot).catch((error: unknown) => {
@@ -161,6 +168,7 @@ export class StreamSnapshots<State, Event> {
     void saving.finally(() => {
       this.saving.delete(saving);
       this.writing.delete(stream);
+      this.buffers.give(snapshot.state);
     });
   }
 

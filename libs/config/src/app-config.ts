@@ -26,6 +26,10 @@ export interface AppConfig {
   log: { level: LogLevel };
   eventStore: {
     adapter: EventStoreAdapter;
+    /**
+     * `synchronous`: FULL (default) answers an append once the WAL is fdatasynced, off the event loop (see
+     * SqliteEventStore); NORMAL survives a killed process, not a power cut; EXTRA lets SQLite sync in each commit.
+     */
     sqlite: { file: string; synchronous: SqliteSynchronous; pollIntervalMs: number };
     /** Connection string, set when the adapter is `kurrentdb`. */
     kurrentdb: { url: string | null };

@@ -188,6 +188,24 @@ describe('metering: snapshot + tail = full fold', () => {
       { numRuns: 200 },
     );
   });
+
+  it('encodes into a buffer that held anything the same bytes as into a fresh one (the runner reuses buffers)', () => {
+    fc.assert(
+      fc.property(fc.array(meteringCommand, { maxLength: 60 }), fc.integer({ min: 0, max: 255 }), (commands, junk) => {
+        const state = foldAll(metering, history(metering, commands));
+        const fresh = meteringStateCodec.encode(state);
+        let asked = -1;
+        const reused = meteringStateCodec.encode(state, (byteLength) => {
+          asked = byteLength;
+          // A view into the middle of a larger, dirty buffer, as a reused one is.
+          return new Uint8Array(byteLength + 24).fill(junk).subarray(8, 8 + byteLength);
+        });
+        expect(asked).toBe(fresh.byteLength);
+        expect(Buffer.from(reused)).toEqual(Buffer.from(fresh));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 describe('CompactIdSet', () => {

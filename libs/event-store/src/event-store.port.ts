@@ -162,6 +162,13 @@ export interface EventStore {
   idempotencyKey(key: string): Promise<BoundKey | null>;
   /** Position of the newest event in the store, or null while the store is empty. */
   headPosition(): Promise<Position | null>;
+  /**
+   * A mark of everything appended so far: it differs from an earlier one whenever an event may have been appended
+   * since, by this process or by any other sharing the store. So a reader that took a mark just before reading a
+   * stream may keep what it read for as long as the mark stays equal, without reading again. Synchronous and much
+   * cheaper than a read; optional: an adapter without a cheap and sound one leaves it out, and its readers read.
+   */
+  appendMark?(): number;
   health(): Promise<EventStoreHealth>;
   close(): Promise<void>;
 }

@@ -54,7 +54,7 @@ export class FileSnapshotStore implements SnapshotStore {
       position: header.position === null ? null : BigInt(header.position),
       lastHash: header.lastHash,
       state: new Uint8Array(bytes.buffer, bytes.byteOffset + stateAt, header.stateLength),
-      extra: bytes.subarray(stateAt + header.stateLength),
+      extra: [bytes.subarray(stateAt + header.stateLength)],
     };
   }
 
@@ -76,7 +76,7 @@ export class FileSnapshotStore implements SnapshotStore {
     const temporary = `${target}.${randomUUID()}.tmp`;
     const file = await open(temporary, 'w');
     try {
-      await file.writev([Buffer.from(MAGIC), length, headerBytes, snapshot.state, snapshot.extra]);
+      await file.writev([Buffer.from(MAGIC), length, headerBytes, snapshot.state, ...snapshot.extra]);
     } finally {
       await file.close();
     }

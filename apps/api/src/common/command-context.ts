@@ -4,12 +4,13 @@ import type { CommandEnvelope } from '@app/application';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-principal';
 import { ProblemException } from '../problem/problem';
+import { requestFingerprint } from './command-sender';
 import { callerCorrelationId } from './trace-context';
 
 /**
  * The envelope of a command sent over HTTP: its id (the `Idempotency-Key` header or a `commandId` body field,
  * else a fresh one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the command id) and
- * the actor; with the key the caller sent, the request's fingerprint (idempotency-key.interceptor.ts).
+ * the actor; with the key the caller sent, the request's fingerprint, which `CommandSender` checks (command-sender.ts).
  */
 export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
   const sent = sentCommandId(request, bodyCommandId);
@@ -19,8 +20,9 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
   const correlationId = callerCorrelationId(request) ?? id;
   // Answered back in X-Correlation-Id (trace-context.ts).
   request.correlationId = correlationId;
-  // The key and fingerprint the idempotency interceptor checked, when this very key is the command's id.
-  const idempotency = request.idempotency?.key === id ? { idempotency: request.idempotency } : {};
+  // A key the caller sent binds this request's fingerprint; a fresh id can collide with nothing, so it binds none.
+  const idempotency =
+    sent.kind === 'sent' ? { idempotency: { key: id, fingerprint: requestFingerprint(request) } } : {};
   return { commandId: id, correlationId, actor: actorOf(request), tenant, ...idempotency };
 }
 

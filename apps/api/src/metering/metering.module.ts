@@ -32,7 +32,8 @@ const snapshotWarning = (error: unknown, stream: string) =>
       provide: METERING_RUNNER,
       useFactory: (store: EventStore, snapshots: SnapshotStore | null, config: AppConfig, observer?: RunnerObserver) =>
         new DeciderRunner(store, metering, {
-          ...scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning),
+          // Usage and close answers are their summaries (counts, invoice): a retry needs no records kept.
+          ...scaledRunnerOptions(config, meteringStateCodec, snapshots, snapshotWarning, 'summary'),
           name: 'metering',
           observer,
         }),

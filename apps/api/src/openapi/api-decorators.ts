@@ -1,6 +1,5 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
-import { IdempotencyKeyInterceptor, IdempotentCommand } from '../common/idempotency-key.interceptor';
 import { PROBLEM_CATALOG, ProblemSlug } from '../problem/problem-catalog';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
 import { ref, Schema } from './schema-builders';
@@ -55,8 +54,9 @@ export function problemSchema(types: readonly string[]): NarrowedProblemSchema {
 }
 
 /**
- * A command: it takes an Idempotency-Key, checked across streams before the route runs. Its shared problems (concurrency-conflict, idempotency-key-reused) are
- * added by openapi-document.ts, since a second decorator for the same status would replace the route's own.
+ * A command: it takes an Idempotency-Key, checked across streams where the command is sent (command-sender.ts). Its
+ * shared problems (concurrency-conflict, idempotency-key-reused) are added by openapi-document.ts, since a second
+ * decorator for the same status would replace the route's own.
  */
 export const ApiCommand = () =>
   applyDecorators(
@@ -68,9 +68,6 @@ export const ApiCommand = () =>
         'nothing, and the key sent with a different request answers 422 idempotency-key-reused',
       schema: { type: 'string', format: 'uuid' },
     }),
-    // The key is checked across streams before the route runs (idempotency-key.interceptor.ts).
-    IdempotentCommand(),
-    UseInterceptors(IdempotencyKeyInterceptor),
   );
 
 /** A JSON body of the named schema (for bodies that are not a validated DTO class, such as the usage union). */

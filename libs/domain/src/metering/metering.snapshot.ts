@@ -14,14 +14,16 @@ const decoder = new TextDecoder();
  */
 export const meteringStateCodec: StateCodec<MeteringState, MeteringEvent> = {
   version: 1,
-  encode(state) {
+  encode(state, allocate = (byteLength) => new Uint8Array(byteLength)) {
     const { usageIds, ...rest } = state;
     const header = encoder.encode(JSON.stringify({ ...rest, usageIdCount: usageIds.size } satisfies Header));
     const tableAt = align8(4 + header.length);
     const table = usageIds.bytes();
-    const bytes = new Uint8Array(tableAt + table.byteLength);
-    new DataView(bytes.buffer).setUint32(0, header.length, true);
+    const bytes = allocate(tableAt + table.byteLength);
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(0, header.length, true);
     bytes.set(header, 4);
+    // A reused buffer holds an older snapshot: the padding is written too, so equal states give equal bytes.
+    bytes.fill(0, 4 + header.length, tableAt);
     bytes.set(table, tableAt);
     return bytes;
   },

@@ -8,8 +8,14 @@ export interface StateCodec<State, Event> {
    * stream folded from the start (then snapshotted anew).
    */
   version: number;
-  /** Fresh bytes, sharing nothing with the state (which the next event changes in place). */
-  encode(state: State): Uint8Array;
+  /**
+   * The state's bytes, sharing nothing with the state (which the next event changes in place). `allocate`, when
+   * given, supplies the buffer to fill, of exactly the length asked, holding anything (every byte must be written):
+   * the runner hands in the buffers of its earlier snapshots, because a month's table is megabytes, and touching
+   * fresh memory for the first time costs far more than copying into memory already touched (a 4 MB table: 23 ms
+   * against 0.5 ms on the machines we measured). A codec may ignore it and answer fresh bytes.
+   */
+  encode(state: State, allocate?: (byteLength: number) => Uint8Array): Uint8Array;
   decode(bytes: Uint8Array): State;
   /** Approximate bytes the state holds in memory; cheap (no walk over a tenant's users or usage ids). */
   stateBytes(state: State): number;

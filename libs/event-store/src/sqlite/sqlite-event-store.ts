@@ -14,11 +14,9 @@ import type {
   AllFilter,
   AllSubscription,
   AppendResult,
-  EventMetadata,
   EventStore,
   EventStoreHealth,
   ExpectedState,
-  JsonObject,
   NewEvent,
   Position,
   ReadAllOptions,
@@ -28,9 +26,13 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
+import { SqliteAppendMark } from './sqlite-append-mark';
 import { AppendRequest, SqliteAppender } from './sqlite-appender';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
+import { EventRow, SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
+import { WalSyncGate } from './wal-sync-gate';
+import { FileWalSyncer, WalSyncer } from './wal-syncer';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -38,24 +40,16 @@ export interface SqliteEventStoreOptions {
   /** Database file; ':memory:' for a throw-away store. */
   file: string;
   /**
-   * WAL sync level. NORMAL already survives a killed process (the WAL write reaches the OS before the commit
-   * returns); FULL, the default, also fsyncs the WAL on every commit, so acknowledged appends survive power loss.
+   * WAL sync level. NORMAL survives a killed process (the WAL write reaches the OS before the commit returns). FULL,
+   * the default, survives power loss: SQLite runs with NORMAL and the store fdatasyncs the WAL off the event loop,
+   * answering an append once a sync started after its commit completed (WalSyncGate). EXTRA: SQLite syncs in commit.
    */
   synchronous?: SqliteSynchronous;
+  /** How the WAL is made durable at FULL (tests hold, count and fail syncs); an fdatasync of `<file>-wal` if unset. */
+  walSyncer?: WalSyncer;
   /** How often subscriptions look for events appended by other processes sharing the file. */
   pollIntervalMs?: number;
   busyTimeoutMs?: number;
-}
-
-interface EventRow {
-  position: number;
-  stream: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
 }
 
 interface PendingAppend extends AppendRequest {
@@ -64,7 +58,6 @@ interface PendingAppend extends AppendRequest {
 }
 
 const SUBSCRIPTION_PAGE = 500;
-const MAX_CACHED_STATEMENTS = 256;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -74,15 +67,20 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements;
-  private readonly cachedStatements = new Map<string, Database.Statement>();
+  private readonly queries: SqliteQueries;
   private readonly appender: SqliteAppender;
   private readonly keys: SqliteIdempotencyKeys;
+  private marks?: SqliteAppendMark;
+  /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
+  private readonly gate: WalSyncGate | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    const synchronous = options.synchronous ?? 'FULL';
+    const syncsItself = synchronous === 'FULL' && options.file !== ':memory:'; // ':memory:' has no WAL to sync
+    this.db.pragma(`synchronous = ${syncsItself ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
     this.statements = {
@@ -93,12 +91,21 @@ export class SqliteEventStore implements EventStore {
       streamExists: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE stream = ? LIMIT 1'),
       headPosition: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
+    this.queries = new SqliteQueries(this.db);
     this.keys = new SqliteIdempotencyKeys(this.db);
     this.appender = new SqliteAppender(this.db, this.keys);
+    if (syncsItself) {
+      this.gate = new WalSyncGate(
+        options.walSyncer ?? new FileWalSyncer(`${options.file}-wal`),
+        () => this.statements.headPosition.get()?.position ?? 0,
+        () => this.changes.notify(),
+      );
+    }
   }
 
   append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreClosedError());
+    if (this.gate?.failed) return Promise.reject(this.gate.failed);
     let prepared: PreparedEvent[];
     let bindings: KeyBinding[];
     try {
@@ -121,6 +128,21 @@ export class SqliteEventStore implements EventStore {
     return this.appender.transactions;
   }
 
+  /** How many WAL syncs this store has started (FULL on a file; 0 otherwise): commits made during one share the next. */
+  get walSyncs(): number {
+    return this.gate?.started ?? 0;
+  }
+
+  /**
+   * A stream as written, including commits still waiting for their WAL sync (unlike readAll, headPosition and the
+   * subscriptions, which stop at the durable position). Command runners read their stream here before they decide
+   * and append with the revision they read: hiding an unsynced commit would make every command on a busy stream
+   * conflict with its predecessor. It is safe: an append decided on an unsynced event is acknowledged only after a
+   * sync that started after its own commit, and that sync covers the earlier frames too (one log, written in
+   * order); if a sync fails, every append waiting on it or after it fails with it. A runner's stream is busy until
+   * its own append is acknowledged, and another process's reader sees the log as written: its acknowledgement waits
+   * for its own sync, which covers ours.
+   */
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
     assertValidStreamName(stream);
@@ -129,10 +151,12 @@ export class SqliteEventStore implements EventStore {
     const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
     const rows = (
       backwards || options.maxCount !== undefined
-        ? this.limited(
-            `SELECT * FROM events WHERE stream = ? AND revision ${backwards ? '<=' : '>='} ? ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`,
-            options.maxCount,
-          ).all(stream, from)
+        ? this.queries
+            .limited(
+              `SELECT * FROM events WHERE stream = ? AND revision ${backwards ? '<=' : '>='} ? ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`,
+              options.maxCount,
+            )
+            .all(stream, from)
         : this.statements.streamForwards.all(stream, from)
     ) as EventRow[];
     if (rows.length === 0 && this.statements.streamExists.get(stream) === undefined) {
@@ -144,19 +168,7 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     assertValidReadAllOptions(options);
-    const backwards = options.direction === 'backwards';
-    const conditions: string[] = [];
-    const params: Array<string | number> = [];
-    if (options.fromPosition !== undefined) {
-      conditions.push(backwards ? 'position <= ?' : 'position >= ?');
-      params.push(Number(options.fromPosition));
-    } else if (options.afterPosition !== undefined) {
-      conditions.push(backwards ? 'position < ?' : 'position > ?');
-      params.push(Number(options.afterPosition));
-    }
-    this.addFilter(options.filter, conditions, params);
-    const rows = this.readAllStatement(conditions, backwards, options.maxCount).all(...params) as EventRow[];
-    return rows.map(toRecordedEvent);
+    return this.queries.readAllOptions(options, await this.durableHead()).map(toRecordedEvent);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -178,11 +190,19 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<Position | null> {
     this.assertOpen();
-    const row = this.statements.headPosition.get();
-    return row?.position == null ? null : BigInt(row.position);
+    const head = this.gate ? await this.durableHead() : this.statements.headPosition.get()?.position;
+    return head == null || head === 0 ? null : BigInt(head);
+  }
+
+  /** The port's mark, made on first use (see sqlite-append-mark.ts, which says why it is sound). */
+  appendMark(): number {
+    this.assertOpen();
+    return (this.marks ??= new SqliteAppendMark(this.db)).current();
   }
 
   async health(): Promise<EventStoreHealth> {
+    const failed = this.gate?.failed;
+    if (failed) return { status: 'down', adapter: 'sqlite', headPosition: null, detail: failed.message };
     try {
       const head = await this.headPosition();
       return { status: 'up', adapter: 'sqlite', headPosition: head === null ? null : head.toString() };
@@ -198,8 +218,13 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.subscriptions.clear();
-    this.changes.notify();
-    this.db.close();
+    try {
+      // The commits just flushed (and any before) are answered once their sync completes, before the file closes.
+      await this.gate?.close();
+    } finally {
+      this.changes.notify();
+      this.db.close();
+    }
   }
 
   private flush(): void {
@@ -209,74 +234,53 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
     let outcomes: Array<AppendResult | Error>;
     try {
+      // After a failed sync nothing more is written, not even what was queued before it failed.
+      if (this.gate?.failed) throw this.gate.failed;
       outcomes = this.appender.commit(batch);
     } catch (error) {
       const failure = new EventStoreUnavailableError(`append failed: ${(error as Error).message}`, error);
       for (const request of batch) request.reject(failure);
       return;
     }
-    batch.forEach((request, index) => {
-      const outcome = outcomes[index];
-      if (outcome instanceof Error) request.reject(outcome);
-      else request.resolve(outcome);
-    });
-    this.changes.notify();
+    if (!this.gate) {
+      settle(batch, outcomes);
+      this.changes.notify();
+      return;
+    }
+    // Answered once durable (the gate tells the subscriptions); a failed sync fails even refusals: they were decided
+    // on state that may not have reached the disk.
+    this.gate.afterCommit().then(
+      () => settle(batch, outcomes),
+      (error: unknown) => {
+        for (const request of batch) request.reject(error);
+      },
+    );
+  }
+
+  /**
+   * The highest position readers may see, after waiting for it to be durable (a commit of ours waiting for its sync,
+   * or another process's, is covered by the next sync); only the durable part after a failed sync. Undefined
+   * without a gate (NORMAL, EXTRA, ':memory:'): everything committed is as durable as it will be.
+   */
+  private async durableHead(): Promise<number | undefined> {
+    if (!this.gate) return undefined;
+    const head = this.statements.headPosition.get()?.position ?? 0;
+    await this.gate.cover(head);
+    this.assertOpen();
+    return Math.min(head, this.gate.durable);
   }
 
   private async pageOfAll(after: Position | undefined, limit: number, filter?: AllFilter): Promise<PageOfAll> {
     if (this.closed) return { events: [], scannedTo: after };
-    const head = this.statements.headPosition.get()?.position ?? null;
-    if (head === null) return { events: [], scannedTo: after };
-    const conditions = ['position <= ?'];
-    const params: Array<string | number> = [head];
-    if (after !== undefined) {
-      conditions.push('position > ?');
-      params.push(Number(after));
+    let head = this.statements.headPosition.get()?.position ?? null;
+    if (head !== null && this.gate) {
+      // Only what is durable; if more is written (a commit waiting for its sync, another process's), a sync is on
+      // its way or started now, and its completion wakes the subscription.
+      this.gate.request(head);
+      head = Math.min(head, this.gate.durable);
     }
-    this.addFilter(filter, conditions, params);
-    const rows = this.readAllStatement(conditions, false, limit).all(...params) as EventRow[];
-    const events = rows.map(toRecordedEvent);
-    const scannedTo = events.length === limit ? events[events.length - 1].position : BigInt(head);
-    return { events, scannedTo };
-  }
-
-  private addFilter(filter: AllFilter | undefined, conditions: string[], params: Array<string | number>): void {
-    if (!filter) return;
-    const prefixes = filter.streamPrefix === undefined ? [] : [filter.streamPrefix].flat();
-    if (prefixes.length > 0) {
-      conditions.push(`(${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
-      for (const prefix of prefixes) params.push(prefix.length, prefix);
-    }
-    if (filter.eventTypes && filter.eventTypes.length > 0) {
-      conditions.push(`type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
-      params.push(...filter.eventTypes);
-    }
-  }
-
-  private readAllStatement(conditions: string[], backwards: boolean, maxCount: number | undefined): Database.Statement {
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    return this.limited(`SELECT * FROM events ${where} ORDER BY position ${backwards ? 'DESC' : 'ASC'}`, maxCount);
-  }
-
-  /**
-   * A prepared statement for `sql` with its LIMIT written in as a literal (`maxCount` is a validated safe integer).
-   * A LIMIT bound as a parameter made each run of the statement about ten times slower in this SQLite build (6 µs
-   * against 0.5 µs for an empty stream tail; better-sqlite3 builds SQLite with STAT4, which re-plans a statement for
-   * bound values that may change its plan). Statements are cached by their text, the oldest dropped beyond a bound:
-   * the prefixes, types and page sizes callers use are few, but a caller-chosen size must not grow the cache forever.
-   */
-  private limited(sql: string, maxCount: number | undefined): Database.Statement {
-    assertValidMaxCount(maxCount); // it is written into the SQL: a positive safe integer, nothing else
-    const text = maxCount === undefined ? sql : `${sql} LIMIT ${maxCount}`;
-    let statement = this.cachedStatements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      if (this.cachedStatements.size >= MAX_CACHED_STATEMENTS) {
-        this.cachedStatements.delete(this.cachedStatements.keys().next().value ?? text);
-      }
-      this.cachedStatements.set(text, statement);
-    }
-    return statement;
+    if (head === null || head === 0) return { events: [], scannedTo: after };
+    return this.queries.pageOfAll(after, head, limit, filter);
   }
 
   private assertOpen(): void {
@@ -284,15 +288,10 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    stream: row.stream,
-    revision: row.revision,
-    position: BigInt(row.position),
-    type: row.type,
-    data: JSON.parse(row.data) as JsonObject,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    recordedAt: row.recorded_at,
-  };
+function settle(batch: PendingAppend[], outcomes: Array<AppendResult | Error>): void {
+  batch.forEach((request, index) => {
+    const outcome = outcomes[index];
+    if (outcome instanceof Error) request.reject(outcome);
+    else request.resolve(outcome);
+  });
 }

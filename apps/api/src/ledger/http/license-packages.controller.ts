@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ActivateLicensePackageCommand, ValidateLicensePackageQuery } from '@app/application';
 import { commandEnvelope } from '../../common/command-context';
+import { CommandSender } from '../../common/command-sender';
 import { TenantId } from '../../common/id-params';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
 import { LicensePackageDto } from './license-package.dto';
@@ -13,7 +14,7 @@ import { Access } from '../../auth/access.decorator';
 @Controller('v1/tenants/:tenantId/license-packages')
 export class LicensePackagesController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: CommandSender,
     private readonly queries: QueryBus,
   ) {}
 
@@ -38,6 +39,6 @@ export class LicensePackagesController {
   @ApiAnswer(201, 'PackageActivated', "the package replaced its owner's licenses")
   @ApiProblems('package-rejected')
   activate(@TenantId() tenantId: string, @Body() body: LicensePackageDto, @Req() request: FastifyRequest) {
-    return this.commands.execute(new ActivateLicensePackageCommand(tenantId, body, commandEnvelope(request, tenantId)));
+    return this.commands.send(new ActivateLicensePackageCommand(tenantId, body, commandEnvelope(request, tenantId)));
   }
 }

@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -10,6 +9,7 @@ import {
 } from '@app/application';
 import { DEFAULT_OWNER, isOwnerName, OWNER_NAME_RULE } from '@app/domain';
 import { commandEnvelope } from '../../common/command-context';
+import { CommandSender } from '../../common/command-sender';
 import { ModuleName, TenantId, UserId } from '../../common/id-params';
 import { ProblemException } from '../../problem/problem';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
@@ -19,7 +19,7 @@ import { Access } from '../../auth/access.decorator';
 @ApiTags('assignments')
 @Controller('v1/tenants/:tenantId/users/:userId')
 export class UserLicensesController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: CommandSender) {}
 
   @Post('licenses')
   @Access(Access.ledgerCommands)
@@ -44,7 +44,7 @@ export class UserLicensesController {
     @Req() request: FastifyRequest,
   ) {
     const envelope = commandEnvelope(request, tenantId, body.commandId);
-    return this.commands.execute(
+    return this.commands.send(
       new AssignLicenseCommand(tenantId, userId, body.owner ?? DEFAULT_OWNER, body.module, envelope),
     );
   }
@@ -75,9 +75,7 @@ export class UserLicensesController {
       });
     }
     const envelope = commandEnvelope(request, tenantId);
-    return this.commands.execute(
-      new UnassignLicenseCommand(tenantId, userId, owner ?? DEFAULT_OWNER, module, envelope),
-    );
+    return this.commands.send(new UnassignLicenseCommand(tenantId, userId, owner ?? DEFAULT_OWNER, module, envelope));
   }
 
   @Post('deactivate')
@@ -87,7 +85,7 @@ export class UserLicensesController {
   @ApiAnswer(200, 'AssignmentAnswer', "deactivation releases all of the user's licenses")
   @ApiProblems('unknown-tenant')
   deactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
-    return this.commands.execute(new DeactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
+    return this.commands.send(new DeactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
   }
 
   @Post('reactivate')
@@ -97,6 +95,6 @@ export class UserLicensesController {
   @ApiAnswer(200, 'AssignmentAnswer', 'the user may be given licenses again')
   @ApiProblems('unknown-tenant')
   reactivate(@TenantId() tenantId: string, @UserId() userId: string, @Req() request: FastifyRequest) {
-    return this.commands.execute(new ReactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
+    return this.commands.send(new ReactivateUserCommand(tenantId, userId, commandEnvelope(request, tenantId)));
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { CloseMeteringMonthCommand, MeteringMonthQuery, RecordMeteredUsageCommand } from '@app/application';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { commandEnvelope } from '../../common/command-context';
+import { CommandSender } from '../../common/command-sender';
 import { Month, TenantId } from '../../common/id-params';
 import { parseMinPosition } from '../../common/min-position-param';
 import { ApiAnswer, ApiCommand, ApiJsonBody, ApiProblems } from '../../openapi/api-decorators';
@@ -15,7 +16,7 @@ import { Access } from '../../auth/access.decorator';
 @Controller('v1/tenants/:tenantId')
 export class MeteringController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: CommandSender,
     private readonly queries: QueryBus,
   ) {}
 
@@ -41,7 +42,7 @@ export class MeteringController {
   )
   record(@TenantId() tenantId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const { records, commandId } = usageRecordsOf(body);
-    return this.commands.execute(
+    return this.commands.send(
       new RecordMeteredUsageCommand(tenantId, records, commandEnvelope(request, tenantId, commandId)),
     );
   }
@@ -53,7 +54,7 @@ export class MeteringController {
   @ApiAnswer(200, 'MonthClosed', "the month's invoice lines, adjustments of late usage included")
   @ApiProblems('unknown-tenant', 'invalid-month', 'month-not-ended', 'month-closed')
   close(@TenantId() tenantId: string, @Month() month: string, @Req() request: FastifyRequest) {
-    return this.commands.execute(new CloseMeteringMonthCommand(tenantId, month, commandEnvelope(request, tenantId)));
+    return this.commands.send(new CloseMeteringMonthCommand(tenantId, month, commandEnvelope(request, tenantId)));
   }
 
   @Get('metering/:month')

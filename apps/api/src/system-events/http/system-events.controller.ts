@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { DeleteSystemEventCommand, StartSystemEventCommand, UpdateSystemEventCommand } from '@app/application';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/request-principal';
 import { commandEnvelope } from '../../common/command-context';
+import { CommandSender } from '../../common/command-sender';
 import { ProblemException } from '../../problem/problem';
 import { TenantId } from '../../common/id-params';
 import { ApiAnswer, ApiCommand, ApiProblems } from '../../openapi/api-decorators';
@@ -15,7 +15,7 @@ import { Access } from '../../auth/access.decorator';
 @ApiTags('system events')
 @Controller('v1/tenants/:tenantId/system-events')
 export class SystemEventsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: CommandSender) {}
 
   @Post()
   @Access(Access.systemEvents)
@@ -32,7 +32,7 @@ export class SystemEventsController {
       eta: body.eta ?? null,
       activatedBy: activatedByOf(request, body.activatedBy),
     };
-    return this.commands.execute(new StartSystemEventCommand(tenantId, key, details, envelope));
+    return this.commands.send(new StartSystemEventCommand(tenantId, key, details, envelope));
   }
 
   @Patch(':eventKey')
@@ -57,7 +57,7 @@ export class SystemEventsController {
         ([, value]) => value !== undefined,
       ),
     );
-    return this.commands.execute(new UpdateSystemEventCommand(tenantId, key, changes, envelope));
+    return this.commands.send(new UpdateSystemEventCommand(tenantId, key, changes, envelope));
   }
 
   @Delete(':eventKey')
@@ -75,7 +75,7 @@ export class SystemEventsController {
     @Req() request: FastifyRequest,
   ) {
     const key = systemEventKeyOf(eventKey, scope, owner);
-    return this.commands.execute(new DeleteSystemEventCommand(tenantId, key, commandEnvelope(request, tenantId)));
+    return this.commands.send(new DeleteSystemEventCommand(tenantId, key, commandEnvelope(request, tenantId)));
   }
 }
 

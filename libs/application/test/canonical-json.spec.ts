@@ -1,0 +1,103 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { canonicalJson } from '../src/canonical-json';
+import { commandHash } from '../src/command-events';
+import { eventHash } from '../src/event-chain';
+import { createHash } from 'node:crypto';
+
+/**
+ * The runner's hashes are stored and verified forever (commandHash, the event chain): the faster canonical JSON
+ * they are made with must give canonicalize's text, byte for byte, for every JSON value.
+ */
+
+// Any UTF-16 code unit, lone surrogates included: the escaping rules differ exactly there.
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+const anyString = fc.string({ unit: fc.oneof(codeUnit, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) });
+const anyNumber = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1e21, 1e-7, 5e-324, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 0.1 + 0.2),
+);
+const jsonLike = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    anyNumber,
+    anyString,
+    fc.array(tie('value'), { maxLength: 6 }),
+    fc.dictionary(anyString, tie('value'), { maxKeys: 6 }),
+  ),
+})).value;
+
+describe('canonicalJson', () => {
+  it('gives the text canonicalize gives, for any JSON value (any key, any code unit, any number)', () => {
+    fc.assert(
+      fc.property(jsonLike, (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives it for fast-check JSON values with full unicode too', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'binary' }), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('sorts keys by UTF-16 code units, drops undefined members, writes undefined array items as null, uses toJSON', () => {
+    const value = {
+      '\u20ac': 1,
+      '\ud83d\ude00': 2,
+      b: [undefined, 1e21, -0, 'a\u2028\u0007"\\'],
+      a: undefined,
+      c: new Date(Date.UTC(2026, 10, 29)),
+      A: { z: true, y: null },
+    };
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('refuses what JSON cannot express instead of leaving it out', () => {
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow();
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow();
+    expect(() => canonicalJson({ n: 1n })).toThrow();
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalJson(cycle)).toThrow();
+    expect(() => canonicalJson(undefined)).toThrow();
+  });
+
+  it('keeps what the stored hashes mean: commandHash and eventHash over canonicalize text', () => {
+    const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const records = Array.from({ length: 50 }, (_, index) => ({
+      usageId: `u-${index}-\u00e9`,
+      service: 'chat-sessions',
+      quantity: index + 0.5,
+      occurredAt: '2026-11-29T10:00:00.000Z',
+    }));
+    const command = { type: 'RecordMeteredUsage', data: { tenantId: 'T', month: '2026-11', records }, metadata: {} };
+    expect(commandHash(command)).toBe(sha(canonicalize({ type: command.type, data: command.data }) ?? ''));
+    const content = {
+      stream: 's',
+      revision: 3,
+      id: 'ABC',
+      type: 'MeteredUsageRecorded',
+      data: { records },
+      metadata: { actor: 'a', hash: 'x', previousHash: 'p' },
+    };
+    const expected = canonicalize({
+      stream: 's',
+      revision: 3,
+      id: 'abc',
+      type: 'MeteredUsageRecorded',
+      data: { records },
+      metadata: { actor: 'a' },
+      previousHash: 'p',
+    });
+    expect(eventHash(content, 'p')).toBe(sha(expected ?? ''));
+  });
+});
