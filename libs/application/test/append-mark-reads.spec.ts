@@ -1,23 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  METERED_SERVICES,
-  metering,
-  MeteringCommand,
-  MeteringEvent,
-  MeteringFacts,
-  MeteringRefusal,
-  MeteringState,
-  meteringStateCodec,
-  meteringStream,
-  MeteringThresholds,
-  usageOutcome,
-  UsageRecord,
-} from '@app/domain';
+import { metering, meteringStateCodec, meteringStream } from '@app/domain';
 import { EventStore, SqliteEventStore } from '@app/event-store';
 import { DeciderRunner } from '../src';
+import { MeteringRunner as Runner, recordUsage, usageRecords } from './support/metering-runs';
 
 /**
  * Issue 15, goal 4: a catch-up with nothing appended anywhere since the state was confirmed reads nothing (the
@@ -25,32 +12,10 @@ import { DeciderRunner } from '../src';
  * unchanged. Shown by counting the store's reads, and by what a read answers after another process appended.
  */
 
-const THRESHOLDS = Object.fromEntries(
-  METERED_SERVICES.map((service) => [service, { base: 1_000_000, perUser: 0 }]),
-) as MeteringThresholds;
-const facts: MeteringFacts = {
-  now: '2026-05-20T00:00:00.000Z',
-  actor: 't',
-  activeUsers: 0,
-  thresholds: THRESHOLDS,
-  tenantSince: '2026-01-01T00:00:00.000Z',
-};
 const STREAM = meteringStream('T', '2026-05');
 
-type Runner = DeciderRunner<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal>;
-
-const usage = (usageId: string): UsageRecord[] => [
-  { usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' },
-];
-
 async function record(runner: Runner, usageId: string, stream = STREAM) {
-  const records = usage(usageId);
-  const outcome = await runner.run(
-    stream,
-    { type: 'RecordMeteredUsage', data: { tenantId: 'T', month: '2026-05', records }, metadata: facts },
-    { commandId: randomUUID(), correlationId: 'c', actor: 't', tenant: 'T' },
-    (_, events) => usageOutcome(records, events),
-  );
+  const outcome = await recordUsage(runner, usageRecords([usageId]), { stream });
   if (outcome.kind !== 'recorded') throw new Error(`refused: ${outcome.refusal.code}`);
   return outcome.summary;
 }
@@ -108,16 +73,7 @@ describe('catch-up reads and the store’s append mark', () => {
       await gate;
       return append(stream, events, expected);
     };
-    const recorded = runner.run(
-      STREAM,
-      {
-        type: 'RecordMeteredUsage',
-        data: { tenantId: 'T', month: '2026-05', records: usage('u-2') },
-        metadata: facts,
-      },
-      { commandId: randomUUID(), correlationId: 'c', actor: 't', tenant: 'T' },
-      () => null,
-    );
+    const recorded = recordUsage(runner, usageRecords(['u-2']));
     await started;
     const read = lastPosition(runner);
     release();

@@ -2,21 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  METERED_SERVICES,
-  metering,
-  MeteringCommand,
-  MeteringEvent,
-  MeteringFacts,
-  MeteringRefusal,
-  MeteringState,
-  meteringStateCodec,
-  meteringStream,
-  MeteringThresholds,
-  usageOutcome,
-} from '@app/domain';
+import { metering, meteringStateCodec, meteringStream } from '@app/domain';
 import { FileSnapshotStore, SqliteEventStore } from '@app/event-store';
 import { CommandMemory, DeciderRunner } from '../src';
+import { ids, MeteringRunner, recordUsage, usageRecords } from './support/metering-runs';
 
 /**
  * Metering answers a retry from the command's summary (the counts), so its runner remembers commands without their
@@ -47,17 +36,6 @@ describe('CommandMemory without events', () => {
   });
 });
 
-const THRESHOLDS = Object.fromEntries(
-  METERED_SERVICES.map((service) => [service, { base: 1_000_000, perUser: 0 }]),
-) as MeteringThresholds;
-const facts: MeteringFacts = {
-  now: '2026-05-20T00:00:00.000Z',
-  actor: 't',
-  activeUsers: 0,
-  thresholds: THRESHOLDS,
-  tenantSince: '2026-01-01T00:00:00.000Z',
-};
-
 describe('a metering runner remembering summaries only', () => {
   let dir: string;
   let store: SqliteEventStore;
@@ -73,40 +51,27 @@ describe('a metering runner remembering summaries only', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const runner = () =>
-    new DeciderRunner<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal>(store, metering, {
+  const runner = (): MeteringRunner =>
+    new DeciderRunner(store, metering, {
       codec: meteringStateCodec,
       snapshots: { store: snapshots },
       commandMemory: { commands: 10_000, bytes: 8 * 1024 * 1024, keepEvents: false },
     });
-  const batch = (prefix: string) =>
-    Array.from({ length: 1000 }, (_, i) => ({
-      usageId: `${prefix}-${i}`,
-      service: 'chat-sessions' as const,
-      quantity: 1,
-      occurredAt: '2026-05-10T00:00:00.000Z',
-    }));
-  async function record(on: ReturnType<typeof runner>, prefix: string, commandId: string) {
-    const records = batch(prefix);
-    const outcome = await on.run(
-      meteringStream('T', '2026-05'),
-      { type: 'RecordMeteredUsage', data: { tenantId: 'T', month: '2026-05', records }, metadata: facts },
-      { commandId, correlationId: 'c', actor: 't', tenant: 'T' },
-      (_, events) => usageOutcome(records, events),
-    );
+  async function record(on: MeteringRunner, prefix: string, commandId: string) {
+    const outcome = await recordUsage(on, usageRecords(ids(prefix, 1000)), { commandId });
     if (outcome.kind !== 'recorded') throw new Error(outcome.refusal.code);
     return outcome;
   }
 
   it('answers a retry as the first time, in the process and after a restart from a snapshot that carries no records', async () => {
     const first = runner();
-    const ids = Array.from({ length: 3 }, () => randomUUID());
+    const commandIds = Array.from({ length: 3 }, () => randomUUID());
     const answers = [];
-    for (const [index, id] of ids.entries()) answers.push(await record(first, `b${index}`, id));
+    for (const [index, id] of commandIds.entries()) answers.push(await record(first, `b${index}`, id));
     expect(answers[1]).toMatchObject({ summary: { accepted: 1000, duplicates: 0 }, repeated: false });
     expect(answers[1].events[0].type).toBe('MeteredUsageRecorded'); // the first answer has its events
 
-    const retry = await record(first, 'b1', ids[1]);
+    const retry = await record(first, 'b1', commandIds[1]);
     expect(retry).toMatchObject({ summary: answers[1].summary, position: answers[1].position, repeated: true });
     expect(retry.events).toEqual([]);
 
@@ -117,7 +82,7 @@ describe('a metering runner remembering summaries only', () => {
     expect(snapshot?.extra.reduce((sum, part) => sum + part.byteLength, 0)).toBeLessThan(2_000);
 
     const restarted = runner();
-    for (const [index, id] of ids.entries())
+    for (const [index, id] of commandIds.entries())
       expect(await record(restarted, `b${index}`, id)).toMatchObject({
         summary: answers[index].summary,
         position: answers[index].position,

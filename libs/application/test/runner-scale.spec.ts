@@ -2,22 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  METERED_SERVICES,
-  metering,
-  MeteringCommand,
-  MeteringEvent,
-  MeteringFacts,
-  MeteringRefusal,
-  MeteringState,
-  meteringStateCodec,
-  meteringStream,
-  MeteringThresholds,
-  usageOutcome,
-  UsageRecord,
-} from '@app/domain';
+import { metering, MeteringEvent, MeteringState, meteringStateCodec, meteringStream } from '@app/domain';
 import { ReadStreamOptions, SqliteEventStore, FileSnapshotStore } from '@app/event-store';
-import { BudgetedCache, CommandEnvelope, CommandMemory, DeciderRunner, DeciderRunnerOptions } from '../src';
+import { BudgetedCache, CommandMemory, DeciderRunner, DeciderRunnerOptions } from '../src';
+import { ids, MeteringRunner as Runner, recordUsage, usageRecords } from './support/metering-runs';
 
 /**
  * What makes long streams cheap, shown by behaviour rather than timings: the cache keeps to its byte budget, a
@@ -25,36 +13,8 @@ import { BudgetedCache, CommandEnvelope, CommandMemory, DeciderRunner, DeciderRu
  * counted once is a duplicate after eviction, after a restart and after a restart from a snapshot.
  */
 
-const THRESHOLDS = Object.fromEntries(
-  METERED_SERVICES.map((service) => [service, { base: 1_000_000, perUser: 0 }]),
-) as MeteringThresholds;
-const facts: MeteringFacts = {
-  now: '2026-05-20T00:00:00.000Z',
-  actor: 't',
-  activeUsers: 0,
-  thresholds: THRESHOLDS,
-  tenantSince: '2026-01-01T00:00:00.000Z',
-};
-const records = (ids: string[]): UsageRecord[] =>
-  ids.map((usageId) => ({ usageId, service: 'chat-sessions', quantity: 1, occurredAt: '2026-05-10T00:00:00.000Z' }));
-const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-const envelope = (commandId: string = randomUUID()): CommandEnvelope => ({
-  commandId,
-  correlationId: 'c',
-  actor: 't',
-  tenant: 'T',
-});
-
-type Runner = DeciderRunner<MeteringCommand, MeteringEvent, MeteringState, MeteringRefusal>;
-
 function record(runner: Runner, tenant: string, usageIds: string[], commandId?: string) {
-  const batch = records(usageIds);
-  return runner.run(
-    meteringStream(tenant, '2026-05'),
-    { type: 'RecordMeteredUsage', data: { tenantId: tenant, month: '2026-05', records: batch }, metadata: facts },
-    envelope(commandId),
-    (_, events) => usageOutcome(batch, events),
-  );
+  return recordUsage(runner, usageRecords(usageIds), { tenant, commandId });
 }
 
 async function counted(runner: Runner, tenant: string, usageIds: string[], commandId?: string) {
