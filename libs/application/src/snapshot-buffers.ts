@@ -7,6 +7,8 @@
  */
 export class SnapshotBuffers {
   private readonly free: Uint8Array[] = [];
+  /** The memory this pool made: only that comes back (a codec's own bytes may share a slab, e.g. Node's Buffer pool). */
+  private readonly mine = new WeakSet<ArrayBufferLike>();
   private freeBytes = 0;
   private made = 0;
 
@@ -30,11 +32,14 @@ export class SnapshotBuffers {
     }
     this.made++;
     // A quarter more than asked: the state grows between snapshots, and the next ones then fit too.
-    return new Uint8Array(Math.ceil(byteLength * 1.25)).subarray(0, byteLength);
+    const made = new Uint8Array(Math.ceil(byteLength * 1.25));
+    this.mine.add(made.buffer);
+    return made.subarray(0, byteLength);
   }
 
-  /** Gives back a buffer from `take` (or any other the caller owns) once nothing reads it any more. */
+  /** Gives back a buffer from `take` once nothing reads it any more; any other bytes are left alone. */
   give(bytes: Uint8Array): void {
+    if (!this.mine.has(bytes.buffer)) return;
     const whole = new Uint8Array(bytes.buffer, 0, bytes.buffer.byteLength);
     if (whole.byteLength > this.maxBytes || this.free.some((buffer) => buffer.buffer === whole.buffer)) return;
     // Room is made by dropping the smallest: the big ones are those worth keeping.

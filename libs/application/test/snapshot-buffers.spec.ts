@@ -10,6 +10,13 @@ import { SnapshotPoint, StreamSnapshots } from '../src/stream-snapshots';
  * table of megabytes was the cost, not the copy. Counted here: buffers allocated against snapshots saved.
  */
 describe('SnapshotBuffers', () => {
+  it('never keeps memory it did not make: bytes a codec made itself may share a slab with other buffers', () => {
+    const buffers = new SnapshotBuffers();
+    const pooled = Buffer.from('a small state'); // from Node's shared 8 kB pool
+    buffers.give(pooled);
+    expect(buffers.take(100).buffer).not.toBe(pooled.buffer);
+  });
+
   it('hands back a given buffer for the next take that fits, never one still taken', () => {
     const buffers = new SnapshotBuffers();
     const first = buffers.take(1000);
