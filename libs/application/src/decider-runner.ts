@@ -1,11 +1,21 @@
 import type { EventSourcedDecider, Refusal } from '@app/domain';
-import { EventStore, IdempotencyKeyConflictError, Position, WrongExpectedVersionError } from '@app/event-store';
+import type { AppendResult, EventStore, Position } from '@app/event-store';
 import { CachedStream, CachedStreams, CachedStreamsOptions } from './cached-streams';
 import { chainDecisions, CommandEnvelope, commandHash, DomainEvent } from './command-events';
-import { BatchCommand, BatchResult, decideBatch, RunOutcome } from './decide-batch';
-import { afterKeyConflict } from './idempotency-keys';
-import { CommandTurnFailedError, ConcurrencyRetriesExhaustedError } from './runner-errors';
+import { BatchResult, decideBatch, RunOutcome } from './decide-batch';
+import { DurableAnswers } from './durable-answers';
+import { CommandTurnFailedError } from './runner-errors';
 import type { RunnerObserver } from './runner-observer';
+import {
+  afterFailedAppend,
+  appendPipelined,
+  computed,
+  observed,
+  PendingCommand,
+  PendingRead,
+  StreamQueue,
+  withPosition,
+} from './runner-turns';
 
 export { CommandIdReusedError } from './decide-batch';
 export type { RunOutcome } from './decide-batch';
@@ -23,32 +33,15 @@ export interface DeciderRunnerOptions<State, Event> extends CachedStreamsOptions
 
 const MAX_COMMANDS_PER_APPEND = 500;
 
-interface PendingCommand<Command, Event, State, Rejection extends Refusal> extends BatchCommand<Command, Event, State> {
-  envelope: CommandEnvelope;
-  resolve: (outcome: RunOutcome<Event, unknown, Rejection>) => void;
-  reject: (error: unknown) => void;
-  conflicts: number;
-}
-
-interface PendingRead<State> {
-  read: (state: State, lastPosition: Position | null) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
-  commands: PendingCommand<Command, Event, State, Rejection>[];
-  reads: PendingRead<State>[];
-  busy: boolean;
-}
-
 /**
  * Runs commands against one decider: the I/O loop around the pure `decideBatch` and `chainDecisions`. Per stream,
  * commands queue up; each turn catches the cached state up with the stream, decides the queued commands (each sees
  * the events of those before it), and appends all their events in one append with the expected revision. So
  * commands of one process never conflict with each other and share one durable write; a conflict can only come
  * from another process, and then the turn's decisions are dropped, the state reloaded, and the commands decided
- * again (a bounded number of times).
+ * again (a bounded number of times). Turns are pipelined: the next turn starts once the previous append is
+ * committed, while the store makes it durable (a WAL sync), and every answer waits until what it stands on is
+ * durable (DurableAnswers: in turn order; a failed sync fails every command decided on the lost state).
  *
  * Event ids derive from the command id: a retry that races its own first attempt is collapsed by the store, and a
  * retry after the first attempt landed answers the recorded result without deciding again. The cached streams are
@@ -101,33 +94,15 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       // Started a microtask later, so that commands issued in the same tick join one turn.
       queueMicrotask(() => void this.drain(stream));
     });
-    return this.observed(command, outcome);
-  }
-
-  /** Tells the observer (metrics) how the command ended; the outcome itself passes through unchanged. */
-  private observed<T extends RunOutcome<Event, unknown, Rejection>>(command: Command, outcome: Promise<T>): Promise<T> {
-    const observer = this.options.observer;
-    if (!observer) return outcome;
-    const type = (command as { type?: unknown }).type;
-    const name = typeof type === 'string' ? type : 'unknown';
-    return outcome.then(
-      (settled) => {
-        if (settled.kind === 'refused') observer.commandSettled(this.name, name, 'refused', settled.refusal.code);
-        else observer.commandSettled(this.name, name, settled.repeated ? 'repeated' : 'recorded');
-        return settled;
-      },
-      (error: unknown) => {
-        observer.commandSettled(this.name, name, 'failed', error instanceof Error ? error.name : 'Error');
-        throw error;
-      },
-    );
+    return observed(this.options.observer, this.name, command, outcome);
   }
 
   /** Runs `read` on the stream's state as recorded (no unconfirmed decisions), e.g. for a package dry run. */
   read<T>(stream: string, read: (state: State, lastPosition: Position | null) => T): Promise<T> {
-    // At once, without a turn, when no turn of the stream is under way or queued (a turn's cached state may hold
-    // decisions not yet recorded) and the cached state is the stream as recorded: every usage record reads its
-    // tenant's ledger, and a turn costs a queue, three promises and a catch-up.
+    // At once, without a turn, when the stream is idle (no turn under way or queued, and no append still waiting to
+    // be durable: until then the cached state holds decisions not yet recorded for good) and the cached state is
+    // the stream as recorded: every usage record reads its tenant's ledger, and a turn costs a queue, three promises
+    // and a catch-up. Otherwise a turn computes it, and it is answered after the turns before it (DurableAnswers).
     if (!this.queues.has(stream)) {
       const recorded = this.streams.unchanged(stream);
       if (recorded) {
@@ -152,8 +127,14 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
   private queue(stream: string): StreamQueue<Command, Event, State, Rejection> {
     let queue = this.queues.get(stream);
     if (!queue) {
-      queue = { commands: [], reads: [], busy: false };
-      this.queues.set(stream, queue);
+      const created: StreamQueue<Command, Event, State, Rejection> = {
+        commands: [],
+        reads: [],
+        busy: false,
+        answers: new DurableAnswers(() => this.dropIfIdle(stream, created)),
+      };
+      this.queues.set(stream, created);
+      queue = created;
     }
     return queue;
   }
@@ -167,11 +148,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
         const reads = queue.reads.splice(0);
         const commands = queue.commands.splice(0, MAX_COMMANDS_PER_APPEND);
         try {
-          await this.turn(stream, reads, commands);
+          await this.turn(stream, queue, reads, commands);
         } catch (error) {
           // No error of a turn may escape (an unhandled rejection would end the process): the turn's commands fail,
           // their unconfirmed decisions are forgotten, and the stream keeps serving. Settling twice is a no-op, so
-          // commands the turn had already answered keep their answer.
+          // commands the turn had already answered keep their answer (a failure is never an early "recorded").
           this.streams.forget(stream);
           const failed = new CommandTurnFailedError(stream, error);
           for (const waiting of [...reads, ...commands]) waiting.reject(failed);
@@ -179,14 +160,30 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       }
     } finally {
       queue.busy = false;
-      if (queue.commands.length === 0 && queue.reads.length === 0) this.queues.delete(stream);
-      else void this.drain(stream);
+      this.dropIfIdle(stream, queue);
+      if (this.queues.get(stream) === queue && (queue.commands.length > 0 || queue.reads.length > 0))
+        void this.drain(stream);
     }
   }
 
-  /** One turn: load, decide (pure), chain (pure), append, answer. */
+  /**
+   * A stream is idle when no turn of it runs or is queued and every append it made is durable (its answers given):
+   * only then may `read` answer from the cache without a turn, and a new queue start a new chain of answers.
+   */
+  private dropIfIdle(stream: string, queue: StreamQueue<Command, Event, State, Rejection>): void {
+    const idle = !queue.busy && queue.commands.length === 0 && queue.reads.length === 0 && queue.answers.idle;
+    if (idle && this.queues.get(stream) === queue) this.queues.delete(stream);
+  }
+
+  /**
+   * One turn: load, decide (pure), chain (pure), append, answer. The turn ends once its append is COMMITTED, so the
+   * stream's next turn is decided while the WAL sync runs; its answers are released once the append is DURABLE
+   * (see DurableAnswers). Every answer of the turn waits, not only those it appends for: a refusal, a read or a
+   * repeat stands on state that earlier turns committed and that is not durable yet.
+   */
   private async turn(
     stream: string,
+    queue: StreamQueue<Command, Event, State, Rejection>,
     reads: PendingRead<State>[],
     commands: PendingCommand<Command, Event, State, Rejection>[],
   ): Promise<void> {
@@ -197,9 +194,11 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       for (const waiting of [...reads, ...commands]) waiting.reject(error);
       return;
     }
-    for (const pending of reads) settle(pending, () => pending.read(cached.state, cached.lastPosition));
+    // Computed now: the next turn may change the state in place before these are released.
+    const early: Array<() => void> = [];
+    for (const pending of reads) early.push(computed(pending, () => pending.read(cached.state, cached.lastPosition)));
 
-    // The cached state is handed to the batch (evolve may update it in place): until the append lands, the cache
+    // The cached state is handed to the batch (evolve may update it in place): until the append commits, the cache
     // holds decisions that are not yet recorded, so any failure from here on must forget it.
     let batch: BatchResult<Event, State, Rejection>;
     try {
@@ -217,15 +216,22 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     const answers: Array<RunOutcome<Event, unknown, Rejection>> = [];
     batch.answers.forEach((answer, index) => {
       const pending = commands[index];
-      if (answer.when === 'failed') pending.reject(answer.error);
-      else if (answer.when === 'now') pending.resolve(answer.outcome);
+      if (answer.when === 'failed') early.push(() => pending.reject(answer.error));
+      else if (answer.when === 'now') early.push(() => pending.resolve(answer.outcome));
       else {
         waiting.push(pending);
         answers.push(answer.outcome);
       }
     });
+    const failAll = (error: unknown) => {
+      for (const pending of [...reads, ...commands]) pending.reject(error);
+    };
+    const answerAll = (position: Position | null) => () => {
+      for (const answer of early) answer();
+      waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], position)));
+    };
     if (batch.decisions.length === 0) {
-      waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], cached.lastPosition)));
+      queue.answers.after(undefined, answerAll(cached.lastPosition), failAll);
       return;
     }
 
@@ -238,58 +244,51 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       envelopeOf: (decision) => commands[decision.commandIndex].envelope,
       versionOf: (type) => this.decider.codec.currentVersion(type),
     });
-    let position: Position;
+    const started = process.hrtime.bigint();
+    const append = appendPipelined(this.store, stream, chain.events, expected);
+    let result: AppendResult;
     try {
-      const started = process.hrtime.bigint();
-      const result = await this.store.append(stream, chain.events, expected);
-      this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
-      cached.revision = result.nextExpectedRevision;
-      position = result.position;
+      result = await append.committed;
     } catch (error) {
       this.streams.forget(stream);
-      if (error instanceof IdempotencyKeyConflictError) {
-        this.queue(stream).commands.unshift(...afterKeyConflict(waiting, error));
-        return;
-      }
-      if (!(error instanceof WrongExpectedVersionError)) {
-        for (const pending of waiting) pending.reject(error);
-        return;
-      }
-      // The turn's decisions were made on a state that did not come to be: decide them again on the reloaded one.
-      const maxAttempts = this.options.maxAttempts ?? 10;
-      const again = waiting.filter((pending) => {
-        pending.conflicts++;
-        if (pending.conflicts < maxAttempts) return true;
-        pending.reject(new ConcurrencyRetriesExhaustedError(stream, pending.conflicts, error));
-        return false;
-      });
-      this.queue(stream).commands.unshift(...again);
+      const { again, later } = afterFailedAppend(stream, error, waiting, early, this.options.maxAttempts ?? 10);
+      queue.commands.unshift(...again);
+      const settledHere = [...reads, ...commands.filter((pending) => !again.includes(pending))];
+      queue.answers.after(
+        undefined,
+        () => later.forEach((answer) => answer()),
+        (reason: unknown) => settledHere.forEach((pending) => pending.reject(reason)),
+      );
       return;
     }
+    const position = result.position;
+    // Registered before anything else can throw: whatever happens to the turn now, its append is in the chain.
+    queue.answers.after(
+      append.durable.then(() => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.options.observer?.appended(this.name, seconds, chain.events.length);
+      }),
+      answerAll(position),
+      (error: unknown) => {
+        // Not durable (a failed WAL sync): nothing decided on it may be answered as recorded, and the cached state
+        // holds it. The store refuses every later append until reopened, so later turns fail the same way.
+        this.streams.forget(stream);
+        failAll(error);
+      },
+    );
+    cached.revision = result.nextExpectedRevision;
     cached.lastPosition = position;
     cached.lastHash = chain.lastHash;
     cached.hashConfirmed = false; // computed here: the next catch-up reads this append back (see CachedStream)
-    // Only the commands this turn recorded get the append's position: never a walk over the stream's commands.
+    // Only the commands this turn recorded get the append's position: never a walk over the stream's commands. A
+    // retry of one of them in a later turn is answered "repeated" only after this append is durable (its answer
+    // waits in the chain like every other).
     for (const { commandId, hash, events, summary } of batch.decisions) {
       cached.commands.set(commandId, { hash, events, summary, position });
       for (const event of events) cached.tailBytes += this.streams.eventBytes(event);
     }
-    waiting.forEach((pending, index) => pending.resolve(withPosition(answers[index], position)));
+    // A snapshot may now be saved of state not yet durable: harmless, a snapshot serves only if the stream still
+    // holds the event it ends with (see CachedStreams.catchUp), which a lost commit does not.
     this.streams.remember(stream, cached);
-  }
-}
-
-function withPosition<Event, Rejection extends Refusal>(
-  outcome: RunOutcome<Event, unknown, Rejection>,
-  position: Position | null,
-): RunOutcome<Event, unknown, Rejection> {
-  return outcome.kind === 'recorded' ? { ...outcome, position } : outcome;
-}
-
-function settle<T>(pending: { resolve: (value: T) => void; reject: (error: unknown) => void }, compute: () => T): void {
-  try {
-    pending.resolve(compute());
-  } catch (error) {
-    pending.reject(error);
   }
 }

@@ -99,6 +99,28 @@ export interface AppendResult {
   position: Position;
 }
 
+/**
+ * What an append may be told besides its events. An adapter may ignore all of it (KurrentDB does): its append then
+ * answers once, when the events are durable, as before.
+ */
+export interface AppendOptions {
+  /**
+   * Told the append's result as soon as its commit is made, before it is durable, by an adapter that makes commits
+   * durable later (the SQLite store at synchronous=FULL syncs its WAL after the commit, off the event loop). From
+   * then on `readStream` shows the events to this process and the next append may expect their revision; the
+   * returned promise still settles only once they are durable, with the same result, or rejects if they (or an
+   * earlier commit of the store) could not be made durable. A command runner decides a stream's next commands on
+   * the committed state meanwhile, and answers each one only once its own append is durable.
+   *
+   * An adapter that calls it promises: it is called at most once, synchronously from the commit, only for a
+   * successful commit (a refusal such as a wrong expected version is reported only through the promise, once what
+   * it was decided on is durable); and once a commit fails to become durable, every later append of the store
+   * fails too (until it is reopened), so nothing decided on a lost commit is ever acknowledged. The callback must
+   * not throw.
+   */
+  onCommitted?: (result: AppendResult) => void;
+}
+
 export type Direction = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
@@ -151,7 +173,8 @@ export interface EventStoreHealth {
 }
 
 export interface EventStore {
-  append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult>;
+  /** Answers once the events are durable (see `AppendOptions.onCommitted` for an earlier word that they committed). */
+  append(stream: string, events: NewEvent[], expectedState: ExpectedState, options?: AppendOptions): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;

@@ -13,6 +13,7 @@ import { EventStoreClosedError, EventStoreUnavailableError } from '../event-stor
 import type {
   AllFilter,
   AllSubscription,
+  AppendOptions,
   AppendResult,
   EventStore,
   EventStoreHealth,
@@ -53,6 +54,7 @@ export interface SqliteEventStoreOptions {
 }
 
 interface PendingAppend extends AppendRequest {
+  onCommitted?: (result: AppendResult) => void;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -103,7 +105,12 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  append(stream: string, events: NewEvent[], expectedState: ExpectedState): Promise<AppendResult> {
+  append(
+    stream: string,
+    events: NewEvent[],
+    expectedState: ExpectedState,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreClosedError());
     if (this.gate?.failed) return Promise.reject(this.gate.failed);
     let prepared: PreparedEvent[];
@@ -115,7 +122,8 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ stream, events: prepared, expected: expectedState, bindings, resolve, reject });
+      const { onCommitted } = options;
+      this.pending.push({ stream, events: prepared, expected: expectedState, bindings, onCommitted, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -247,8 +255,14 @@ export class SqliteEventStore implements EventStore {
       this.changes.notify();
       return;
     }
+    // Committed: whoever asked may go on from here (a runner decides its stream's next commands), but nothing is
+    // answered before the sync below; a refusal is not told early, it was decided on state not yet durable.
+    outcomes.forEach((outcome, index) => {
+      if (!(outcome instanceof Error)) batch[index].onCommitted?.(outcome);
+    });
     // Answered once durable (the gate tells the subscriptions); a failed sync fails even refusals: they were decided
-    // on state that may not have reached the disk.
+    // on state that may not have reached the disk. It fails every commit made after it too (the gate stays failed
+    // and flush refuses to write), which the early word above relies on: see `AppendOptions.onCommitted`.
     this.gate.afterCommit().then(
       () => settle(batch, outcomes),
       (error: unknown) => {
