@@ -28,7 +28,9 @@ export class DurableAnswers {
    * order is the turn order. Neither callback may throw (they settle promises).
    */
   after(durable: Promise<unknown> | undefined, release: () => void, fail: (error: unknown) => void): void {
-    const mine = durable ? this.tail.then(() => durable).then(() => undefined) : this.tail;
+    // Promise.all, not tail.then(() => durable): it handles `durable` even when the tail fails first (else its own
+    // rejection would go unhandled and end the process).
+    const mine = durable ? Promise.all([this.tail, durable]).then(() => undefined) : this.tail;
     this.tail = mine;
     this.unsettled++;
     mine.then(

@@ -17,8 +17,11 @@ import type { RunnerObserver } from './runner-observer';
 
 /** The pieces of `DeciderRunner`'s turns that need none of its fields: its queues, appends and answers. */
 
-export interface PendingCommand<Command, Event, State, Rejection extends Refusal>
-  extends BatchCommand<Command, Event, State> {
+export interface PendingCommand<Command, Event, State, Rejection extends Refusal> extends BatchCommand<
+  Command,
+  Event,
+  State
+> {
   envelope: CommandEnvelope;
   resolve: (outcome: RunOutcome<Event, unknown, Rejection>) => void;
   reject: (error: unknown) => void;
@@ -96,7 +99,7 @@ export function afterFailedAppend<Command, Event, State, Rejection extends Refus
 }
 
 /** Tells the observer (metrics) how the command ended; the outcome itself passes through unchanged. */
-export function observed<T extends RunOutcome<unknown, unknown, Refusal>>(
+export function observed<T extends RunOutcome<unknown, unknown>>(
   observer: RunnerObserver | undefined,
   runner: string,
   command: unknown,

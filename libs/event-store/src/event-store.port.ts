@@ -174,7 +174,12 @@ export interface EventStoreHealth {
 
 export interface EventStore {
   /** Answers once the events are durable (see `AppendOptions.onCommitted` for an earlier word that they committed). */
-  append(stream: string, events: NewEvent[], expectedState: ExpectedState, options?: AppendOptions): Promise<AppendResult>;
+  append(
+    stream: string,
+    events: NewEvent[],
+    expectedState: ExpectedState,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;

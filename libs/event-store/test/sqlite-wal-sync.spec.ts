@@ -1,63 +1,14 @@
 import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStoreUnavailableError, RecordedEvent, SqliteEventStore, WalSyncer } from '../src';
+import { EventStoreUnavailableError, RecordedEvent, SqliteEventStore } from '../src';
+import { HeldSyncer, someTurns, track, turnsUntil } from './support/held-syncer';
 
 /**
  * synchronous=FULL without blocking the event loop: SQLite commits with NORMAL and the store syncs the WAL itself,
  * answering an append only once a sync that started after its commit has completed. A held syncer shows what waits
  * for what; nothing here depends on timing (the store's own setImmediate flush is waited for by counting syncs).
  */
-class HeldSyncer implements WalSyncer {
-  started = 0;
-  closed = false;
-  private held: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
-
-  sync(): Promise<void> {
-    this.started++;
-    return new Promise((resolve, reject) => this.held.push({ resolve, reject }));
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  get inFlight(): number {
-    return this.held.length;
-  }
-
-  release(): void {
-    this.settle((waiter) => waiter.resolve());
-  }
-
-  fail(error: Error): void {
-    this.settle((waiter) => waiter.reject(error));
-  }
-
-  private settle(how: (waiter: { resolve: () => void; reject: (error: Error) => void }) => void): void {
-    const held = this.held;
-    this.held = [];
-    held.forEach(how);
-  }
-}
-
-/** A promise's state, readable without awaiting it. */
-function track<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
-  let settled = false;
-  const tracked = promise.finally(() => (settled = true));
-  tracked.catch(() => undefined); // read through `promise` by the test; this copy only records settlement
-  return { settled: () => settled, promise };
-}
-
-/** Lets the event loop turn until `condition` holds (the store flushes on setImmediate); no clock involved. */
-async function turnsUntil(condition: () => boolean, turns = 200): Promise<void> {
-  for (let i = 0; i < turns && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  if (!condition()) throw new Error('condition not reached');
-}
-
-/** A few turns of the event loop: enough for anything already signalled to run its course. */
-const someTurns = () => turnsUntil(() => false, 20).catch(() => undefined);
-
 const event = (n: number) => ({ type: 'Counted', data: { n } });
 
 describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
@@ -159,6 +110,31 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
     store = new SqliteEventStore({ file, synchronous: 'NORMAL' });
     const reopened = await store.readAll();
     expect(reopened.find((recorded) => recorded.stream === 'kept')?.position).toBe(acknowledged.position);
+  });
+
+  it('tells an append that asked as soon as it is committed, and still answers it only after its sync', async () => {
+    const told: bigint[] = [];
+    const append = track(store.append('s', [event(1)], 'no_stream', { onCommitted: (r) => told.push(r.position) }));
+    await turnsUntil(() => told.length === 1);
+    expect(syncer.inFlight).toBe(1);
+    // Committed: readStream shows it (a runner decides on it), the next append may expect its revision.
+    const read = await store.readStream('s');
+    expect(read.status === 'found' && read.events.map((recorded) => recorded.position)).toEqual(told);
+    const refusedTold: unknown[] = [];
+    const refused = track(store.append('s', [event(2)], 'no_stream', { onCommitted: (r) => refusedTold.push(r) }));
+    const next = track(store.append('s', [event(3)], 0));
+    await turnsUntil(() => store.commits === 2);
+    await someTurns();
+    expect([append.settled(), refused.settled(), next.settled(), refusedTold]).toEqual([false, false, false, []]);
+
+    syncer.release();
+    expect((await append.promise).position).toBe(told[0]);
+    await turnsUntil(() => syncer.inFlight === 1);
+    expect(refused.settled()).toBe(false); // a refusal is told once what it was decided on is durable
+    syncer.release();
+    await expect(refused.promise).rejects.toThrow(/expected/i);
+    await expect(next.promise).resolves.toMatchObject({ nextExpectedRevision: 1 });
+    expect(refusedTold).toEqual([]);
   });
 
   it('close() waits for the pending sync and answers the appends it covers', async () => {
