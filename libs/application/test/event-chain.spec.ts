@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonObject, SqliteEventStore } from '@app/event-store';
-import { chainEvents, checkLink, eventHash, storedHash } from '../src';
+import { canonicalJson } from '../src/canonical-json';
+import { chainDecisions, chainEvent, chainEvents, checkLink, eventHash, eventIdOf, storedHash } from '../src';
 
 const ID = [
   '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a10',
@@ -120,5 +122,74 @@ describe('the hash chain of a stream', () => {
       await second.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the chain builder (chainDecisions) keeps the stored meaning of hashes and ids', () => {
+  const envelope = {
+    commandId: '0b5c2a6e-3f4d-4e8a-9c1b-2d3e4f5a6b7c',
+    correlationId: 'corr',
+    actor: 'svc',
+    tenant: 'T1',
+    idempotency: { key: 'k-1', fingerprint: 'f'.repeat(64) },
+  };
+  const decisions = [
+    { commandIndex: 0, commandId: envelope.commandId, hash: 'h'.repeat(64), events: events(), summary: { n: 'ü' } },
+  ];
+  const built = () =>
+    chainDecisions({
+      stream: 'ledger-T1',
+      firstRevision: 4,
+      previousHash: 'p'.repeat(64),
+      decisions,
+      envelopeOf: () => envelope,
+      versionOf: (type) => (type === 'UserDeactivated' ? 2 : 1),
+    });
+
+  it('hashes SHA-256 over the canonical JSON as createHash did, and derives ids as uuid v5 of "<command>:<index>"', () => {
+    const [first] = built().events;
+    const { hash, previousHash, ...metadata } = first.metadata;
+    const text = canonicalJson({
+      stream: 'ledger-T1',
+      revision: 4,
+      id: first.id,
+      type: first.type,
+      data: first.data,
+      metadata,
+      previousHash,
+    });
+    expect(hash).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    // Pinned (uuid's own v5 of the string name): the id every stored event of this command id carries.
+    expect(eventIdOf(envelope.commandId, 0)).toBe('f0481080-7b7e-5391-b284-08e381b51bb9');
+  });
+
+  it('builds what chainEvent builds from the metadata spelled out, key order included', () => {
+    const appendEnd = 6;
+    let previous: string | null = 'p'.repeat(64);
+    const expected = events().map((event, index) => {
+      const chained = chainEvent('ledger-T1', 4 + index, previous, {
+        id: eventIdOf(envelope.commandId, index),
+        type: event.type,
+        data: event.data,
+        metadata: {
+          result: { n: 'ü' },
+          correlationId: 'corr',
+          causationId: envelope.commandId,
+          actor: 'svc',
+          tenant: 'T1',
+          commandId: envelope.commandId,
+          commandHash: 'h'.repeat(64),
+          idempotencyKey: 'k-1',
+          requestHash: 'f'.repeat(64),
+          ...(event.type === 'UserDeactivated' ? { schemaVersion: 2 } : {}),
+          appendEnd,
+        },
+      });
+      previous = storedHash(chained.metadata);
+      return chained;
+    });
+    const { events: chained, lastHash } = built();
+    expect(JSON.stringify(chained)).toBe(JSON.stringify(expected));
+    expect(lastHash).toBe(previous);
   });
 });
