@@ -1,10 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonObject, SqliteEventStore } from '@app/event-store';
 import { canonicalJson } from '../src/canonical-json';
-import { chainDecisions, chainEvent, chainEvents, checkLink, eventHash, eventIdOf, storedHash } from '../src';
+import { parse as parseUuid, v5 as uuidV5 } from 'uuid';
+import {
+  chainDecisions,
+  chainEvent,
+  chainEvents,
+  checkLink,
+  eventHash,
+  eventIdOf,
+  nameBasedId,
+  storedHash,
+} from '../src';
 
 const ID = [
   '7d3f0d4e-1c9a-4e57-9a43-0d2b3c6f8a10',
@@ -161,6 +171,13 @@ describe('the chain builder (chainDecisions) keeps the stored meaning of hashes 
     expect(hash).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
     // Pinned (uuid's own v5 of the string name): the id every stored event of this command id carries.
     expect(eventIdOf(envelope.commandId, 0)).toBe('f0481080-7b7e-5391-b284-08e381b51bb9');
+  });
+
+  it("derives name-based ids byte for byte as uuid's v5 does", () => {
+    const namespace = '1b0e3d8c-5f7a-4c41-9a57-2f6d3c1e8b90';
+    const names = ['', 'a', `${envelope.commandId}|metering-T1-2026-05`, 'ünïcødé 😀', 'x'.repeat(300)];
+    for (let i = 0; i < 50; i++) names.push(`${randomUUID()}:${i}`);
+    for (const name of names) expect(nameBasedId(name, parseUuid(namespace))).toBe(uuidV5(name, namespace));
   });
 
   it('builds what chainEvent builds from the metadata spelled out, key order included', () => {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { v5 as uuidV5 } from 'uuid';
+import { parse as parseUuid } from 'uuid';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   carryPastClosedMonth,
@@ -15,14 +15,14 @@ import {
   usageOutcome,
   UsageRecord,
 } from '@app/domain';
-import type { CommandEnvelope } from '../../command-events';
+import { nameBasedId, type CommandEnvelope } from '../../command-events';
 import { CLOCK, Clock } from '../../ports/clock.port';
 import { LEDGER_RUNNER, LedgerRunner } from '../../ports/ledger-runner.port';
 import { METERING_RUNNER, MeteringRunner } from '../../ports/metering-runner.port';
 import { CommandRefusedError, UsageRejectedError } from '../command-refused.error';
 import { RecordMeteredUsageAnswer, RecordMeteredUsageCommand } from './record-metered-usage.command';
 
-const SUB_COMMAND_NAMESPACE = '1b0e3d8c-5f7a-4c41-9a57-2f6d3c1e8b90';
+const SUB_COMMAND_NAMESPACE = parseUuid('1b0e3d8c-5f7a-4c41-9a57-2f6d3c1e8b90');
 
 interface MonthAnswer {
   accepted: number;
@@ -87,7 +87,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
           metadata: facts,
         },
         // A retry with the same command id asks each month the same question, and gets the first answer.
-        { ...envelope, commandId: uuidV5(`${envelope.commandId}|${stream}`, SUB_COMMAND_NAMESPACE) },
+        { ...envelope, commandId: nameBasedId(`${envelope.commandId}|${stream}`, SUB_COMMAND_NAMESPACE) },
         (_, events) => usageOutcome(toRecord, events),
       );
       if (outcome.kind === 'recorded') {
