@@ -113,6 +113,9 @@ describe('DeciderRunner pipelined turns (held WAL syncs)', () => {
       await expect(run.promise).rejects.toBeInstanceOf(EventStoreUnavailableError);
     }
     await expect(runner.run(STREAM, add(5), envelope(), totalOf)).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    // The runner forgot its state; read again, the stream shows only what is durable: nothing of the lost batches.
+    expect(await runner.read(STREAM, (state) => state.total)).toBe(0);
+    expect(await events()).toEqual([]);
     await store.close();
 
     syncer = new HeldSyncer();

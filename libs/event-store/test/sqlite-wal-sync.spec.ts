@@ -105,6 +105,17 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
     // Readers still answer, with the durable part only.
     expect((await store.readAll()).map((recorded) => recorded.stream)).toEqual(['kept']);
     expect(await store.headPosition()).toBe(acknowledged.position);
+    const stream = async (name: string, options = {}) => {
+      const read = await store.readStream(name, options);
+      return read.status === 'found' ? read.events.map((recorded) => recorded.stream) : read.status;
+    };
+    // readStream too: a runner must not decide, nor a reader see, what may be gone after the reopen.
+    expect([await stream('kept'), await stream('lost'), await stream('queued')]).toEqual([
+      ['kept'],
+      'stream-not-found',
+      'stream-not-found',
+    ]);
+    expect(await stream('kept', { direction: 'backwards', maxCount: 1 })).toEqual(['kept']);
 
     await store.close();
     store = new SqliteEventStore({ file, synchronous: 'NORMAL' });

@@ -30,7 +30,7 @@ import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
 import { SqliteAppendMark } from './sqlite-append-mark';
 import { AppendRequest, SqliteAppender } from './sqlite-appender';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
-import { EventRow, SqliteQueries, toRecordedEvent } from './sqlite-queries';
+import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 import { WalSyncGate } from './wal-sync-gate';
 import { FileWalSyncer, WalSyncer } from './wal-syncer';
@@ -86,11 +86,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
     this.statements = {
-      // The whole rest of a stream, as every catch-up of a command runner reads it: no LIMIT (see `limited`).
-      streamForwards: this.db.prepare<[string, number], EventRow>(
-        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC',
-      ),
-      streamExists: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE stream = ? LIMIT 1'),
       headPosition: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
     this.queries = new SqliteQueries(this.db);
@@ -149,27 +144,14 @@ export class SqliteEventStore implements EventStore {
    * sync that started after its own commit, and that sync covers the earlier frames too (one log, written in
    * order); if a sync fails, every append waiting on it or after it fails with it. A runner's stream is busy until
    * its own append is acknowledged, and another process's reader sees the log as written: its acknowledgement waits
-   * for its own sync, which covers ours.
+   * for its own sync, which covers ours. After a failed sync it shows the durable part only (see `streamRows`).
    */
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
     assertValidStreamName(stream);
     assertValidMaxCount(options.maxCount);
-    const backwards = options.direction === 'backwards';
-    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-    const rows = (
-      backwards || options.maxCount !== undefined
-        ? this.queries
-            .limited(
-              `SELECT * FROM events WHERE stream = ? AND revision ${backwards ? '<=' : '>='} ? ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`,
-              options.maxCount,
-            )
-            .all(stream, from)
-        : this.statements.streamForwards.all(stream, from)
-    ) as EventRow[];
-    if (rows.length === 0 && this.statements.streamExists.get(stream) === undefined) {
-      return { status: 'stream-not-found', stream };
-    }
+    const rows = this.queries.streamRows(stream, options, this.gate?.failed ? this.gate.durable : undefined);
+    if (rows === null) return { status: 'stream-not-found', stream };
     return { status: 'found', stream, events: rows.map(toRecordedEvent) };
   }
 

@@ -7,6 +7,7 @@ import type {
   JsonObject,
   Position,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
 } from '../event-store.port';
 
@@ -27,7 +28,40 @@ const MAX_CACHED_STATEMENTS = 256;
 export class SqliteQueries {
   private readonly cachedStatements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly streamForwards: Database.Statement<[string, number], EventRow>;
+  private readonly streamExists: Database.Statement<[string], { one: number }>;
+
+  constructor(private readonly db: Database.Database) {
+    // The whole rest of a stream, as every catch-up of a command runner reads it: no LIMIT (see `limited`).
+    this.streamForwards = db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC');
+    this.streamExists = db.prepare('SELECT 1 AS one FROM events WHERE stream = ? LIMIT 1');
+  }
+
+  /**
+   * The rows `readStream` answers (validated options), or null when the stream has no event (none up to `upTo`).
+   * `upTo` (a position) only after a failed WAL sync: what was committed after the last good sync may be gone once
+   * the store is reopened, so no reader, above all no command runner deciding on it, is shown it (see WalSyncGate).
+   */
+  streamRows(stream: string, options: ReadStreamOptions, upTo?: number): EventRow[] | null {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const durable = upTo === undefined ? '' : ' AND position <= ?';
+    const params = upTo === undefined ? [stream, from] : [stream, from, upTo];
+    const rows = (
+      backwards || options.maxCount !== undefined || upTo !== undefined
+        ? this.limited(
+            `SELECT * FROM events WHERE stream = ? AND revision ${backwards ? '<=' : '>='} ?${durable} ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`,
+            options.maxCount,
+          ).all(...params)
+        : this.streamForwards.all(stream, from)
+    ) as EventRow[];
+    if (rows.length > 0) return rows;
+    const exists =
+      upTo === undefined
+        ? this.streamExists.get(stream)
+        : this.db.prepare('SELECT 1 AS one FROM events WHERE stream = ? AND position <= ? LIMIT 1').get(stream, upTo);
+    return exists === undefined ? null : rows;
+  }
 
   /** The rows `readAll` answers for these (validated) options, up to `durable` when the store has a durable head. */
   readAllOptions(options: ReadAllOptions, durable: number | undefined): EventRow[] {
