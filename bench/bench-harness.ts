@@ -41,10 +41,10 @@ export async function compare(
 /**
  * Like `compare`, for a ratio that must hold steadily on a shared machine: `warmup` unmeasured rounds of each first
  * (the JIT, the caches, and whatever state the work leaves behind for its next run, so that every measured round
- * starts alike), `settle` before every run (to start each from the same state, e.g. checkpointed
- * WAL files), and the ratio as the median of each round's subject / baseline: a round's two runs
- * follow each other within a second, so load from other processes that comes and goes over seconds hits both,
- * where the ratio of two medians may take its subject and its baseline from rounds under different load.
+ * starts alike), `settle` before every run (to start each from the same state, e.g. checkpointed WAL files), and
+ * the ratio as the median of each round's subject / baseline: a round's two runs follow each other within a second,
+ * so load from other processes that comes and goes over seconds hits both, where the ratio of two medians may take
+ * its subject and its baseline from rounds under different load.
  */
 export async function comparePaired(
   options: { rounds: number; warmup: number; settle?: () => void },
