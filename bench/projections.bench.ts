@@ -11,9 +11,10 @@
  *   could be the cold round for readAll, which ran first on a small clean heap. Now: two warm-up rounds of each,
  *   unmeasured, then fifteen measured rounds.
  * - Not done, on purpose: a forced full GC before each run (so that neither side collects the other's garbage)
- *   made the rebuild 30–45 % slower and the ratio 0.25–0.34 instead of 0.47: a full GC shrinks the young generation
- *   V8 had grown for the work, and the rebuild, whose pages of events outlive scavenges, then promotes far more.
- *   Resetting the heap would measure a cold collector, not the rebuild.
+ *   made the rebuild 30–45 % slower and the ratio 0.25–0.34 instead of 0.47. Not through the collector (the same
+ *   scavenges, no mark-compact during the rebuild, a young generation of 32 MB before and after): the rebuild that
+ *   followed each forced GC re-optimised 67–110 functions and deoptimised 15–45 (`--trace-opt --trace-deopt`),
+ *   against 0–8 and none without. It would measure freshly dropped compiled code, not the rebuild.
  * - The read models' WAL checkpoints landed on whichever round crossed SQLite's 1,000-page threshold (a rebuild
  *   writes about 400 pages, so every second or third round copied and fsynced the previous rounds' pages as well).
  *   Now every run starts from a checkpointed WAL of both files: each round pays for its own writes, and no round
