@@ -14,14 +14,14 @@ describe('WalCheckpointer', () => {
   let db: Database.Database;
   let checkpointer: WalCheckpointer;
 
-  const open = (options: { everyCommits: number; fallbackAfterCommits: number }) => {
+  const open = (options: { everyCommits: number; fallbackAfterCommits: number; fallbackAfterBytes?: number }) => {
     db = openWalDatabase(file);
     db.pragma('synchronous = NORMAL');
     db.exec('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
     checkpointer = new WalCheckpointer(db, { file, ...options });
   };
   const insert = db_insert();
-  /** One commit of about three pages (an 8 KB row over 4 KB pages), told to the checkpointer as the stores do. */
+  /** One commit of a few pages (an 8 KB row over 4 KB pages), told to the checkpointer as the stores do. */
   const commit = (count = 1) => {
     for (let i = 0; i < count; i++) {
       insert(db);
@@ -69,7 +69,7 @@ describe('WalCheckpointer', () => {
 
   it('without the worker, the main connection checkpoints nothing: the WAL grows with every commit', async () => {
     open({ everyCommits: 1_000_000, fallbackAfterCommits: 1_000_000 });
-    commit(400); // some 1,200 pages: past SQLite's own threshold of 1,000, which would have reset the WAL
+    commit(400); // some 1,600 pages: past SQLite's own threshold of 1,000, which would have reset the WAL
     expect(walFrames()).toBeGreaterThan(1000);
     expect(checkpointer.completed.count).toBe(0);
   });
@@ -91,6 +91,25 @@ describe('WalCheckpointer', () => {
     expect(checkpointer.completed.count).toBe(1);
     expect(checkpointer.checkpointsInCommits).toBe(false);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+  });
+
+  it('goes back to checkpoints in commits once the WAL grew past a bound while the worker is held', async () => {
+    open({ everyCommits: 10, fallbackAfterCommits: 1_000_000, fallbackAfterBytes: 1024 * 1024 });
+    const release = checkpointer.holdWorker();
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    let commits = 0;
+    while (!checkpointer.checkpointsInCommits) {
+      commit(1);
+      commits++;
+    }
+    // About a mebibyte of frames (a few pages a commit), not the million commits.
+    expect(commits).toBeGreaterThan((1024 * 1024) / (8 * (pageSize + 24)));
+    expect(commits).toBeLessThan((2 * 1024 * 1024) / (pageSize + 24));
+    commit(2000);
+    expect(statSync(`${file}-wal`).size).toBeLessThan(2 * 1024 * 1024 + 1500 * (pageSize + 24));
+    release();
+    await checkpointer.settled();
+    expect(checkpointer.checkpointsInCommits).toBe(false);
   });
 
   it('reports a worker that died and checkpoints in commits from then on', async () => {

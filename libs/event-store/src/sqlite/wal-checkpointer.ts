@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -25,7 +25,9 @@ export function openWalDatabase(file: string): Database.Database {
  *   run concurrently in WAL mode; only two checkpoints exclude each other, and then one answers busy).
  * - The WAL is reset (the next writer starts over at its beginning) only after a checkpoint copied every frame and
  *   no reader still uses the log; otherwise it keeps growing. A writer never waits for that: without checkpoints the
- *   WAL grows without bound. So if the worker falls behind (held, or slow) by `fallbackAfterCommits` commits, or
+ *   WAL grows without bound. So if the worker falls behind (held, or slow) by `fallbackAfterCommits` commits or
+ *   `fallbackAfterBytes` of WAL growth (the `-wal` file's size, which grows only when the log holds more frames
+ *   than it ever did: a reset overwrites it from the start), or
  *   stops, the main connection takes SQLite's own automatic checkpoints back (`wal_autocheckpoint=1000`, the
  *   default: in-commit, as before) until the worker answers again — the WAL stays bounded either way.
  * - Durability: a checkpoint at synchronous=NORMAL or FULL syncs the WAL before it copies frames into the database
@@ -48,6 +50,8 @@ export interface WalCheckpointerOptions {
   everyCommits?: number;
   /** After this many commits without an answer from the worker, checkpoints go back into commits (default 2,000). */
   fallbackAfterCommits?: number;
+  /** The same once the `-wal` file has grown by this many bytes since the worker last answered (default 64 MiB). */
+  fallbackAfterBytes?: number;
 }
 
 /** What the last `PRAGMA wal_checkpoint(PASSIVE)` answered: frames in the WAL, and how many are in the database. */
@@ -82,8 +86,10 @@ parentPort.on('message', (message) => {
 });
 `;
 
-const DEFAULT_EVERY = 100;
+// A commit of a batch of commands writes some twenty pages: fifty make about SQLite's own threshold of 1,000.
+const DEFAULT_EVERY = 50;
 const DEFAULT_FALLBACK = 2_000;
+const DEFAULT_FALLBACK_BYTES = 64 * 1024 * 1024;
 const SQLITE_AUTOCHECKPOINT_DEFAULT = 1000;
 
 export class WalCheckpointer {
@@ -101,6 +107,10 @@ export class WalCheckpointer {
   private readonly holds = new Set<() => void>();
   private readonly every: number;
   private readonly fallbackAfter: number;
+  private readonly fallbackAfterBytes: number;
+  private readonly walFile: string;
+  /** The `-wal` file's size when the worker last answered (or at start). */
+  private walSizeAtAnswer: number;
 
   constructor(
     /** The main connection: its automatic checkpoints are turned off here, and back on as the fallback. */
@@ -109,6 +119,9 @@ export class WalCheckpointer {
   ) {
     this.every = options.everyCommits ?? DEFAULT_EVERY;
     this.fallbackAfter = options.fallbackAfterCommits ?? DEFAULT_FALLBACK;
+    this.fallbackAfterBytes = options.fallbackAfterBytes ?? DEFAULT_FALLBACK_BYTES;
+    this.walFile = `${options.file}-wal`;
+    this.walSizeAtAnswer = this.walSize();
     db.pragma('wal_autocheckpoint = 0');
   }
 
@@ -137,7 +150,11 @@ export class WalCheckpointer {
     if (this.closing || this.crash) return;
     this.sinceRequest++;
     this.sinceAnswer++;
-    if (this.sinceAnswer >= this.fallbackAfter && !this.inCommits) this.checkpointInCommits(true);
+    if (
+      !this.inCommits &&
+      (this.sinceAnswer >= this.fallbackAfter || this.walSize() - this.walSizeAtAnswer >= this.fallbackAfterBytes)
+    )
+      this.checkpointInCommits(true);
     if (this.sinceRequest >= this.every && !this.inFlight) this.request();
   }
 
@@ -207,6 +224,7 @@ export class WalCheckpointer {
     this.answers++;
     this.last = answer;
     this.sinceAnswer = this.sinceRequest;
+    this.walSizeAtAnswer = this.walSize();
     if (this.inCommits && !this.crash && !this.closing) this.checkpointInCommits(false);
     if (this.sinceRequest >= this.every && !this.closing) this.request();
   }
@@ -215,6 +233,11 @@ export class WalCheckpointer {
     this.crash ??= error;
     this.settle();
     if (!this.inCommits && !this.closing) this.checkpointInCommits(true);
+  }
+
+  /** One stat(2): cheap beside a commit. 0 while the file does not exist yet. */
+  private walSize(): number {
+    return statSync(this.walFile, { throwIfNoEntry: false })?.size ?? 0;
   }
 
   private settle(): void {
