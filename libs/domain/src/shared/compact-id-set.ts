@@ -49,13 +49,19 @@ export class CompactIdSet {
   }
 
   add(id: string): this {
+    this.addIfAbsent(id);
+    return this;
+  }
+
+  /** Adds the id; false if it was in the set already (one fingerprint and one probe for both questions). */
+  addIfAbsent(id: string): boolean {
     fingerprint(id);
-    if (this.slotOf(FP[0], FP[1]) >= 0) return this;
+    if (this.slotOf(FP[0], FP[1]) >= 0) return false;
     // Grow at 70 % load, so probes stay short.
     if ((this.count + 1) * 10 > (this.table.length / 2) * 7) this.grow();
     this.insert(FP[0], FP[1]);
     this.count++;
-    return this;
+    return true;
   }
 
   /** The slot holding the fingerprint, or -1. */
