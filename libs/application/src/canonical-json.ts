@@ -87,7 +87,9 @@ function writeArray(items: unknown[], stack: object[]): string {
 /**
  * A checked group's text, made once. Its records are literals of exactly `usageId`, `service`, `quantity` and
  * `occurredAt`, three strings and a finite number (built and frozen by `sortUsageRecords` after the checks): their
- * members are written straight in sorted order, the text the general walk gives (the spec compares them).
+ * members are written straight in sorted order, the text the general walk gives (the spec compares them). Only
+ * the usage id can need escapes: a service is one of the metered services' plain names, and a calendar instant is
+ * digits, `-`, `:`, `.`, `T`, `Z` and `+` (calendarInstantMs reads every character of it).
  */
 function writeRecordGroup(group: readonly UsageRecord[]): string {
   const known = groupTexts.get(group);
@@ -96,8 +98,8 @@ function writeRecordGroup(group: readonly UsageRecord[]): string {
   for (let index = 0; index < group.length; index++) {
     const { occurredAt, quantity, service, usageId } = group[index];
     parts[index] =
-      `{"occurredAt":${writeString(occurredAt)},"quantity":${String(quantity)},` +
-      `"service":${writeString(service)},"usageId":${writeString(usageId)}}`;
+      `{"occurredAt":"${occurredAt}","quantity":${String(quantity)},"service":"${service}",` +
+      `"usageId":${writeString(usageId)}}`;
   }
   const text = `[${parts.join(',')}]`;
   groupTexts.set(group, text);

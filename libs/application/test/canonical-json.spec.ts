@@ -114,7 +114,12 @@ describe('canonicalJson', () => {
       usageId: anyString.filter((id) => id.trim().length > 0 && id.length <= 128),
       service: fc.constantFrom(...METERED_SERVICES),
       quantity: fc.oneof(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(1, 2 ** 53 - 1)),
-      occurredAt: fc.constantFrom('2026-11-29T09:00:00.000Z', '2026-11-01T00:30:00-01:00', '2026-11-15T12:00:00Z'),
+      occurredAt: fc.constantFrom(
+        '2026-11-29T09:00:00.000Z',
+        '2026-11-01T00:30:00-01:00',
+        '2026-11-15T12:00:00Z',
+        '2026-11-15T12:00:00.123456+01:00',
+      ),
     });
 
     it('are written as canonicalize writes them (members written straight in sorted order)', () => {
@@ -125,6 +130,8 @@ describe('canonicalJson', () => {
         }),
         { numRuns: 500 },
       );
+      // Written without escaping: no service name (and no calendar instant) holds a character JSON escapes.
+      for (const service of METERED_SERVICES) expect(JSON.stringify(service)).toBe(`"${service}"`);
       const storage = groupOf([{ usageId: 'z', service: 'storage', quantity: -0, occurredAt: NOW }]);
       expect(canonicalJson(storage)).toBe(canonicalize([...storage]));
     });
