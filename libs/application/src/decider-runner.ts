@@ -239,12 +239,14 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
       versionOf: (type) => this.decider.codec.currentVersion(type),
     });
     let position: Position;
+    let written: boolean;
     try {
       const started = process.hrtime.bigint();
       const result = await this.store.append(stream, chain.events, expected);
       this.options.observer?.appended(this.name, Number(process.hrtime.bigint() - started) / 1e9, chain.events.length);
       cached.revision = result.nextExpectedRevision;
       position = result.position;
+      written = result.written === true;
     } catch (error) {
       this.streams.forget(stream);
       if (error instanceof IdempotencyKeyConflictError) {
@@ -268,7 +270,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     }
     cached.lastPosition = position;
     cached.lastHash = chain.lastHash;
-    cached.hashConfirmed = false; // computed here: the next catch-up reads this append back (see CachedStream)
+    // Written as given, the hash computed here is the stored one; a repeat's (or an adapter's that cannot tell) is
+    // read back by the next catch-up (see CachedStream).
+    cached.hashConfirmed = written;
     // Only the commands this turn recorded get the append's position: never a walk over the stream's commands.
     for (const { commandId, hash, events, summary } of batch.decisions) {
       cached.commands.set(commandId, { hash, events, summary, position });
