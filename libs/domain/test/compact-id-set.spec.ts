@@ -21,7 +21,7 @@ describe('CompactIdSet', () => {
     // Fill up to the last id that fits before the table grows (70 % of 32 slots: 22 ids).
     while ((added + 2) * 10 <= 32 * 7) set.add(`id-${added++}`);
     const bytes = set.byteLength;
-    set.add(`id-${added++}`);
+    set.add(`id-${added}`);
     expect(set.byteLength).toBe(bytes);
     expect(set.addIfAbsent('id-0')).toBe(false);
     expect(set.byteLength).toBe(bytes);
