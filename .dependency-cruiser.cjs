@@ -45,7 +45,8 @@ module.exports = {
     },
     {
       name: 'read-models-name-only-the-store-position',
-      comment: "a read model may name the event store's Position, nothing else of it.",
+      comment:
+        "a read model may name the event store's Position and its SQLite WAL helpers (openWalDatabase, WalCheckpointer), nothing else of it.",
       severity: 'error',
       from: { path: lib('read-models') },
       to: { path: lib('event-store'), pathNot: `${lib('event-store')}(index|event-store\\.port)\\.ts$` },

@@ -1,5 +1,6 @@
 import { assertCheckpointsWithinLog, type AllSubscription, type EventStore, type Position } from '@app/event-store';
 import type { ReadModelStore } from '@app/read-models';
+import { GroupedCommits } from './grouped-commits';
 import type { Projection } from './projection';
 import { ProjectionApplier, type ProjectionState } from './projection-applier';
 
@@ -26,6 +27,13 @@ const DEFAULT_BATCH = 500;
  */
 export class ProjectionEngine {
   private readonly applier: ProjectionApplier;
+  /** Where the store commits several projections at once: every batch commits in one transaction. */
+  private readonly group: GroupedCommits | undefined;
+  /**
+   * The positions waiters and readers see: the applier's, taken once the batch's group committed. The applier moves
+   * its own as it applies, before the group commits; a reader told a position is reached must find it in the store.
+   */
+  private readonly published = new Map<string, Position | null>();
   private subscription?: AllSubscription;
   private loop?: Promise<void>;
   private failure: unknown;
@@ -39,11 +47,14 @@ export class ProjectionEngine {
     projections: readonly Projection[],
     private readonly options: ProjectionEngineOptions = {},
   ) {
-    this.applier = new ProjectionApplier(readModels, projections);
+    const commitMany = readModels.commitMany?.bind(readModels);
+    this.group = commitMany ? new GroupedCommits(readModels, commitMany) : undefined;
+    this.applier = new ProjectionApplier(this.group?.store ?? readModels, projections);
   }
 
   async start(): Promise<void> {
     await this.applier.prepare();
+    this.publish();
     // A checkpoint past the head would make the subscription skip every event up to it, silently.
     assertCheckpointsWithinLog(this.applier.states(), await this.events.headPosition());
     this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
@@ -68,7 +79,12 @@ export class ProjectionEngine {
   betweenBatches<T>(work: (adopt: (name: string, position: Position | null) => void) => Promise<T>): Promise<T> {
     const run = this.turn
       .catch(() => undefined)
-      .then(() => work((name, position) => this.applier.adopt(name, position)));
+      .then(() =>
+        work((name, position) => {
+          this.applier.adopt(name, position);
+          this.published.set(name, position);
+        }),
+      );
     this.turn = run;
     return run;
   }
@@ -78,11 +94,11 @@ export class ProjectionEngine {
   }
 
   position(name: string): Position | null {
-    return this.applier.position(name);
+    return this.published.get(name) ?? null;
   }
 
   states(): ProjectionState[] {
-    return this.applier.states();
+    return this.applier.projections.map(({ name }) => ({ name, position: this.position(name) }));
   }
 
   /** Resolves true once every named projection has taken `position` into account, false after `timeoutMs`. */
@@ -91,7 +107,7 @@ export class ProjectionEngine {
     if (position <= 0n) return Promise.resolve(true);
     const reached = () =>
       names.every((name) => {
-        const at = this.applier.position(name);
+        const at = this.position(name);
         return at !== null && at >= position;
       });
     if (reached()) return Promise.resolve(true);
@@ -131,18 +147,52 @@ export class ProjectionEngine {
         batch.push(more.value);
         next = iterator.next();
       }
-      await this.betweenBatches(() => this.applier.apply(batch));
+      await this.betweenBatches(() => this.grouped(() => this.applier.apply(batch)));
       // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
       if (
         this.options.commitSkippedPositions &&
         !done &&
         (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)
       ) {
-        await this.betweenBatches(() => this.applier.commitSkippedPositions());
+        await this.betweenBatches(() => this.grouped(() => this.applier.commitSkippedPositions()));
       }
       this.wake();
       if (done) return;
     }
+  }
+
+  /**
+   * Runs the applier's `work` with its commits grouped into one, then publishes the positions it reached. If any of
+   * it fails — a projection's apply, a store's refusal, the COMMIT — nothing of the group is written (the store's
+   * `commitMany` is one transaction; see its port for a store without them), so every projection is put back to
+   * the position it had published, which is what the store holds, and its cached documents are dropped: no event
+   * is lost (the engine stops; a restart applies the batch from the stored checkpoints) and none applies twice.
+   */
+  private async grouped(work: () => Promise<void>): Promise<void> {
+    if (!this.group) {
+      await work();
+      this.publish();
+      return;
+    }
+    this.group.open();
+    let outcomes;
+    try {
+      await work();
+      outcomes = await this.group.commitGroup();
+    } catch (error) {
+      this.group.discard();
+      for (const [name, position] of this.published) this.applier.adopt(name, position);
+      throw error;
+    }
+    // A store that found documents already past a batch (replayed without transactions) kept them: what the
+    // applier cached for that projection is not what the store holds, so it reads them again (adopt drops the cache).
+    for (const [name, outcome] of outcomes)
+      if (outcome && outcome.staleWrites > 0) this.applier.adopt(name, this.applier.position(name));
+    this.publish();
+  }
+
+  private publish(): void {
+    for (const { name, position } of this.applier.states()) this.published.set(name, position);
   }
 
   private wake(): void {

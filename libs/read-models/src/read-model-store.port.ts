@@ -59,6 +59,13 @@ export interface CommitOutcome {
   staleWrites: number;
 }
 
+/** One projection's part of a grouped commit (`ReadModelStore.commitMany`). */
+export interface ProjectionCommit {
+  projection: string;
+  checkpoint: Position;
+  work: (writer: ReadModelWriter) => Promise<void>;
+}
+
 export interface ReadModelStore {
   /**
    * The most document writes a rebuild may defer into one commit. A store whose transactions have limits of their
@@ -91,6 +98,15 @@ export interface ReadModelStore {
     checkpoint: Position,
     work: (writer: ReadModelWriter) => Promise<void>,
   ): Promise<CommitOutcome | void>;
+  /**
+   * Several projections' batches at once, each as `commit` would make it (its documents with its checkpoint, the
+   * same refusal of a checkpoint that does not move forwards), in one transaction where the store has them: all of
+   * it commits or none of it, so a failing projection leaves every checkpoint where it was and no event is lost or
+   * applied twice. A store without multi-document transactions (MongoDB standalone) commits them one after the
+   * other, each still atomic by its position guards; if one fails, those before it stay committed, with their
+   * checkpoints, and the rest are not. Outcomes in the order of `commits`. Optional: callers fall back to `commit`.
+   */
+  commitMany?(commits: readonly ProjectionCommit[]): Promise<Array<CommitOutcome | void>>;
   /**
    * Online rebuilds: replaces a projection's collections with their staged copies (`stagedCollection`), built beside
    * them, and sets its checkpoint — readers see the old read model or the new one, never a mix or a half-built one.

@@ -8,6 +8,8 @@ import { InvalidCursorError, ReadModelStore } from '../src';
 export function readModelStoreContract(
   adapterName: string,
   open: () => Promise<{ store: ReadModelStore; dispose(): Promise<void> }>,
+  /** Whether `commitMany` is one transaction (SQLite, MongoDB with transactions) or one commit after the other. */
+  options: { atomicGroups: boolean } = { atomicGroups: true },
 ): void {
   describe(`ReadModelStore contract: ${adapterName}`, () => {
     let store: ReadModelStore;
@@ -69,6 +71,57 @@ export function readModelStoreContract(
       await expect(store.commit(p, 10n, async (w) => w.upsert(c, 'a', { n: 2 }))).rejects.toThrow();
       await expect(store.commit(p, 9n, async (w) => w.upsert(c, 'a', { n: 2 }))).rejects.toThrow();
       expect(await store.get(c, 'a')).toEqual({ _id: 'a', n: 1 });
+    });
+
+    it('commits several projections at once (commitMany): each its documents with its checkpoint', async () => {
+      const q = `${p}_other`;
+      const d = `${c}_other`;
+      await seed([['a', { n: 1 }]], 3n);
+      const outcomes = await store.commitMany!([
+        { projection: p, checkpoint: 5n, work: async (w) => w.upsert(c, 'a', { n: 2 }) },
+        {
+          projection: q,
+          checkpoint: 5n,
+          work: async (w) => {
+            await w.upsert(d, 'x', { n: 7 });
+            await w.upsert(d, 'y', { n: 8 });
+          },
+        },
+      ]);
+      expect(outcomes).toHaveLength(2);
+      expect(await store.get(c, 'a')).toEqual({ _id: 'a', n: 2 });
+      expect([...(await store.getMany(d, ['x', 'y'])).keys()].sort()).toEqual(['x', 'y']);
+      expect([await store.checkpoint(p), await store.checkpoint(q)]).toEqual([5n, 5n]);
+      expect(await store.commitMany!([])).toEqual([]);
+    });
+
+    it('a failing part of commitMany leaves its projection as it was, and every checkpoint with its documents', async () => {
+      const q = `${p}_other`;
+      const d = `${c}_other`;
+      await seed([['a', { n: 1 }]], 3n);
+      for (const failing of ['throws', 'refused'] as const) {
+        await expect(
+          store.commitMany!([
+            { projection: q, checkpoint: 4n, work: async (w) => w.upsert(d, 'x', { n: 1 }) },
+            {
+              projection: p,
+              // At the stored checkpoint: refused, as `commit` refuses it (an event never applies twice).
+              checkpoint: failing === 'refused' ? 3n : 4n,
+              work: async (w) => {
+                await w.upsert(c, 'a', { n: 99 });
+                if (failing === 'throws') throw new Error('projection bug');
+              },
+            },
+          ]),
+        ).rejects.toThrow();
+        expect(await store.get(c, 'a')).toEqual({ _id: 'a', n: 1 });
+        expect(await store.checkpoint(p)).toBe(3n);
+        // The part before the failing one: not committed in one transaction; committed whole, if one after the other.
+        const other = [await store.checkpoint(q), await store.get(d, 'x')];
+        if (options.atomicGroups) expect(other).toEqual([null, null]);
+        else expect(other).toEqual([4n, { _id: 'x', n: 1 }]);
+        await store.reset(q, [d]);
+      }
     });
 
     it('finds by equality, sorts, limits, and pages with a cursor', async () => {

@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import {
   assertValidMaxCount,
   assertValidReadAllOptions,
@@ -31,6 +29,7 @@ import { AppendRequest, SqliteAppender } from './sqlite-appender';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { EventRow, SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
+import { openWalDatabase, WalCheckpointer } from './wal-checkpointer';
 import { WalSyncGate } from './wal-sync-gate';
 import { FileWalSyncer, WalSyncer } from './wal-syncer';
 
@@ -73,16 +72,16 @@ export class SqliteEventStore implements EventStore {
   private marks?: SqliteAppendMark;
   /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
   private readonly gate: WalSyncGate | undefined;
+  private readonly checkpointer?: WalCheckpointer; // on a file: checkpoints off the event loop (wal-checkpointer.ts)
 
   constructor(private readonly options: SqliteEventStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
+    this.db = openWalDatabase(options.file);
     const synchronous = options.synchronous ?? 'FULL';
     const syncsItself = synchronous === 'FULL' && options.file !== ':memory:'; // ':memory:' has no WAL to sync
     this.db.pragma(`synchronous = ${syncsItself ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
+    if (options.file !== ':memory:') this.checkpointer = new WalCheckpointer(this.db, { file: options.file });
     this.statements = {
       // The whole rest of a stream, as every catch-up of a command runner reads it: no LIMIT (see `limited`).
       streamForwards: this.db.prepare<[string, number], EventRow>(
@@ -204,8 +203,8 @@ export class SqliteEventStore implements EventStore {
     const failed = this.gate?.failed;
     if (failed) return { status: 'down', adapter: 'sqlite', headPosition: null, detail: failed.message };
     try {
-      const head = await this.headPosition();
-      return { status: 'up', adapter: 'sqlite', headPosition: head === null ? null : head.toString() };
+      const head = (await this.headPosition())?.toString() ?? null;
+      return { status: 'up', adapter: 'sqlite', headPosition: head, ...this.checkpointer?.health() };
     } catch (error) {
       return { status: 'down', adapter: 'sqlite', headPosition: null, detail: (error as Error).message };
     }
@@ -223,6 +222,7 @@ export class SqliteEventStore implements EventStore {
       await this.gate?.close();
     } finally {
       this.changes.notify();
+      await this.checkpointer?.close();
       this.db.close();
     }
   }
@@ -237,6 +237,7 @@ export class SqliteEventStore implements EventStore {
       // After a failed sync nothing more is written, not even what was queued before it failed.
       if (this.gate?.failed) throw this.gate.failed;
       outcomes = this.appender.commit(batch);
+      this.checkpointer?.committed();
     } catch (error) {
       const failure = new EventStoreUnavailableError(`append failed: ${(error as Error).message}`, error);
       for (const request of batch) request.reject(failure);

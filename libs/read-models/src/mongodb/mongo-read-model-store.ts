@@ -7,9 +7,9 @@ import type {
   FindResult,
   IndexSpec,
   PositionedDocument,
+  ProjectionCommit,
   ReadModelStore,
   ReadModelStoreHealth,
-  ReadModelWriter,
 } from '../read-model-store.port';
 import { assertPageableSort, CheckpointRegressionError, ReadModelStoreUnavailableError } from '../read-model.errors';
 import { BufferedWriter } from './buffered-writer';
@@ -38,6 +38,8 @@ interface CheckpointDocument {
   _id: string;
   position: unknown;
 }
+
+type Plans = ReturnType<BufferedWriter['planned']>;
 
 export const MONGO_MAX_WRITES_PER_COMMIT = 5_000;
 const IN_CHUNK = 10_000;
@@ -162,26 +164,44 @@ export class MongoReadModelStore implements ReadModelStore {
     return stored ? positionFromBson(stored.position) : null;
   }
 
-  async commit(
-    projection: string,
-    checkpoint: Position,
-    work: (writer: ReadModelWriter) => Promise<void>,
-  ): Promise<CommitOutcome> {
-    // Fail before computing anything if the batch is already applied; the write below checks again.
-    await this.assertAhead(projection, checkpoint);
-    const writer = new BufferedWriter((collection, ids) => this.getMany(collection, ids));
-    await work(writer);
-    const plans = writer.planned(checkpoint);
-    if (!this.transactional) return this.write(plans, projection, checkpoint);
+  async commit(projection: string, checkpoint: Position, work: ProjectionCommit['work']): Promise<CommitOutcome> {
+    return (await this.commitMany([{ projection, checkpoint, work }]))[0];
+  }
+
+  /**
+   * With transactions, every projection's writes and checkpoint in one; without, one projection after the other,
+   * each atomic by its position guards (a crash between them leaves some checkpoints moved, with their documents).
+   */
+  async commitMany(commits: readonly ProjectionCommit[]): Promise<CommitOutcome[]> {
+    const outcomes: CommitOutcome[] = [];
+    if (!this.transactional) {
+      for (const commit of commits)
+        outcomes.push(await this.write(await this.plan(commit), commit.projection, commit.checkpoint));
+      return outcomes;
+    }
+    const plans: Plans[] = [];
+    for (const commit of commits) plans.push(await this.plan(commit));
     const session = this.client.startSession();
     try {
       // withTransaction retries the whole callback on transient errors; the writes are idempotent, the count restarts.
-      return await session.withTransaction(() => this.write(plans, projection, checkpoint, session), {
-        writeConcern: { w: 'majority' },
-      });
+      const write = async () => {
+        outcomes.length = 0;
+        for (const [i, { projection, checkpoint }] of commits.entries())
+          outcomes.push(await this.write(plans[i], projection, checkpoint, session));
+        return outcomes;
+      };
+      return await session.withTransaction(write, { writeConcern: { w: 'majority' } });
     } finally {
       await session.endSession();
     }
+  }
+
+  /** Runs a projection's work against buffered writes; fails before computing anything if the batch is applied. */
+  private async plan({ projection, checkpoint, work }: ProjectionCommit): Promise<Plans> {
+    await this.assertAhead(projection, checkpoint);
+    const writer = new BufferedWriter((collection, ids) => this.getMany(collection, ids));
+    await work(writer);
+    return writer.planned(checkpoint);
   }
 
   async reset(projection: string, collections: string[]): Promise<void> {
@@ -233,7 +253,7 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   private async write(
-    plans: ReturnType<BufferedWriter['planned']>,
+    plans: Plans,
     projection: string,
     checkpoint: Position,
     session?: ClientSession,
