@@ -6,6 +6,8 @@ export interface Figure {
   subject: number;
   baseline: number;
   baselineName: string;
+  /** The ratio judged against `target` when not subject / baseline: the median of paired rounds (`comparePaired`). */
+  ratio?: number;
   target?: number;
   /** For figures where less is better (latency, memory): the ratio must be at most `target`. */
   atMost?: boolean;
@@ -36,6 +38,33 @@ export async function compare(
   return { subject: median(s), baseline: median(b) };
 }
 
+/**
+ * Like `compare`, for a ratio that must hold steadily on a shared machine: `warmup` unmeasured rounds of each first
+ * (the JIT, the caches, and whatever state the work leaves behind for its next run, so that every measured round
+ * starts alike), `settle` before every run (to start each from the same state, e.g. checkpointed WAL files), and
+ * the ratio as the median of each round's subject / baseline: a round's two runs follow each other within a second,
+ * so load from other processes that comes and goes over seconds hits both, where the ratio of two medians may take
+ * its subject and its baseline from rounds under different load.
+ */
+export async function comparePaired(
+  options: { rounds: number; warmup: number; settle?: () => void },
+  subject: () => Promise<number> | number,
+  baseline: () => Promise<number> | number,
+): Promise<{ subject: number; baseline: number; ratio: number }> {
+  const s: number[] = [];
+  const b: number[] = [];
+  for (let round = 0; round < options.warmup + options.rounds; round++) {
+    options.settle?.();
+    const baselineRate = await rate(baseline);
+    options.settle?.();
+    const subjectRate = await rate(subject);
+    if (round < options.warmup) continue;
+    b.push(baselineRate);
+    s.push(subjectRate);
+  }
+  return { subject: median(s), baseline: median(b), ratio: median(s.map((value, i) => value / b[i])) };
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const mid = Math.floor(sorted.length / 2);
@@ -45,7 +74,7 @@ export function median(values: number[]): number {
 export function report(title: string, figures: Figure[]): boolean {
   console.log(`\n${title}`);
   const rows = figures.map((f) => {
-    const ratio = f.subject / f.baseline;
+    const ratio = ratioOf(f);
     const verdict =
       f.target === undefined
         ? ''
@@ -64,9 +93,13 @@ export function report(title: string, figures: Figure[]): boolean {
   return figures.every(meets);
 }
 
+function ratioOf(f: Figure): number {
+  return f.ratio ?? f.subject / f.baseline;
+}
+
 function meets(f: Figure): boolean {
   if (f.target === undefined) return true;
-  const ratio = f.subject / f.baseline;
+  const ratio = ratioOf(f);
   return f.atMost ? ratio <= f.target : ratio >= f.target;
 }
 
