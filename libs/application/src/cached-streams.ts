@@ -14,10 +14,11 @@ import { SnapshotPoint, SnapshotSettings, StreamSnapshots } from './stream-snaps
  */
 export type CachedStream<State, Event> = SnapshotPoint<State, Event> & {
   /**
-   * True when `lastHash` was read from the store (a fold), false when this process computed it for its own append:
-   * the store may have answered that append as a repeat of another process's, whose stored hash differs. Only an
-   * unconfirmed hash needs the last folded event read again; a confirmed one lets a catch-up read only what is new
-   * (the ledger stream, read by every usage record, otherwise re-read and parsed its last event, often a package).
+   * True when `lastHash` is the stored hash: read from the store (a fold), or computed by this process for an
+   * append the store says it wrote as given (`AppendResult.written`). False when computed for an append the store
+   * may have answered as a repeat of another process's, whose stored hash differs. Only an unconfirmed hash needs
+   * the last folded event read again; a confirmed one lets a catch-up read only what is new (re-reading a batch's
+   * own append parsed its 1,000 records again; the ledger stream, read by every usage record, its last event).
    */
   hashConfirmed: boolean;
   /**

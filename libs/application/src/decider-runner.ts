@@ -279,7 +279,9 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     cached.revision = result.nextExpectedRevision;
     cached.lastPosition = position;
     cached.lastHash = chain.lastHash;
-    cached.hashConfirmed = false; // computed here: the next catch-up reads this append back (see CachedStream)
+    // Written as given, the hash computed here is the stored one; a repeat's (or an adapter's that cannot tell) is
+    // read back by the next catch-up (see CachedStream).
+    cached.hashConfirmed = result.written === true;
     // Only the commands this turn recorded get the append's position: never a walk over the stream's commands. A
     // retry of one of them in a later turn is answered "repeated" only after this append is durable (its answer
     // waits in the chain like every other).

@@ -48,14 +48,14 @@ describe('catch-up reads and the store’s append mark', () => {
   it('reads nothing when nothing was appended anywhere since the state was confirmed', async () => {
     const runner = runnerOn(store);
     await record(runner, 'u-1');
-    const position = await lastPosition(runner); // reads its own append back once, to confirm the hash
+    const position = await lastPosition(runner); // reads once after its append (what follows it), taking the mark
     reads = 0;
     for (let i = 0; i < 5; i++) expect(await lastPosition(runner)).toBe(position);
     expect(reads).toBe(0);
     // A command on the unchanged stream decides without reading, and is still counted exactly once.
     expect(await record(runner, 'u-2')).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(await record(runner, 'u-1')).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect(reads).toBe(1); // the read-back of u-2's append, which the u-1 command needed
+    expect(reads).toBe(1); // what follows u-2's append (nothing), read by the u-1 command's catch-up
   });
 
   it('answers a read issued while a command of the stream is under way from a turn, never from its unrecorded state', async () => {

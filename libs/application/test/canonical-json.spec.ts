@@ -1,7 +1,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { canonicalJson } from '../src/canonical-json';
-import { commandHash } from '../src/command-events';
+import { sortUsageRecords, METERED_SERVICES, UsageRecord } from '@app/domain';
+import { canonicalJson, canonicalJsonCounters } from '../src/canonical-json';
+import { chainDecisions, commandHash } from '../src/command-events';
 import { eventHash } from '../src/event-chain';
 import { createHash } from 'node:crypto';
 
@@ -99,5 +100,71 @@ describe('canonicalJson', () => {
       previousHash: 'p',
     });
     expect(eventHash(content, 'p')).toBe(sha(expected ?? ''));
+  });
+
+  describe('checked groups of usage records (made by sortUsageRecords, frozen)', () => {
+    const NOW = '2026-11-29T10:00:00.000Z';
+    const groupOf = (records: UsageRecord[]): UsageRecord[] => {
+      const groups = [...sortUsageRecords(records, NOW).byMonth.values()];
+      if (groups.length !== 1) throw new Error('one month expected');
+      return groups[0];
+    };
+    const aRecord = fc.record({
+      // Any code unit but a leading or trailing blank (a usage id must not be blank): escapes and lone surrogates.
+      usageId: anyString.filter((id) => id.trim().length > 0 && id.length <= 128),
+      service: fc.constantFrom(...METERED_SERVICES),
+      quantity: fc.oneof(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(1, 2 ** 53 - 1)),
+      occurredAt: fc.constantFrom(
+        '2026-11-29T09:00:00.000Z',
+        '2026-11-01T00:30:00-01:00',
+        '2026-11-15T12:00:00Z',
+        '2026-11-15T12:00:00.123456+01:00',
+      ),
+    });
+
+    it('are written as canonicalize writes them (members written straight in sorted order)', () => {
+      fc.assert(
+        fc.property(fc.array(aRecord, { minLength: 1, maxLength: 8 }), (records) => {
+          const group = groupOf(records);
+          expect(canonicalJson({ data: { records: group } })).toBe(canonicalize({ data: { records: [...group] } }));
+        }),
+        { numRuns: 500 },
+      );
+      // Written without escaping: no service name (and no calendar instant) holds a character JSON escapes.
+      for (const service of METERED_SERVICES) expect(JSON.stringify(service)).toBe(`"${service}"`);
+      const storage = groupOf([{ usageId: 'z', service: 'storage', quantity: -0, occurredAt: NOW }]);
+      expect(canonicalJson(storage)).toBe(canonicalize([...storage]));
+    });
+
+    it('are serialised once for the command hash and the event hash; other arrays every time', () => {
+      const records = Array.from({ length: 3 }, (_, index) => ({
+        usageId: `u-${index}`,
+        service: 'chat-sessions' as const,
+        quantity: 1,
+        occurredAt: NOW,
+      }));
+      const group = groupOf(records);
+      const before = canonicalJsonCounters.recordGroupsWritten;
+      const command = { type: 'RecordMeteredUsage', data: { tenantId: 'T', month: '2026-11', records: group } };
+      // The event carries the group itself (not a copy), as the decider hands it on; chained as the runner does.
+      const event = {
+        type: 'MeteredUsageRecorded',
+        data: { tenantId: 'T', month: '2026-11', users: 1, records: group },
+      };
+      const hash = commandHash({ ...command, metadata: { now: NOW } });
+      chainDecisions({
+        stream: 'metering-T-2026-11',
+        firstRevision: 0,
+        previousHash: null,
+        decisions: [{ commandIndex: 0, commandId: 'c', hash, events: [event], summary: undefined }],
+        envelopeOf: () => ({ commandId: 'c', correlationId: 'c', actor: 'a', tenant: 'T' }),
+        versionOf: () => 1,
+      });
+      expect(canonicalJsonCounters.recordGroupsWritten - before).toBe(1);
+      canonicalJson({ records });
+      canonicalJson({ records });
+      expect(canonicalJsonCounters.recordGroupsWritten - before).toBe(1);
+      expect(canonicalJson(command)).toBe(canonicalize(command));
+    });
   });
 });

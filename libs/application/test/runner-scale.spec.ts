@@ -57,7 +57,8 @@ describe('DeciderRunner at scale', () => {
     expect(runner.cacheUsage().bytes).toBeLessThanOrEqual(50_000);
     reads.length = 0;
     await counted(runner, 'C', ['C-new']);
-    expect(reads.map((read) => read.options.fromRevision)).toEqual([0]); // C was cached: read from its last revision (0)
+    // C was cached, its last append (revision 0) written as given: only what follows it is read.
+    expect(reads.map((read) => read.options.fromRevision)).toEqual([1]);
     await counted(runner, 'A', ['A-new']);
     expect(reads[1]).toEqual({ stream: meteringStream('A', '2026-05'), options: { fromRevision: 0 } }); // A was evicted: folded again
   });
@@ -137,7 +138,7 @@ describe('DeciderRunner at scale', () => {
     expect(reads.map((read) => read.options.fromRevision)).toEqual([stored!.revision + 100, 0]);
   });
 
-  it('reads back only its own last append: a stream whose last hash came from the store is read from what is new', async () => {
+  it('reads only what is new: its own appends, written as given, are not read back (own-append-reads.spec.ts)', async () => {
     const runner = runnerWith();
     const stream = meteringStream('T', '2026-05');
     await counted(runner, 'T', ['h-1']); // revision 0, its hash computed by this process
@@ -146,10 +147,10 @@ describe('DeciderRunner at scale', () => {
     await runner.read(stream, (state) => state);
     await counted(runner, 'T', ['h-2']); // revision 1
     await runner.read(stream, (state) => state);
-    // Revision 0 is read back once to take its hash as stored; after that only new revisions are read, and only
-    // when something was appended since (the store's append mark: append-mark-reads.spec.ts): the read after h-2's
-    // own append reads it back from revision 1, and nothing else reads.
-    expect(reads.map((read) => read.options.fromRevision)).toEqual([0, 1]);
+    // Only new revisions are read, and only when something was appended since (the store's append mark:
+    // append-mark-reads.spec.ts): the first read after h-1's append reads from revision 1 (nothing), the one after
+    // h-2's from revision 2, and nothing else reads; the store wrote both appends as given, so neither is read back.
+    expect(reads.map((read) => read.options.fromRevision)).toEqual([1, 2]);
     expect(await counted(runner, 'T', ['h-1', 'h-2', 'h-3'])).toMatchObject({ accepted: 1, duplicates: 2 });
   });
 

@@ -97,6 +97,12 @@ export interface AppendResult {
   nextExpectedRevision: Revision;
   /** Global position of the last event written. */
   position: Position;
+  /**
+   * True when this append wrote its events, exactly as given; false when the store answered it as the repeat of an
+   * earlier append with the same event ids, whose stored events may differ from these (another correlation id, so
+   * another hash). Absent when the adapter cannot tell: what was stored must then be read to be known.
+   */
+  written?: boolean;
 }
 
 /**

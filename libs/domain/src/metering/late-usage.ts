@@ -1,4 +1,6 @@
+import { addUsage, METERED_SERVICES, MeteredService, overageOf } from './metered-services';
 import type { LateOrigin, MonthClosedContext } from './metering.decide';
+import type { Adjustment, MeteringState } from './metering.events';
 import type { UsageRecord } from './usage-record';
 
 /**
@@ -41,4 +43,49 @@ export function carryPastClosedMonth(
       thresholds: { ...late?.thresholds, ...closed.thresholds },
     },
   };
+}
+
+/** What this (closed) month knows of `origin`'s invoice: its own lines if it is that month, late usage carried in. */
+export function accountedFor(
+  state: MeteringState,
+  origin: string,
+  month: string,
+): Pick<MonthClosedContext, 'accounted' | 'thresholds'> {
+  const accounted: Partial<Record<MeteredService, number>> = {};
+  const thresholds: Partial<Record<MeteredService, number>> = {};
+  if (origin === month && state.closed) {
+    for (const line of state.closed.lines) {
+      if (line.adjusts !== undefined) continue;
+      accounted[line.service] = line.total;
+      thresholds[line.service] = line.threshold;
+    }
+  }
+  for (const [service, adjustment] of Object.entries(state.adjustments[origin] ?? {}) as Array<
+    [MeteredService, Adjustment]
+  >) {
+    accounted[service] = adjustment.accounted;
+    thresholds[service] = adjustment.threshold;
+  }
+  return { accounted, thresholds };
+}
+
+/** Per service, how late records raise the total and the overage of the closed month they belong to. */
+export function adjustmentsFor(state: MeteringState, late: LateOrigin, records: UsageRecord[]): Adjustment[] {
+  const adjustments: Adjustment[] = [];
+  for (const service of METERED_SERVICES) {
+    const ofService = records.filter((record) => record.service === service);
+    if (ofService.length === 0) continue;
+    const earlier = state.adjustments[late.month]?.[service];
+    const before = earlier?.accounted ?? late.accounted[service] ?? 0;
+    const threshold = earlier?.threshold ?? late.thresholds[service] ?? 0;
+    const after = ofService.reduce((total, record) => addUsage(service, total, record.quantity), before);
+    adjustments.push({
+      service,
+      total: after - before,
+      threshold,
+      overage: overageOf(after, threshold) - overageOf(before, threshold),
+      accounted: after,
+    });
+  }
+  return adjustments;
 }

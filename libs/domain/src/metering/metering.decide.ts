@@ -1,3 +1,4 @@
+import { CompactIdSet } from '../shared/compact-id-set';
 import { CommandMetadata, NoContext, refuse, Refusal } from '../shared/decider';
 import {
   addUsage,
@@ -14,8 +15,9 @@ import {
   SERVICE_UNITS,
   thresholdOf,
 } from './metered-services';
-import type { Adjustment, InvoiceLine, MeteringEvent, MeteringState } from './metering.events';
-import { usageRecordProblems, UsageRecord } from './usage-record';
+import type { InvoiceLine, MeteringEvent, MeteringState } from './metering.events';
+import { accountedFor, adjustmentsFor } from './late-usage';
+import { usageRecordProblems, usageRecordsCheck, UsageRecord } from './usage-record';
 
 /** Outside facts that come with metering commands, like the time: the domain reads neither ledger nor config. */
 export interface CloseFacts extends CommandMetadata {
@@ -85,21 +87,8 @@ function decideRecord(
   if (facts.tenantSince === null) return unknownTenant();
   const origin = late?.month ?? month;
   const now = Date.parse(facts.now); // once, not per record
-  for (const record of records) {
-    const reasons = usageRecordProblems(record, now);
-    if (reasons.length > 0)
-      return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, {
-        usageId: record.usageId,
-        reasons,
-      });
-    if (monthOf(record.occurredAt) !== origin) {
-      return refuse(
-        'wrong-month',
-        `usage ${record.usageId} occurred in ${monthOf(record.occurredAt)}, not in ${origin}`,
-        { usageId: record.usageId },
-      );
-    }
-  }
+  const invalid = invalidRecord(records, origin, now);
+  if (invalid) return invalid;
   const { fresh } = splitDuplicates(records, state);
   if (fresh.length === 0) return [];
   if (state.closed) {
@@ -141,6 +130,32 @@ function decideRecord(
       });
   }
   return events;
+}
+
+/**
+ * The first record that breaks a rule, or lies outside `origin`, as a refusal. A group that `sortUsageRecords`
+ * checked and froze, all of `origin` and checked no later than `now`, holds the rules still (a later now only
+ * widens the 5-minute window): its records are not checked one by one again.
+ */
+function invalidRecord(records: UsageRecord[], origin: string, now: number): MeteringRefusal | undefined {
+  const checked = usageRecordsCheck(records);
+  if (checked !== undefined && checked.month === origin && checked.nowMs <= now) return undefined;
+  for (const record of records) {
+    const reasons = usageRecordProblems(record, now);
+    if (reasons.length > 0)
+      return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, {
+        usageId: record.usageId,
+        reasons,
+      });
+    if (monthOf(record.occurredAt) !== origin) {
+      return refuse(
+        'wrong-month',
+        `usage ${record.usageId} occurred in ${monthOf(record.occurredAt)}, not in ${origin}`,
+        { usageId: record.usageId },
+      );
+    }
+  }
+  return undefined;
 }
 
 function decideClose(
@@ -209,17 +224,29 @@ function overflowOf(totals: Partial<Record<MeteredService, number>>): MeteringRe
   return undefined;
 }
 
-/** Records whose usage id this month has counted, or that repeat an earlier record of the same command. */
+/**
+ * Records whose usage id this month has counted, or that repeat an earlier record of the same command. Without
+ * any, `fresh` is `records` itself, not a copy: the event then carries the command's (frozen, checked) group, whose
+ * canonical JSON the command hash already made (see canonical-json.ts in the application layer).
+ */
 function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh: UsageRecord[]; duplicates: string[] } {
-  const fresh: UsageRecord[] = [];
-  const duplicates: string[] = [];
-  const seen = new Set<string>();
-  for (const record of records) {
-    if (state.usageIds.has(record.usageId) || seen.has(record.usageId)) duplicates.push(record.usageId);
-    else {
-      seen.add(record.usageId);
-      fresh.push(record);
+  const seen = CompactIdSet.empty(records.length);
+  let firstRepeat = -1;
+  for (let index = 0; index < records.length; index++) {
+    const usageId = records[index].usageId;
+    // Fingerprints, like the month's own set: a repeat within the command is taken with the same (tiny) chance.
+    if (state.usageIds.has(usageId) || !seen.addIfAbsent(usageId)) {
+      firstRepeat = index;
+      break;
     }
+  }
+  if (firstRepeat < 0) return { fresh: records, duplicates: [] };
+  const fresh = records.slice(0, firstRepeat);
+  const duplicates = [records[firstRepeat].usageId];
+  for (let index = firstRepeat + 1; index < records.length; index++) {
+    const usageId = records[index].usageId;
+    if (state.usageIds.has(usageId) || !seen.addIfAbsent(usageId)) duplicates.push(usageId);
+    else fresh.push(records[index]);
   }
   return { fresh, duplicates };
 }
@@ -234,49 +261,4 @@ export function usageOutcome(
     if (event.type === 'MeteredUsageRecorded' || event.type === 'LateUsageRecorded')
       accepted += event.data.records.length;
   return { accepted, duplicates: records.length - accepted };
-}
-
-/** What this (closed) month knows of `origin`'s invoice: its own lines if it is that month, late usage carried in. */
-function accountedFor(
-  state: MeteringState,
-  origin: string,
-  month: string,
-): Pick<MonthClosedContext, 'accounted' | 'thresholds'> {
-  const accounted: Partial<Record<MeteredService, number>> = {};
-  const thresholds: Partial<Record<MeteredService, number>> = {};
-  if (origin === month && state.closed) {
-    for (const line of state.closed.lines) {
-      if (line.adjusts !== undefined) continue;
-      accounted[line.service] = line.total;
-      thresholds[line.service] = line.threshold;
-    }
-  }
-  for (const [service, adjustment] of Object.entries(state.adjustments[origin] ?? {}) as Array<
-    [MeteredService, Adjustment]
-  >) {
-    accounted[service] = adjustment.accounted;
-    thresholds[service] = adjustment.threshold;
-  }
-  return { accounted, thresholds };
-}
-
-/** Per service, how late records raise the total and the overage of the closed month they belong to. */
-function adjustmentsFor(state: MeteringState, late: LateOrigin, records: UsageRecord[]): Adjustment[] {
-  const adjustments: Adjustment[] = [];
-  for (const service of METERED_SERVICES) {
-    const ofService = records.filter((record) => record.service === service);
-    if (ofService.length === 0) continue;
-    const earlier = state.adjustments[late.month]?.[service];
-    const before = earlier?.accounted ?? late.accounted[service] ?? 0;
-    const threshold = earlier?.threshold ?? late.thresholds[service] ?? 0;
-    const after = ofService.reduce((total, record) => addUsage(service, total, record.quantity), before);
-    adjustments.push({
-      service,
-      total: after - before,
-      threshold,
-      overage: overageOf(after, threshold) - overageOf(before, threshold),
-      accounted: after,
-    });
-  }
-  return adjustments;
 }

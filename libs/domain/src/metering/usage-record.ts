@@ -60,7 +60,28 @@ export function usageRecordProblems(record: unknown, now: string | number): stri
   return reasons;
 }
 
-/** Splits a request's records into the valid ones, grouped by the UTC month they occurred in, and the problems. */
+/** What a group of records from `sortUsageRecords` was checked against: all occurred in `month`, none after `nowMs`. */
+export interface UsageRecordsCheck {
+  month: string;
+  nowMs: number;
+}
+
+/**
+ * The groups `sortUsageRecords` made, validated and froze. A group is frozen, and so is each record in it, a literal
+ * of four validated primitives built here: neither can change after the check, so the check holds for as long as
+ * the group lives. The decider then need not check each record again, and canonical JSON may keep a group's text.
+ */
+const checkedGroups = new WeakMap<readonly UsageRecord[], UsageRecordsCheck>();
+
+/** The check a group of records passed, if `sortUsageRecords` made it (undefined for any other array). */
+export function usageRecordsCheck(records: readonly UsageRecord[]): UsageRecordsCheck | undefined {
+  return checkedGroups.get(records);
+}
+
+/**
+ * Splits a request's records into the valid ones, grouped by the UTC month they occurred in, and the problems.
+ * The groups and their records are frozen copies (see `usageRecordsCheck`).
+ */
 export function sortUsageRecords(
   records: unknown[],
   now: string,
@@ -68,6 +89,8 @@ export function sortUsageRecords(
   const byMonth = new Map<string, UsageRecord[]>();
   const problems: UsageRecordProblem[] = [];
   const nowMs = Date.parse(now);
+  let group: UsageRecord[] | undefined;
+  let groupMonth = '';
   records.forEach((record, index) => {
     const reasons = usageRecordProblems(record, nowMs);
     if (reasons.length > 0) {
@@ -77,9 +100,17 @@ export function sortUsageRecords(
     }
     const { usageId, service, quantity, occurredAt } = record as UsageRecord;
     const month = monthOf(occurredAt);
-    const group = byMonth.get(month) ?? [];
-    group.push({ usageId, service, quantity, occurredAt });
-    byMonth.set(month, group);
+    // A batch's records mostly share a month: look the group up only when the month changes.
+    if (group === undefined || month !== groupMonth) {
+      group = byMonth.get(month);
+      if (group === undefined) {
+        group = [];
+        byMonth.set(month, group);
+      }
+      groupMonth = month;
+    }
+    group.push(Object.freeze({ usageId, service, quantity, occurredAt }));
   });
+  for (const [month, ofMonth] of byMonth) checkedGroups.set(Object.freeze(ofMonth), { month, nowMs });
   return { byMonth, problems };
 }

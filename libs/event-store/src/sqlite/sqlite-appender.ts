@@ -109,7 +109,7 @@ export class SqliteAppender {
       );
       position = Number(info.lastInsertRowid);
     }
-    return { nextExpectedRevision: revision, position: BigInt(position) };
+    return { nextExpectedRevision: revision, position: BigInt(position), written: true };
   }
 
   /** The first result of this very append, if it was already made (same event ids, same expected state). */
@@ -122,6 +122,7 @@ export class SqliteAppender {
       return {
         nextExpectedRevision: first.revision + events.length - 1,
         position: BigInt(recorded[recorded.length - 1].position),
+        written: false,
       };
     }
     const head = this.statements.head.get(stream);
