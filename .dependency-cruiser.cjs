@@ -46,7 +46,7 @@ module.exports = {
     {
       name: 'read-models-name-only-the-store-position',
       comment:
-        "a read model may name the event store's Position and its SQLite WAL helpers (openWalDatabase, WalCheckpointer), nothing else of it.",
+        "a read model may name the event store's Position and its SQLite connection opener (openWalDatabase), nothing else of it.",
       severity: 'error',
       from: { path: lib('read-models') },
       to: { path: lib('event-store'), pathNot: `${lib('event-store')}(index|event-store\\.port)\\.ts$` },

@@ -5,7 +5,7 @@ export * from './idempotency-keys';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './sqlite/wal-syncer';
-export * from './sqlite/wal-checkpointer';
+export * from './sqlite/open-wal-database';
 export * from './event-store.module';
 export * from './snapshot-store.port';
 export * from './file-snapshot-store';

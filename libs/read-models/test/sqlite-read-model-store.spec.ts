@@ -55,27 +55,3 @@ describe('sqlite read-model indexes', () => {
     }
   });
 });
-
-describe('sqlite read-model checkpoints', () => {
-  it('are not run inside commits: the WAL outgrows SQLite’s own threshold of 1,000 pages before the worker’s turn', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rm-checkpoints-'));
-    const file = join(dir, 'read-models.db');
-    const store = new SqliteReadModelStore({ file });
-    try {
-      // 40 commits (fewer than the checkpointer's 50) of some 30 pages each.
-      const big = 'x'.repeat(120_000);
-      for (let i = 1; i <= 40; i++) await store.commit('p', BigInt(i), async (w) => w.upsert('docs', `d${i}`, { big }));
-      const other = new Database(file);
-      try {
-        const [{ log }] = other.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
-        expect(log).toBeGreaterThan(1000);
-      } finally {
-        other.close();
-      }
-      expect(await store.health()).toEqual({ status: 'up', adapter: 'sqlite' });
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});

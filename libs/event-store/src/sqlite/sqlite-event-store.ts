@@ -30,7 +30,7 @@ import { AppendRequest, SqliteAppender } from './sqlite-appender';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
-import { openWalDatabase, WalCheckpointer } from './wal-checkpointer';
+import { openWalDatabase } from './open-wal-database';
 import { WalSyncGate } from './wal-sync-gate';
 import { FileWalSyncer, WalSyncer } from './wal-syncer';
 
@@ -74,7 +74,6 @@ export class SqliteEventStore implements EventStore {
   private marks?: SqliteAppendMark;
   /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
   private readonly gate: WalSyncGate | undefined;
-  private readonly checkpointer?: WalCheckpointer; // on a file: checkpoints off the event loop (wal-checkpointer.ts)
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.db = openWalDatabase(options.file);
@@ -83,7 +82,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`synchronous = ${syncsItself ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
-    if (options.file !== ':memory:') this.checkpointer = new WalCheckpointer(this.db, { file: options.file });
     this.statements = {
       headPosition: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
@@ -194,7 +192,7 @@ export class SqliteEventStore implements EventStore {
     if (failed) return { status: 'down', adapter: 'sqlite', headPosition: null, detail: failed.message };
     try {
       const head = (await this.headPosition())?.toString() ?? null;
-      return { status: 'up', adapter: 'sqlite', headPosition: head, ...this.checkpointer?.health() };
+      return { status: 'up', adapter: 'sqlite', headPosition: head };
     } catch (error) {
       return { status: 'down', adapter: 'sqlite', headPosition: null, detail: (error as Error).message };
     }
@@ -212,7 +210,6 @@ export class SqliteEventStore implements EventStore {
       await this.gate?.close();
     } finally {
       this.changes.notify();
-      await this.checkpointer?.close();
       this.db.close();
     }
   }
@@ -227,7 +224,6 @@ export class SqliteEventStore implements EventStore {
       // After a failed sync nothing more is written, not even what was queued before it failed.
       if (this.gate?.failed) throw this.gate.failed;
       outcomes = this.appender.commit(batch);
-      this.checkpointer?.committed();
     } catch (error) {
       const failure = new EventStoreUnavailableError(`append failed: ${(error as Error).message}`, error);
       for (const request of batch) request.reject(failure);

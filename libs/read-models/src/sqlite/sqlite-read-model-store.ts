@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
-import { openWalDatabase, type Position, WalCheckpointer } from '@app/event-store';
+import { openWalDatabase, type Position } from '@app/event-store';
 import type {
   Document,
   FindQuery,
@@ -48,7 +48,6 @@ export class SqliteReadModelStore implements ReadModelStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, Database.Statement>();
   private committedTransactions = 0;
-  private readonly checkpointer?: WalCheckpointer;
 
   constructor(options: SqliteReadModelStoreOptions) {
     this.writer = openWalDatabase(options.file);
@@ -56,8 +55,6 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.writer.pragma('synchronous = NORMAL');
     this.writer.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.writer.exec(SCHEMA);
-    // Checkpoints off the event loop: in a COMMIT they took up to 15 ms of it (see wal-checkpointer.ts).
-    if (options.file !== ':memory:') this.checkpointer = new WalCheckpointer(this.writer, { file: options.file });
     this.reader = new Database(options.file, { readonly: true });
     this.reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.file = options.file;
@@ -77,7 +74,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     } catch {
       // Gone: reported below.
     }
-    if (now === this.inode) return { status: 'up', adapter: 'sqlite', ...this.checkpointer?.health() };
+    if (now === this.inode) return { status: 'up', adapter: 'sqlite' };
     return {
       status: 'down',
       adapter: 'sqlite',
@@ -158,7 +155,6 @@ export class SqliteReadModelStore implements ReadModelStore {
         }
         this.writer.exec('COMMIT');
         this.committedTransactions++;
-        this.checkpointer?.committed();
       } catch (error) {
         this.writer.exec('ROLLBACK');
         throw error;
@@ -180,7 +176,6 @@ export class SqliteReadModelStore implements ReadModelStore {
         this.statement(this.writer, 'DELETE FROM rm_checkpoints WHERE projection = ?').run(projection);
       });
       wipe.immediate();
-      this.checkpointer?.committed();
     });
   }
 
@@ -205,13 +200,11 @@ export class SqliteReadModelStore implements ReadModelStore {
         );
       });
       swap.immediate();
-      this.checkpointer?.committed();
     });
   }
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
-    await this.checkpointer?.close();
     this.reader.close();
     this.writer.close();
   }
