@@ -2,42 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { eventCodec, EventSourcedDecider, refuse } from '@app/domain';
+import type { EventSourcedDecider } from '@app/domain';
 import { EventStore, SqliteEventStore, WrongExpectedVersionError } from '@app/event-store';
 import {
   checkLink,
-  CommandEnvelope,
   CommandIdReusedError,
   CommandTurnFailedError,
   ConcurrencyRetriesExhaustedError,
   DeciderRunner,
   storedHash,
 } from '../src';
+import {
+  add,
+  counterDecider,
+  CounterCommand,
+  CounterEvent,
+  CounterState,
+  envelope,
+  totalOf,
+} from './support/counter-decider';
 
-type Command = { type: 'Add'; data: { n: number } };
-type Event = { type: 'Added'; data: { n: number } };
-type State = { total: number };
-
-/** A counter that never passes 10: enough to see decide, refuse, retry and idempotency. */
-const counter: EventSourcedDecider<Command, Event, State> = {
-  codec: eventCodec<Event>({ Added: { schema: z.object({ n: z.number() }) } }),
-  initialState: () => ({ total: 0 }),
-  decide: (command, state) =>
-    state.total + command.data.n > 10
-      ? refuse('cap-exceeded', 'over 10', { total: state.total })
-      : [{ type: 'Added', data: { n: command.data.n } }],
-  evolve: (state, event) => ({ total: state.total + event.data.n }),
-};
-
-const add = (n: number): Command => ({ type: 'Add', data: { n } });
-const envelope = (commandId = randomUUID()): CommandEnvelope => ({
-  commandId,
-  correlationId: 'corr-1',
-  actor: 'tester',
-  tenant: 'T1',
-});
-const totalOf = (_: State, events: Event[]) => events.reduce((sum, e) => sum + e.data.n, 0);
+type Command = CounterCommand;
+type Event = CounterEvent;
+type State = CounterState;
+const counter = counterDecider(10);
 
 describe('DeciderRunner', () => {
   let dir: string;

@@ -1,12 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { eventCodec, EventSourcedDecider, refuse } from '@app/domain';
 import { EventStoreUnavailableError, SqliteEventStore } from '@app/event-store';
 import { HeldSyncer, someTurns, track, turnsUntil } from '../../event-store/test/support/held-syncer';
-import { checkLink, CommandEnvelope, DeciderRunner, storedHash } from '../src';
+import { checkLink, DeciderRunner, storedHash } from '../src';
+import {
+  add,
+  counterDecider,
+  CounterCommand,
+  CounterEvent,
+  CounterState,
+  envelope,
+  totalOf,
+} from './support/counter-decider';
 
 /**
  * Pipelined turns (issue 15, goal 4): a stream's next turn is decided and committed while the previous append's
@@ -14,28 +20,10 @@ import { checkLink, CommandEnvelope, DeciderRunner, storedHash } from '../src';
  * nothing here depends on timing.
  */
 
-type Command = { type: 'Add'; data: { n: number } };
-type Event = { type: 'Added'; data: { n: number } };
-type State = { total: number };
-
-const counter: EventSourcedDecider<Command, Event, State> = {
-  codec: eventCodec<Event>({ Added: { schema: z.object({ n: z.number() }) } }),
-  initialState: () => ({ total: 0 }),
-  decide: (command, state) =>
-    state.total + command.data.n > 100
-      ? refuse('cap-exceeded', 'over 100', { total: state.total })
-      : [{ type: 'Added', data: { n: command.data.n } }],
-  evolve: (state, event) => ({ total: state.total + event.data.n }),
-};
-
-const add = (n: number): Command => ({ type: 'Add', data: { n } });
-const envelope = (commandId = randomUUID()): CommandEnvelope => ({
-  commandId,
-  correlationId: 'c',
-  actor: 't',
-  tenant: 'T',
-});
-const totalOf = (_: State, events: Event[]) => events.reduce((sum, e) => sum + e.data.n, 0);
+type Command = CounterCommand;
+type Event = CounterEvent;
+type State = CounterState;
+const counter = counterDecider(100);
 const STREAM = 'counter-1';
 
 describe('DeciderRunner pipelined turns (held WAL syncs)', () => {
