@@ -22,15 +22,12 @@ import {
   totalOf,
 } from './support/counter-decider';
 
-type Command = CounterCommand;
-type Event = CounterEvent;
-type State = CounterState;
 const counter = counterDecider(10);
 
 describe('DeciderRunner', () => {
   let dir: string;
   let store: SqliteEventStore;
-  let runner: DeciderRunner<Command, Event, State>;
+  let runner: DeciderRunner<CounterCommand, CounterEvent, CounterState>;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'runner-'));
@@ -215,7 +212,7 @@ describe('DeciderRunner', () => {
   it('fails every command of a turn that throws, forgets its decisions, and keeps serving the stream (issue 13, item 1)', async () => {
     // A decider that records a number canonical JSON cannot express (as a sum of huge quantities did): the append's
     // hash chain throws inside the turn.
-    const overflowing: EventSourcedDecider<Command, Event, State> = {
+    const overflowing: EventSourcedDecider<CounterCommand, CounterEvent, CounterState> = {
       ...counter,
       decide: (command) => [{ type: 'Added', data: { n: command.data.n * 1e308 * 10 } }],
     };

@@ -20,9 +20,6 @@ import {
  * nothing here depends on timing.
  */
 
-type Command = CounterCommand;
-type Event = CounterEvent;
-type State = CounterState;
 const counter = counterDecider(100);
 const STREAM = 'counter-1';
 
@@ -31,7 +28,7 @@ describe('DeciderRunner pipelined turns (held WAL syncs)', () => {
   let file: string;
   let syncer: HeldSyncer;
   let store: SqliteEventStore;
-  let runner: DeciderRunner<Command, Event, State>;
+  let runner: DeciderRunner<CounterCommand, CounterEvent, CounterState>;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'pipelined-'));
     file = join(dir, 'events.db');
