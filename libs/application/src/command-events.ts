@@ -4,7 +4,7 @@ import { SCHEMA_VERSION_FIELD } from '@app/domain';
 import { EventMetadata, IDEMPOTENCY_KEY, JsonObject, KeyBinding, REQUEST_HASH, Revision } from '@app/event-store';
 import { canonicalJson } from './canonical-json';
 import type { Decision } from './decide-batch';
-import { ChainedEvent, HASH_FIELD, hashOfContent, PREVIOUS_HASH_FIELD } from './event-chain';
+import { ChainedEvent, linkEvent, storedHash } from './event-chain';
 
 /**
  * The chain builder: a turn's decisions as the events to append, with their ids, their metadata (every field is
@@ -86,24 +86,21 @@ export function chainDecisions<Event extends DomainEvent>(
     const envelope = input.envelopeOf(decision);
     decision.events.forEach((event, index) => {
       const version = input.versionOf(event.type);
-      const revision = input.firstRevision + events.length;
-      const id = eventIdOf(envelope.commandId, index);
       // Domain event data is JSON by construction: the codec's schemas admit nothing else when it is read back.
       const data = event.data as JsonObject;
-      // Built in place, in the stored key order, and hashed without the copies `chainEvent` makes for events it
-      // does not own (the metadata spreads were the turn's costliest allocation after the hashes themselves).
+      // Built in place, in the stored key order, and linked without a copy (see `linkEvent`).
       const metadata = metadataOf(envelope, decision.hash, decision.summary);
       if (version > 1) metadata[SCHEMA_VERSION_FIELD] = version;
       metadata[APPEND_END] = appendEnd;
-      const hash = hashOfContent(
-        { stream: input.stream, revision, id, type: event.type, data },
+      const id = eventIdOf(envelope.commandId, index);
+      const chained = linkEvent(input.stream, input.firstRevision + events.length, previousHash, {
+        id,
+        type: event.type,
+        data,
         metadata,
-        previousHash,
-      );
-      metadata[PREVIOUS_HASH_FIELD] = previousHash;
-      metadata[HASH_FIELD] = hash;
-      previousHash = hash;
-      events.push({ id, type: event.type, data, metadata });
+      });
+      previousHash = storedHash(chained.metadata);
+      events.push(chained);
     });
   }
   return { events, lastHash: previousHash };

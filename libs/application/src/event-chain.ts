@@ -63,12 +63,26 @@ export function chainEvent(
   previousHash: string | null,
   event: NewEvent & { id: string },
 ): ChainedEvent {
-  const metadata = { ...(event.metadata ?? {}), [PREVIOUS_HASH_FIELD]: previousHash };
-  const hash = eventHash(
-    { stream, revision, id: event.id, type: event.type, data: event.data, metadata },
-    previousHash,
-  );
-  return { ...event, metadata: { ...metadata, [HASH_FIELD]: hash } };
+  const { [HASH_FIELD]: _hash, [PREVIOUS_HASH_FIELD]: _previous, ...metadata } = event.metadata ?? {};
+  return linkEvent(stream, revision, previousHash, { ...event, metadata });
+}
+
+/**
+ * `chainEvent` for an event whose metadata the caller made for it and hands over (without `hash` and
+ * `previousHash`): the two fields are added to that object, no copy. The chain builder links every event of a turn
+ * this way (the metadata copies were the turn's costliest allocation after the hashes themselves).
+ */
+export function linkEvent(
+  stream: string,
+  revision: Revision,
+  previousHash: string | null,
+  event: ChainedEvent,
+): ChainedEvent {
+  const { id, type, data, metadata } = event;
+  const hash = hashOfContent({ stream, revision, id, type, data }, metadata, previousHash);
+  metadata[PREVIOUS_HASH_FIELD] = previousHash;
+  metadata[HASH_FIELD] = hash;
+  return event;
 }
 
 /** Chains events appended together: the first at `firstRevision`, after an event whose hash is `previousHash`. */
