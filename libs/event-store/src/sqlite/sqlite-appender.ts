@@ -29,6 +29,8 @@ export class SqliteAppender {
   /** Commits a batch; counted by `transactions` (tests show that many appends share one commit). */
   readonly commit: (batch: AppendRequest[]) => Array<AppendResult | Error>;
   private committed = 0;
+  /** The `recorded_at` of the latest commit (the store builds its committed tail with it). */
+  recordedAt = '';
 
   constructor(
     db: Database.Database,
@@ -53,7 +55,7 @@ export class SqliteAppender {
       this.appendInTransaction(request, recordedAt),
     );
     const group = db.transaction((batch: AppendRequest[]) => {
-      const recordedAt = new Date().toISOString();
+      const recordedAt = (this.recordedAt = new Date().toISOString());
       return batch.map((request) => {
         try {
           return appendOne(request, recordedAt);
@@ -64,7 +66,7 @@ export class SqliteAppender {
     });
     // A lone append needs no savepoint: if it fails, the whole transaction rolls back with it.
     const lone = db.transaction((request: AppendRequest) =>
-      this.appendInTransaction(request, new Date().toISOString()),
+      this.appendInTransaction(request, (this.recordedAt = new Date().toISOString())),
     );
     this.commit = (batch) => {
       this.committed++;

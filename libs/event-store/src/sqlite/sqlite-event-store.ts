@@ -27,6 +27,7 @@ import type {
 import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
 import { SqliteAppendMark } from './sqlite-append-mark';
 import { AppendRequest, SqliteAppender } from './sqlite-appender';
+import { CommittedTail, CommittedTailLimits, DEFAULT_TAIL_LIMITS } from './committed-tail';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
@@ -50,9 +51,11 @@ export interface SqliteEventStoreOptions {
   /** How often subscriptions look for events appended by other processes sharing the file. */
   pollIntervalMs?: number;
   busyTimeoutMs?: number;
+  committedTail?: Partial<CommittedTailLimits>; // own recent events kept to serve live pages (see CommittedTail)
 }
 
 interface PendingAppend extends AppendRequest {
+  sources: NewEvent[]; // the caller's events: their data and metadata objects go to the committed tail
   onCommitted?: (result: AppendResult) => void;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
@@ -72,6 +75,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appender: SqliteAppender;
   private readonly keys: SqliteIdempotencyKeys;
   private marks?: SqliteAppendMark;
+  private readonly tail: CommittedTail;
   /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
   private readonly gate: WalSyncGate | undefined;
 
@@ -88,6 +92,7 @@ export class SqliteEventStore implements EventStore {
     this.queries = new SqliteQueries(this.db);
     this.keys = new SqliteIdempotencyKeys(this.db);
     this.appender = new SqliteAppender(this.db, this.keys);
+    this.tail = new CommittedTail({ ...DEFAULT_TAIL_LIMITS, ...options.committedTail });
     if (syncsItself) {
       this.gate = new WalSyncGate(
         options.walSyncer ?? new FileWalSyncer(`${options.file}-wal`),
@@ -114,8 +119,8 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      const { onCommitted } = options;
-      this.pending.push({ stream, events: prepared, expected: expectedState, bindings, onCommitted, resolve, reject });
+      const request = { stream, events: prepared, sources: events, expected: expectedState, bindings };
+      this.pending.push({ ...request, onCommitted: options.onCommitted, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -203,6 +208,7 @@ export class SqliteEventStore implements EventStore {
     // Appends already accepted are committed before the file closes: nothing acknowledged-to-be is dropped.
     if (this.pending.length > 0) this.flush();
     this.closed = true;
+    this.tail.clear();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.subscriptions.clear();
     try {
@@ -229,6 +235,7 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(failure);
       return;
     }
+    this.tail.record(batch, outcomes, this.appender.recordedAt);
     if (!this.gate) {
       settle(batch, outcomes);
       this.changes.notify();
@@ -273,7 +280,9 @@ export class SqliteEventStore implements EventStore {
       head = Math.min(head, this.gate.durable);
     }
     if (head === null || head === 0) return { events: [], scannedTo: after };
-    return this.queries.pageOfAll(after, head, limit, filter);
+    // After a failed sync what the tail holds may be lost: pages read SQLite, up to the durable position.
+    if (this.gate?.failed) this.tail.clear();
+    return this.tail.page(after, head, limit, filter) ?? this.queries.pageOfAll(after, head, limit, filter);
   }
 
   private assertOpen(): void {
