@@ -42,9 +42,11 @@ const EVENT_OVERHEAD_BYTES = 256;
  *
  * What it hands out equals what `readAll` reads back for the same positions: the same ids, types, positions and
  * `recordedAt`, and data/metadata that JSON round-trips to themselves (anything else — undefined members, -0, NaN,
- * class instances, holes — is taken from the written text instead). Those objects are the writer's own, shared by
- * every subscriber, so they are frozen, deeply: a projection or runner that mutated event data would otherwise
- * corrupt what the next reader sees; frozen, it fails loudly at the mutation instead.
+ * class instances, holes — is taken from the written text instead). Those objects are the writer's own (a runner
+ * keeps them in its state), shared by every subscriber, so they are frozen, deeply: a projection or runner that
+ * mutated event data would otherwise corrupt what the next reader sees; frozen, it fails loudly at the mutation.
+ * The RecordedEvent around them is the tail's, shared by this process's subscribers as the projection engine
+ * already shares one among its projections.
  */
 export class CommittedTail {
   private readonly entries: RecordedEvent[] = [];
@@ -91,18 +93,17 @@ export class CommittedTail {
     }
     for (let i = 0; i < count; i++) {
       const written = events[i];
-      this.entries.push(
-        Object.freeze({
-          id: written.id,
-          stream,
-          revision: firstRevision + i,
-          position: BigInt(firstPosition + i),
-          type: written.type,
-          data: asWritten(sources[i].data, written.data),
-          metadata: asWritten(sources[i].metadata ?? {}, written.metadata),
-          recordedAt,
-        }),
-      );
+      // The event object itself stays extensible: projections keep per-event memos on it (see decoded-once.ts).
+      this.entries.push({
+        id: written.id,
+        stream,
+        revision: firstRevision + i,
+        position: BigInt(firstPosition + i),
+        type: written.type,
+        data: asWritten(sources[i].data, written.data),
+        metadata: asWritten(sources[i].metadata ?? {}, written.metadata),
+        recordedAt,
+      });
       const size = written.data.length + written.metadata.length + EVENT_OVERHEAD_BYTES;
       this.sizes.push(size);
       this.bytes += size;
