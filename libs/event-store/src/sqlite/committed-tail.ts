@@ -195,13 +195,21 @@ function hasLoneSurrogate(text: string): boolean {
 
 /** The caller's object, frozen, when JSON reads it back as itself; otherwise what JSON reads back from `text`. */
 function asWritten<T>(value: T, text: string): T {
-  const kept = roundTrips(value) ? value : (JSON.parse(text) as T);
-  deepFreeze(kept);
-  return kept;
+  const objects: object[] = [];
+  if (roundTrips(value, objects)) {
+    for (const object of objects) Object.freeze(object);
+    return value;
+  }
+  const parsed = JSON.parse(text) as T;
+  deepFreeze(parsed);
+  return parsed;
 }
 
-/** Does JSON.parse(JSON.stringify(value)) give an equal value, with the same keys in the same order? */
-function roundTrips(value: unknown): boolean {
+/**
+ * Does JSON.parse(JSON.stringify(value)) give an equal value, with the same keys in the same order? Collects the
+ * objects and arrays it walks into `objects` (one walk: they are frozen only if the whole value round-trips).
+ */
+function roundTrips(value: unknown, objects: object[]): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -214,14 +222,18 @@ function roundTrips(value: unknown): boolean {
       return false; // undefined, functions, symbols, bigints
   }
   if (value === null) return true;
+  objects.push(value);
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-    for (let i = 0; i < value.length; i++) if (!(i in value) || !roundTrips(value[i])) return false;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !roundTrips(value[i], objects)) return false;
     return true;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) return false; // class instances (Date: its toJSON)
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!roundTrips(record[key])) return false;
+  for (const key in record) {
+    // for…in lists inherited enumerable keys too, which JSON skips; Object.prototype has none, unless polluted.
+    if (!Object.hasOwn(record, key) || !roundTrips(record[key], objects)) return false;
+  }
   return true;
 }
 
