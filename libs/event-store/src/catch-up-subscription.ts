@@ -56,10 +56,12 @@ export class CatchUpSubscription implements AllSubscription {
     private readonly page: (after: Position | undefined, limit: number) => Promise<PageOfAll>,
     private readonly changes: ChangeSignal,
     private after: Position | undefined,
-    private readonly options: { pageSize: number; pollIntervalMs: number },
+    /** `onStop`: told once, when the subscription is stopped (the store forgets it). */
+    private readonly options: { pageSize: number; pollIntervalMs: number; onStop?: () => void },
   ) {}
 
   async stop(): Promise<void> {
+    if (!this.stopped) this.options.onStop?.();
     this.stopped = true;
     this.resolveStop();
   }

@@ -14,7 +14,7 @@ export interface CommittedTailLimits {
  * Small: the tail only has to span what the subscriptions have not read yet when a commit becomes durable (one WAL
  * sync plus the projections' lag); a subscription further behind reads SQLite, as it always could.
  */
-export const DEFAULT_TAIL_LIMITS: CommittedTailLimits = { maxEvents: 4096, maxBytes: 8 * 1024 * 1024 };
+export const DEFAULT_TAIL_LIMITS: CommittedTailLimits = { maxEvents: 1024, maxBytes: 2 * 1024 * 1024 };
 
 /** One append of a committed transaction, as the store queued it. */
 export interface CommittedRequest {
@@ -24,6 +24,18 @@ export interface CommittedRequest {
   /** The caller's events, whose data and metadata objects the tail hands out instead of parsing what was written. */
   sources: NewEvent[];
 }
+
+/** What a dropped slot holds until the arrays are compacted. */
+const DROPPED: RecordedEvent = Object.freeze({
+  id: '',
+  stream: '',
+  revision: -1,
+  position: 0n,
+  type: '',
+  data: Object.freeze({}),
+  metadata: Object.freeze({}),
+  recordedAt: '',
+});
 
 /** What one event costs the tail beyond its JSON text (object headers, strings, the bigint position). */
 const EVENT_OVERHEAD_BYTES = 256;
@@ -58,6 +70,8 @@ export class CommittedTail {
   private from = 0;
   private to = 0;
   private covering = false;
+  /** Where each subscriber reads on from: what all of them have read is dropped (see `readFrom`). */
+  private readonly readers = new Map<object, number>();
 
   constructor(private readonly limits: CommittedTailLimits = DEFAULT_TAIL_LIMITS) {}
 
@@ -133,6 +147,24 @@ export class CommittedTail {
     return { events, scannedTo };
   }
 
+  /**
+   * A subscriber asks for the page after `after`. What every subscriber has read is dropped: kept, it would only
+   * keep the writer's objects (and the memos projections hang on events) alive into the old generation, which made
+   * the collector's share grow more than the parses it saved (batches of 1,000 records: 14.6 → 20.8 % GC).
+   */
+  readFrom(reader: object, after: Position | undefined): void {
+    this.readers.set(reader, after === undefined ? 0 : Number(after));
+    let lowest = Infinity;
+    for (const position of this.readers.values()) if (position < lowest) lowest = position;
+    while (this.first < this.entries.length && Number(this.entries[this.first].position) <= lowest) this.dropOldest();
+    this.compact();
+  }
+
+  /** A subscriber that stopped no longer holds events in the tail. */
+  forget(reader: object): void {
+    this.readers.delete(reader);
+  }
+
   /** Forgets everything: later pages read SQLite until an own commit starts the tail again. */
   clear(): void {
     this.entries.length = 0;
@@ -159,10 +191,19 @@ export class CommittedTail {
       this.first < this.entries.length &&
       (this.size > this.limits.maxEvents || this.bytes > this.limits.maxBytes)
     ) {
-      this.bytes -= this.sizes[this.first];
-      this.from = Number(this.entries[this.first].position);
-      this.first++;
+      this.dropOldest();
     }
+    this.compact();
+  }
+
+  private dropOldest(): void {
+    this.bytes -= this.sizes[this.first];
+    this.from = Number(this.entries[this.first].position);
+    this.entries[this.first] = DROPPED; // let its objects go now, not at the next compaction
+    this.first++;
+  }
+
+  private compact(): void {
     // Drop the evicted slots once they are the larger part, so the arrays stay within twice the bound.
     if (this.first > 0 && this.first >= this.entries.length - this.first) {
       this.entries.splice(0, this.first);

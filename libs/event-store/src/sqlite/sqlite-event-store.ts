@@ -27,32 +27,16 @@ import type {
 import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
 import { SqliteAppendMark } from './sqlite-append-mark';
 import { AppendRequest, SqliteAppender } from './sqlite-appender';
-import { CommittedTail, CommittedTailLimits, DEFAULT_TAIL_LIMITS } from './committed-tail';
+import { CommittedTail, DEFAULT_TAIL_LIMITS } from './committed-tail';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 import { openWalDatabase } from './open-wal-database';
 import { WalSyncGate } from './wal-sync-gate';
-import { FileWalSyncer, WalSyncer } from './wal-syncer';
+import { FileWalSyncer } from './wal-syncer';
+import type { SqliteEventStoreOptions } from './sqlite-store-options';
 
-export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
-
-export interface SqliteEventStoreOptions {
-  /** Database file; ':memory:' for a throw-away store. */
-  file: string;
-  /**
-   * WAL sync level. NORMAL survives a killed process (the WAL write reaches the OS before the commit returns). FULL,
-   * the default, survives power loss: SQLite runs with NORMAL and the store fdatasyncs the WAL off the event loop,
-   * answering an append once a sync started after its commit completed (WalSyncGate). EXTRA: SQLite syncs in commit.
-   */
-  synchronous?: SqliteSynchronous;
-  /** How the WAL is made durable at FULL (tests hold, count and fail syncs); an fdatasync of `<file>-wal` if unset. */
-  walSyncer?: WalSyncer;
-  /** How often subscriptions look for events appended by other processes sharing the file. */
-  pollIntervalMs?: number;
-  busyTimeoutMs?: number;
-  committedTail?: Partial<CommittedTailLimits>; // own recent events kept to serve live pages (see CommittedTail)
-}
+export type { SqliteEventStoreOptions, SqliteSynchronous } from './sqlite-store-options';
 
 interface PendingAppend extends AppendRequest {
   sources: NewEvent[]; // the caller's events: their data and metadata objects go to the committed tail
@@ -165,11 +149,14 @@ export class SqliteEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(
-      async (after, limit) => this.pageOfAll(after, limit, options.filter),
+    const { pollIntervalMs = 200 } = this.options;
+    // Stopped, it is forgotten (it no longer holds events in the tail).
+    const onStop = () => this.subscriptions.delete(subscription) && this.tail.forget(subscription);
+    const subscription: CatchUpSubscription = new CatchUpSubscription(
+      async (after, limit) => this.pageOfAll(after, limit, options.filter, subscription),
       this.changes,
       options.afterPosition,
-      { pageSize: SUBSCRIPTION_PAGE, pollIntervalMs: this.options.pollIntervalMs ?? 200 },
+      { pageSize: SUBSCRIPTION_PAGE, pollIntervalMs, onStop },
     );
     this.subscriptions.add(subscription);
     return subscription;
@@ -270,8 +257,14 @@ export class SqliteEventStore implements EventStore {
     return Math.min(head, this.gate.durable);
   }
 
-  private async pageOfAll(after: Position | undefined, limit: number, filter?: AllFilter): Promise<PageOfAll> {
+  private async pageOfAll(
+    after: Position | undefined,
+    limit: number,
+    filter: AllFilter | undefined,
+    reader: object,
+  ): Promise<PageOfAll> {
     if (this.closed) return { events: [], scannedTo: after };
+    this.tail.readFrom(reader, after);
     let head = this.statements.headPosition.get()?.position ?? null;
     if (head !== null && this.gate) {
       // Only what is durable; if more is written (a commit waiting for its sync, another process's), a sync is on
