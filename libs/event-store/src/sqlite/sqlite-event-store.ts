@@ -18,6 +18,7 @@ import type {
   ExpectedState,
   NewEvent,
   Position,
+  ReadAllAheadOptions,
   ReadAllOptions,
   ReadStreamOptions,
   ReadStreamResult,
@@ -32,6 +33,7 @@ import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 import { openWalDatabase } from './open-wal-database';
 import { WalSyncGate } from './wal-sync-gate';
+import { SqliteReadAhead } from './sqlite-worker-reader';
 import { FileWalSyncer, WalSyncer } from './wal-syncer';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
@@ -74,6 +76,7 @@ export class SqliteEventStore implements EventStore {
   private marks?: SqliteAppendMark;
   /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
   private readonly gate: WalSyncGate | undefined;
+  private readonly ahead: SqliteReadAhead;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.db = openWalDatabase(options.file);
@@ -88,6 +91,7 @@ export class SqliteEventStore implements EventStore {
     this.queries = new SqliteQueries(this.db);
     this.keys = new SqliteIdempotencyKeys(this.db);
     this.appender = new SqliteAppender(this.db, this.keys);
+    this.ahead = new SqliteReadAhead(options.file, this);
     if (syncsItself) {
       this.gate = new WalSyncGate(
         options.walSyncer ?? new FileWalSyncer(`${options.file}-wal`),
@@ -158,6 +162,11 @@ export class SqliteEventStore implements EventStore {
     return this.queries.readAllOptions(options, await this.durableHead()).map(toRecordedEvent);
   }
 
+  /** The port's read-ahead: on a worker thread, up to the durable head (see sqlite-worker-reader.ts). */
+  readAllAhead(options: ReadAllAheadOptions): AsyncGenerator<RecordedEvent[]> {
+    return this.ahead.read(options, () => this.durableHead());
+  }
+
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     this.assertOpen();
     const subscription = new CatchUpSubscription(
@@ -203,7 +212,7 @@ export class SqliteEventStore implements EventStore {
     // Appends already accepted are committed before the file closes: nothing acknowledged-to-be is dropped.
     if (this.pending.length > 0) this.flush();
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...[...this.subscriptions].map((s) => s.stop()), this.ahead.close()]);
     this.subscriptions.clear();
     try {
       // The commits just flushed (and any before) are answered once their sync completes, before the file closes.
