@@ -18,6 +18,11 @@ export class LazyMetadataEvent implements RecordedEvent {
     readonly data: JsonObject,
     private readonly metadataText: string,
     readonly recordedAt: string,
+    /**
+     * The reader found neither `schemaVersion` nor an escape in the text: the key can only be spelt as
+     * `"schemaVersion"` or with escapes (`\u0073…`), so this metadata has none, and its version is 1 (absent).
+     */
+    private readonly plainMetadata: boolean,
   ) {}
 
   get metadata(): EventMetadata {
@@ -26,10 +31,8 @@ export class LazyMetadataEvent implements RecordedEvent {
 
   /** See `decodable`. */
   decodable(): RecordedEvent {
-    // The key can only be in the text as `"schemaVersion"`, or spelt with escapes (`\u0073…`): a text with neither
-    // has none, and its version is 1 (an absent version). Anything else is parsed, as any event's metadata.
-    if (this.parsed !== undefined || this.metadataText.includes('schemaVersion') || this.metadataText.includes('\\'))
-      return this;
+    // Any other metadata is parsed, as on any event.
+    if (this.parsed !== undefined || !this.plainMetadata) return this;
     const { id, stream, revision, position, type, data, recordedAt } = this;
     return { id, stream, revision, position, type, data, metadata: NO_METADATA, recordedAt };
   }

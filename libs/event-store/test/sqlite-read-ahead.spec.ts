@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   EventStoreClosedError,
   EventStoreUnavailableError,
+  decodable,
   NewEvent,
   pagedReadAll,
   Position,
@@ -164,6 +165,42 @@ describe('SQLite readAllAhead (the log read on a reader thread)', () => {
       expect(pages.map((page) => page.length)).toEqual([8, 8, 8, 6]);
     } finally {
       await memory.close();
+    }
+  });
+});
+
+describe('read-ahead events and decoders (lazy metadata)', () => {
+  it('shows decoders the schema version the metadata names, however it is spelt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'read-ahead-versions-'));
+    const store = new SqliteEventStore({ file: join(dir, 'events.db') });
+    try {
+      await store.append(
+        's',
+        [{}, { schemaVersion: 2 }, { actor: 'a "quoted" actor' }, { actor: 'schemaVersion' }, {}].map((metadata) => ({
+          type: 'T',
+          data: {},
+          metadata,
+        })),
+        'no_stream',
+      );
+      // A key spelt with an escape, as no writer of ours spells it, but a stored text may.
+      const side = new Database(join(dir, 'events.db'));
+      side.prepare('UPDATE events SET metadata = ? WHERE revision = 4').run('{"\\u0073chemaVersion":3}');
+      side.close();
+      const read = (await collect(store.readAllAhead({ upTo: (await store.headPosition())!, pageSize: 10 }))).flat();
+      expect(read.map((e) => decodable(e).metadata.schemaVersion)).toEqual([undefined, 2, undefined, undefined, 3]);
+      // Only the first, plain one is handed to decoders as a copy without its metadata; its own is intact.
+      expect(read.map((e) => decodable(e) === e)).toEqual([false, true, true, true, true]);
+      expect(read.map((e) => e.metadata)).toEqual([
+        {},
+        { schemaVersion: 2 },
+        { actor: 'a "quoted" actor' },
+        { actor: 'schemaVersion' },
+        { schemaVersion: 3 },
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,112 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import { EventStoreClosedError, EventStoreUnavailableError } from '../event-store.errors';
-import type { EventStore, JsonObject, ReadAllAheadOptions, RecordedEvent } from '../event-store.port';
+import type { EventStore, ReadAllAheadOptions, RecordedEvent } from '../event-store.port';
 import { pagedReadAll } from '../read-all-pages';
-import { LazyMetadataEvent } from '../lazy-metadata-event';
-
-/**
- * The log read forwards on a worker thread with a read-only connection of its own, while the caller works on what
- * was read before (issue 15, goal 5: a rebuild steps SQLite and makes its rows on the second core, and applies
- * them on the first). What the caller gets is what `readAll` answers, page by page: the same events in the same
- * order, nothing after `upTo` (the caller takes it from `headPosition`, so it is durable and nothing is read that
- * was appended since), data and metadata parsed from the stored JSON (upcasting stays with the decoders).
- *
- * How rows cross the thread boundary, measured (PROFILES.md, "Session 22 — rebuild"):
- * - Row objects by structured clone cost the main thread about what reading them itself does (deserialising is
- *   making the same strings and objects). So the worker packs a chunk of rows into one string, every field end to
- *   end, and their lengths into a typed array that is transferred, not copied: the main thread copies one flat
- *   string per chunk and takes each field as a slice of it (O(1) in V8).
- * - Chunks are kept below V8's largest young-generation object (~128 KiB): a 1,000-row chunk (~420 KiB) went to
- *   large-object space, and making and dropping 34 of them took 60–90 ms of this 2-core VM's time against 7 ms for
- *   chunks of 200 rows (page faults on fresh mappings).
- * - The worker runs at most CHUNKS_AHEAD chunks ahead of the caller (credits in a SharedArrayBuffer it waits on),
- *   so a slow consumer never has the whole log in flight.
- *
- * The worker is plain JavaScript evaluated from a string, so the same code runs from the built `dist` and under
- * ts-jest; it loads better-sqlite3 from the path this thread resolves. Any failure (the file, a statement, the
- * worker itself) fails the iteration with EventStoreUnavailableError; the worker is terminated on every path out.
- */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-// Opened by the first read, so that a failure to open is that read's failure, with SQLite's message (an error thrown
-// at the top of a worker reaches the main thread without it).
-let db;
-const statements = new Map();
-function statement(rowsPerRead) {
-  db ??= new Database(workerData.file, { readonly: true, fileMustExist: true });
-  let found = statements.get(rowsPerRead);
-  if (!found) {
-    found = db.prepare('SELECT position, revision, stream, event_id, type, data, metadata, recorded_at FROM events WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ' + rowsPerRead).raw(true);
-    statements.set(rowsPerRead, found);
-  }
-  return found;
-}
-// Blocks until the main thread grants a credit; false once it asked this read to stop. control: [credits, stop,
-// waiting]; the worker says it waits, so that the main thread wakes it (a futex syscall) only then, and only once
-// half the chunks ahead are free again rather than for every chunk taken.
-function mayPost(control) {
-  for (;;) {
-    if (Atomics.load(control, 1) !== 0) return false;
-    if (Atomics.load(control, 0) > 0) { Atomics.sub(control, 0, 1); return true; }
-    Atomics.store(control, 2, 1);
-    Atomics.wait(control, 0, 0);
-    Atomics.store(control, 2, 0);
-  }
-}
-// The read asked for, chunk by chunk; false if stopped before its end.
-function read({ id, after, upTo, rowsPerRead, chunkChars, chunkRows, credits }) {
-  const control = new Int32Array(credits);
-  const rowsOf = statement(rowsPerRead);
-  let from = after;
-  for (;;) {
-    const rows = rowsOf.all(from, upTo);
-    let start = 0;
-    while (start < rows.length) {
-      const parts = [];
-      let chars = 0;
-      let end = start;
-      while (end < rows.length && end - start < chunkRows && chars < chunkChars) {
-        const row = rows[end++];
-        for (let field = 2; field < 8; field++) { parts.push(row[field]); chars += row[field].length; }
-      }
-      const count = end - start;
-      const numbers = new Float64Array(count * 2);
-      const lengths = new Uint32Array(count * 6);
-      for (let i = 0; i < count; i++) {
-        const row = rows[start + i];
-        numbers[2 * i] = row[0];
-        numbers[2 * i + 1] = row[1];
-        for (let field = 0; field < 6; field++) lengths[6 * i + field] = row[field + 2].length;
-      }
-      if (!mayPost(control)) return false;
-      parentPort.postMessage({ id, text: parts.join(''), numbers, lengths }, [numbers.buffer, lengths.buffer]);
-      start = end;
-    }
-    if (rows.length < rowsPerRead) return true;
-    from = rows[rows.length - 1][0];
-  }
-}
-parentPort.on('message', (request) => {
-  let outcome;
-  try {
-    outcome = read(request) ? { id: request.id, end: 'done' } : { id: request.id, end: 'stopped' };
-  } catch (error) {
-    outcome = { id: request.id, end: 'failed', reason: String((error && error.message) || error) };
-  }
-  parentPort.postMessage(outcome);
-});
-`;
-
-/** Chunks the worker may have posted and the caller not yet taken: enough to keep both threads busy. */
-const CHUNKS_AHEAD = 16;
-/** Characters of a chunk's packed string (UTF-16: at most 2 bytes each, under V8's young-generation object limit). */
-const CHUNK_CHARS = 48 * 1024;
-const CHUNK_ROWS = 256;
-const ROWS_PER_READ = 1_000;
-
-type Chunk = { id: number; text: string; numbers: Float64Array; lengths: Uint32Array };
-type End = { id: number; end: 'done' | 'stopped' } | { id: number; end: 'failed'; reason: string };
+import {
+  Chunk,
+  CHUNK_CHARS,
+  CHUNK_ROWS,
+  CHUNKS_AHEAD,
+  End,
+  MAX_NAMES,
+  READER_THREAD_SOURCE,
+  ROWS_PER_READ,
+  unpack,
+} from './sqlite-reader-thread';
 
 /**
  * The SQLite store's `readAllAhead`, on one reader thread per store, started at the first read and kept: its V8
@@ -167,9 +73,11 @@ export class SqliteReadAhead {
         rowsPerRead: ROWS_PER_READ,
         chunkChars: CHUNK_CHARS,
         chunkRows: CHUNK_ROWS,
+        maxNames: MAX_NAMES,
         credits: control.buffer,
       });
       let page: RecordedEvent[] = [];
+      const names: string[] = [];
       for (;;) {
         const message = await inbox.next();
         if ('end' in message) {
@@ -177,7 +85,7 @@ export class SqliteReadAhead {
           if (message.end === 'failed') throw new Error(message.reason);
           break;
         }
-        unpack(message, page);
+        unpack(message, names, page);
         // A credit back for the chunk just taken; the thread, if it waits for credits, is woken once half of them
         // are back: a wake-up per chunk cost the main thread a quarter of the time it spent taking chunks.
         const credits = Atomics.add(control, 0, 1) + 1;
@@ -208,7 +116,7 @@ export class SqliteReadAhead {
 
   private started(): Worker {
     if (this.thread) return this.thread;
-    const thread = new Worker(WORKER, {
+    const thread = new Worker(READER_THREAD_SOURCE, {
       eval: true,
       workerData: { driver: require.resolve('better-sqlite3'), file: this.file },
     });
@@ -248,31 +156,6 @@ async function drain(inbox: Inbox<Chunk | End>): Promise<void> {
       return; // the thread is gone: its failure was reported to the read, or the store closed it
     }
     if ('end' in message) return;
-  }
-}
-
-/** The chunk's events, appended to `into`: each field a slice of the packed string, in the worker's order. */
-function unpack(chunk: Chunk, into: RecordedEvent[]): void {
-  const { text, numbers, lengths } = chunk;
-  let at = 0;
-  for (let i = 0; i < numbers.length / 2; i++) {
-    const k = 6 * i;
-    const stream = text.slice(at, (at += lengths[k]));
-    const id = text.slice(at, (at += lengths[k + 1]));
-    const type = text.slice(at, (at += lengths[k + 2]));
-    const data = text.slice(at, (at += lengths[k + 3]));
-    const metadata = text.slice(at, (at += lengths[k + 4]));
-    const recordedAt = text.slice(at, (at += lengths[k + 5]));
-    const position = BigInt(numbers[2 * i]);
-    let parsed: JsonObject;
-    try {
-      parsed = JSON.parse(data) as JsonObject;
-    } catch (error) {
-      throw new Error(`the data of the event at position ${position} is not JSON: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    into.push(new LazyMetadataEvent(id, stream, numbers[2 * i + 1], position, type, parsed, metadata, recordedAt));
   }
 }
 
