@@ -20,6 +20,9 @@ export function canonicalJson(value: unknown): string {
   return out.kept.length === 0 ? out.text : out.kept.join('') + out.text;
 }
 
+/** Kept texts of at least this many characters in all are hashed piece by piece (see canonicalSha256). */
+const PIECEWISE_FROM = 16 * 1024;
+
 /**
  * The SHA-256 (hex) of `canonicalJson(value)`'s UTF-8 bytes, hashed piece by piece: a checked group's text (110 kB
  * for 1,000 records) is handed to the hash as it is, never concatenated into one string with the rest. A string
@@ -28,8 +31,12 @@ export function canonicalJson(value: unknown): string {
  */
 export function canonicalSha256(value: unknown): string {
   const out = canonicalParts(value);
-  // One-shot when there is one piece (Node >= 20.12; a turn hashes every event and every command).
-  if (out.kept.length === 0) return digest('sha256', out.text, 'hex');
+  let keptLength = 0;
+  for (const piece of out.kept) keptLength += piece.length;
+  // Small texts (a single usage record's command and event) one-shot, as one string (Node >= 20.12): a Hash object
+  // costs more than copying a few hundred characters, and a turn hashes every event and every command.
+  if (keptLength < PIECEWISE_FROM)
+    return digest('sha256', out.kept.length === 0 ? out.text : out.kept.join('') + out.text, 'hex');
   const hash = createHash('sha256');
   for (const piece of out.kept) hash.update(piece, 'utf8');
   return hash.update(out.text, 'utf8').digest('hex');

@@ -149,20 +149,32 @@ describe('canonicalJson', () => {
         }),
         { numRuns: 300 },
       );
-      // The group's text reaches the hash as the string that was kept, never inside a longer one made around it.
-      const group = groupOf([{ usageId: 'u', service: 'chat-sessions', quantity: 1, occurredAt: NOW }]);
-      const kept = canonicalJson(group);
-      // The prototype of Node's Hash objects (taken from one: `crypto.Hash` may be a deprecation wrapper), whose
-      // update the piecewise hash calls.
+      // A big group's text reaches the hash as the string that was kept, never inside a longer one made around it;
+      // a small one's (a single record) is hashed one-shot with the rest, no Hash object.
+      const records = (count: number) =>
+        Array.from({ length: count }, (_, index) => ({
+          usageId: `u-${index}`,
+          service: 'chat-sessions' as const,
+          quantity: 1,
+          occurredAt: NOW,
+        }));
+      const big = groupOf(records(1000));
+      const small = groupOf(records(1));
+      const expected = [small, big].map((group) =>
+        sha(canonicalize({ type: 'T', data: { records: [...group] } }) ?? ''),
+      );
+      // The prototype of Node's Hash objects (taken from one: `crypto.Hash` may be a deprecation wrapper).
       const update = jest.spyOn(Object.getPrototypeOf(createHash('sha256')) as crypto.Hash, 'update');
       let hashed: unknown[];
       try {
-        canonicalSha256({ type: 'T', data: { records: group } });
+        expect(canonicalSha256({ type: 'T', data: { records: small } })).toBe(expected[0]);
+        expect(update).not.toHaveBeenCalled();
+        expect(canonicalSha256({ type: 'T', data: { records: big } })).toBe(expected[1]);
         hashed = update.mock.calls.map(([data]) => data);
       } finally {
         update.mockRestore();
       }
-      expect(hashed).toEqual(['{"data":{"records":', kept, '},"type":"T"}']);
+      expect(hashed).toEqual(['{"data":{"records":', canonicalJson(big), '},"type":"T"}']);
     });
 
     it('are serialised once for the command hash and the event hash; other arrays every time', () => {
