@@ -24,6 +24,10 @@
  *   2-core machine, other engineers' load comes and goes over seconds, and moved raw readAll alone between 76k and
  *   310k events/s. Now the verdict is on the median of each round's own ratio (its two runs follow each other
  *   within a second); the medians of the rates are still printed.
+ *
+ * Session 22: the rebuild reads through the store's `readAllAhead` (a reader thread of the store's own, started by the
+ * first rebuild and kept, so the warm-up rounds warm it as they warm the main thread's code); the baseline is still
+ * readAll on the main thread. On a machine with no free core the thread gains nothing (PROFILES.md).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -2,7 +2,7 @@ import { hash as digest } from 'node:crypto';
 import { parse as parseUuid } from 'uuid';
 import { SCHEMA_VERSION_FIELD } from '@app/domain';
 import { EventMetadata, IDEMPOTENCY_KEY, JsonObject, KeyBinding, REQUEST_HASH, Revision } from '@app/event-store';
-import { canonicalJson } from './canonical-json';
+import { canonicalSha256 } from './canonical-json';
 import type { Decision } from './decide-batch';
 import { ChainedEvent, linkEvent, storedHash } from './event-chain';
 
@@ -126,5 +126,5 @@ function metadataOf(envelope: CommandEnvelope, hash: string, result: unknown): E
 /** Identifies what a command asks, leaving out when it was asked (`metadata.now`), which differs between retries. */
 export function commandHash(command: unknown): string {
   const { metadata: _, ...rest } = command as { metadata?: unknown };
-  return digest('sha256', canonicalJson(rest), 'hex'); // one-shot: see eventHash
+  return canonicalSha256(rest);
 }

@@ -1,7 +1,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { sortUsageRecords, METERED_SERVICES, UsageRecord } from '@app/domain';
-import { canonicalJson, canonicalJsonCounters } from '../src/canonical-json';
+import { canonicalJson, canonicalJsonCounters, canonicalSha256 } from '../src/canonical-json';
+import type * as crypto from 'node:crypto';
 import { chainDecisions, commandHash } from '../src/command-events';
 import { eventHash } from '../src/event-chain';
 import { createHash } from 'node:crypto';
@@ -134,6 +135,46 @@ describe('canonicalJson', () => {
       for (const service of METERED_SERVICES) expect(JSON.stringify(service)).toBe(`"${service}"`);
       const storage = groupOf([{ usageId: 'z', service: 'storage', quantity: -0, occurredAt: NOW }]);
       expect(canonicalJson(storage)).toBe(canonicalize([...storage]));
+    });
+
+    it('are hashed as a piece of their own, with the same SHA-256 as the whole canonical text', () => {
+      const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+      fc.assert(
+        fc.property(fc.array(aRecord, { minLength: 1, maxLength: 8 }), jsonLike, (records, other) => {
+          const group = groupOf(records);
+          const value = { a: other, data: { records: group, twice: [group, other] }, z: 'é' };
+          expect(canonicalSha256(value)).toBe(
+            sha(canonicalize({ ...value, data: { records: [...group], twice: [[...group], other] } }) ?? ''),
+          );
+        }),
+        { numRuns: 300 },
+      );
+      // A big group's text reaches the hash as the string that was kept, never inside a longer one made around it;
+      // a small one's (a single record) is hashed one-shot with the rest, no Hash object.
+      const records = (count: number) =>
+        Array.from({ length: count }, (_, index) => ({
+          usageId: `u-${index}`,
+          service: 'chat-sessions' as const,
+          quantity: 1,
+          occurredAt: NOW,
+        }));
+      const big = groupOf(records(1000));
+      const small = groupOf(records(1));
+      const expected = [small, big].map((group) =>
+        sha(canonicalize({ type: 'T', data: { records: [...group] } }) ?? ''),
+      );
+      // The prototype of Node's Hash objects (taken from one: `crypto.Hash` may be a deprecation wrapper).
+      const update = jest.spyOn(Object.getPrototypeOf(createHash('sha256')) as crypto.Hash, 'update');
+      let hashed: unknown[];
+      try {
+        expect(canonicalSha256({ type: 'T', data: { records: small } })).toBe(expected[0]);
+        expect(update).not.toHaveBeenCalled();
+        expect(canonicalSha256({ type: 'T', data: { records: big } })).toBe(expected[1]);
+        hashed = update.mock.calls.map(([data]) => data);
+      } finally {
+        update.mockRestore();
+      }
+      expect(hashed).toEqual(['{"data":{"records":', canonicalJson(big), '},"type":"T"}']);
     });
 
     it('are serialised once for the command hash and the event hash; other arrays every time', () => {

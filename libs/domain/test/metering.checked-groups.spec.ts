@@ -55,6 +55,23 @@ describe('checked groups of usage records', () => {
     expect(usageRecordsCheck(sent)).toBeUndefined();
   });
 
+  it('hold exactly the four members of a record, in sorted order, whatever order or extras the request had', () => {
+    // The canonical JSON of a group is JSON.stringify of it: that needs the members in RFC 8785's (sorted) order.
+    expect([...usageRecords.RECORD_KEYS]).toEqual([...usageRecords.RECORD_KEYS].sort());
+    const sent = {
+      quantity: 2,
+      usageId: 'a',
+      extra: 'dropped',
+      occurredAt: '2026-09-10T12:00:00.000Z',
+      service: 'chat-sessions',
+    };
+    const [checked] = groupOf([sent]);
+    expect(Object.keys(checked)).toEqual([...usageRecords.RECORD_KEYS]);
+    expect(JSON.stringify(checked)).toBe(
+      '{"occurredAt":"2026-09-10T12:00:00.000Z","quantity":2,"service":"chat-sessions","usageId":"a"}',
+    );
+  });
+
   it('are not checked record by record again, where an unchecked array is', () => {
     const group = groupOf([usage('a'), usage('b'), usage('c')]);
     // The decider's own calls (sortUsageRecords calls it inside its module, which a spy does not see).

@@ -156,6 +156,16 @@ export interface ReadAllOptions {
   filter?: AllFilter;
 }
 
+/** What `EventStore.readAllAhead` reads: forwards, no filter, from `afterPosition` up to `upTo`. */
+export interface ReadAllAheadOptions {
+  /** Exclusive, like `ReadAllOptions.afterPosition`; absent: from the very start. */
+  afterPosition?: Position;
+  /** Inclusive: nothing after it is read, whatever is appended meanwhile (a rebuild takes it from `headPosition`). */
+  upTo: Position;
+  /** Events per page; the last page may be shorter. */
+  pageSize: number;
+}
+
 export interface SubscribeToAllOptions {
   /** Deliver the events after this position (exclusive, like KurrentDB); absent: from the very start. */
   afterPosition?: Position;
@@ -188,6 +198,13 @@ export interface EventStore {
   ): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: a long forward read of the log (a rebuild's), the pages `readAll` would answer up to `upTo` (and no
+   * further than is durable), read ahead of the consumer, on another thread where the adapter can (SQLite on a file
+   * does). Breaking out of the iteration stops the read; a failure fails it. Adapters without it leave it out and
+   * their readers page through `readAll`.
+   */
+  readAllAhead?(options: ReadAllAheadOptions): AsyncIterable<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
   /**
    * What an idempotency key is bound to (by the first append whose events carried it), or null if no append has

@@ -36,6 +36,8 @@ export class CommittedDocuments {
   }
 
   lookup(collection: string, id: string): Document | null | undefined {
+    // Nothing held (a rebuild, which remembers nothing until it ends): no Map to look in for each new document.
+    if (this.size === 0) return this.complete ? null : undefined;
     const found = this.collections.get(collection)?.get(id);
     return found === undefined && this.complete ? null : found;
   }

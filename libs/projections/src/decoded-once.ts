@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@app/event-store';
+import { decodable, type RecordedEvent } from '@app/event-store';
 
 /** Per event, the values its memos derived (see `oncePerEvent`), one slot per memo. */
 const MEMOS = Symbol('memos');
@@ -36,5 +36,6 @@ export function oncePerEvent<Value>(derive: (event: RecordedEvent) => Value): (e
  * event that does not decode throws, every time it is asked for: nothing is remembered of it.
  */
 export function decodedOnce<Event>(decode: (event: RecordedEvent) => Event): (event: RecordedEvent) => Event {
-  return oncePerEvent(decode);
+  // `decodable`: a rebuild's events parse their metadata when first read, and a decoder reads its schema version only.
+  return oncePerEvent((event) => decode(decodable(event)));
 }

@@ -38,14 +38,30 @@ function invalidBody(message: string): ProblemException {
   });
 }
 
-/** Iterative, so that measuring a deep value cannot overflow the stack either. */
-function depthExceeds(root: unknown, limit: number): boolean {
-  const pending: Array<[unknown, number]> = [[root, 1]];
-  while (pending.length > 0) {
-    const [value, depth] = pending.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
+/**
+ * Iterative, so that measuring a deep value cannot overflow the stack either. Only objects and arrays are pushed,
+ * with their depth in a parallel stack, and members are walked in place: a batch of 1,000 usage records was 5,000
+ * pairs and 1,000 `Object.values` arrays before, more garbage per request than the records themselves.
+ */
+export function depthExceeds(root: unknown, limit: number): boolean {
+  const values: object[] = [];
+  const depths: number[] = [];
+  const visit = (value: unknown, depth: number): boolean => {
+    if (typeof value !== 'object' || value === null) return false;
     if (depth > limit) return true;
-    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+    values.push(value);
+    depths.push(depth);
+    return false;
+  };
+  if (visit(root, 1)) return true;
+  for (let value = values.pop(); value !== undefined; value = values.pop()) {
+    const depth = (depths.pop() ?? 0) + 1;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) if (visit(value[index], depth)) return true;
+    } else {
+      // A parsed body is a plain object: its enumerable members are its own (JSON gives it no inherited ones).
+      for (const key in value) if (visit((value as Record<string, unknown>)[key], depth)) return true;
+    }
   }
   return false;
 }

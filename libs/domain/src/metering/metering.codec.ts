@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { eventCodec, StoredEvent } from '../shared/event-codec';
-import { instant } from '../shared/event-schemas';
-import { METERED_SERVICES } from './metered-services';
+import { instant, isCanonicalInstant } from '../shared/event-schemas';
+import { isMeteredService, METERED_SERVICES } from './metered-services';
 import type { MeteringEvent } from './metering.events';
+import type { UsageRecord } from './usage-record';
 
 /** The metering events as stored (`metering-{tenant}-{yyyy-mm}`), version 1 of each type. */
 
@@ -29,6 +30,7 @@ const tenantId = z.string().min(1);
 export const meteringEventCodec = eventCodec<MeteringEvent>({
   MeteredUsageRecorded: {
     schema: z.object({ tenantId, month: z.string(), users: z.number(), records: z.array(usageRecord), at: instant }),
+    accepts: isRecordedUsage,
   },
   LateUsageRecorded: {
     schema: z.object({
@@ -61,6 +63,38 @@ export const meteringEventCodec = eventCodec<MeteringEvent>({
     }),
   },
 });
+
+type RecordedUsage = Extract<MeteringEvent, { type: 'MeteredUsageRecorded' }>['data'];
+
+/**
+ * MeteredUsageRecorded data that the schema would take as it is: exactly its five members, every record exactly
+ * its four, each of the schema's types (finite numbers, as z.number() wants; `at` in the deciders' own form, other
+ * instants are left to the schema). A batch's event is then decoded without a copy of its 1,000 records.
+ */
+function isRecordedUsage(data: unknown): data is RecordedUsage {
+  if (!isObjectOf(data, 5)) return false;
+  const { tenantId, month, users, records, at } = data as Partial<Record<keyof RecordedUsage, unknown>>;
+  if (typeof tenantId !== 'string' || tenantId.length === 0 || typeof month !== 'string') return false;
+  if (typeof users !== 'number' || !Number.isFinite(users) || typeof at !== 'string' || !isCanonicalInstant(at))
+    return false;
+  if (!Array.isArray(records)) return false;
+  for (let index = 0; index < records.length; index++) {
+    const record: unknown = records[index];
+    if (!isObjectOf(record, 4)) return false;
+    const { usageId, service, quantity, occurredAt } = record as Partial<Record<keyof UsageRecord, unknown>>;
+    if (typeof usageId !== 'string' || !isMeteredService(service) || typeof occurredAt !== 'string') return false;
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity)) return false;
+  }
+  return true;
+}
+
+/** A non-array object with exactly `members` enumerable members (those a schema reads, checked by the caller). */
+function isObjectOf(value: unknown, members: number): value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let count = 0;
+  for (const _ in value) count++;
+  return count === members;
+}
 
 /** A stored event of a metering stream as the domain event it records; throws naming the stream and revision. */
 export const decodeMeteringEvent = (stored: StoredEvent): MeteringEvent => meteringEventCodec.decode(stored);

@@ -115,8 +115,11 @@ function decideRecord(
     { type: 'MeteredUsageRecorded', data: { tenantId, month, users, records: fresh, at: facts.now } },
   ];
   const totals = { ...state.totals };
-  for (const record of fresh)
-    totals[record.service] = addUsage(record.service, totals[record.service] ?? 0, record.quantity);
+  // Indexed, not for-of: over a frozen group, for-of made an iterator result per record (seen in allocation profiles).
+  for (let index = 0; index < fresh.length; index++) {
+    const { service, quantity } = fresh[index];
+    totals[service] = addUsage(service, totals[service] ?? 0, quantity);
+  }
   const overflow = overflowOf(totals);
   if (overflow) return overflow;
   for (const service of METERED_SERVICES) {
@@ -145,7 +148,7 @@ function invalidRecord(records: UsageRecord[], origin: string, now: number): Met
     if (reasons.length > 0)
       return refuse('invalid-usage', `usage ${record.usageId}: ${reasons.join('; ')}`, {
         usageId: record.usageId,
-        reasons,
+        reasons: [...reasons],
       });
     if (monthOf(record.occurredAt) !== origin) {
       return refuse(

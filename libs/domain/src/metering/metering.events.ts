@@ -96,13 +96,16 @@ export function evolveMetering(state: MeteringState, event: MeteringEvent): Mete
   switch (event.type) {
     case 'MeteredUsageRecorded':
       state.users = Math.max(state.users, event.data.users);
-      for (const record of event.data.records) {
-        state.usageIds.add(record.usageId);
-        state.totals[record.service] = addUsage(record.service, state.totals[record.service] ?? 0, record.quantity);
+      // Indexed, not for-of: over a frozen group, for-of made an iterator result per record (seen in allocation profiles).
+      for (let index = 0; index < event.data.records.length; index++) {
+        const { usageId, service, quantity } = event.data.records[index];
+        state.usageIds.add(usageId);
+        state.totals[service] = addUsage(service, state.totals[service] ?? 0, quantity);
       }
       return state;
     case 'LateUsageRecorded': {
-      for (const record of event.data.records) state.usageIds.add(record.usageId);
+      for (let index = 0; index < event.data.records.length; index++)
+        state.usageIds.add(event.data.records[index].usageId);
       const adjusted = (state.adjustments[event.data.adjusts] ??= {});
       for (const adjustment of event.data.adjustments) {
         const earlier = adjusted[adjustment.service];

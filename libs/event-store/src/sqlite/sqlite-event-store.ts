@@ -18,6 +18,7 @@ import type {
   ExpectedState,
   NewEvent,
   Position,
+  ReadAllAheadOptions,
   ReadAllOptions,
   ReadStreamOptions,
   ReadStreamResult,
@@ -33,6 +34,7 @@ import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
 import { EVENTS_SCHEMA } from './sqlite-schema';
 import { openWalDatabase } from './open-wal-database';
 import { WalSyncGate } from './wal-sync-gate';
+import { SqliteReadAhead } from './sqlite-worker-reader';
 import { FileWalSyncer } from './wal-syncer';
 import type { SqliteEventStoreOptions } from './sqlite-store-options';
 
@@ -62,6 +64,7 @@ export class SqliteEventStore implements EventStore {
   private readonly tail: CommittedTail;
   /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
   private readonly gate: WalSyncGate | undefined;
+  private readonly ahead: SqliteReadAhead;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.db = openWalDatabase(options.file);
@@ -77,6 +80,7 @@ export class SqliteEventStore implements EventStore {
     this.keys = new SqliteIdempotencyKeys(this.db);
     this.appender = new SqliteAppender(this.db, this.keys);
     this.tail = new CommittedTail({ ...DEFAULT_TAIL_LIMITS, ...options.committedTail });
+    this.ahead = new SqliteReadAhead(options.file, this);
     if (syncsItself) {
       this.gate = new WalSyncGate(
         options.walSyncer ?? new FileWalSyncer(`${options.file}-wal`),
@@ -147,16 +151,19 @@ export class SqliteEventStore implements EventStore {
     return this.queries.readAllOptions(options, await this.durableHead()).map(toRecordedEvent);
   }
 
+  /** The port's read-ahead: on a worker thread, up to the durable head (see sqlite-worker-reader.ts). */
+  readAllAhead(options: ReadAllAheadOptions): AsyncGenerator<RecordedEvent[]> {
+    return this.ahead.read(options, () => this.durableHead());
+  }
+
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     this.assertOpen();
-    const { pollIntervalMs = 200 } = this.options;
-    // Stopped, it is forgotten (it no longer holds events in the tail).
     const onStop = () => this.subscriptions.delete(subscription) && this.tail.forget(subscription);
     const subscription: CatchUpSubscription = new CatchUpSubscription(
       async (after, limit) => this.pageOfAll(after, limit, options.filter, subscription),
       this.changes,
       options.afterPosition,
-      { pageSize: SUBSCRIPTION_PAGE, pollIntervalMs, onStop },
+      { pageSize: SUBSCRIPTION_PAGE, pollIntervalMs: this.options.pollIntervalMs ?? 200, onStop },
     );
     this.subscriptions.add(subscription);
     return subscription;
@@ -196,7 +203,7 @@ export class SqliteEventStore implements EventStore {
     if (this.pending.length > 0) this.flush();
     this.closed = true;
     this.tail.clear();
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...[...this.subscriptions].map((s) => s.stop()), this.ahead.close()]);
     this.subscriptions.clear();
     try {
       // The commits just flushed (and any before) are answered once their sync completes, before the file closes.

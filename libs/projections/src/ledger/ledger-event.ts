@@ -13,7 +13,17 @@ export const asLedgerEvent: (event: RecordedEvent) => LedgerEvent = decodedOnce(
  * The tenant of a ledger event, one string per event for every projection: a document id built from the same
  * string object is hashed once by the first projection's lookup, and found again by the others without rehashing.
  */
-export const tenantOf: (event: RecordedEvent) => string = oncePerEvent((event) => event.stream.slice('ledger-'.length));
+export const tenantOf: (event: RecordedEvent) => string = oncePerEvent((event) => {
+  // The tenant of the previous event's stream, again for the many events of one stream in a row: no new string to
+  // hash. A rebuild's reader hands out one string object per stream, so the comparison is of references.
+  if (event.stream !== lastStream) {
+    lastStream = event.stream;
+    lastTenant = event.stream.slice('ledger-'.length);
+  }
+  return lastTenant;
+});
+let lastStream: string | undefined;
+let lastTenant = '';
 
 /**
  * `tenant|userId` of an event about a user (null for others), one string per event: the user-licenses and the
