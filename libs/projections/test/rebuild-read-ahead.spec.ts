@@ -6,6 +6,7 @@ import { EventStore, EventStoreUnavailableError, JsonObject, SqliteEventStore } 
 import { SqliteReadModelStore } from '@app/read-models';
 import { ALL_PROJECTIONS, ProjectionApplier, rebuildProjections } from '../src';
 import { writeLedgerBacklog } from '../../../test/support/ledger-backlog';
+import { documentsIn } from './support/read-model-documents';
 
 /**
  * A rebuild reads the log through the SQLite store's read-ahead (a reader thread, events whose metadata is parsed
@@ -129,17 +130,4 @@ async function copyWithUnicodeAndVersions(events: EventStore, from: string, to: 
   for (let i = 0; i < copies.length; i += 500)
     await events.append(`ledger-${to}`, copies.slice(i, i + 500), i === 0 ? 'no_stream' : i - 1);
   return copies.length;
-}
-
-function documentsIn(file: string): Array<{ collection: string; id: string; doc: string }> {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT collection, id, doc FROM rm_documents ORDER BY collection, id').all() as Array<{
-      collection: string;
-      id: string;
-      doc: string;
-    }>;
-  } finally {
-    db.close();
-  }
 }

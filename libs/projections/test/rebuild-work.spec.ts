@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { ReadModelStore, ReadModelWriter, SqliteReadModelStore } from '@app/read-models';
 import { ALL_PROJECTIONS, ProjectionApplier, rebuildProjections } from '../src';
 import { writeLedgerBacklog } from '../../../test/support/ledger-backlog';
+import { documentsIn } from './support/read-model-documents';
 
 /**
  * What makes a rebuild cheap, as counts: every event decoded once for all projections, no document read back from
@@ -125,18 +125,4 @@ function counting(store: ReadModelStore) {
       return counts.deletes;
     },
   };
-}
-
-/** Every document of a read-model file, as stored. */
-function documentsIn(file: string): Array<{ collection: string; id: string; doc: string }> {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT collection, id, doc FROM rm_documents ORDER BY collection, id').all() as Array<{
-      collection: string;
-      id: string;
-      doc: string;
-    }>;
-  } finally {
-    db.close();
-  }
 }
