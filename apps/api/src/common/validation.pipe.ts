@@ -25,6 +25,9 @@ class ValueAsSentValidationPipe extends ValidationPipe {
     // refusal included) takes the full pipe, so that its problem+json stays class-validator's, word for word.
     if (this.compiledRules && metadata.type === 'body' && this.acceptorOf(metadata.metatype)?.(value) === true)
       return value;
+    // A path parameter of a primitive type is never validated by Nest's pipe (its own pipes, id-params.ts, judge it),
+    // and what Nest's pipe would answer (its String() of the value) is dropped here anyway: two per AssignLicense.
+    if (metadata.type === 'param' && !this.toValidate(metadata)) return value;
     await super.transform(value, metadata);
     return value;
   }
