@@ -56,6 +56,8 @@ export class ProjectionEngine {
   private turn: Promise<unknown> = Promise.resolve();
   /** The live batch waiting for more events (see `groupWithinMs`), if one waits. */
   private held: Hold | undefined;
+  /** The head of the log at start: what lies up to it is history, applied as it is read (never held). */
+  private liveAfter: Position = 0n;
 
   constructor(
     private readonly events: EventStore,
@@ -72,7 +74,9 @@ export class ProjectionEngine {
     await this.applier.prepare();
     this.publish();
     // A checkpoint past the head would make the subscription skip every event up to it, silently.
-    assertCheckpointsWithinLog(this.applier.states(), await this.events.headPosition());
+    const head = await this.events.headPosition();
+    assertCheckpointsWithinLog(this.applier.states(), head);
+    this.liveAfter = head ?? 0n;
     this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
     this.loop = this.run(this.subscription).catch((error: unknown) => {
       // A projection that cannot apply an event must not skip it: the engine stops and says so.
@@ -154,7 +158,8 @@ export class ProjectionEngine {
       const batch = [first.value];
       next = iterator.next();
       let done = false;
-      const hold = (this.held = this.hold(batch));
+      // Only live events wait for more: the history read at start is applied as before, batch after batch.
+      const hold = (this.held = first.value.position > this.liveAfter ? this.hold(batch) : undefined);
       try {
         // Take more while events are already at hand, or until the hold ends; then stop at the first wait.
         while (batch.length < batchSize) {

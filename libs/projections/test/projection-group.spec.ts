@@ -83,6 +83,20 @@ describe('the live engine, grouping commits (groupWithinMs)', () => {
     expect(await readModels.get('counts', 'b-1')).toMatchObject({ n: 1 });
   });
 
+  it('holds nobody back at start: the history up to the head is applied as it is read', async () => {
+    await engine.stop();
+    const last = await append('d-1', 2);
+    const restarted = new ProjectionEngine(events, readModels, [counting], { groupWithinMs: 60_000 });
+    await restarted.start();
+    try {
+      // No reader waits (that would end a hold): only turns of the event loop until the position is published.
+      while (restarted.position(counting.name) !== last) await new Promise((resolve) => setImmediate(resolve));
+      expect(await readModels.get('counts', 'd-1')).toMatchObject({ n: 2 });
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('applies what it holds when it stops', async () => {
     const last = await append('c-1', 2);
     await untilHeld(2);
