@@ -41,15 +41,16 @@ export function hashOfContent(
   // Hashed in pieces (canonicalSha256): the same SHA-256 of the UTF-8 text as createHash().update(text, 'utf8'),
   // without first making a batch's 110 kB of records and the rest into one string (the golden and chain specs hold
   // the bytes).
+  // Built in canonical key order, so the writer's sort finds it sorted.
   return canonicalSha256({
-    stream: content.stream,
-    revision: content.revision,
+    data: content.data,
     // The store keeps ids in lower case; hashing that form makes the hash the same before and after the append.
     id: content.id.toLowerCase(),
-    type: content.type,
-    data: content.data,
     metadata,
     previousHash,
+    revision: content.revision,
+    stream: content.stream,
+    type: content.type,
   });
 }
 
