@@ -80,19 +80,28 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     summarize: (before: State, events: Event[]) => Summary,
   ): Promise<RunOutcome<Event, Summary, Rejection>> {
     const outcome = new Promise<RunOutcome<Event, Summary, Rejection>>((resolve, reject) => {
-      this.queue(stream).commands.push({
+      const hash = commandHash(command); // before the queue is made: a command that cannot be hashed leaves none
+      const queue = this.queue(stream);
+      queue.commands.push({
         command,
         commandId: envelope.commandId,
         envelope,
-        hash: commandHash(command),
+        hash,
         summarize,
         // Sound: this command's summary is what `summarize` returned, or what it returned the first time (a repeat).
         resolve: resolve as (outcome: RunOutcome<Event, unknown, Rejection>) => void,
         reject,
         conflicts: 0,
       });
-      // Started a microtask later, so that commands issued in the same tick join one turn.
-      queueMicrotask(() => void this.drain(stream));
+      // Started a microtask later, so that commands issued in the same tick join one turn; one such start per queue
+      // (it drains every command queued by then), not one per command, each an async call and a promise.
+      if (!queue.drainScheduled) {
+        queue.drainScheduled = true;
+        queueMicrotask(() => {
+          queue.drainScheduled = false;
+          void this.drain(stream);
+        });
+      }
     });
     return observed(this.options.observer, this.name, command, outcome);
   }
@@ -131,6 +140,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
         commands: [],
         reads: [],
         busy: false,
+        drainScheduled: false,
         answers: new DurableAnswers(() => this.dropIfIdle(stream, created)),
       };
       this.queues.set(stream, created);

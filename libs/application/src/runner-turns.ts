@@ -39,6 +39,8 @@ export interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
   reads: PendingRead<State>[];
   /** A turn runs (from its catch-up until its append is committed, or it ends without one). */
   busy: boolean;
+  /** A microtask is queued to drain the queue (see `DeciderRunner.run`). */
+  drainScheduled: boolean;
   /** The answers of the stream's turns, released once what they stand on is durable, in turn order. */
   answers: DurableAnswers;
 }

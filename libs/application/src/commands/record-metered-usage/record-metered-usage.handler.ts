@@ -55,6 +55,13 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
       ...ledgerFacts,
       thresholds: this.config.metering.thresholds,
     };
+    if (byMonth.size === 1) {
+      // One month (every single record, most batches): answered without the arrays and Promise.all of many.
+      const [[month, ofMonth]] = byMonth;
+      const answer = await this.recordMonth(tenantId, month, ofMonth, facts, envelope);
+      const { accepted, duplicates, position } = answer;
+      return { accepted, duplicates, rejected: problems, position: String(position) };
+    }
     const answers = await Promise.all(
       [...byMonth].map(([month, ofMonth]) => this.recordMonth(tenantId, month, ofMonth, facts, envelope)),
     );
