@@ -91,6 +91,8 @@ export class CommandMemory<Event> {
   }
 
   private trim(): void {
+    // Most sets find the memory within its limits: asked before an iterator is made for the walk.
+    if (this.byId.size <= this.limits.commands && this.total <= this.limits.bytes) return;
     for (const [id, entry] of this.byId) {
       if (this.byId.size <= this.limits.commands && this.total <= this.limits.bytes) break;
       if (this.byId.size === 1) break;

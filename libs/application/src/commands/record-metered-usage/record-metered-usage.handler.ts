@@ -90,7 +90,8 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
         stream,
         {
           type: 'RecordMeteredUsage',
-          data: { tenantId, month, records: toRecord, ...(late ? { late } : {}) },
+          // Two literals rather than a spread of `late`: the spread made every command's data by a generic copy.
+          data: late ? { tenantId, month, records: toRecord, late } : { tenantId, month, records: toRecord },
           metadata: facts,
         },
         // A retry with the same command id asks each month the same question, and gets the first answer.
