@@ -79,7 +79,17 @@ export function linkEvent(
   event: ChainedEvent,
 ): ChainedEvent {
   const { id, type, data, metadata } = event;
-  const hash = hashOfContent({ stream, revision, id, type, data }, metadata, previousHash);
+  // The object hashOfContent hashes, built at once (it would take the content as one more object first); the chain
+  // specs check events linked here against eventHash.
+  const hash = canonicalSha256({
+    data,
+    id: id.toLowerCase(),
+    metadata,
+    previousHash,
+    revision,
+    stream,
+    type,
+  });
   metadata[PREVIOUS_HASH_FIELD] = previousHash;
   metadata[HASH_FIELD] = hash;
   return event;
