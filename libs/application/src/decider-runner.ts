@@ -10,6 +10,7 @@ import {
   afterFailedAppend,
   appendPipelined,
   computed,
+  drainSoon,
   observed,
   PendingCommand,
   PendingRead,
@@ -93,15 +94,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
         reject,
         conflicts: 0,
       });
-      // Started a microtask later, so that commands issued in the same tick join one turn; one such start per queue
-      // (it drains every command queued by then), not one per command, each an async call and a promise.
-      if (!queue.drainScheduled) {
-        queue.drainScheduled = true;
-        queueMicrotask(() => {
-          queue.drainScheduled = false;
-          void this.drain(stream);
-        });
-      }
+      drainSoon(queue, () => void this.drain(stream)); // a microtask later: the commands of one tick join one turn
     });
     return observed(this.options.observer, this.name, command, outcome);
   }

@@ -46,6 +46,19 @@ export interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
 }
 
 /**
+ * Calls `drain` a microtask later, unless a call is already queued for this queue: one per tick (it drains every
+ * command queued by then), not one per command, each an async call and a promise.
+ */
+export function drainSoon(queue: { drainScheduled: boolean }, drain: () => void): void {
+  if (queue.drainScheduled) return;
+  queue.drainScheduled = true;
+  queueMicrotask(() => {
+    queue.drainScheduled = false;
+    drain();
+  });
+}
+
+/**
  * Appends with the store's early word that the commit is made (`AppendOptions.onCommitted`): `committed` settles
  * then; or when the append itself settles, for a store that gives no early word (KurrentDB) and on a refusal (a
  * conflict is told only once what it was decided on is durable). `durable` is the append itself.
