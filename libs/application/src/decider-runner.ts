@@ -10,6 +10,7 @@ import {
   afterFailedAppend,
   appendPipelined,
   computed,
+  drainSoon,
   observed,
   PendingCommand,
   PendingRead,
@@ -80,19 +81,20 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     summarize: (before: State, events: Event[]) => Summary,
   ): Promise<RunOutcome<Event, Summary, Rejection>> {
     const outcome = new Promise<RunOutcome<Event, Summary, Rejection>>((resolve, reject) => {
-      this.queue(stream).commands.push({
+      const hash = commandHash(command); // before the queue is made: a command that cannot be hashed leaves none
+      const queue = this.queue(stream);
+      queue.commands.push({
         command,
         commandId: envelope.commandId,
         envelope,
-        hash: commandHash(command),
+        hash,
         summarize,
         // Sound: this command's summary is what `summarize` returned, or what it returned the first time (a repeat).
         resolve: resolve as (outcome: RunOutcome<Event, unknown, Rejection>) => void,
         reject,
         conflicts: 0,
       });
-      // Started a microtask later, so that commands issued in the same tick join one turn.
-      queueMicrotask(() => void this.drain(stream));
+      drainSoon(queue, () => void this.drain(stream)); // a microtask later: the commands of one tick join one turn
     });
     return observed(this.options.observer, this.name, command, outcome);
   }
@@ -131,6 +133,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
         commands: [],
         reads: [],
         busy: false,
+        drainScheduled: false,
         answers: new DurableAnswers(() => this.dropIfIdle(stream, created)),
       };
       this.queues.set(stream, created);

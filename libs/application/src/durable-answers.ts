@@ -28,6 +28,14 @@ export class DurableAnswers {
    * order is the turn order. Neither callback may throw (they settle promises).
    */
   after(durable: Promise<unknown> | undefined, release: () => void, fail: (error: unknown) => void): void {
+    if (durable === undefined && this.unsettled === 0) {
+      // Nothing waits: every earlier append is durable and its answers were given (an idle chain's tail has
+      // settled, and a failed one was reset), so a turn that appended nothing is answered now, in order, without
+      // a promise hop: a read turn on the ledger (every usage record reads it) would else make two more promises.
+      release();
+      this.onSettled();
+      return;
+    }
     // Promise.all, not tail.then(() => durable): it handles `durable` even when the tail fails first (else its own
     // rejection would go unhandled and end the process).
     const mine = durable ? Promise.all([this.tail, durable]).then(() => undefined) : this.tail;

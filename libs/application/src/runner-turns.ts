@@ -39,8 +39,23 @@ export interface StreamQueue<Command, Event, State, Rejection extends Refusal> {
   reads: PendingRead<State>[];
   /** A turn runs (from its catch-up until its append is committed, or it ends without one). */
   busy: boolean;
+  /** A microtask is queued to drain the queue (see `DeciderRunner.run`). */
+  drainScheduled: boolean;
   /** The answers of the stream's turns, released once what they stand on is durable, in turn order. */
   answers: DurableAnswers;
+}
+
+/**
+ * Calls `drain` a microtask later, unless a call is already queued for this queue: one per tick (it drains every
+ * command queued by then), not one per command, each an async call and a promise.
+ */
+export function drainSoon(queue: { drainScheduled: boolean }, drain: () => void): void {
+  if (queue.drainScheduled) return;
+  queue.drainScheduled = true;
+  queueMicrotask(() => {
+    queue.drainScheduled = false;
+    drain();
+  });
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { StateCodec } from '@app/domain';
 import type { Position, Revision, SnapshotStore, StoredSnapshot } from '@app/event-store';
 import { CommandMemory } from './command-memory';
-import type { RecordedCommand } from './decide-batch';
 import { SnapshotBuffers } from './snapshot-buffers';
+import { commandParts, restoreCommands } from './snapshot-commands';
+
+export { restoreCommands };
 
 /** Where and how a runner keeps snapshots of its streams. */
 export interface SnapshotSettings {
@@ -25,42 +27,6 @@ export function snapshotDue(tailBytes: number, snapshotBytes: number): boolean {
   return tailBytes >= Math.max(MIN_TAIL_BYTES, snapshotBytes / STATE_SHARE);
 }
 
-interface StoredCommand<Event> {
-  id: string;
-  hash: string;
-  summary: unknown;
-  position: string | null;
-  events: Event[];
-}
-
-/**
- * Each remembered command as JSON, made once: a stream's snapshot carries up to 8 MB of recent commands (a batch
- * of 1,000 usage records is one command of 150 kB), and serialising them all again for every snapshot of a busy
- * month cost more than the records themselves. Keyed by the command object the memory holds; remade when its
- * events or position changed since (a command's events can span pages of a read).
- */
-const commandJson = new WeakMap<
-  RecordedCommand<unknown>,
-  { json: Buffer; events: number; position: Position | null }
->();
-
-function jsonOf<Event>(id: string, command: RecordedCommand<Event>): Buffer {
-  const made = commandJson.get(command);
-  if (made && made.events === command.events.length && made.position === command.position) return made.json;
-  const stored: StoredCommand<Event> = {
-    id,
-    hash: command.hash,
-    summary: command.summary,
-    position: command.position?.toString() ?? null,
-    events: command.events,
-  };
-  const json = Buffer.from(JSON.stringify(stored));
-  commandJson.set(command, { json, events: command.events.length, position: command.position });
-  return json;
-}
-
-const COMMA = Buffer.from(',');
-
 /** The snapshot of a stream's state at `revision`, with the commands its retries are answered from. */
 export function snapshotOf<State, Event>(
   stream: string,
@@ -74,13 +40,8 @@ export function snapshotOf<State, Event>(
   },
   buffers?: SnapshotBuffers,
 ): StoredSnapshot {
-  // The commands' JSON as parts, each made once (jsonOf): the store writes them one after the other, uncopied.
-  const parts: Buffer[] = [Buffer.from('{"commands":[')];
-  for (const [id, command] of at.commands.entries()) {
-    if (parts.length > 1) parts.push(COMMA);
-    parts.push(jsonOf(id, command));
-  }
-  parts.push(Buffer.from(']}'));
+  // The commands' JSON as parts, each group of them made once (commandParts): the store writes them uncopied.
+  const parts = commandParts(at.commands);
   return {
     stream,
     revision: at.revision,
@@ -91,24 +52,6 @@ export function snapshotOf<State, Event>(
     state: buffers ? codec.encode(at.state, (byteLength) => buffers.take(byteLength)) : codec.encode(at.state),
     extra: parts,
   };
-}
-
-/** The commands a snapshot remembers, back into a command memory (oldest first, as they were). */
-export function restoreCommands<Event>(extra: readonly Uint8Array[], into: CommandMemory<Event>): void {
-  const text =
-    extra.length === 1 ? Buffer.from(extra[0].buffer, extra[0].byteOffset, extra[0].byteLength) : Buffer.concat(extra);
-  const { commands } = JSON.parse(text.toString('utf8')) as {
-    commands: StoredCommand<Event>[];
-  };
-  for (const command of commands) {
-    const recorded: RecordedCommand<Event> = {
-      hash: command.hash,
-      summary: command.summary,
-      events: command.events,
-      position: command.position === null ? null : BigInt(command.position),
-    };
-    into.set(command.id, recorded);
-  }
 }
 
 /** What the runner caches of a stream, as far as snapshots are concerned. */

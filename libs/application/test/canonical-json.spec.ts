@@ -63,6 +63,50 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(canonicalize(value));
   });
 
+  it('gives it for objects of many keys, keys inherited or not enumerable, and a toJSON that walks on its own', () => {
+    const many = fc.dictionary(anyString, jsonLike, { minKeys: 30, maxKeys: 45 });
+    fc.assert(
+      fc.property(many, (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+        expect(canonicalJson({ outer: value, b: [value] })).toBe(canonicalize({ outer: value, b: [value] }));
+      }),
+      { numRuns: 200 },
+    );
+    const inherited = Object.create({ inheritedKey: 1 }) as Record<string, unknown>;
+    inherited.own = 2;
+    Object.defineProperty(inherited, 'hidden', { value: 3, enumerable: false });
+    expect(canonicalJson({ x: inherited })).toBe('{"x":{"own":2}}');
+    // A toJSON that makes canonical JSON itself, mid-walk: the walk it interrupts keeps its own key lists.
+    const nested = { toJSON: () => canonicalJson({ d: 1, c: { b: 2, a: 3 } }) };
+    const value = { z: { y: 1, x: nested, w: 2 }, a: { c: 1, b: 2 } };
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('writes the next value right after a walk that threw midway', () => {
+    expect(() => canonicalJson({ b: { d: { f: Number.NaN, e: 1 }, c: 1 }, a: 1 })).toThrow();
+    expect(canonicalJson({ b: { d: 1, c: 2 }, a: 1 })).toBe('{"a":1,"b":{"c":2,"d":1}}');
+  });
+
+  it('hashes a value without one member as the copy without it (commandHash: as it hashed before, on any command)', () => {
+    const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const command = fc.record(
+      { type: anyString, data: jsonLike, metadata: jsonLike, other: jsonLike },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(command, (value) => {
+        // The implementation this replaced: a rest copy without `metadata`, hashed.
+        const { metadata: _, ...rest } = value;
+        expect(commandHash(value)).toBe(sha(canonicalize(rest) ?? ''));
+        expect(canonicalSha256(value, 'metadata')).toBe(canonicalSha256(rest));
+      }),
+      { numRuns: 1000 },
+    );
+    // An object with a toJSON is left out of the walk's shortcut: its copy has no toJSON, and is what is hashed.
+    const withToJson = Object.assign(Object.create({ toJSON: () => 'x' }) as object, { a: 1, metadata: 2 });
+    expect(canonicalSha256(withToJson, 'metadata')).toBe(sha('{"a":1}'));
+  });
+
   it('refuses what JSON cannot express instead of leaving it out', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow();
     expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow();

@@ -125,6 +125,23 @@ describe('DeciderRunner', () => {
     expect((await streamEvents()).map((e) => e.data.n)).toEqual([4, 4, 1]);
   });
 
+  it('starts one drain per stream for the commands of one tick, not one per command', async () => {
+    const scheduled = jest.spyOn(globalThis, 'queueMicrotask');
+    try {
+      const runs = [1, 1, 1, 1, 1].map((n) => runner.run('counter-1', add(n), envelope(), totalOf));
+      runs.push(runner.run('counter-2', add(1), envelope(), totalOf));
+      expect(scheduled).toHaveBeenCalledTimes(2); // one per stream
+      await Promise.all(runs);
+      // Once drained, the next command of the stream schedules a drain of its own again.
+      const later = runner.run('counter-1', add(1), envelope(), totalOf);
+      expect(scheduled).toHaveBeenCalledTimes(3);
+      expect(await later).toMatchObject({ kind: 'recorded', summary: 1 });
+    } finally {
+      scheduled.mockRestore();
+    }
+    expect((await streamEvents()).map((e) => e.data.n)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('catches up with events another process appended', async () => {
     await runner.run('counter-1', add(5), envelope(), totalOf);
     await new DeciderRunner(store, counter).run('counter-1', add(5), envelope(), totalOf);

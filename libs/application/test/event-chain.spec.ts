@@ -175,9 +175,23 @@ describe('the chain builder (chainDecisions) keeps the stored meaning of hashes 
 
   it("derives name-based ids byte for byte as uuid's v5 does", () => {
     const namespace = '1b0e3d8c-5f7a-4c41-9a57-2f6d3c1e8b90';
+    // Long names too (past the scratch buffer the name is written into).
     const names = ['', 'a', `${envelope.commandId}|metering-T1-2026-05`, 'ünïcødé 😀', 'x'.repeat(300)];
+    names.push('€'.repeat(1400), 'y'.repeat(5000), 'z'.repeat(4080));
     for (let i = 0; i < 50; i++) names.push(`${randomUUID()}:${i}`);
     for (const name of names) expect(nameBasedId(name, parseUuid(namespace))).toBe(uuidV5(name, namespace));
+    // uuid refuses lone surrogates; the bytes are those of the implementation the scratch buffer replaced.
+    const before = (name: string, space: Uint8Array) => {
+      const bytes = createHash('sha1')
+        .update(Buffer.concat([space, Buffer.from(name, 'utf8')]))
+        .digest();
+      bytes[6] = (bytes[6] & 0x0f) | 0x50;
+      bytes[8] = (bytes[8] & 0x3f) | 0x80;
+      const hex = bytes.toString('hex', 0, 16);
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    };
+    for (const name of ['\ud800', 'a\udfffb', `${'\ud83d'.repeat(1500)}x`])
+      expect(nameBasedId(name, parseUuid(namespace))).toBe(before(name, parseUuid(namespace)));
   });
 
   it('builds what chainEvent builds from the metadata spelled out, key order included', () => {

@@ -63,6 +63,18 @@ export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const FIRST_MONTH = '1970-01';
 export const LAST_MONTH = '9999-11';
 
+/** The first instant of FIRST_MONTH, and the first after LAST_MONTH, in epoch milliseconds. */
+const FIRST_MONTH_MS = Date.UTC(1970, 0, 1);
+const AFTER_LAST_MONTH_MS = Date.UTC(9999, 11, 1);
+
+/**
+ * Whether the instant (epoch milliseconds) lies in a month from FIRST_MONTH to LAST_MONTH: `isCalendarMonth` of its
+ * UTC month, without writing the month out (a batch asked it for each of a thousand records, a string each).
+ */
+export function inCalendarMonths(ms: number): boolean {
+  return ms >= FIRST_MONTH_MS && ms < AFTER_LAST_MONTH_MS;
+}
+
 /** A `yyyy-mm` month between FIRST_MONTH and LAST_MONTH: a month that starts and ends on valid dates. */
 export function isCalendarMonth(month: unknown): month is string {
   return typeof month === 'string' && MONTH_PATTERN.test(month) && month >= FIRST_MONTH && month <= LAST_MONTH;

@@ -233,6 +233,11 @@ function overflowOf(totals: Partial<Record<MeteredService, number>>): MeteringRe
  * canonical JSON the command hash already made (see canonical-json.ts in the application layer).
  */
 function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh: UsageRecord[]; duplicates: string[] } {
+  // A single record repeats nothing of its own command: only the month's set is asked (no table made for it).
+  if (records.length === 1)
+    return state.usageIds.has(records[0].usageId)
+      ? { fresh: [], duplicates: [records[0].usageId] }
+      : { fresh: records, duplicates: [] };
   const seen = CompactIdSet.empty(records.length);
   let firstRepeat = -1;
   for (let index = 0; index < records.length; index++) {

@@ -1,6 +1,6 @@
 import {
   FIRST_MONTH,
-  isCalendarMonth,
+  inCalendarMonths,
   isMeteredService,
   MAX_COUNT_TOTAL,
   MeteredService,
@@ -58,8 +58,7 @@ export function usageRecordProblems(record: unknown, now: string | number): read
     (reasons ??= []).push('occurredAt must be an ISO-8601 instant with a time zone, on a date the calendar has');
   else if (at > (typeof now === 'number' ? now : Date.parse(now)) + MAX_CLOCK_SKEW_MS)
     (reasons ??= []).push('occurredAt lies more than 5 minutes in the future');
-  else if (!isCalendarMonth(monthOf(occurredAt as string)))
-    (reasons ??= []).push(`occurredAt lies before ${FIRST_MONTH}`);
+  else if (!inCalendarMonths(at)) (reasons ??= []).push(`occurredAt lies before ${FIRST_MONTH}`);
   return reasons ?? NO_PROBLEMS;
 }
 
@@ -110,9 +109,11 @@ export function sortUsageRecords(
       return;
     }
     const { usageId, service, quantity, occurredAt } = record as UsageRecord;
-    const month = monthOf(occurredAt);
-    // A batch's records mostly share a month: look the group up only when the month changes.
-    if (group === undefined || month !== groupMonth) {
+    // A batch's records mostly share a month: a UTC instant of the current group's month is known without writing
+    // its month out (monthOf's slice, a string per record), and the group is looked up only when the month changes.
+    const sameMonth = group !== undefined && occurredAt.endsWith('Z') && occurredAt.startsWith(groupMonth);
+    if (group === undefined || !sameMonth) {
+      const month = monthOf(occurredAt);
       group = byMonth.get(month);
       if (group === undefined) {
         group = [];
