@@ -1,3 +1,4 @@
+import { ValidationPipe } from '@nestjs/common';
 import * as classTransformer from 'class-transformer';
 import { AssignLicenseDto } from '../src/ledger/http/license-package.dto';
 import { problemValidationPipe } from '../src/common/validation.pipe';
@@ -33,5 +34,15 @@ describe('problemValidationPipe', () => {
     await expect(pipe.transform('42', { type: 'query', metatype: Number, data: 'minPosition' })).resolves.toBe('42');
     const body = { records: [] };
     await expect(pipe.transform(body, { type: 'body', metatype: Object })).resolves.toBe(body);
+  });
+
+  it("passes a primitive path parameter on without Nest's pipe, and still validates one typed by a DTO", async () => {
+    const nests = jest.spyOn(ValidationPipe.prototype, 'transform');
+    await expect(pipe.transform('u1', { type: 'param', metatype: String, data: 'userId' })).resolves.toBe('u1');
+    expect(nests).not.toHaveBeenCalled();
+    await expect(
+      pipe.transform({ module: 'Not A Module' }, { type: 'param', metatype: AssignLicenseDto, data: 'x' }),
+    ).rejects.toBeInstanceOf(ProblemException);
+    expect(nests).toHaveBeenCalledTimes(1);
   });
 });

@@ -48,6 +48,8 @@ export interface AppConfig {
     /** How long a query with ?minPosition= waits for the read model before answering 503. */
     minPositionTimeoutMs: number;
     batchSize: number;
+    /** How long a live batch may wait for more events, so that one read-model transaction carries several commits. */
+    groupWithinMs: number;
   };
   processManagers: {
     /** The embedded default: the API raises the backend's notices itself (else a projector process does). */
@@ -189,6 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     1,
     10_000,
   );
+  const groupWithinMs = integer(
+    env.LICENSING_PROJECTION_GROUP_MS ?? projections.groupWithinMs ?? 10,
+    'LICENSING_PROJECTION_GROUP_MS / projections.groupWithinMs',
+    problems,
+    0,
+    1000,
+  );
   const processManagers = file.processManagers ?? {};
   // The backend's notices run where the projections run, unless told otherwise.
   const processManagersInApi =
@@ -248,7 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       mongodb: { url: mongoUrl, database: mongoDatabase, transactions },
     },
     connectTimeoutMs,
-    projections: { runInApi, minPositionTimeoutMs, batchSize },
+    projections: { runInApi, minPositionTimeoutMs, batchSize, groupWithinMs },
     processManagers: { runInApi: processManagersInApi, licenseDateCheckIntervalMs },
     projector: { healthPort, healthHost },
     trust: {

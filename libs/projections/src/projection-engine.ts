@@ -1,4 +1,10 @@
-import { assertCheckpointsWithinLog, type AllSubscription, type EventStore, type Position } from '@app/event-store';
+import {
+  assertCheckpointsWithinLog,
+  type AllSubscription,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '@app/event-store';
 import type { ReadModelStore } from '@app/read-models';
 import { GroupedCommits } from './grouped-commits';
 import type { Projection } from './projection';
@@ -17,6 +23,14 @@ export interface ProjectionEngineOptions {
    * reading the stored checkpoints (an API beside a projector) see every projection reach every position.
    */
   commitSkippedPositions?: boolean;
+  /**
+   * Live, how long a batch may wait for more events before it is applied (0, the default: it takes only what is
+   * at hand). One read-model transaction then carries the events of several event-store commits: its COMMIT, the
+   * checkpoints and the documents every event of a tenant touches (the owner's counts, the status) are paid once per
+   * group instead of once per commit. Readers that wait on a position (`waitFor`, `?minPosition=`) end the wait at
+   * once, so they see their writes as soon as before; readers that do not may see a change up to this much later.
+   */
+  groupWithinMs?: number;
 }
 
 const DEFAULT_BATCH = 500;
@@ -40,6 +54,10 @@ export class ProjectionEngine {
   private waiters = new Set<() => void>();
   /** Batches, and work that must not interleave with one (an online rebuild's switch), run one after the other. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** The live batch waiting for more events (see `groupWithinMs`), if one waits. */
+  private held: Hold | undefined;
+  /** The head of the log at start: what lies up to it is history, applied as it is read (never held). */
+  private liveAfter: Position = 0n;
 
   constructor(
     private readonly events: EventStore,
@@ -56,7 +74,9 @@ export class ProjectionEngine {
     await this.applier.prepare();
     this.publish();
     // A checkpoint past the head would make the subscription skip every event up to it, silently.
-    assertCheckpointsWithinLog(this.applier.states(), await this.events.headPosition());
+    const head = await this.events.headPosition();
+    assertCheckpointsWithinLog(this.applier.states(), head);
+    this.liveAfter = head ?? 0n;
     this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
     this.loop = this.run(this.subscription).catch((error: unknown) => {
       // A projection that cannot apply an event must not skip it: the engine stops and says so.
@@ -111,6 +131,8 @@ export class ProjectionEngine {
         return at !== null && at >= position;
       });
     if (reached()) return Promise.resolve(true);
+    // Someone waits: a batch held for more events is applied now.
+    this.held?.release();
     return new Promise((resolve) => {
       const check = () => {
         if (reached()) finish(true);
@@ -136,16 +158,23 @@ export class ProjectionEngine {
       const batch = [first.value];
       next = iterator.next();
       let done = false;
-      // Take more while events are already at hand; stop at the first wait, so live events are not held back.
-      while (batch.length < batchSize) {
-        const more = await Promise.race([next, nextTurn()]);
-        if (more === TURN) break;
-        if (more.done) {
-          done = true;
-          break;
+      // Only live events wait for more: the history read at start is applied as before, batch after batch.
+      const hold = (this.held = first.value.position > this.liveAfter ? this.hold(batch) : undefined);
+      try {
+        // Take more while events are already at hand, or until the hold ends; then stop at the first wait.
+        while (batch.length < batchSize) {
+          const more = await Promise.race([next, hold?.waiting === true ? hold.released : nextTurn()]);
+          if (more === TURN) break;
+          if (more.done) {
+            done = true;
+            break;
+          }
+          batch.push(more.value);
+          next = iterator.next();
         }
-        batch.push(more.value);
-        next = iterator.next();
+      } finally {
+        hold?.release();
+        this.held = undefined;
       }
       await this.betweenBatches(() => this.grouped(() => this.applier.apply(batch)));
       // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
@@ -191,6 +220,34 @@ export class ProjectionEngine {
     this.publish();
   }
 
+  /** How many events a held batch holds (see `groupWithinMs`); 0 when none is held. */
+  get heldEvents(): number {
+    return this.held?.waiting === true ? this.held.batch.length : 0;
+  }
+
+  /** A hold of `groupWithinMs` for the batch being taken, or none. */
+  private hold(batch: readonly RecordedEvent[]): Hold | undefined {
+    const ms = this.options.groupWithinMs ?? 0;
+    // A reader already waits (for these events, which reached the engine after it asked): no hold.
+    if (ms <= 0 || this.waiters.size > 0) return undefined;
+    let end: () => void = () => undefined;
+    const released = new Promise<typeof TURN>((resolve) => (end = () => resolve(TURN)));
+    const hold: Hold = {
+      batch,
+      waiting: true,
+      released,
+      release: () => {
+        if (!hold.waiting) return;
+        hold.waiting = false;
+        clearTimeout(timer);
+        end();
+      },
+    };
+    // The timer alone never keeps the process alive: stopping the engine ends the batch (its subscription ends).
+    const timer = setTimeout(() => hold.release(), ms).unref();
+    return hold;
+  }
+
   private publish(): void {
     for (const { name, position } of this.applier.states()) this.published.set(name, position);
   }
@@ -201,6 +258,14 @@ export class ProjectionEngine {
 }
 
 const TURN = Symbol('turn');
+
+/** A live batch waiting for more events: `released` resolves when the time is up or a reader waits. */
+interface Hold {
+  batch: readonly RecordedEvent[];
+  waiting: boolean;
+  released: Promise<typeof TURN>;
+  release(): void;
+}
 function nextTurn(): Promise<typeof TURN> {
   return new Promise((resolve) => setImmediate(() => resolve(TURN)));
 }

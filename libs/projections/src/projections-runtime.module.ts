@@ -59,6 +59,7 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
             const logger = new Logger('Projections');
             const engine = new ProjectionEngine(events, readModels, ALL_PROJECTIONS, {
               batchSize: config.projections.batchSize,
+              groupWithinMs: config.projections.groupWithinMs,
               commitSkippedPositions: options.run === 'always',
               onError: (error) => {
                 logger.error({ err: error }, 'a projection failed; projections stopped');
