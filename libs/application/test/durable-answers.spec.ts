@@ -18,15 +18,20 @@ function held(): { promise: Promise<void>; resolve: () => void; reject: (error: 
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A turn named `name` (after `append`, or a read turn): its answer or its failure goes into `order`. */
+function turn(answers: DurableAnswers, order: string[], name: string, append?: Promise<void>): void {
+  answers.after(
+    append,
+    () => order.push(name),
+    () => order.push(`${name} failed`),
+  );
+}
+
 describe('DurableAnswers', () => {
   it('answers a turn that appended nothing at once when nothing waits, and tells the runner', () => {
     const order: string[] = [];
     const answers = new DurableAnswers(() => order.push('settled'));
-    answers.after(
-      undefined,
-      () => order.push('read'),
-      () => order.push('failed'),
-    );
+    turn(answers, order, 'read');
     // Given before `after` returned: no promise hop for a read of an idle stream.
     expect(order).toEqual(['read', 'settled']);
     expect(answers.idle).toBe(true);
@@ -36,16 +41,8 @@ describe('DurableAnswers', () => {
     const order: string[] = [];
     const answers = new DurableAnswers(() => undefined);
     const append = held();
-    answers.after(
-      append.promise,
-      () => order.push('append'),
-      () => order.push('append failed'),
-    );
-    answers.after(
-      undefined,
-      () => order.push('read'),
-      () => order.push('read failed'),
-    );
+    turn(answers, order, 'append', append.promise);
+    turn(answers, order, 'read');
     await flush();
     expect(order).toEqual([]);
     expect(answers.idle).toBe(false);
@@ -54,11 +51,7 @@ describe('DurableAnswers', () => {
     expect(order).toEqual(['append', 'read']);
     expect(answers.idle).toBe(true);
     // Idle again: the next read is answered at once.
-    answers.after(
-      undefined,
-      () => order.push('next read'),
-      () => order.push('next failed'),
-    );
+    turn(answers, order, 'next read');
     expect(order).toEqual(['append', 'read', 'next read']);
   });
 
@@ -66,24 +59,12 @@ describe('DurableAnswers', () => {
     const order: string[] = [];
     const answers = new DurableAnswers(() => undefined);
     const append = held();
-    answers.after(
-      append.promise,
-      () => order.push('append'),
-      () => order.push('append failed'),
-    );
-    answers.after(
-      undefined,
-      () => order.push('read'),
-      () => order.push('read failed'),
-    );
+    turn(answers, order, 'append', append.promise);
+    turn(answers, order, 'read');
     append.reject(new Error('sync failed'));
     await flush();
     expect(order).toEqual(['append failed', 'read failed']);
-    answers.after(
-      undefined,
-      () => order.push('later read'),
-      () => order.push('later failed'),
-    );
+    turn(answers, order, 'later read');
     expect(order).toEqual(['append failed', 'read failed', 'later read']);
   });
 });
