@@ -28,12 +28,10 @@ export function compileAcceptor(dto: abstract new (...args: never[]) => unknown)
   // The same call, with the same options, as class-validator's executor makes for the pipe (no groups, not always).
   const metadatas = storage.getTargetValidationMetadatas(dto, '', false, false, undefined);
   if (metadatas.length === 0) return undefined;
-  const properties = new Set<string>();
-  const conditions: Check[] = [];
+  const checks: Check[] = [];
   const byProperty = new Map<string, { conditions: Check[]; validations: Check[] }>();
   for (const metadata of metadatas) {
     const { propertyName } = metadata;
-    properties.add(propertyName);
     let rules = byProperty.get(propertyName);
     if (rules === undefined) byProperty.set(propertyName, (rules = { conditions: [], validations: [] }));
     // Typed as always present, but undefined on a rule declared without groups.
@@ -67,17 +65,17 @@ export function compileAcceptor(dto: abstract new (...args: never[]) => unknown)
   for (const rules of byProperty.values()) {
     // class-validator skips every rule of a property when one of its conditions is false.
     const { conditions: when, validations } = rules;
-    conditions.push((body) => !when.every((condition) => condition(body)) || validations.every((valid) => valid(body)));
+    checks.push((body) => !when.every((condition) => condition(body)) || validations.every((valid) => valid(body)));
   }
   return (value) => {
     if (!isPlainObject(value)) return false;
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (!properties.has(key)) return false;
+      if (!byProperty.has(key)) return false;
       const member = value[key];
       if (typeof member === 'object' && member !== null) return false;
     }
-    return conditions.every((check) => check(value));
+    return checks.every((check) => check(value));
   };
 }
 
