@@ -50,6 +50,11 @@ export interface AppConfig {
     batchSize: number;
     /** How long a live batch may wait for more events, so that one read-model transaction carries several commits. */
     groupWithinMs: number;
+    /**
+     * The engine applies and commits its batches on a worker thread with connections of its own, off the event loop
+     * that serves requests. Only with embedded (SQLite file) events and read models; elsewhere it is ignored.
+     */
+    thread: boolean;
   };
   processManagers: {
     /** The embedded default: the API raises the backend's notices itself (else a projector process does). */
@@ -199,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     1000,
   );
   const processManagers = file.processManagers ?? {};
+  const projectionThread = flag(
+    env.LICENSING_PROJECTION_THREAD ?? projections.thread ?? true,
+    'LICENSING_PROJECTION_THREAD / projections.thread',
+    problems,
+  );
   // The backend's notices run where the projections run, unless told otherwise.
   const processManagersInApi =
     (env.LICENSING_PROCESS_MANAGERS_IN_API ?? String(processManagers.runInApi ?? runInApi)) !== 'false';
@@ -257,7 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       mongodb: { url: mongoUrl, database: mongoDatabase, transactions },
     },
     connectTimeoutMs,
-    projections: { runInApi, minPositionTimeoutMs, batchSize, groupWithinMs },
+    projections: { runInApi, minPositionTimeoutMs, batchSize, groupWithinMs, thread: projectionThread },
     processManagers: { runInApi: processManagersInApi, licenseDateCheckIntervalMs },
     projector: { healthPort, healthHost },
     trust: {

@@ -12,3 +12,4 @@ export * from './event-store.module';
 export * from './snapshot-store.port';
 export * from './file-snapshot-store';
 export * from './sqlite/data-dir-lock';
+export * from './sqlite/sqlite-log-reader';

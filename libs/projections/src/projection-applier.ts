@@ -84,7 +84,7 @@ export class ProjectionApplier {
    * rebuild), a projection's changes accumulate across batches and commit, still together with the checkpoint,
    * once many documents wait or at `commitPending`: a document touched in many batches is written once.
    */
-  async apply(batch: RecordedEvent[], options: { defer?: boolean } = {}): Promise<void> {
+  async apply(batch: readonly RecordedEvent[], options: { defer?: boolean } = {}): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
     const relevantTo = this.sortOut(batch);
@@ -125,7 +125,7 @@ export class ProjectionApplier {
   }
 
   /** Per projection, the events of the batch it reacts to: one look at each event's type for all projections. */
-  private sortOut(batch: RecordedEvent[]): RecordedEvent[][] {
+  private sortOut(batch: readonly RecordedEvent[]): RecordedEvent[][] {
     const relevantTo = this.projections.map((): RecordedEvent[] => []);
     for (const event of batch) {
       const reacting = this.reactingTo.get(event.type);

@@ -6,9 +6,10 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import type { ReadModelStore } from '@app/read-models';
-import { GroupedCommits } from './grouped-commits';
+import { type EngineBatches, InThreadBatches } from './engine-batches';
 import type { Projection } from './projection';
-import { ProjectionApplier, type ProjectionState } from './projection-applier';
+import type { ProjectionState } from './projection-applier';
+import { ProjectionThread, type ProjectionThreadOptions } from './projection-thread';
 
 // The applier (shared with the rebuild) and the rebuild live in their own files; importers keep one entry point.
 export { ProjectionApplier, type ProjectionState } from './projection-applier';
@@ -31,6 +32,11 @@ export interface ProjectionEngineOptions {
    * once, so they see their writes as soon as before; readers that do not may see a change up to this much later.
    */
   groupWithinMs?: number;
+  /**
+   * Apply and commit the batches on a worker thread with connections of its own (embedded SQLite files only; see
+   * ProjectionThread): the engine's subscription, positions, waiters and failure stay on this thread.
+   */
+  thread?: ProjectionThreadOptions;
 }
 
 const DEFAULT_BATCH = 500;
@@ -40,17 +46,17 @@ const DEFAULT_BATCH = 500;
  * (history in large batches, live events as they come), and a wait for read-your-writes.
  */
 export class ProjectionEngine {
-  private readonly applier: ProjectionApplier;
-  /** Where the store commits several projections at once: every batch commits in one transaction. */
-  private readonly group: GroupedCommits | undefined;
+  /** The applying and committing of batches: on this thread, or on a worker thread (`thread`). */
+  private readonly batches: EngineBatches;
   /**
-   * The positions waiters and readers see: the applier's, taken once the batch's group committed. The applier moves
-   * its own as it applies, before the group commits; a reader told a position is reached must find it in the store.
+   * The positions waiters and readers see: the batches', taken once a batch committed. A reader told a position is
+   * reached must find it in the store.
    */
   private readonly published = new Map<string, Position | null>();
   private subscription?: AllSubscription;
   private loop?: Promise<void>;
   private failure: unknown;
+  private hasFailed = false;
   private waiters = new Set<() => void>();
   /** Batches, and work that must not interleave with one (an online rebuild's switch), run one after the other. */
   private turn: Promise<unknown> = Promise.resolve();
@@ -62,37 +68,59 @@ export class ProjectionEngine {
   constructor(
     private readonly events: EventStore,
     readModels: ReadModelStore,
-    projections: readonly Projection[],
+    private readonly projections: readonly Projection[],
     private readonly options: ProjectionEngineOptions = {},
   ) {
-    const commitMany = readModels.commitMany?.bind(readModels);
-    this.group = commitMany ? new GroupedCommits(readModels, commitMany) : undefined;
-    this.applier = new ProjectionApplier(this.group?.store ?? readModels, projections);
+    this.batches = options.thread
+      ? new ProjectionThread(
+          options.thread,
+          projections.map((projection) => projection.name),
+          // A dead thread fails the engine at once, even with no batch in flight: it never silently stops projecting.
+          (error) => this.fail(error),
+        )
+      : new InThreadBatches(readModels, projections);
+  }
+
+  /** How many batches the projection thread applied (undefined: the engine applies them on this thread). */
+  get threadBatches(): number | undefined {
+    return this.batches instanceof ProjectionThread ? this.batches.batches : undefined;
   }
 
   async start(): Promise<void> {
-    await this.applier.prepare();
+    try {
+      await this.batches.prepare();
+    } catch (error) {
+      await this.batches.close();
+      throw error;
+    }
     this.publish();
     // A checkpoint past the head would make the subscription skip every event up to it, silently.
     const head = await this.events.headPosition();
-    assertCheckpointsWithinLog(this.applier.states(), head);
+    assertCheckpointsWithinLog(this.batches.states(), head);
     this.liveAfter = head ?? 0n;
-    this.subscription = this.events.subscribeToAll({ afterPosition: this.applier.startAfter() });
-    this.loop = this.run(this.subscription).catch((error: unknown) => {
-      // A projection that cannot apply an event must not skip it: the engine stops and says so.
-      this.failure = error;
-      this.options.onError?.(error);
-      this.wake();
-    });
+    this.subscription = this.events.subscribeToAll({ afterPosition: this.batches.startAfter() });
+    // A projection that cannot apply an event must not skip it: the engine stops and says so.
+    this.loop = this.run(this.subscription).catch((error: unknown) => this.fail(error));
   }
 
+  /** Ends the subscription, waits for the batch in flight, then ends the projection thread if there is one. */
   async stop(): Promise<void> {
     await this.subscription?.stop();
     await this.loop;
+    await this.batches.close();
   }
 
   get failed(): unknown {
     return this.failure;
+  }
+
+  /** The engine stops projecting and says so (the first failure only: a dead thread also fails the batch after). */
+  private fail(error: unknown): void {
+    if (this.hasFailed) return;
+    this.hasFailed = true;
+    this.failure = error;
+    this.options.onError?.(error);
+    this.wake();
   }
 
   /** Runs `work` between two batches; `adopt` then tells the engine a projection's new position. */
@@ -101,7 +129,7 @@ export class ProjectionEngine {
       .catch(() => undefined)
       .then(() =>
         work((name, position) => {
-          this.applier.adopt(name, position);
+          this.batches.adopt(name, position);
           this.published.set(name, position);
         }),
       );
@@ -110,7 +138,7 @@ export class ProjectionEngine {
   }
 
   projection(name: string): Projection | undefined {
-    return this.applier.projections.find((projection) => projection.name === name);
+    return this.projections.find((projection) => projection.name === name);
   }
 
   position(name: string): Position | null {
@@ -118,7 +146,7 @@ export class ProjectionEngine {
   }
 
   states(): ProjectionState[] {
-    return this.applier.projections.map(({ name }) => ({ name, position: this.position(name) }));
+    return this.projections.map(({ name }) => ({ name, position: this.position(name) }));
   }
 
   /** Resolves true once every named projection has taken `position` into account, false after `timeoutMs`. */
@@ -131,12 +159,14 @@ export class ProjectionEngine {
         return at !== null && at >= position;
       });
     if (reached()) return Promise.resolve(true);
+    // Stopped by a failure: nothing more will be applied, so the reader need not wait out its timeout.
+    if (this.hasFailed) return Promise.resolve(false);
     // Someone waits: a batch held for more events is applied now.
     this.held?.release();
     return new Promise((resolve) => {
       const check = () => {
         if (reached()) finish(true);
-        else if (this.failure) finish(false);
+        else if (this.hasFailed) finish(false);
       };
       const finish = (value: boolean) => {
         clearTimeout(timer);
@@ -176,48 +206,18 @@ export class ProjectionEngine {
         hold?.release();
         this.held = undefined;
       }
-      await this.betweenBatches(() => this.grouped(() => this.applier.apply(batch)));
+      await this.betweenBatches(() => this.batches.apply(batch).then(() => this.publish()));
       // Caught up (no more events at hand): a good moment to store positions moved on by skipped events.
       if (
         this.options.commitSkippedPositions &&
         !done &&
         (batch.length < batchSize || (await Promise.race([next, nextTurn()])) === TURN)
       ) {
-        await this.betweenBatches(() => this.grouped(() => this.applier.commitSkippedPositions()));
+        await this.betweenBatches(() => this.batches.commitSkippedPositions().then(() => this.publish()));
       }
       this.wake();
       if (done) return;
     }
-  }
-
-  /**
-   * Runs the applier's `work` with its commits grouped into one, then publishes the positions it reached. If any of
-   * it fails — a projection's apply, a store's refusal, the COMMIT — nothing of the group is written (the store's
-   * `commitMany` is one transaction; see its port for a store without them), so every projection is put back to
-   * the position it had published, which is what the store holds, and its cached documents are dropped: no event
-   * is lost (the engine stops; a restart applies the batch from the stored checkpoints) and none applies twice.
-   */
-  private async grouped(work: () => Promise<void>): Promise<void> {
-    if (!this.group) {
-      await work();
-      this.publish();
-      return;
-    }
-    this.group.open();
-    let outcomes;
-    try {
-      await work();
-      outcomes = await this.group.commitGroup();
-    } catch (error) {
-      this.group.discard();
-      for (const [name, position] of this.published) this.applier.adopt(name, position);
-      throw error;
-    }
-    // A store that found documents already past a batch (replayed without transactions) kept them: what the
-    // applier cached for that projection is not what the store holds, so it reads them again (adopt drops the cache).
-    for (const [name, outcome] of outcomes)
-      if (outcome && outcome.staleWrites > 0) this.applier.adopt(name, this.applier.position(name));
-    this.publish();
   }
 
   /** How many events a held batch holds (see `groupWithinMs`); 0 when none is held. */
@@ -249,7 +249,7 @@ export class ProjectionEngine {
   }
 
   private publish(): void {
-    for (const { name, position } of this.applier.states()) this.published.set(name, position);
+    for (const { name, position } of this.batches.states()) this.published.set(name, position);
   }
 
   private wake(): void {

@@ -11,6 +11,7 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@app/read-models';
 import { ALL_PROJECTIONS } from './all-projections';
 import { ProjectionEngine } from './projection-engine';
+import type { ProjectionThreadOptions } from './projection-thread';
 import { EnginePositions, ProjectionPositions, StoredPositions } from './projection-positions';
 
 /** The live engine, present in the process that projects. */
@@ -61,6 +62,7 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
               batchSize: config.projections.batchSize,
               groupWithinMs: config.projections.groupWithinMs,
               commitSkippedPositions: options.run === 'always',
+              thread: projectionThread(config),
               onError: (error) => {
                 logger.error({ err: error }, 'a projection failed; projections stopped');
                 options.onFailure?.(error);
@@ -88,4 +90,18 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
   async beforeApplicationShutdown(): Promise<void> {
     await this.runtime.engine?.stop();
   }
+}
+
+/**
+ * The projection thread's files when the engine may use one: embedded SQLite files for both the events and the read
+ * models (the thread opens connections of its own to them), and the setting on. Otherwise (KurrentDB, MongoDB,
+ * `:memory:` databases no second connection can see) the engine applies on the event loop, as before.
+ */
+function projectionThread(config: AppConfig): ProjectionThreadOptions | undefined {
+  const eventsFile = config.eventStore.sqlite.file;
+  const readModelsFile = config.readModels.sqlite.file;
+  const files = config.eventStore.adapter === 'embedded' && config.readModels.adapter === 'embedded';
+  if (!config.projections.thread || !files || eventsFile === ':memory:' || readModelsFile === ':memory:')
+    return undefined;
+  return { eventsFile, readModelsFile };
 }
