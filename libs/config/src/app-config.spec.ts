@@ -152,6 +152,14 @@ describe('loadConfig', () => {
       expect(loadConfig({ LICENSING_PROJECTIONS_IN_API: 'false' }, repoRoot).projections.runInApi).toBe(false);
     });
 
+    it('applies projection batches on a worker thread by default; LICENSING_PROJECTION_THREAD=false keeps them in-thread', () => {
+      expect(loadConfig({}, repoRoot).projections.thread).toBe(true);
+      expect(loadConfig({ LICENSING_PROJECTION_THREAD: 'false' }, repoRoot).projections.thread).toBe(false);
+      expect(() => loadConfig({ LICENSING_PROJECTION_THREAD: 'off' }, repoRoot)).toThrow(
+        /LICENSING_PROJECTION_THREAD.*true or false/,
+      );
+    });
+
     it('refuses a selected server without its URL, a URL of the wrong kind, and a flag that is not true or false', () => {
       const problems = (env: NodeJS.ProcessEnv) => {
         try {

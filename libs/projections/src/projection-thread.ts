@@ -178,7 +178,10 @@ export class ProjectionThread implements EngineBatches {
       eventsFile: this.options.eventsFile,
       readModelsFile: this.options.readModelsFile,
       busyTimeoutMs: this.options.busyTimeoutMs ?? 60_000,
-      projections: this.options.projections ?? { module: join(__dirname, 'all-projections'), exportName: 'ALL_PROJECTIONS' },
+      projections: this.options.projections ?? {
+        module: join(__dirname, 'all-projections'),
+        exportName: 'ALL_PROJECTIONS',
+      },
     };
     if (typescript) {
       workerData.typescript = require.resolve('typescript');
@@ -187,7 +190,9 @@ export class ProjectionThread implements EngineBatches {
     }
     const thread = new Worker(BOOT, { eval: true, workerData });
     thread.on('message', (reply: WorkerReply) => this.received(reply));
-    thread.on('error', (error) => this.fail(new Error(`the projection thread failed: ${error.message}`, { cause: error })));
+    thread.on('error', (error) =>
+      this.fail(new Error(`the projection thread failed: ${error.message}`, { cause: error })),
+    );
     thread.on('exit', (code) => {
       this.exited = true;
       if (!this.closing) this.fail(new Error(`the projection thread stopped (exit code ${code})`));

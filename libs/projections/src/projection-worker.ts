@@ -34,8 +34,7 @@ export type WorkerRequest =
   | { kind: 'close' };
 
 export type WorkerReply =
-  | { id: number; states: ProjectionState[] }
-  | { id: number; failed: { name: string; message: string; stack?: string } };
+  { id: number; states: ProjectionState[] } | { id: number; failed: { name: string; message: string; stack?: string } };
 
 /**
  * The projection thread's side: connections of its own to the events file (read-only) and the read-models file,
@@ -92,7 +91,8 @@ function loadProjections(source: ProjectionsSource): readonly Projection[] {
   // A path given by the engine's owner (this package's own list, or a test's): required as any module is.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = (require(source.module) as Record<string, unknown>)[source.exportName];
-  const projections = typeof exported === 'function' ? (exported as (argument: unknown) => unknown)(source.argument) : exported;
+  const projections =
+    typeof exported === 'function' ? (exported as (argument: unknown) => unknown)(source.argument) : exported;
   if (!Array.isArray(projections)) throw new Error(`${source.module} exports no projections as ${source.exportName}`);
   return projections as readonly Projection[];
 }

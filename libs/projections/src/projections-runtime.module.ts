@@ -58,11 +58,13 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
                 ),
               };
             const logger = new Logger('Projections');
+            const thread = projectionThread(config);
+            if (thread) logger.log('projection batches apply on a worker thread (LICENSING_PROJECTION_THREAD)');
             const engine = new ProjectionEngine(events, readModels, ALL_PROJECTIONS, {
               batchSize: config.projections.batchSize,
               groupWithinMs: config.projections.groupWithinMs,
               commitSkippedPositions: options.run === 'always',
-              thread: projectionThread(config),
+              thread,
               onError: (error) => {
                 logger.error({ err: error }, 'a projection failed; projections stopped');
                 options.onFailure?.(error);

@@ -16,7 +16,13 @@ import {
 } from '@app/domain';
 import { SqliteEventStore } from '@app/event-store';
 import { SqliteReadModelStore } from '@app/read-models';
-import { LEDGER_PROJECTIONS, LedgerQueries, ProjectionEngine, rebuildProjections } from '../src';
+import {
+  LEDGER_PROJECTIONS,
+  LedgerQueries,
+  ProjectionEngine,
+  type ProjectionEngineOptions,
+  rebuildProjections,
+} from '../src';
 import { aPackage, row, validVerification } from '../../domain/test/ledger.fixtures';
 import { seededRandom, SeededRandom } from '../../../test/support/seeded-random';
 
@@ -94,10 +100,25 @@ describe('ledger projections equal a direct fold of the event log (random comman
     }
   }
 
-  it.each([1, 2, 3])('seed %i: live projections, checked along the way, then rebuilt from 0', async (seed) => {
+  // In-thread, and on the projection thread (issue 15, goal 4): the thread loads the same list by its module's path.
+  const thread = (): ProjectionEngineOptions['thread'] => ({
+    eventsFile: join(dir, 'events.db'),
+    readModelsFile: join(dir, 'events.db'),
+    projections: { module: require.resolve('../src/all-projections'), exportName: 'LEDGER_PROJECTIONS' },
+  });
+  it.each([
+    [1, 'on the event loop'],
+    [2, 'on the event loop'],
+    [3, 'on the event loop'],
+    [1, 'on a projection thread'],
+    [2, 'on a projection thread'],
+  ])('seed %i, %s: live projections, checked along the way, then rebuilt from 0', async (seed, mode) => {
     const rng = seededRandom(seed * 7919);
     const runner = new DeciderRunner(events, ledger);
-    const engine = new ProjectionEngine(events, readModels, LEDGER_PROJECTIONS, { batchSize: 1 + rng.int(64) });
+    const engine = new ProjectionEngine(events, readModels, LEDGER_PROJECTIONS, {
+      batchSize: 1 + rng.int(64),
+      thread: mode === 'on a projection thread' ? thread() : undefined,
+    });
     await engine.start();
     const queries = new LedgerQueries(readModels);
     const sequences = new Map<string, number>();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Position, SqliteEventStore } from '@app/event-store';
 import { SqliteReadModelStore } from '@app/read-models';
-import { ProjectionEngine, type ProjectionEngineOptions, rebuildOnline } from '../src';
+import { EnginePositions, ProjectionEngine, type ProjectionEngineOptions, rebuildOnline } from '../src';
 import { threadProjections } from './support/thread-projections';
 
 /**
@@ -107,17 +107,23 @@ describe('the live engine with a projection thread', () => {
   });
 
   it('fails the engine when the thread dies with no batch in flight', async () => {
-    const live = await started(threaded());
+    const control = new SharedArrayBuffer(12);
+    const live = await started(threaded(control));
     const dying = await append('a', 'Crashed', 1, { how: 'later' });
     // The batch committed and was answered; the thread dies after it, and the engine says so without a new event.
     expect(await live.waitFor(['counting'], dying, 30_000)).toBe(true);
+    expect(live.failed).toBeUndefined();
+    Atomics.store(new Int32Array(control), 2, 1);
     while (live.failed === undefined) await new Promise((resolve) => setImmediate(resolve));
     expect(String(live.failed)).toMatch(/an uncaught error in the projection thread/);
+    // What /health reads: the projections are reported failed.
+    expect(new EnginePositions(live).failed).toBe(live.failed);
+    expect(errors).toHaveLength(1);
     expect(await live.waitFor(['counting'], dying + 1n, 30_000)).toBe(false);
   });
 
   it('stop() waits for the batch in flight, which commits', async () => {
-    const control = new SharedArrayBuffer(8);
+    const control = new SharedArrayBuffer(12);
     const cells = new Int32Array(control);
     const live = await started(threaded(control));
     const held = await append('a', 'Held', 1);
