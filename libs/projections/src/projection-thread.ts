@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { Position, RecordedEvent } from '@app/event-store';
 import type { EngineBatches } from './engine-batches';
 import type { ProjectionState } from './projection-applier';
-import type { ProjectionsSource, ProjectionWorkerData, WorkerReply, WorkerRequest } from './projection-worker';
+import { RequestSlot, type SlotRequest } from './projection-thread-slot';
+import type { ProjectionsSource, ProjectionWorkerData, WorkerMessage, WorkerReply } from './projection-worker';
 
 /** Where the projection thread finds its files and projections (see ProjectionEngineOptions.thread). */
 export interface ProjectionThreadOptions {
@@ -86,6 +87,9 @@ export class ProjectionThread implements EngineBatches {
   private thread: Worker | undefined;
   private inFlight: { id: number; resolve: () => void; reject: (error: unknown) => void } | undefined;
   private requests = 0;
+  /** Batch requests go through shared memory (see RequestSlot); `adopt` messages are counted to keep their order. */
+  private readonly slot = new RequestSlot();
+  private controlMessages = 0;
   private answered = 0;
   private current: ProjectionState[] = [];
   private failure: Error | undefined;
@@ -104,7 +108,7 @@ export class ProjectionThread implements EngineBatches {
   }
 
   async prepare(): Promise<void> {
-    await this.request({ id: 0, kind: 'prepare' });
+    await this.request((thread, id) => thread.postMessage({ id, kind: 'prepare' } satisfies WorkerMessage));
     const names = this.current.map((state) => state.name);
     if (names.join('\n') !== this.names.join('\n'))
       throw new Error(`the projection thread runs [${names.join(', ')}], the engine [${this.names.join(', ')}]`);
@@ -126,17 +130,20 @@ export class ProjectionThread implements EngineBatches {
   async apply(batch: readonly RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const [first, last] = [batch[0].position, batch[batch.length - 1].position];
-    await this.request({ id: 0, kind: 'apply', first, last, count: batch.length });
+    await this.request((thread, id) => this.toSlot(thread, { id, kind: 'apply', first, last, count: batch.length }));
     this.answered++;
   }
 
   commitSkippedPositions(): Promise<void> {
-    return this.request({ id: 0, kind: 'skipped' });
+    return this.request((thread, id) => this.toSlot(thread, { id, kind: 'skipped' }));
   }
 
   adopt(name: string, position: Position | null): void {
     // Between two batches (the engine's turn): taken by the thread before the next batch, whose cache it drops.
-    this.thread?.postMessage({ kind: 'adopt', name, position } satisfies WorkerRequest);
+    if (this.thread) {
+      this.thread.postMessage({ kind: 'adopt', name, position } satisfies WorkerMessage);
+      this.controlMessages++;
+    }
     this.current = this.current.map((state) => (state.name === name ? { name, position } : state));
   }
 
@@ -147,12 +154,17 @@ export class ProjectionThread implements EngineBatches {
         ? new Promise<void>((resolve) => {
             thread.once('exit', () => resolve());
             thread.ref(); // until it has ended: a close in progress keeps the process alive, as pending I/O does
-            thread.postMessage({ kind: 'close' } satisfies WorkerRequest);
+            thread.postMessage({ kind: 'close' } satisfies WorkerMessage);
           })
         : Promise.resolve());
   }
 
-  private request(request: Extract<WorkerRequest, { id: number }>): Promise<void> {
+  /** A batch into the slot, and a wake for the thread if it sleeps. */
+  private toSlot(thread: Worker, request: SlotRequest): void {
+    if (this.slot.post(request, this.controlMessages)) thread.postMessage({ kind: 'wake' } satisfies WorkerMessage);
+  }
+
+  private request(post: (thread: Worker, id: number) => void): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.inFlight || this.closing) return Promise.reject(new Error('a projection batch is in flight, or closing'));
     const id = ++this.requests;
@@ -160,7 +172,7 @@ export class ProjectionThread implements EngineBatches {
       this.inFlight = { id, resolve, reject };
       try {
         const thread = this.started();
-        thread.postMessage({ ...request, id });
+        post(thread, id);
         thread.ref();
       } catch (error) {
         this.inFlight = undefined;
@@ -178,6 +190,7 @@ export class ProjectionThread implements EngineBatches {
       eventsFile: this.options.eventsFile,
       readModelsFile: this.options.readModelsFile,
       busyTimeoutMs: this.options.busyTimeoutMs ?? 60_000,
+      slot: this.slot.buffer,
       projections: this.options.projections ?? {
         module: join(__dirname, 'all-projections'),
         exportName: 'ALL_PROJECTIONS',

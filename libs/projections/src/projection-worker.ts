@@ -6,6 +6,7 @@ import { SqliteReadModelStore } from '@app/read-models/sqlite/sqlite-read-model-
 import { InThreadBatches } from './engine-batches';
 import type { Projection } from './projection';
 import type { ProjectionState } from './projection-applier';
+import { POLL_MS, POLLS_BEFORE_SLEEP, RequestSlot, type SlotRequest } from './projection-thread-slot';
 
 /** What the engine hands its projection thread (see ProjectionThread). */
 export interface ProjectionWorkerData {
@@ -14,6 +15,8 @@ export interface ProjectionWorkerData {
   eventsFile: string;
   readModelsFile: string;
   busyTimeoutMs: number;
+  /** The RequestSlot's memory, shared with the engine. */
+  slot: SharedArrayBuffer;
   /** Where the thread finds its projections: a module's export, a list or a function called with `argument`. */
   projections: ProjectionsSource;
 }
@@ -26,12 +29,13 @@ export interface ProjectionsSource {
   argument?: unknown;
 }
 
-export type WorkerRequest =
+/** Messages from the engine; batches come through the RequestSlot (see there why). */
+export type WorkerMessage =
   | { id: number; kind: 'prepare' }
-  | { id: number; kind: 'apply'; first: Position; last: Position; count: number }
-  | { id: number; kind: 'skipped' }
   | { kind: 'adopt'; name: string; position: Position | null }
+  | { kind: 'wake' }
   | { kind: 'close' };
+type WorkerRequest = Extract<WorkerMessage, { id: number }> | SlotRequest;
 
 export type WorkerReply =
   { id: number; states: ProjectionState[] } | { id: number; failed: { name: string; message: string; stack?: string } };
@@ -46,10 +50,54 @@ export function serveProjections(port: MessagePort, data: ProjectionWorkerData):
   // Opened by `prepare`, so that a file that cannot be opened fails it with SQLite's own message.
   let opened: { log: SqliteLogReader; readModels: SqliteReadModelStore; batches: InThreadBatches } | undefined;
   let work: Promise<unknown> = Promise.resolve();
-  port.on('message', (request: WorkerRequest) => {
-    // One request at a time, in the order posted (a batch's commit spans awaits).
-    work = work.then(() => handle(request));
+  const slot = new RequestSlot(data.slot);
+  let handled = 0;
+  let controlHandled = 0;
+  let busy = false;
+  let scheduled = false;
+  let emptyPolls = 0;
+  port.on('message', (message: WorkerMessage) => {
+    if (message.kind === 'wake') {
+      emptyPolls = 0;
+      schedule(0);
+    } else if (message.kind === 'adopt') {
+      opened?.batches.adopt(message.name, message.position);
+      controlHandled++;
+    } else {
+      // One request at a time, in the order posted (a batch's commit spans awaits).
+      work = work.then(() => handle(message));
+    }
   });
+  schedule(0);
+
+  /** Looks into the slot: takes a request, or looks again later, or (idle long enough) sleeps until woken. */
+  function poll(): void {
+    if (busy) return;
+    const request = slot.take(handled, controlHandled);
+    if (request) {
+      handled = request.id;
+      busy = true;
+      emptyPolls = 0;
+      work = work
+        .then(() => handle(request))
+        .then(() => {
+          busy = false;
+          schedule(0);
+        });
+    } else if (++emptyPolls < POLLS_BEFORE_SLEEP) schedule(POLL_MS);
+    else if (!slot.sleep(handled)) schedule(0);
+  }
+
+  function schedule(ms: number): void {
+    if (scheduled || busy) return;
+    scheduled = true;
+    const run = () => {
+      scheduled = false;
+      poll();
+    };
+    if (ms === 0) setImmediate(run);
+    else setTimeout(run, ms);
+  }
 
   function open(): NonNullable<typeof opened> {
     const log = new SqliteLogReader(data.eventsFile, data.busyTimeoutMs);
@@ -57,15 +105,11 @@ export function serveProjections(port: MessagePort, data: ProjectionWorkerData):
     return { log, readModels, batches: new InThreadBatches(readModels, loadProjections(data.projections)) };
   }
 
-  async function handle(request: WorkerRequest): Promise<void> {
+  async function handle(request: WorkerRequest | { kind: 'close' }): Promise<void> {
     if (request.kind === 'close') {
       opened?.log.close();
       await opened?.readModels.close();
       process.exit(0); // in a worker, ends this thread only
-    }
-    if (request.kind === 'adopt') {
-      opened?.batches.adopt(request.name, request.position);
-      return;
     }
     try {
       const { log, batches } = (opened ??= open());
