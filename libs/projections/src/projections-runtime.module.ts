@@ -99,7 +99,7 @@ export class ProjectionRuntimeModule implements OnApplicationBootstrap, BeforeAp
  * models (the thread opens connections of its own to them), and the setting on. Otherwise (KurrentDB, MongoDB,
  * `:memory:` databases no second connection can see) the engine applies on the event loop, as before.
  */
-function projectionThread(config: AppConfig): ProjectionThreadOptions | undefined {
+export function projectionThread(config: AppConfig): ProjectionThreadOptions | undefined {
   const eventsFile = config.eventStore.sqlite.file;
   const readModelsFile = config.readModels.sqlite.file;
   const files = config.eventStore.adapter === 'embedded' && config.readModels.adapter === 'embedded';
