@@ -87,16 +87,17 @@ export class ProjectionEngine {
   }
 
   async start(): Promise<void> {
+    let head: Position | null;
     try {
       await this.batches.prepare();
+      this.publish();
+      // A checkpoint past the head would make the subscription skip every event up to it, silently.
+      head = await this.events.headPosition();
+      assertCheckpointsWithinLog(this.batches.states(), head);
     } catch (error) {
-      await this.batches.close();
+      await this.batches.close(); // a thread started for nothing ends with the failed start
       throw error;
     }
-    this.publish();
-    // A checkpoint past the head would make the subscription skip every event up to it, silently.
-    const head = await this.events.headPosition();
-    assertCheckpointsWithinLog(this.batches.states(), head);
     this.liveAfter = head ?? 0n;
     this.subscription = this.events.subscribeToAll({ afterPosition: this.batches.startAfter() });
     // A projection that cannot apply an event must not skip it: the engine stops and says so.

@@ -83,6 +83,16 @@ describe('the live engine with a projection thread', () => {
     expect(await readModels.get('counts', 'a')).toMatchObject({ n: 4 });
   });
 
+  it('refuses to start past the head of the log as the in-thread engine does, and ends its thread', async () => {
+    const head = await append('a', 'Counted', 1);
+    await readModels.commit('counting', head + 10n, async () => undefined);
+    const refused = new ProjectionEngine(events, readModels, threadProjections(), threaded());
+    await expect(refused.start()).rejects.toThrow(`counting: its checkpoint ${head + 10n} is past the head`);
+    // Ended with the failed start: a stop has no thread left to wait for, and the engine never applied a batch.
+    await refused.stop();
+    expect(refused.threadBatches).toBe(0);
+  });
+
   it('applies on this thread when not told otherwise (its own connection commits)', async () => {
     const local = await started({});
     expect(await local.waitFor(['counting'], await append('a', 'Counted', 2), 30_000)).toBe(true);
