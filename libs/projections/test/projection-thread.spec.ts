@@ -93,6 +93,18 @@ describe('the live engine with a projection thread', () => {
     expect(refused.threadBatches).toBe(0);
   });
 
+  it('commits the positions of skipped events through the thread once caught up (as a projector does)', async () => {
+    const live = await started({ ...threaded(), commitSkippedPositions: true });
+    const counted = await append('a', 'Counted', 1);
+    expect(await live.waitFor(['counting'], counted, 30_000)).toBe(true);
+    expect(await readModels.checkpoint('counting')).toBe(counted);
+    // A batch of events the projection skips commits nothing of its own; the engine then stores the position.
+    const skipped = await append('b', 'NotCounted', 3);
+    while ((await readModels.checkpoint('counting')) !== skipped) await new Promise((resolve) => setImmediate(resolve));
+    expect(live.position('counting')).toBe(skipped);
+    expect(readModels.transactions).toBe(0);
+  });
+
   it('applies on this thread when not told otherwise (its own connection commits)', async () => {
     const local = await started({});
     expect(await local.waitFor(['counting'], await append('a', 'Counted', 2), 30_000)).toBe(true);
