@@ -1,4 +1,7 @@
-import { decodable, type RecordedEvent } from '@app/event-store';
+// The module itself, not the package's index: the projection thread loads this file, and the index brings the
+// store factories with the KurrentDB client and gRPC (memory and start time the thread has no use for).
+import type { RecordedEvent } from '@app/event-store';
+import { decodable } from '@app/event-store/lazy-metadata-event';
 
 /** Per event, the values its memos derived (see `oncePerEvent`), one slot per memo. */
 const MEMOS = Symbol('memos');

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
-import { openWalDatabase, type Position } from '@app/event-store';
+// The opener's own module, not the index (which brings the store factories and the KurrentDB client): the
+// projection thread opens this store too.
+import type { Position } from '@app/event-store';
+import { openWalDatabase } from '@app/event-store/sqlite/open-wal-database';
 import type {
   Document,
   FindQuery,
