@@ -246,6 +246,16 @@ function writeArray(items: unknown[], stack: object[], out: Pieces): void {
 }
 
 /**
+ * JSON.stringify of `value` when it is a checked group of usage records, from the text kept beside it (made here if
+ * not yet); undefined for any other value. The same text serves the hashes and the stored event (`stored-data-json`).
+ */
+export function checkedGroupText(value: unknown): string | undefined {
+  return Array.isArray(value) && usageRecordsCheck(value as UsageRecord[])
+    ? writeRecordGroup(value as UsageRecord[])
+    : undefined;
+}
+
+/**
  * A checked group's text, made once. Its records are literals of exactly `occurredAt`, `quantity`, `service` and
  * `usageId`, in that (sorted) order, three strings and a finite number (built and frozen by `sortUsageRecords` after
  * the checks, `RECORD_KEYS`): JSON.stringify writes them as the general walk would (the spec compares them), with
