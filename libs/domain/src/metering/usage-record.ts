@@ -8,6 +8,7 @@ import {
   SERVICE_UNITS,
 } from './metered-services';
 import { calendarInstantMs, isCalendarInstant } from '../shared/calendar-instant';
+import { fingerprintsOf } from '../shared/compact-id-set';
 
 export { calendarInstantMs, isCalendarInstant };
 
@@ -86,6 +87,23 @@ export const RECORD_KEYS = ['occurredAt', 'quantity', 'service', 'usageId'] as c
 /** The check a group of records passed, if `sortUsageRecords` made it (undefined for any other array). */
 export function usageRecordsCheck(records: readonly UsageRecord[]): UsageRecordsCheck | undefined {
   return checkedGroups.get(records);
+}
+
+const groupFingerprints = new WeakMap<readonly UsageRecord[], Uint32Array>();
+
+/**
+ * The fingerprints of the records' usage ids (`fingerprintsOf`, for a month's CompactIdSet). A checked group's are
+ * made once and kept beside it (it is frozen, so are its ids): the decider asks the month's set with them and the
+ * evolve that records the group adds them, where each hashed every id again. Callers only read them.
+ */
+export function usageIdFingerprints(records: readonly UsageRecord[]): Uint32Array {
+  if (!checkedGroups.has(records)) return fingerprintsOf(records.length, (index) => records[index].usageId);
+  let fingerprints = groupFingerprints.get(records);
+  if (fingerprints === undefined) {
+    fingerprints = fingerprintsOf(records.length, (index) => records[index].usageId);
+    groupFingerprints.set(records, fingerprints);
+  }
+  return fingerprints;
 }
 
 /**
