@@ -1,5 +1,6 @@
 import { createHash, hash as digest } from 'node:crypto';
 import { usageRecordsCheck, UsageRecord } from '@app/domain';
+import { canonicalJsonCounters, GroupText, writeRecordGroup } from './record-group-text';
 
 /**
  * RFC 8785 (JCS) canonical JSON for the hashes the runner computes: a command's hash (`commandHash`) and an event's
@@ -44,16 +45,7 @@ export function canonicalSha256(value: unknown, omit?: string): string {
   return hash.update(out.text, 'utf8').digest('hex');
 }
 
-/** Counts texts made for frozen record groups (not those reused): for tests that a batch is serialised once. */
-export const canonicalJsonCounters = { recordGroupsWritten: 0 };
-
-/** A checked group's text, and whether it is ASCII only (then its UTF-8 bytes are its Latin-1 bytes). */
-interface GroupText {
-  text: string;
-  ascii: boolean;
-}
-
-const groupTexts = new WeakMap<readonly UsageRecord[], GroupText>();
+export { canonicalJsonCounters };
 
 // Characters JSON.stringify escapes: strings without them are written as they are, like safe-stable-stringify.
 // eslint-disable-next-line no-control-regex
@@ -253,33 +245,4 @@ function writeArray(items: unknown[], stack: object[], out: Pieces): void {
   }
   stack.pop();
   out.add(']');
-}
-
-/**
- * JSON.stringify of `value` when it is a checked group of usage records, from the text kept beside it (made here if
- * not yet); undefined for any other value. The same text serves the hashes and the stored event (`stored-data-json`).
- */
-export function checkedGroupText(value: unknown): string | undefined {
-  return Array.isArray(value) && usageRecordsCheck(value as UsageRecord[])
-    ? writeRecordGroup(value as UsageRecord[]).text
-    : undefined;
-}
-
-/**
- * A checked group's text, made once. Its records are literals of exactly `occurredAt`, `quantity`, `service` and
- * `usageId`, in that (sorted) order, three strings and a finite number (built and frozen by `sortUsageRecords` after
- * the checks, `RECORD_KEYS`): JSON.stringify writes them as the general walk would (the spec compares them), with
- * strings escaped as JCS escapes them and numbers as ECMAScript writes them (-0 as 0), in one pass and one string.
- * The per-record strings of a hand-written walk were the largest allocation of a batch of 1,000 (ahead of its body).
- */
-function writeRecordGroup(group: readonly UsageRecord[]): GroupText {
-  const known = groupTexts.get(group);
-  if (known !== undefined) return known;
-  const text = JSON.stringify(group);
-  // Every character below 0x80 exactly when the UTF-8 is as long as the text (any other takes 2 bytes or more):
-  // counted once (~20 µs for 110 kB), it spares the UTF-8 encoder's pass over the text in both hashes (~50 µs each).
-  const kept = { text, ascii: Buffer.byteLength(text, 'utf8') === text.length };
-  groupTexts.set(group, kept);
-  canonicalJsonCounters.recordGroupsWritten++;
-  return kept;
 }

@@ -1,4 +1,4 @@
-import { checkedGroupText } from './canonical-json';
+import { checkedGroupText } from './record-group-text';
 
 /**
  * What the store keeps as an event's data text (`NewEvent.dataJson`), made from the texts the hashes already wrote:
