@@ -1,3 +1,4 @@
+import { usageRecordsCheck, UsageRecord } from '@app/domain';
 import { checkedGroupText } from './record-group-text';
 
 /**
@@ -9,31 +10,40 @@ import { checkedGroupText } from './record-group-text';
  * property test holds it to that), so the stored rows, and what audit and the hashes read back, do not change.
  *
  * Answers undefined, and the store serialises as before, when no member is a checked group of at least
- * SPLICE_FROM characters (a walk here costs more than V8's one-pass JSON.stringify of a small event), and when
+ * SPLICE_FROM_RECORDS records (a walk here costs more than V8's one-pass JSON.stringify of a small event), and when
  * JSON.stringify would call a toJSON on the data or one of its members: it passes the member's key to it, which a
  * member written on its own would not.
  */
 export function storedDataJson(data: object): string | undefined {
   if (Array.isArray(data) || hasToJson(data)) return undefined;
-  let text = '{';
-  let spliced = false;
+  const members = data as Record<string, unknown>;
   // Object.keys: the own enumerable string keys in the order JSON.stringify writes them.
-  for (const key of Object.keys(data)) {
-    const value: unknown = (data as Record<string, unknown>)[key];
+  const keys = Object.keys(members);
+  // Most events hold no big group (a single usage record's neither): those are left to the store before any work.
+  if (!keys.some((key) => isBigGroup(members[key]))) return undefined;
+  let text = '{';
+  for (const key of keys) {
+    const value = members[key];
     if (hasToJson(value)) return undefined;
-    const kept = checkedGroupText(value);
-    const splice = kept !== undefined && kept.length >= SPLICE_FROM;
-    const member = splice ? kept : written(value);
-    spliced ||= splice;
+    const member = isBigGroup(value) ? checkedGroupText(value) : written(value);
+    // Undefined, a function or a symbol: JSON.stringify leaves the member out of an object.
     if (member === undefined) continue;
     text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:`;
     text += member;
   }
-  return spliced ? `${text}}` : undefined;
+  return `${text}}`;
 }
 
-/** Kept group texts from this length on are spliced in (a batch of 1,000 records is ~110,000 characters). */
-export const SPLICE_FROM = 4096;
+/** Checked groups of at least this many records are spliced in (a batch of 1,000 records is ~110,000 characters). */
+export const SPLICE_FROM_RECORDS = 32;
+
+function isBigGroup(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length >= SPLICE_FROM_RECORDS &&
+    usageRecordsCheck(value as UsageRecord[]) !== undefined
+  );
+}
 
 /** JSON.stringify's text of a value, undefined (left out of an object) for undefined, a function or a symbol. */
 function written(value: unknown): string | undefined {
