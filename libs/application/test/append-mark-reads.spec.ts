@@ -28,11 +28,18 @@ describe('catch-up reads and the store’s append mark', () => {
   let dir: string;
   let store: SqliteEventStore;
   let reads: number;
+  let appends: number;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'append-mark-reads-'));
     store = new SqliteEventStore({ file: join(dir, 'events.db') });
     reads = 0;
+    appends = 0;
+    const append = store.append.bind(store);
+    store.append = (...args) => {
+      appends++;
+      return append(...args);
+    };
     const readStream = store.readStream.bind(store);
     store.readStream = (stream, options) => {
       reads++;
@@ -68,8 +75,10 @@ describe('catch-up reads and the store’s append mark', () => {
     expect(reads).toBe(1);
     expect(await lastPosition(runner)).toBe(await store.headPosition());
     expect(reads).toBe(2);
-    // And decides on it: the other runner's usage id is a duplicate here.
+    // And decides on it: the other runner's usage id is a duplicate here, nothing to append.
+    appends = 0;
     expect(await record(runner, 'n-1')).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(appends).toBe(0);
   });
 
   it('answers a read issued while a command of the stream is under way from a turn, never from its unrecorded state', async () => {
@@ -119,6 +128,24 @@ describe('catch-up reads and the store’s append mark', () => {
       expect(await lastPosition(runner)).toBe(head);
       // And decides on it: the other process's usage id is a duplicate here.
       expect(await record(runner, 'x-1')).toMatchObject({ accepted: 0, duplicates: 1 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("decides its next turn on another process's append to the stream, though its own append gave it a mark", async () => {
+    const runner = runnerOn(store);
+    await record(runner, 'u-1'); // the runner holds the stream's mark given with its own append
+    const other = new SqliteEventStore({ file: join(dir, 'events.db') });
+    try {
+      expect(await record(runnerOn(other), 'x-1')).toMatchObject({ accepted: 1 });
+      reads = 0;
+      appends = 0;
+      // Its next turn reads what the other connection appended and counts x-1 as the duplicate it is, deciding on
+      // the stream as it is: nothing to append (deciding on its stale state would append, conflict and retry).
+      expect(await record(runner, 'x-1')).toMatchObject({ accepted: 0, duplicates: 1 });
+      expect(reads).toBe(1);
+      expect(appends).toBe(0);
     } finally {
       await other.close();
     }
