@@ -1,5 +1,6 @@
 import { createHash, hash as digest } from 'node:crypto';
 import { usageRecordsCheck, UsageRecord } from '@app/domain';
+import { canonicalJsonCounters, GroupText, writeRecordGroup } from './record-group-text';
 
 /**
  * RFC 8785 (JCS) canonical JSON for the hashes the runner computes: a command's hash (`commandHash`) and an event's
@@ -39,14 +40,12 @@ export function canonicalSha256(value: unknown, omit?: string): string {
   if (keptLength < PIECEWISE_FROM)
     return digest('sha256', out.kept.length === 0 ? out.text : out.kept.join('') + out.text, 'hex');
   const hash = createHash('sha256');
-  for (const piece of out.kept) hash.update(piece, 'utf8');
+  // A kept text of ASCII only is handed over as Latin-1: the same bytes as its UTF-8, without the encoder's pass.
+  out.kept.forEach((piece, index) => hash.update(piece, out.ascii[index] ? 'latin1' : 'utf8'));
   return hash.update(out.text, 'utf8').digest('hex');
 }
 
-/** Counts texts made for frozen record groups (not those reused): for tests that a batch is serialised once. */
-export const canonicalJsonCounters = { recordGroupsWritten: 0 };
-
-const groupTexts = new WeakMap<readonly UsageRecord[], string>();
+export { canonicalJsonCounters };
 
 // Characters JSON.stringify escapes: strings without them are written as they are, like safe-stable-stringify.
 // eslint-disable-next-line no-control-regex
@@ -62,14 +61,17 @@ function writeString(text: string): string {
  */
 class Pieces {
   readonly kept: string[] = [];
+  /** For each piece of `kept`: known to be ASCII only. */
+  readonly ascii: boolean[] = [];
   text = '';
 
   add(piece: string): void {
     this.text += piece;
   }
 
-  addKept(piece: string): void {
-    this.kept.push(this.text, piece);
+  addKept(piece: GroupText): void {
+    this.kept.push(this.text, piece.text);
+    this.ascii.push(false, piece.ascii);
     this.text = '';
   }
 }
@@ -231,7 +233,7 @@ function writeArray(items: unknown[], stack: object[], out: Pieces): void {
   if (usageRecordsCheck(items as UsageRecord[])) {
     // A small group's text (a single record's) joins the rest: kept apart it would be joined again for the hash.
     const text = writeRecordGroup(items as UsageRecord[]);
-    if (text.length < PIECEWISE_FROM) out.add(text);
+    if (text.text.length < PIECEWISE_FROM) out.add(text.text);
     else out.addKept(text);
     return;
   }
@@ -243,20 +245,4 @@ function writeArray(items: unknown[], stack: object[], out: Pieces): void {
   }
   stack.pop();
   out.add(']');
-}
-
-/**
- * A checked group's text, made once. Its records are literals of exactly `occurredAt`, `quantity`, `service` and
- * `usageId`, in that (sorted) order, three strings and a finite number (built and frozen by `sortUsageRecords` after
- * the checks, `RECORD_KEYS`): JSON.stringify writes them as the general walk would (the spec compares them), with
- * strings escaped as JCS escapes them and numbers as ECMAScript writes them (-0 as 0), in one pass and one string.
- * The per-record strings of a hand-written walk were the largest allocation of a batch of 1,000 (ahead of its body).
- */
-function writeRecordGroup(group: readonly UsageRecord[]): string {
-  const known = groupTexts.get(group);
-  if (known !== undefined) return known;
-  const text = JSON.stringify(group);
-  groupTexts.set(group, text);
-  canonicalJsonCounters.recordGroupsWritten++;
-  return text;
 }

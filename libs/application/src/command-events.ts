@@ -5,6 +5,7 @@ import { EventMetadata, IDEMPOTENCY_KEY, JsonObject, KeyBinding, REQUEST_HASH, R
 import { canonicalSha256 } from './canonical-json';
 import type { Decision } from './decide-batch';
 import { ChainedEvent, linkEvent, storedHash } from './event-chain';
+import { storedDataJson } from './stored-data-json';
 
 /**
  * The chain builder: a turn's decisions as the events to append, with their ids, their metadata (every field is
@@ -115,6 +116,9 @@ export function chainDecisions<Event extends DomainEvent>(
         data,
         metadata,
       });
+      // After the hash, which wrote a checked group's text: the store keeps the same text instead of writing it again.
+      const dataJson = storedDataJson(data);
+      if (dataJson !== undefined) chained.dataJson = dataJson;
       previousHash = storedHash(chained.metadata);
       events.push(chained);
     });

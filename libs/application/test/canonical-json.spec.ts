@@ -221,6 +221,34 @@ describe('canonicalJson', () => {
       expect(hashed).toEqual(['{"data":{"records":', canonicalJson(big), '},"type":"T"}']);
     });
 
+    it('hash a big ASCII text as Latin-1 (the same bytes), any other as UTF-8, with the same SHA-256', () => {
+      const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+      const update = jest.spyOn(Object.getPrototypeOf(createHash('sha256')) as crypto.Hash, 'update');
+      try {
+        fc.assert(
+          fc.property(anyString, fc.nat(399), (odd, at) => {
+            const records = Array.from({ length: 400 }, (_, index) => ({
+              usageId: index === at && odd.trim().length > 0 ? odd.slice(0, 128) : `u-${index}`,
+              service: 'chat-sessions' as const,
+              quantity: 1,
+              occurredAt: NOW,
+            }));
+            const group = groupOf(records);
+            update.mockClear();
+            expect(canonicalSha256({ data: { records: group }, é: 1 })).toBe(
+              sha(canonicalize({ data: { records: [...group] }, é: 1 }) ?? ''),
+            );
+            const text = canonicalJson(group);
+            const encoding = update.mock.calls.find(([data]) => data === text)?.[1];
+            expect(encoding).toBe([...text].every((char) => char.charCodeAt(0) < 0x80) ? 'latin1' : 'utf8');
+          }),
+          { numRuns: 200 },
+        );
+      } finally {
+        update.mockRestore();
+      }
+    });
+
     it('are serialised once for the command hash and the event hash; other arrays every time', () => {
       const records = Array.from({ length: 3 }, (_, index) => ({
         usageId: `u-${index}`,

@@ -6,6 +6,7 @@ import {
   EventStore,
   EventStoreClosedError,
   InvalidEventStoreRequestError,
+  JsonObject,
   NewEvent,
   Position,
   RecordedEvent,
@@ -65,6 +66,19 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
           metadata,
           recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
         });
+      });
+
+      it('keeps data the caller serialised (dataJson) as that data, in every read', async () => {
+        const data: JsonObject = {
+          tenantId: 'T',
+          records: [{ a: 'é\u2028"', n: -1.5e-7 }, { b: [true, null] }],
+          at: 'x',
+        };
+        await store.append(stream('a'), [{ type: 'Thing', data, dataJson: JSON.stringify(data) }], 'any');
+        const [event] = await readEvents(store, stream('a'));
+        expect(event.data).toEqual(data);
+        const all = await store.readAll({ fromPosition: event.position, maxCount: 1 });
+        expect(all.map((one) => one.data)).toEqual([data]);
       });
 
       it('gives an event without an id a UUID', async () => {
@@ -192,6 +206,7 @@ export function eventStoreContract(adapterName: string, makeSubject: () => Event
         ['an id that is not a UUID', () => [{ id: 'nope', type: 'T', data: {} }], 'any'],
         ['an empty type', () => [{ type: '', data: {} }], 'any'],
         ['data that is not an object', () => [{ type: 'T', data: [1] as never }], 'any'],
+        ['serialised data that is not an object', () => [{ type: 'T', data: {}, dataJson: '[]' }], 'any'],
         [
           'the same id twice',
           () => {

@@ -17,7 +17,7 @@ import {
 } from './metered-services';
 import type { InvoiceLine, MeteringEvent, MeteringState } from './metering.events';
 import { accountedFor, adjustmentsFor } from './late-usage';
-import { usageRecordProblems, usageRecordsCheck, UsageRecord } from './usage-record';
+import { usageIdFingerprints, usageRecordProblems, usageRecordsCheck, UsageRecord } from './usage-record';
 
 /** Outside facts that come with metering commands, like the time: the domain reads neither ledger nor config. */
 export interface CloseFacts extends CommandMetadata {
@@ -230,7 +230,8 @@ function overflowOf(totals: Partial<Record<MeteredService, number>>): MeteringRe
 /**
  * Records whose usage id this month has counted, or that repeat an earlier record of the same command. Without
  * any, `fresh` is `records` itself, not a copy: the event then carries the command's (frozen, checked) group, whose
- * canonical JSON the command hash already made (see canonical-json.ts in the application layer).
+ * canonical JSON the command hash already made (see canonical-json.ts in the application layer), and whose ids'
+ * fingerprints, made here once, the evolve that records it adds (`usageIdFingerprints`).
  */
 function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh: UsageRecord[]; duplicates: string[] } {
   // A single record repeats nothing of its own command: only the month's set is asked (no table made for it).
@@ -238,12 +239,14 @@ function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh:
     return state.usageIds.has(records[0].usageId)
       ? { fresh: [], duplicates: [records[0].usageId] }
       : { fresh: records, duplicates: [] };
+  const fingerprints = usageIdFingerprints(records);
+  // The month's set asked for all records at once: its cold slots are fetched side by side (see `hasEach`).
+  const counted = state.usageIds.hasEach(fingerprints);
   const seen = CompactIdSet.empty(records.length);
   let firstRepeat = -1;
   for (let index = 0; index < records.length; index++) {
-    const usageId = records[index].usageId;
     // Fingerprints, like the month's own set: a repeat within the command is taken with the same (tiny) chance.
-    if (state.usageIds.has(usageId) || !seen.addIfAbsent(usageId)) {
+    if (counted[index] === 1 || !seen.addFingerprintAt(fingerprints, index)) {
       firstRepeat = index;
       break;
     }
@@ -252,8 +255,7 @@ function splitDuplicates(records: UsageRecord[], state: MeteringState): { fresh:
   const fresh = records.slice(0, firstRepeat);
   const duplicates = [records[firstRepeat].usageId];
   for (let index = firstRepeat + 1; index < records.length; index++) {
-    const usageId = records[index].usageId;
-    if (state.usageIds.has(usageId) || !seen.addIfAbsent(usageId)) duplicates.push(usageId);
+    if (counted[index] === 1 || !seen.addFingerprintAt(fingerprints, index)) duplicates.push(records[index].usageId);
     else fresh.push(records[index]);
   }
   return { fresh, duplicates };

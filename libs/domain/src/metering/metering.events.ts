@@ -1,6 +1,6 @@
 import { CompactIdSet } from '../shared/compact-id-set';
 import { addUsage, MeteredService } from './metered-services';
-import type { UsageRecord } from './usage-record';
+import { usageIdFingerprints, usageRecordsCheck, UsageRecord } from './usage-record';
 
 /**
  * The metering of one tenant in one UTC month (`metering-{tenant}-{yyyy-mm}`): the usage counted, the highest
@@ -96,16 +96,15 @@ export function evolveMetering(state: MeteringState, event: MeteringEvent): Mete
   switch (event.type) {
     case 'MeteredUsageRecorded':
       state.users = Math.max(state.users, event.data.users);
+      addUsageIds(state.usageIds, event.data.records);
       // Indexed, not for-of: over a frozen group, for-of made an iterator result per record (seen in allocation profiles).
       for (let index = 0; index < event.data.records.length; index++) {
-        const { usageId, service, quantity } = event.data.records[index];
-        state.usageIds.add(usageId);
+        const { service, quantity } = event.data.records[index];
         state.totals[service] = addUsage(service, state.totals[service] ?? 0, quantity);
       }
       return state;
     case 'LateUsageRecorded': {
-      for (let index = 0; index < event.data.records.length; index++)
-        state.usageIds.add(event.data.records[index].usageId);
+      addUsageIds(state.usageIds, event.data.records);
       const adjusted = (state.adjustments[event.data.adjusts] ??= {});
       for (const adjustment of event.data.adjustments) {
         const earlier = adjusted[adjustment.service];
@@ -126,4 +125,16 @@ export function evolveMetering(state: MeteringState, event: MeteringEvent): Mete
       state.closed = { lines: event.data.lines, users: event.data.users, closedAt: event.data.closedAt };
       return state;
   }
+}
+
+/**
+ * Adds the records' usage ids: a checked group's with the fingerprints the decider made of them, all at once (see
+ * `CompactIdSet.addEach`); the records of an event read back (a replay) one by one, as they come.
+ */
+function addUsageIds(usageIds: CompactIdSet, records: readonly UsageRecord[]): void {
+  if (usageRecordsCheck(records) !== undefined) {
+    usageIds.addEach(usageIdFingerprints(records));
+    return;
+  }
+  for (let index = 0; index < records.length; index++) usageIds.add(records[index].usageId);
 }

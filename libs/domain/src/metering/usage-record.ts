@@ -1,13 +1,15 @@
 import {
   FIRST_MONTH,
   inCalendarMonths,
-  isMeteredService,
+  METERED_SERVICES,
   MAX_COUNT_TOTAL,
   MeteredService,
   monthOf,
   SERVICE_UNITS,
+  UsageKind,
 } from './metered-services';
 import { calendarInstantMs, isCalendarInstant } from '../shared/calendar-instant';
+import { fingerprintsOf } from '../shared/compact-id-set';
 
 export { calendarInstantMs, isCalendarInstant };
 
@@ -44,14 +46,17 @@ export function usageRecordProblems(record: unknown, now: string | number): read
   if (typeof usageId !== 'string' || usageId.trim().length === 0 || usageId.length > MAX_USAGE_ID_LENGTH) {
     (reasons ??= []).push(`usageId must be a non-empty string of at most ${MAX_USAGE_ID_LENGTH} characters`);
   }
-  if (!isMeteredService(service)) (reasons ??= []).push(`service '${String(service)}' is not a metered service`);
+  // One lookup for both questions (is it a service, is it a count): `isMeteredService` then SERVICE_UNITS[service]
+  // compared the name with each service, twice, then looked it up (~60 µs of a batch of 1,000).
+  const kind = typeof service === 'string' ? SERVICE_KINDS.get(service) : undefined;
+  if (kind === undefined) (reasons ??= []).push(`service '${String(service)}' is not a metered service`);
   if (typeof quantity !== 'number' || !Number.isFinite(quantity))
     (reasons ??= []).push('quantity must be a finite number');
   else if (quantity < 0 || (quantity === 0 && service !== 'storage')) {
     (reasons ??= []).push(service === 'storage' ? 'quantity must not be negative' : 'quantity must be above zero');
-  } else if (isMeteredService(service) && SERVICE_UNITS[service].kind === 'count' && !Number.isSafeInteger(quantity)) {
+  } else if (kind === 'count' && !Number.isSafeInteger(quantity)) {
     // Counts are whole things (sessions, e-mails, logins, submissions), and sums of them must stay exact.
-    (reasons ??= []).push(`quantity of ${service} is a count: a whole number of at most ${MAX_COUNT_TOTAL}`);
+    (reasons ??= []).push(`quantity of ${String(service)} is a count: a whole number of at most ${MAX_COUNT_TOTAL}`);
   }
   const at = calendarInstantMs(occurredAt);
   if (Number.isNaN(at))
@@ -61,6 +66,16 @@ export function usageRecordProblems(record: unknown, now: string | number): read
   else if (!inCalendarMonths(at)) (reasons ??= []).push(`occurredAt lies before ${FIRST_MONTH}`);
   return reasons ?? NO_PROBLEMS;
 }
+
+/** Each metered service's kind, by name (`SERVICE_UNITS`): undefined for any other name. */
+const SERVICE_KINDS: ReadonlyMap<string, UsageKind> = new Map(
+  METERED_SERVICES.map((service) => [service, SERVICE_UNITS[service].kind]),
+);
+
+/** Each metered service's name, by an equal name. */
+const SERVICE_NAMES: ReadonlyMap<string, MeteredService> = new Map(
+  METERED_SERVICES.map((service) => [service, service]),
+);
 
 /** What `usageRecordProblems` answers for a valid record: one list for all, frozen so no caller can add to it. */
 export const NO_PROBLEMS: readonly string[] = Object.freeze([]);
@@ -86,6 +101,23 @@ export const RECORD_KEYS = ['occurredAt', 'quantity', 'service', 'usageId'] as c
 /** The check a group of records passed, if `sortUsageRecords` made it (undefined for any other array). */
 export function usageRecordsCheck(records: readonly UsageRecord[]): UsageRecordsCheck | undefined {
   return checkedGroups.get(records);
+}
+
+const groupFingerprints = new WeakMap<readonly UsageRecord[], Uint32Array>();
+
+/**
+ * The fingerprints of the records' usage ids (`fingerprintsOf`, for a month's CompactIdSet). A checked group's are
+ * made once and kept beside it (it is frozen, so are its ids): the decider asks the month's set with them and the
+ * evolve that records the group adds them, where each hashed every id again. Callers only read them.
+ */
+export function usageIdFingerprints(records: readonly UsageRecord[]): Uint32Array {
+  if (!checkedGroups.has(records)) return fingerprintsOf(records.length, (index) => records[index].usageId);
+  let fingerprints = groupFingerprints.get(records);
+  if (fingerprints === undefined) {
+    fingerprints = fingerprintsOf(records.length, (index) => records[index].usageId);
+    groupFingerprints.set(records, fingerprints);
+  }
+  return fingerprints;
 }
 
 /**
@@ -122,7 +154,9 @@ export function sortUsageRecords(
       groupMonth = month;
     }
     // Members in sorted order (`RECORD_KEYS`): JSON.stringify of a group then writes its canonical JSON.
-    group.push(Object.freeze({ occurredAt, quantity, service, usageId }));
+    // The service as our own constant, not the request's copy of its name: a batch's records then keep one string
+    // for it instead of a thousand (records outlive a few collections in the store's recent commits and caches).
+    group.push(Object.freeze({ occurredAt, quantity, service: SERVICE_NAMES.get(service) ?? service, usageId }));
   });
   for (const [month, ofMonth] of byMonth) checkedGroups.set(Object.freeze(ofMonth), { month, nowMs });
   return { byMonth, problems };
