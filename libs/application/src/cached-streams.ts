@@ -22,9 +22,10 @@ export type CachedStream<State, Event> = SnapshotPoint<State, Event> & {
    */
   hashConfirmed: boolean;
   /**
-   * The store's append mark taken just before the read that confirmed this state (see `EventStore.appendMark`):
-   * while the store's mark still equals it, nothing was appended anywhere since, and the state is the stream as
-   * recorded without reading it again. Undefined when the store has no marks, or the state is not confirmed.
+   * The stream's mark (see `EventStore.streamMark`) taken just before the read that confirmed this state, or given
+   * by the store with this process's own append (`AppendResult.streamMark`): while the stream's mark still equals
+   * it, nothing was appended to the stream since but what this state holds, and it is the stream as recorded
+   * without reading it again. Undefined when the store has no marks, or the state is not confirmed.
    */
   readMark?: number;
 };
@@ -88,22 +89,23 @@ export class CachedStreams<State, Event extends DomainEvent> {
   }
 
   /**
-   * The cached stream if it is the stream as recorded without reading it: confirmed by a read, and nothing appended
-   * anywhere since (the store's append mark is still the one taken before that read). Else undefined: catch up.
+   * The cached stream if it is the stream as recorded without reading it: confirmed by a read or by its own append,
+   * and nothing appended to the stream since (its mark is still the one taken then). Else undefined: catch up.
    */
   unchanged(stream: string): CachedStream<State, Event> | undefined {
     const cached = this.cache.get(stream);
     if (!cached?.hashConfirmed || cached.readMark === undefined) return undefined;
-    return cached.readMark === this.store.appendMark?.() ? cached : undefined;
+    return cached.readMark === this.store.streamMark?.(stream) ? cached : undefined;
   }
 
   /** The stream as recorded: the cached state (or its snapshot) with every event appended since folded in. */
   async catchUp(stream: string): Promise<CachedStream<State, Event>> {
     const fromCache = this.cache.get(stream);
-    // Taken before the read: an append that lands after it, even during the read, moves the store's mark.
-    const mark = this.store.appendMark?.();
-    // Nothing appended anywhere since this state was confirmed: no read at all (a usage record reads its tenant's
-    // ledger, which rarely changes, on every request; the two queries of an empty read cost 3 times the mark).
+    // Taken before the read: an append that lands after it, even during the read, moves the stream's mark.
+    const mark = this.store.streamMark?.(stream);
+    // Nothing appended to the stream since this state was confirmed: no read at all (a usage record reads its
+    // tenant's ledger, which rarely changes, on every request, and its month stream, which only this runner appends
+    // to; the two queries of an empty read cost 3 times the mark).
     if (fromCache?.hashConfirmed && mark !== undefined && fromCache.readMark === mark) return fromCache;
     const cached = fromCache ?? (await this.fromSnapshot(stream)) ?? this.empty();
     const fromSnapshot = !fromCache && cached.revision !== 'no_stream';

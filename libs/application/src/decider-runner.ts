@@ -282,12 +282,12 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     cached.revision = result.nextExpectedRevision;
     cached.lastPosition = position;
     cached.lastHash = chain.lastHash;
-    // Written as given, the hash computed here is the stored one; a repeat's (or an adapter's that cannot tell) is
-    // read back by the next catch-up (see CachedStream).
+    // Written as given, the hash computed here is the stored one, and while the stream's mark stays the one the store
+    // gave this append, the next turn reads nothing; a repeat's (or an adapter's that cannot tell) is read back.
     cached.hashConfirmed = result.written === true;
-    // Only the commands this turn recorded get the append's position: never a walk over the stream's commands. A
-    // retry of one of them in a later turn is answered "repeated" only after this append is durable (its answer
-    // waits in the chain like every other).
+    cached.readMark = cached.hashConfirmed ? result.streamMark : undefined;
+    // Only the commands this turn recorded get the append's position (never a walk over the stream's commands); a
+    // retry of one in a later turn is answered "repeated" once this append is durable (its answer waits in the chain).
     for (const { commandId, hash, events, summary } of batch.decisions) {
       cached.commands.set(commandId, { hash, events, summary, position });
       for (const event of events) cached.tailBytes += this.streams.eventBytes(event);

@@ -7,9 +7,10 @@ import { DeciderRunner } from '../src';
 import { MeteringRunner as Runner, recordUsage, usageRecords } from './support/metering-runs';
 
 /**
- * Issue 15, goal 4: a catch-up with nothing appended anywhere since the state was confirmed reads nothing (the
- * store's append mark says so), so a usage record's read of its tenant's ledger costs no query while the ledger is
- * unchanged. Shown by counting the store's reads, and by what a read answers after another process appended.
+ * Issue 15, goal 4: a catch-up with nothing appended to the stream since the state was confirmed (by a read, or by
+ * the runner's own append) reads nothing (the store's mark of the stream says so), so a usage record reads neither
+ * its tenant's ledger nor its month while only this runner appends to them. Shown by counting the store's reads, and
+ * by what a read answers after another runner of this process, or another process, appended.
  */
 
 const STREAM = meteringStream('T', '2026-05');
@@ -27,11 +28,18 @@ describe('catch-up reads and the store’s append mark', () => {
   let dir: string;
   let store: SqliteEventStore;
   let reads: number;
+  let appends: number;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'append-mark-reads-'));
     store = new SqliteEventStore({ file: join(dir, 'events.db') });
     reads = 0;
+    appends = 0;
+    const append = store.append.bind(store);
+    store.append = (...args) => {
+      appends++;
+      return append(...args);
+    };
     const readStream = store.readStream.bind(store);
     store.readStream = (stream, options) => {
       reads++;
@@ -45,17 +53,32 @@ describe('catch-up reads and the store’s append mark', () => {
 
   const runnerOn = (on: EventStore): Runner => new DeciderRunner(on, metering, { codec: meteringStateCodec });
 
-  it('reads nothing when nothing was appended anywhere since the state was confirmed', async () => {
+  it('reads nothing after its own appends: the store gives the stream’s mark with each', async () => {
     const runner = runnerOn(store);
-    await record(runner, 'u-1');
-    const position = await lastPosition(runner); // reads once after its append (what follows it), taking the mark
+    await record(runner, 'u-1'); // the empty stream is read once, by the first turn
+    expect(reads).toBe(1);
     reads = 0;
+    const position = await lastPosition(runner);
     for (let i = 0; i < 5; i++) expect(await lastPosition(runner)).toBe(position);
-    expect(reads).toBe(0);
-    // A command on the unchanged stream decides without reading, and is still counted exactly once.
+    // Commands on the stream decide without reading, and a usage id is still counted exactly once.
     expect(await record(runner, 'u-2')).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(await record(runner, 'u-1')).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect(reads).toBe(1); // what follows u-2's append (nothing), read by the u-1 command's catch-up
+    expect(await lastPosition(runner)).toBe(await store.headPosition());
+    expect(reads).toBe(0);
+  });
+
+  it('reads again after another runner of this process appended to the stream', async () => {
+    const runner = runnerOn(store);
+    await record(runner, 'u-1');
+    reads = 0;
+    expect(await record(runnerOn(store), 'n-1')).toMatchObject({ accepted: 1 }); // reads the stream, then appends
+    expect(reads).toBe(1);
+    expect(await lastPosition(runner)).toBe(await store.headPosition());
+    expect(reads).toBe(2);
+    // And decides on it: the other runner's usage id is a duplicate here, nothing to append.
+    appends = 0;
+    expect(await record(runner, 'n-1')).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(appends).toBe(0);
   });
 
   it('answers a read issued while a command of the stream is under way from a turn, never from its unrecorded state', async () => {
@@ -83,15 +106,15 @@ describe('catch-up reads and the store’s append mark', () => {
     expect(await read).toBe(outcome.position);
   });
 
-  it("reads again after this store appended, even to another stream (the mark is the store's, not the stream's)", async () => {
+  it("reads nothing after this store appended to another stream (the mark is the stream's)", async () => {
     const runner = runnerOn(store);
     await record(runner, 'u-1');
     await lastPosition(runner);
-    reads = 0;
     await record(runnerOn(store), 'o-1', meteringStream('T', '2026-06'));
-    const before = reads;
+    reads = 0;
     await lastPosition(runner);
-    expect(reads - before).toBe(1);
+    expect(await record(runner, 'u-2')).toMatchObject({ accepted: 1 });
+    expect(reads).toBe(0);
   });
 
   it('sees what another process appended: its connection moves the mark', async () => {
@@ -105,6 +128,24 @@ describe('catch-up reads and the store’s append mark', () => {
       expect(await lastPosition(runner)).toBe(head);
       // And decides on it: the other process's usage id is a duplicate here.
       expect(await record(runner, 'x-1')).toMatchObject({ accepted: 0, duplicates: 1 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("decides its next turn on another process's append to the stream, though its own append gave it a mark", async () => {
+    const runner = runnerOn(store);
+    await record(runner, 'u-1'); // the runner holds the stream's mark given with its own append
+    const other = new SqliteEventStore({ file: join(dir, 'events.db') });
+    try {
+      expect(await record(runnerOn(other), 'x-1')).toMatchObject({ accepted: 1 });
+      reads = 0;
+      appends = 0;
+      // Its next turn reads what the other connection appended and counts x-1 as the duplicate it is, deciding on
+      // the stream as it is: nothing to append (deciding on its stale state would append, conflict and retry).
+      expect(await record(runner, 'x-1')).toMatchObject({ accepted: 0, duplicates: 1 });
+      expect(reads).toBe(1);
+      expect(appends).toBe(0);
     } finally {
       await other.close();
     }

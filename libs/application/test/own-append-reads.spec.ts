@@ -44,9 +44,17 @@ describe('reading back its own appends', () => {
   };
 
   it('reads only what follows an append the store wrote as given', async () => {
-    await recordEach(store, ['u-0', 'u-1', 'u-2']);
+    // A store without marks (as KurrentDB is): every turn reads, but only what follows the runner's own append.
+    const unmarked: EventStore = Object.create(store);
+    unmarked.streamMark = undefined;
+    await recordEach(unmarked, ['u-0', 'u-1', 'u-2']);
     // The empty stream from 0; then after revision 0 (its own), from 1; after revision 1, from 2.
     expect(readsFrom).toEqual([0, 1, 2]);
+  });
+
+  it('reads nothing after an append the store wrote as given and marked, until the stream moves', async () => {
+    await recordEach(store, ['u-0', 'u-1', 'u-2']);
+    expect(readsFrom).toEqual([0]); // the empty stream, by the first turn
   });
 
   it('reads its append back when the store does not say it wrote it as given', async () => {

@@ -111,6 +111,12 @@ export interface AppendResult {
    * another hash). Absent when the adapter cannot tell: what was stored must then be read to be known.
    */
   written?: boolean;
+  /**
+   * The stream's mark (`EventStore.streamMark`) right after this append, from an adapter with marks, when the append
+   * wrote its events: while `streamMark(stream)` still answers it, the stream is what the appender read plus these
+   * events, and it need not read the stream again (a command runner's next turn).
+   */
+  streamMark?: number;
 }
 
 /**
@@ -228,6 +234,13 @@ export interface EventStore {
    * cheaper than a read; optional: an adapter without a cheap and sound one leaves it out, and its readers read.
    */
   appendMark?(): number;
+  /**
+   * The same for one stream: it differs from an earlier mark of the stream whenever an event may have been appended
+   * to that stream since, by this process or any other (an adapter may move it for appends elsewhere; never keep it
+   * when the stream changed). Optional: an adapter that cannot tell cheaply leaves it out (KurrentDB), and its
+   * readers read.
+   */
+  streamMark?(stream: string): number;
   health(): Promise<EventStoreHealth>;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import {
   EventStoreUnavailableError,
   WrongExpectedVersionError,
 } from '../event-store.errors';
-import type { AppendResult, ExpectedState } from '../event-store.port';
+import type { AppendResult, ExpectedState, Revision } from '../event-store.port';
 import type { KeyBinding } from '../idempotency-keys';
 import type { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 
@@ -35,6 +35,8 @@ export class SqliteAppender {
   constructor(
     db: Database.Database,
     private readonly keys: SqliteIdempotencyKeys,
+    /** Stamps an append it writes (see SqliteAppendMarks.appended): the stream's mark right after it. */
+    private readonly stamp: (stream: string) => number = () => 0,
   ) {
     this.statements = {
       head: db.prepare<[string], { revision: number }>(
@@ -91,27 +93,41 @@ export class SqliteAppender {
     const { stream, events, expected } = request;
     const head = this.statements.head.get(stream);
     const actual = head === undefined ? 'no_stream' : head.revision;
-    const repeat = this.repeatedAppend(request);
-    if (repeat) return repeat;
-    if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
-    // In the append's transaction: a conflicting key rolls the append back with it.
-    this.keys.bind(stream, request.bindings);
+    // A repeat of an earlier append needs its first event already in the stream, recorded just after the revision
+    // its expected state names. When the expected state names the head itself (a revision, or no stream), that
+    // event would come after the head: there is none, so the lookup of its id is skipped (a command runner's append
+    // always names the head it read). An id recorded earlier still fails the insert below (its UNIQUE index).
+    if (!namesHead(expected, actual)) {
+      const repeat = this.repeatedAppend(request);
+      if (repeat) return repeat;
+      if (!expectedStateHolds(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
+    }
     let revision = actual === 'no_stream' ? -1 : actual;
     let position = 0;
-    for (const event of events) {
-      revision++;
-      const info = this.statements.insert.run(
-        stream,
-        revision,
-        event.id,
-        event.type,
-        event.data,
-        event.metadata,
-        recordedAt,
-      );
-      position = Number(info.lastInsertRowid);
+    events.forEach((event, index) => {
+      position = this.insert(stream, ++revision, event, recordedAt);
+      // In the append's transaction: a conflicting key rolls the append back with it. After the first event, whose
+      // id, when already recorded, is refused before any key (as the lookup of a repeat refuses it).
+      if (index === 0) this.keys.bind(stream, request.bindings);
+    });
+    return {
+      nextExpectedRevision: revision,
+      position: BigInt(position),
+      written: true,
+      streamMark: this.stamp(stream),
+    };
+  }
+
+  /** Inserts one event; answers its position. */
+  private insert(stream: string, revision: number, event: PreparedEvent, recordedAt: string): number {
+    try {
+      const { id, type, data, metadata } = event;
+      return Number(this.statements.insert.run(stream, revision, id, type, data, metadata, recordedAt).lastInsertRowid);
+    } catch (error) {
+      // Named by its id, as the lookup of a repeat names it (the store's duplicate-id contract).
+      if (isDuplicateId(error)) throw new DuplicateEventIdError(stream, event.id);
+      throw error;
     }
-    return { nextExpectedRevision: revision, position: BigInt(position), written: true };
   }
 
   /** The first result of this very append, if it was already made (same event ids, same expected state). */
@@ -134,10 +150,31 @@ export class SqliteAppender {
   }
 }
 
-function translateSqliteError(stream: string, error: unknown): Error {
+/** True when the expected state is exactly the stream's head: its revision, or `no_stream` for a stream not begun. */
+function namesHead(expected: ExpectedState, actual: Revision | 'no_stream'): boolean {
+  return expected === actual;
+}
+
+function isDuplicateId(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test((error as Error).message)) {
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test((error as Error).message);
+}
+
+function translateSqliteError(stream: string, error: unknown): Error {
+  if (isDuplicateId(error)) {
     return new DuplicateEventIdError(stream, 'one of the appended ids');
   }
   return new EventStoreUnavailableError(`append to '${stream}' failed: ${(error as Error).message}`, error);
+}
+
+/** Settles each queued append with its outcome: its result, or the error that refused it. */
+export function settle(
+  batch: Array<{ resolve: (result: AppendResult) => void; reject: (error: unknown) => void }>,
+  outcomes: Array<AppendResult | Error>,
+): void {
+  batch.forEach((request, index) => {
+    const outcome = outcomes[index];
+    if (outcome instanceof Error) request.reject(outcome);
+    else request.resolve(outcome);
+  });
 }

@@ -26,8 +26,9 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { bindingsOf, BoundKey, KeyBinding } from '../idempotency-keys';
-import { SqliteAppendMark } from './sqlite-append-mark';
-import { AppendRequest, SqliteAppender } from './sqlite-appender';
+import { SqliteAppendMarks } from './sqlite-append-mark';
+import { SqliteKnownHead } from './sqlite-known-head';
+import { AppendRequest, settle, SqliteAppender } from './sqlite-appender';
 import { CommittedTail, DEFAULT_TAIL_LIMITS } from './committed-tail';
 import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys';
 import { SqliteQueries, toRecordedEvent } from './sqlite-queries';
@@ -56,11 +57,11 @@ export class SqliteEventStore implements EventStore {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly statements;
   private readonly queries: SqliteQueries;
   private readonly appender: SqliteAppender;
   private readonly keys: SqliteIdempotencyKeys;
-  private marks?: SqliteAppendMark;
+  private readonly marks: SqliteAppendMarks;
+  private readonly known: SqliteKnownHead;
   private readonly tail: CommittedTail;
   /** At FULL on a file: the syncs that acknowledge commits, and the durable position readers stop at. */
   private readonly gate: WalSyncGate | undefined;
@@ -73,18 +74,17 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`synchronous = ${syncsItself ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(EVENTS_SCHEMA);
-    this.statements = {
-      headPosition: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
-    };
     this.queries = new SqliteQueries(this.db);
     this.keys = new SqliteIdempotencyKeys(this.db);
-    this.appender = new SqliteAppender(this.db, this.keys);
+    this.marks = new SqliteAppendMarks(this.db, () => this.gate?.failed !== undefined);
+    this.known = new SqliteKnownHead(this.db, this.marks);
+    this.appender = new SqliteAppender(this.db, this.keys, (stream) => this.marks.appended(stream));
     this.tail = new CommittedTail({ ...DEFAULT_TAIL_LIMITS, ...options.committedTail });
     this.ahead = new SqliteReadAhead(options.file, this);
     if (syncsItself) {
       this.gate = new WalSyncGate(
         options.walSyncer ?? new FileWalSyncer(`${options.file}-wal`),
-        () => this.statements.headPosition.get()?.position ?? 0,
+        () => this.known.peek(),
         () => this.changes.notify(),
       );
     }
@@ -128,13 +128,12 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * A stream as written, including commits still waiting for their WAL sync (unlike readAll, headPosition and the
-   * subscriptions, which stop at the durable position). Command runners read their stream here before they decide
-   * and append with the revision they read: hiding an unsynced commit would make every command on a busy stream
-   * conflict with its predecessor. It is safe: an append decided on an unsynced event is acknowledged only after a
-   * sync that started after its own commit, and that sync covers the earlier frames too (one log, written in
-   * order); if a sync fails, every append waiting on it or after it fails with it. A runner's stream is busy until
-   * its own append is acknowledged, and another process's reader sees the log as written: its acknowledgement waits
-   * for its own sync, which covers ours. After a failed sync it shows the durable part only (see `streamRows`).
+   * subscriptions, which stop at the durable position): a runner reads its stream here and appends with the revision
+   * it read (hiding an unsynced commit would make every command on a busy stream conflict with its predecessor). Safe:
+   * an append decided on an unsynced event is acknowledged only after a sync that started after its own commit, which
+   * covers the earlier frames too (one log, written in order); if a sync fails, every append waiting on it or after it
+   * fails with it. Another process's reader sees the log as written: its acknowledgement waits for its own sync, which
+   * covers ours. After a failed sync it shows the durable part only (see `streamRows`).
    */
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
@@ -176,14 +175,19 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<Position | null> {
     this.assertOpen();
-    const head = this.gate ? await this.durableHead() : this.statements.headPosition.get()?.position;
-    return head == null || head === 0 ? null : BigInt(head);
+    const head = this.gate ? await this.durableHead() : this.known.read();
+    return head === undefined || head === 0 ? null : BigInt(head);
   }
 
-  /** The port's mark, made on first use (see sqlite-append-mark.ts, which says why it is sound). */
+  /** The port's marks, store-wide and per stream (see sqlite-append-mark.ts, which says why they are sound). */
   appendMark(): number {
     this.assertOpen();
-    return (this.marks ??= new SqliteAppendMark(this.db)).current();
+    return this.marks.all();
+  }
+
+  streamMark(stream: string): number {
+    this.assertOpen();
+    return this.marks.stream(stream);
   }
 
   async health(): Promise<EventStoreHealth> {
@@ -229,6 +233,8 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(failure);
       return;
     }
+    for (const outcome of outcomes)
+      if (!(outcome instanceof Error) && outcome.written) this.known.committed(Number(outcome.position));
     this.tail.record(batch, outcomes, this.appender.recordedAt);
     if (!this.gate) {
       settle(batch, outcomes);
@@ -258,7 +264,7 @@ export class SqliteEventStore implements EventStore {
    */
   private async durableHead(): Promise<number | undefined> {
     if (!this.gate) return undefined;
-    const head = this.statements.headPosition.get()?.position ?? 0;
+    const head = this.known.read();
     await this.gate.cover(head);
     this.assertOpen();
     return Math.min(head, this.gate.durable);
@@ -272,14 +278,14 @@ export class SqliteEventStore implements EventStore {
   ): Promise<PageOfAll> {
     if (this.closed) return { events: [], scannedTo: after };
     this.tail.readFrom(reader, after);
-    let head = this.statements.headPosition.get()?.position ?? null;
-    if (head !== null && this.gate) {
+    let head = this.known.current();
+    if (this.gate) {
       // Only what is durable; if more is written (a commit waiting for its sync, another process's), a sync is on
       // its way or started now, and its completion wakes the subscription.
       this.gate.request(head);
       head = Math.min(head, this.gate.durable);
     }
-    if (head === null || head === 0) return { events: [], scannedTo: after };
+    if (head === 0) return { events: [], scannedTo: after };
     // After a failed sync what the tail holds may be lost: pages read SQLite, up to the durable position.
     if (this.gate?.failed) this.tail.clear();
     return this.tail.page(after, head, limit, filter) ?? this.queries.pageOfAll(after, head, limit, filter);
@@ -288,12 +294,4 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError();
   }
-}
-
-function settle(batch: PendingAppend[], outcomes: Array<AppendResult | Error>): void {
-  batch.forEach((request, index) => {
-    const outcome = outcomes[index];
-    if (outcome instanceof Error) request.reject(outcome);
-    else request.resolve(outcome);
-  });
 }

@@ -14,9 +14,9 @@ interface Waiter {
  *   of the next sync. At most one sync is in flight; the commits made meanwhile all wait for the next one, which
  *   covers them all (the WAL is one file written in order). So under load there is one sync per sync duration, not
  *   one per commit, and none of it blocks the event loop.
- * - Before a sync starts, the gate reads the store's head (the highest position written to the log, by us or by
- *   another process). When the sync completes, everything up to that head is durable: `durable` moves there and
- *   `onDurable` tells the subscriptions.
+ * - Before a sync starts, the gate takes the store's head as known (its own commits' last position, or a higher one
+ *   a reader read: see SqliteKnownHead). When the sync completes, everything up to that head is durable: `durable`
+ *   moves there and `onDurable` tells the subscriptions.
  * - A failed sync fails every waiter (theirs and the queued ones: a later sync cannot be trusted to cover frames the
  *   kernel failed to write, it may have dropped them and report success) and the gate stays failed: the store
  *   refuses appends until it is reopened. What was not acknowledged may or may not be in the file after a restart;
@@ -35,7 +35,7 @@ export class WalSyncGate {
 
   constructor(
     private readonly syncer: WalSyncer,
-    /** The highest position in the log right now (SELECT MAX(position)), 0 when empty. */
+    /** The highest position known to be in the log, at least every position given to `cover` (0 when empty). */
     private readonly readHead: () => number,
     private readonly onDurable: () => void,
   ) {}
