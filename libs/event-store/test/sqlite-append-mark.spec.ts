@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreClosedError, SqliteEventStore } from '../src';
+import { commitFromAnotherConnection } from './support/raw-commit';
 
 /**
  * The SQLite store's append mark (the port's `appendMark`): equal marks promise that nothing was appended in between,
@@ -57,16 +57,7 @@ describe('SqliteEventStore append mark', () => {
     await store.append('s-1', [event(1)], 'no_stream');
     const mark = store.appendMark();
     // Another process's commit made synchronously within this very turn (a raw connection commits at once).
-    const raw = new Database(join(dir, 'events.db'));
-    try {
-      raw
-        .prepare(
-          "INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES ('s-1', 1, 'raw-1', 'Counted', '{}', '{}', '')",
-        )
-        .run();
-    } finally {
-      raw.close();
-    }
+    commitFromAnotherConnection(join(dir, 'events.db'), 's-1', 1);
     expect(store.appendMark()).toBe(mark); // this turn's answer about other connections was already taken
     await new Promise((resolve) => setImmediate(resolve));
     expect(store.appendMark()).not.toBe(mark);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EventStoreClosedError, SqliteEventStore } from '../src';
 import { SqliteAppendMarks } from '../src/sqlite/sqlite-append-mark';
 import { HeldSyncer, turnsUntil } from './support/held-syncer';
+import { commitFromAnotherConnection } from './support/raw-commit';
 
 /**
  * Issue 15, goal 4: the SQLite store's mark of one stream (the port's `streamMark`), and the append result's mark
@@ -67,16 +68,7 @@ describe('SqliteEventStore stream marks', () => {
     const { streamMark } = await store.append('s-1', [event(1)], 'no_stream');
     expect(store.streamMark('s-1')).toBe(streamMark); // this turn's answer about other connections is taken here
     // Another process's commit made synchronously within this very turn (a raw connection commits at once).
-    const raw = new Database(join(dir, 'events.db'));
-    try {
-      raw
-        .prepare(
-          "INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES ('s-1', 1, 'raw-1', 'Counted', '{}', '{}', '')",
-        )
-        .run();
-    } finally {
-      raw.close();
-    }
+    commitFromAnotherConnection(join(dir, 'events.db'), 's-1', 1);
     expect(store.streamMark('s-1')).toBe(streamMark);
     await nextTurn();
     expect(store.streamMark('s-1')).not.toBe(streamMark);
