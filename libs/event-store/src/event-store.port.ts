@@ -228,17 +228,11 @@ export interface EventStore {
   /** Position of the newest event in the store, or null while the store is empty. */
   headPosition(): Promise<Position | null>;
   /**
-   * A mark of everything appended so far: it differs from an earlier one whenever an event may have been appended
-   * since, by this process or by any other sharing the store. So a reader that took a mark just before reading a
-   * stream may keep what it read for as long as the mark stays equal, without reading again. Synchronous and much
-   * cheaper than a read; optional: an adapter without a cheap and sound one leaves it out, and its readers read.
-   */
-  appendMark?(): number;
-  /**
-   * The same for one stream: it differs from an earlier mark of the stream whenever an event may have been appended
-   * to that stream since, by this process or any other (an adapter may move it for appends elsewhere; never keep it
-   * when the stream changed). Optional: an adapter that cannot tell cheaply leaves it out (KurrentDB), and its
-   * readers read.
+   * A mark of one stream: it differs from an earlier mark of the stream whenever an event may have been appended to
+   * that stream since, by this process or any other sharing the store (an adapter may move it for appends elsewhere;
+   * never keep it when the stream changed). So a reader that took a mark just before reading a stream may keep what
+   * it read for as long as the mark stays equal, without reading again. Synchronous and much cheaper than a read;
+   * optional: an adapter that cannot tell cheaply and soundly leaves it out (KurrentDB), and its readers read.
    */
   streamMark?(stream: string): number;
   health(): Promise<EventStoreHealth>;

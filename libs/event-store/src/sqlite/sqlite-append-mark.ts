@@ -4,9 +4,9 @@ import type Database from 'better-sqlite3';
 const DEFAULT_SLOT_BITS = 16;
 
 /**
- * The SQLite store's append marks (the port's `appendMark` and `streamMark`): counters that move whenever the file
- * may hold events, store-wide or in one stream, that it did not hold when the earlier mark was taken. They read one
- * clock, which ticks on two kinds of news, so a mark never comes back to a value it had:
+ * The SQLite store's append marks (the port's `streamMark`): counters that move whenever the file may hold events in
+ * a stream that it did not hold when the earlier mark was taken. They read one clock, which ticks on two kinds of
+ * news, so a mark never comes back to a value it had:
  * - this store's own appends: the appender stamps each append it writes with the next tick, in its stream's slot (the
  *   store's connection is the only one that writes through it, so these are all of its own commits' events). Slots
  *   are chosen by a hash of the stream name, in a fixed table: streams that share a slot move each other's marks
@@ -52,12 +52,6 @@ export class SqliteAppendMarks {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     // The reference: what other connections commit from now on moves it (what they committed before, reads show).
     this.lastVersion = this.dataVersion.get()!;
-  }
-
-  /** The store-wide mark: it moves with every own append and every commit of another connection noticed. */
-  all(): number {
-    this.noticeOthers();
-    return this.clock;
   }
 
   /** The stream's mark: it moves with every own append to this stream, and every other connection's commit. */

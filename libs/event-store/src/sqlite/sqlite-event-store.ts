@@ -179,12 +179,7 @@ export class SqliteEventStore implements EventStore {
     return head === undefined || head === 0 ? null : BigInt(head);
   }
 
-  /** The port's marks, store-wide and per stream (see sqlite-append-mark.ts, which says why they are sound). */
-  appendMark(): number {
-    this.assertOpen();
-    return this.marks.all();
-  }
-
+  /** The port's stream marks (see sqlite-append-mark.ts, which says why they are sound). */
   streamMark(stream: string): number {
     this.assertOpen();
     return this.marks.stream(stream);
