@@ -1,4 +1,5 @@
 import { METERED_SERVICES, usageRecordsCheck, UsageRecord } from '@app/domain';
+import { vouchJsonSafe } from '@app/event-store';
 
 /**
  * The JSON text of a checked group of usage records (built, checked and frozen by `sortUsageRecords`), made once and
@@ -45,6 +46,9 @@ export function writeRecordGroup(group: readonly UsageRecord[]): GroupText {
   // counted once (~20 µs for 110 kB), it spares the UTF-8 encoder's pass over the text in both hashes (~50 µs each).
   const kept = { text, ascii: Buffer.byteLength(text, 'utf8') === text.length };
   groupTexts.set(group, kept);
+  // A checked group round-trips through JSON, and it and its records are frozen (see `usageRecordsCheck`): the
+  // store's committed tail may hand it out without walking its records again.
+  if (usageRecordsCheck(group) !== undefined) vouchJsonSafe(group);
   canonicalJsonCounters.recordGroupsWritten++;
   return kept;
 }
