@@ -28,4 +28,15 @@ describe('CompactIdSet', () => {
     expect(set.addIfAbsent('new')).toBe(true);
     expect(set.byteLength).toBe(bytes * 2);
   });
+
+  it('loads an aligned table where it lies and copies a misaligned one', () => {
+    const set = CompactIdSet.empty(16).add('a').add('b');
+    const file = new Uint8Array(set.byteLength + 16);
+    for (const at of [8, 5]) {
+      file.set(set.bytes(), at);
+      const loaded = CompactIdSet.fromBytes(file.subarray(at, at + set.byteLength), set.size);
+      expect(loaded.has('a') && loaded.has('b') && !loaded.has('c')).toBe(true);
+      expect(loaded.bytes().buffer === file.buffer).toBe(at % 4 === 0);
+    }
+  });
 });
