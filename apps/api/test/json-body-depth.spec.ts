@@ -1,7 +1,7 @@
 import { depthExceeds, MAX_BODY_DEPTH } from '../src/common/json-body-parser';
 
 /**
- * The body's depth check, walked without a pair per member (issue 15, goal 4: it was the largest allocation of a
+ * The body's depth check, walked without allocating (issue 15, goal 4: it was the largest allocation of a
  * batch of 1,000 usage records). What it counts must not change: objects and arrays nest, values do not.
  */
 describe('depthExceeds', () => {
@@ -31,7 +31,7 @@ describe('depthExceeds', () => {
     expect(depthExceeds(wide, 3)).toBe(false);
     expect(depthExceeds(wide, 2)).toBe(true);
     expect(depthExceeds({ records: [...wide.records, { nested: objects(40) }] }, MAX_BODY_DEPTH)).toBe(true);
-    // Deep enough to overflow a recursive walk: measured iteratively, refused.
+    // Deep enough to overflow a walk that went all the way down: this one stops one level past the limit.
     expect(depthExceeds(arrays(100_000), MAX_BODY_DEPTH)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { METERED_SERVICES, sortUsageRecords, UsageRecord } from '@app/domain';
+import { isVouchedJsonSafe } from '@app/event-store';
 import { checkedGroupText, writeRecordGroup } from '../src/record-group-text';
 
 /**
@@ -36,6 +37,13 @@ describe('a checked group text', () => {
         for (const group of groupsOf(records)) {
           expect(writeRecordGroup(group).text).toBe(JSON.stringify(group));
           expect(checkedGroupText(group)).toBe(JSON.stringify(group));
+          // Vouched for to the store's committed tail, which then hands it out unwalked: it must read back as
+          // itself (toEqual tells -0 from 0; a -0 quantity is checked in as 0), its records' keys in their order.
+          expect(isVouchedJsonSafe(group)).toBe(true);
+          const readBack = JSON.parse(JSON.stringify(group)) as UsageRecord[];
+          expect(readBack).toEqual(group);
+          expect(readBack.map((record) => Object.keys(record))).toEqual(group.map((record) => Object.keys(record)));
+          expect(Object.isFrozen(group) && group.every((record) => Object.isFrozen(record))).toBe(true);
         }
       }),
       { numRuns: 1000 },
@@ -47,6 +55,7 @@ describe('a checked group text', () => {
     expect(writeRecordGroup(group)).toBe(writeRecordGroup(group));
     expect(writeRecordGroup(group)).toEqual({ text: JSON.stringify(group), ascii: true });
     expect(checkedGroupText([...group])).toBeUndefined();
+    expect(isVouchedJsonSafe([...group])).toBe(false);
     const [other] = groupsOf([{ usageId: 'é', service: 'storage', quantity: 1, occurredAt: NOW }]);
     expect(writeRecordGroup(other).ascii).toBe(false);
   });

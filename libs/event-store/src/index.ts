@@ -2,6 +2,7 @@ export * from './event-store.port';
 export * from './event-store.errors';
 export * from './read-all-pages';
 export * from './lazy-metadata-event';
+export * from './json-safe-values';
 export * from './append-rules';
 export * from './idempotency-keys';
 export * from './catch-up-subscription';

@@ -1,5 +1,5 @@
-import { CommittedTail } from '../src/sqlite/committed-tail';
-import type { AppendResult, NewEvent } from '../src';
+import { CommittedTail, committedTailCounters } from '../src/sqlite/committed-tail';
+import { vouchJsonSafe, type AppendResult, type JsonObject, type NewEvent } from '../src';
 
 /** The tail on its own: what it keeps, and what it drops once every subscriber has read it or it outgrows its bounds. */
 describe('CommittedTail', () => {
@@ -61,5 +61,54 @@ describe('CommittedTail', () => {
     commit(byBytes, append('s', 3, 3, 2));
     expect(byBytes.size).toBe(0);
     expect(positions(byBytes, 2n, 3)).toBeUndefined();
+  });
+});
+
+/** A value its maker vouches for (json-safe-values.ts) is handed out without the walk that proves it round-trips. */
+describe('CommittedTail and vouched values', () => {
+  const recordsOf = (): JsonObject[] => {
+    const records: JsonObject[] = Array.from({ length: 1000 }, (_, i) =>
+      Object.freeze({ occurredAt: '2026-11-30T00:00:00.000Z', quantity: i, service: 's', usageId: `u-${i}` }),
+    );
+    return Object.freeze(records) as JsonObject[]; // frozen, as its maker leaves a group it vouches for
+  };
+  const commitData = (tail: CommittedTail, data: NewEvent['data'], position: number) => {
+    const source: NewEvent = { type: 'UsageRecorded', data };
+    const written = { id: `id-${position}`, type: source.type, data: JSON.stringify(data), metadata: '{}' };
+    const result: AppendResult = { nextExpectedRevision: position - 1, position: BigInt(position), written: true };
+    tail.record([{ stream: 'metering-t', events: [written], sources: [source] }], [result], '2026-11-30T00:00:00Z');
+    return tail.page(BigInt(position - 1), position, 10)?.events[0];
+  };
+
+  it('walks an unvouched group of 1,000 records, and hands out a vouched one without walking it', () => {
+    const tail = new CommittedTail({ maxEvents: 100, maxBytes: 10_000_000 });
+    const plain = { month: '2026-11', records: recordsOf() };
+    let before = committedTailCounters.walked;
+    const walked = commitData(tail, plain, 1);
+    expect(committedTailCounters.walked - before).toBe(1003); // the data, the array, its 1,000 records, the metadata
+    expect(walked?.data).toBe(plain);
+
+    const records = recordsOf();
+    vouchJsonSafe(records);
+    const vouched = { month: '2026-11', records };
+    before = committedTailCounters.walked;
+    const handed = commitData(tail, vouched, 2);
+    expect(committedTailCounters.walked - before).toBe(2); // the data object and the metadata only
+    // The same objects, frozen, equal to what JSON reads back from the written text (what readAll hands out).
+    expect(handed?.data).toBe(vouched);
+    expect(Object.isFrozen(vouched)).toBe(true);
+    expect(handed?.data).toStrictEqual(JSON.parse(JSON.stringify(vouched)));
+  });
+
+  it('still walks the rest of the data: a member that does not round-trip is read back from the written text', () => {
+    const tail = new CommittedTail({ maxEvents: 100, maxBytes: 10_000_000 });
+    const records = recordsOf();
+    vouchJsonSafe(records);
+    const data = { month: '2026-11', records, zero: -0 } as JsonObject;
+    Object.assign(data, { skipped: undefined }); // not JSON: JSON.stringify leaves it out
+    const handed = commitData(tail, data, 1);
+    expect(handed?.data).not.toBe(data);
+    expect(handed?.data).toStrictEqual(JSON.parse(JSON.stringify(data)));
+    expect(Object.isFrozen(data)).toBe(false);
   });
 });

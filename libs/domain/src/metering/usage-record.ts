@@ -88,7 +88,8 @@ export interface UsageRecordsCheck {
 
 /**
  * The groups `sortUsageRecords` made, validated and froze. A group is frozen, and so is each record in it, a literal
- * of four validated primitives built here: neither can change after the check, so the check holds for as long as
+ * of four validated primitives built here (strings and a finite number, never -0, so that a group round-trips through
+ * JSON as itself): neither can change after the check, so the check holds for as long as
  * the group lives. The decider then need not check each record again, and canonical JSON may keep a group's text.
  * Each record's members are in sorted order (`RECORD_KEYS`), the order RFC 8785 writes them in, so that
  * JSON.stringify of a checked group is its canonical JSON, written by V8 in one pass instead of a string per record.
@@ -156,7 +157,11 @@ export function sortUsageRecords(
     // Members in sorted order (`RECORD_KEYS`): JSON.stringify of a group then writes its canonical JSON.
     // The service as our own constant, not the request's copy of its name: a batch's records then keep one string
     // for it instead of a thousand (records outlive a few collections in the store's recent commits and caches).
-    group.push(Object.freeze({ occurredAt, quantity, service: SERVICE_NAMES.get(service) ?? service, usageId }));
+    // A quantity of -0 (storage may be zero) as 0, what JSON writes and reads back: a checked record round-trips.
+    const amount = quantity === 0 ? 0 : quantity;
+    group.push(
+      Object.freeze({ occurredAt, quantity: amount, service: SERVICE_NAMES.get(service) ?? service, usageId }),
+    );
   });
   for (const [month, ofMonth] of byMonth) checkedGroups.set(Object.freeze(ofMonth), { month, nowMs });
   return { byMonth, problems };

@@ -2,8 +2,6 @@ import { ProblemException } from '../../problem/problem';
 
 export const MAX_RECORDS_PER_BATCH = 1000;
 
-const RECORD_FIELDS = ['usageId', 'service', 'quantity', 'occurredAt'];
-
 /**
  * The body is one record, `{usageId, service, quantity, occurredAt}`, or a batch, `{records: [...]}`, either with an
  * optional `commandId`. Only the shape is checked here (unknown fields are refused, as on every other route); each
@@ -32,14 +30,23 @@ export function usageRecordsOf(body: unknown): { records: unknown[]; batch: bool
 
 function hasUnknownField(record: unknown): boolean {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return false;
-  for (const field in record) if (Object.hasOwn(record, field) && !RECORD_FIELDS.includes(field)) return true;
+  for (const field in record) if (Object.hasOwn(record, field) && !isRecordField(field)) return true;
   return false;
+}
+
+/**
+ * A record's fields: `usageId`, `service`, `quantity`, `occurredAt`. Four comparisons inline rather than an array's
+ * `includes`, a call for each member of each record (4,000 per batch of 1,000; a parsed body's keys are internalised
+ * strings, so each comparison is mostly a pointer's).
+ */
+function isRecordField(field: string): boolean {
+  return field === 'usageId' || field === 'service' || field === 'quantity' || field === 'occurredAt';
 }
 
 function unknownOf(record: unknown, at: string): Array<[string, string]> {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return [];
   return Object.keys(record)
-    .filter((field) => !RECORD_FIELDS.includes(field))
+    .filter((field) => !isRecordField(field))
     .map((field) => [`${at}${named(field)}`, 'unknown field']);
 }
 
