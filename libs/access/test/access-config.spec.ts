@@ -1,8 +1,9 @@
+import crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessStartupNotes, createApiKey, matchApiKey, parseApiKeyEntry } from '@app/access';
+import { accessStartupNotes, createApiKey, matchApiKey, parseApiKeyEntry, sha256 } from '@app/access';
 import { ConfigError, loadConfig } from '@app/config';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -51,6 +52,21 @@ describe('API key entries', () => {
     });
     expect(matchApiKey([parsed], `${secret}x`)).toBeNull();
     expect(matchApiKey([parsed], hex(secret))).toBeNull();
+  });
+
+  it('hashes a presented secret in one call: the same digest as a Hash object, none made per match', () => {
+    const { secret, entry } = createApiKey('billing', 'service', 'Cust12345');
+    const parsed = parseApiKeyEntry(entry, 'entry 1');
+    if ('problem' in parsed) throw new Error(parsed.problem);
+    const unicode = 'sécret-ключ-🔑-0123456789';
+    expect(sha256(unicode)).toEqual(createHash('sha256').update(unicode, 'utf8').digest());
+    const hashObjects = jest.spyOn(crypto, 'createHash');
+    try {
+      expect(matchApiKey([parsed], secret)?.actor).toBe('billing');
+      expect(hashObjects).not.toHaveBeenCalled();
+    } finally {
+      hashObjects.mockRestore();
+    }
   });
 
   it('creates secrets of 256 random bits in base64url, and entries of the hashed form', () => {

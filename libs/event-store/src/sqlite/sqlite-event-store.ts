@@ -37,7 +37,7 @@ import { openWalDatabase } from './open-wal-database';
 import { WalSyncGate } from './wal-sync-gate';
 import { SqliteReadAhead } from './sqlite-worker-reader';
 import { FileWalSyncer } from './wal-syncer';
-import type { SqliteEventStoreOptions } from './sqlite-store-options';
+import { type SqliteEventStoreOptions, walAutocheckpointPages } from './sqlite-store-options';
 
 export type { SqliteEventStoreOptions, SqliteSynchronous } from './sqlite-store-options';
 
@@ -68,11 +68,13 @@ export class SqliteEventStore implements EventStore {
   private readonly ahead: SqliteReadAhead;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
+    const checkpointPages = walAutocheckpointPages(options.walAutocheckpointPages); // checked before the file opens
     this.db = openWalDatabase(options.file);
     const synchronous = options.synchronous ?? 'FULL';
     const syncsItself = synchronous === 'FULL' && options.file !== ':memory:'; // ':memory:' has no WAL to sync
     this.db.pragma(`synchronous = ${syncsItself ? 'NORMAL' : synchronous}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
     this.db.exec(EVENTS_SCHEMA);
     this.queries = new SqliteQueries(this.db);
     this.keys = new SqliteIdempotencyKeys(this.db);
