@@ -109,8 +109,8 @@ export class FileSnapshotStore implements SnapshotStore {
       if (head.toString('utf8', 0, MAGIC_LENGTH) !== MAGIC) return null;
       const headerBytes = Buffer.alloc(head.readUInt32LE(MAGIC_LENGTH));
       await file.read(headerBytes, 0, headerBytes.length, MAGIC_LENGTH + 4);
-      const header = JSON.parse(headerBytes.toString('utf8')) as Header;
-      return header.stream === stream ? { revision: header.revision, version: header.version } : null;
+      const header = parseHeader(headerBytes.toString('utf8'));
+      return header?.stream === stream ? { revision: header.revision, version: header.version } : null;
     } catch {
       // An unreadable or torn file is no snapshot: the new one replaces it.
       return null;

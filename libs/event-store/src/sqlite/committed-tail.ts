@@ -51,10 +51,10 @@ const EVENT_OVERHEAD_BYTES = 256;
  *
  * It serves a page only when it holds EVERY event of the page's range: it covers positions (from, to], all its own,
  * dense (SQLite's integer key — max + 1, or AUTOINCREMENT on files made before session 25 — gives one transaction's
- * rows consecutive positions, and a savepoint rolled back for a refused append gives its positions back). An own commit that does not start at `to + 1` means another
- * writer (process or connection) committed in between: the tail starts over after that gap, so a range with a
- * foreign event in it is never served from here. Only successful writes enter it (a refusal or a repeat wrote
- * nothing); the store drops it when a WAL sync fails or it closes.
+ * rows consecutive positions, and a savepoint rolled back for a refused append gives its positions back). An own
+ * commit that does not start at `to + 1` means another writer (process or connection) committed in between: the
+ * tail starts over after that gap, so a range with a foreign event in it is never served from here. Only successful
+ * writes enter it (a refusal or a repeat wrote nothing); the store drops it when a WAL sync fails or it closes.
  *
  * What it hands out equals what `readAll` reads back for the same positions: the same ids, types, positions and
  * `recordedAt`, and data/metadata that JSON round-trips to themselves (anything else — undefined members, -0, NaN,
