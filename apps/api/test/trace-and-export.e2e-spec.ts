@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { version as uuidVersion } from 'uuid';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { EVENT_STORE, EventStore } from '@app/event-store';
@@ -113,5 +114,29 @@ describe('Trace context and the billing export', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\r\nlines')).toBe('"two\r\nlines"');
     expect(csvField(12.5)).toBe('12.5');
+  });
+
+  // Last: its usage record would count in the export above.
+  it('gives a command sent without a key a time-ordered id, whose time its events and their ids keep', async () => {
+    const assigned = await send('POST', `${base}/users/u5/licenses`, { module: 'saint' });
+    expect(assigned.statusCode).toBe(201);
+    const commandId = String(assigned.headers['x-correlation-id']); // the command id, when nothing else was sent
+    expect(uuidVersion(commandId)).toBe(7);
+    const event = await lastEvent();
+    expect(event.metadata.commandId).toBe(commandId);
+    expect(uuidVersion(event.id)).toBe(8);
+    expect(event.id.slice(0, 13)).toBe(commandId.slice(0, 13));
+    const usage = { usageId: 'u5-1', service: 'mailing-emails', quantity: 1, occurredAt: new Date().toISOString() };
+    const recorded = await send('POST', `${base}/metered-usage`, usage);
+    expect(recorded.statusCode).toBe(202);
+    const usageCommand = String(recorded.headers['x-correlation-id']);
+    const usageEvent = await lastEvent();
+    // The command's part for the month (its own id, derived) and its event keep the request's time too.
+    expect([usageCommand, String(usageEvent.metadata.commandId), usageEvent.id].map((id) => uuidVersion(id))).toEqual([
+      7, 8, 8,
+    ]);
+    expect(
+      new Set([usageCommand, String(usageEvent.metadata.commandId), usageEvent.id].map((id) => id.slice(0, 13))).size,
+    ).toBe(1);
   });
 });

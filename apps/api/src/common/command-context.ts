@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { validate as isUuid } from 'uuid';
+import { validate as isUuid, v7 as timeOrderedUuid } from 'uuid';
 import type { CommandEnvelope } from '@app/application';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-principal';
@@ -9,13 +8,15 @@ import { callerCorrelationId } from './trace-context';
 
 /**
  * The envelope of a command sent over HTTP: its id (the `Idempotency-Key` header or a `commandId` body field,
- * else a fresh one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the command id) and
+ * else a fresh, time-ordered one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the command id) and
  * the actor; with the key the caller sent, the request's fingerprint, which `CommandSender` checks (command-sender.ts).
  */
 export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
   const sent = sentCommandId(request, bodyCommandId);
   if (sent.kind === 'invalid') throw ProblemException.of(400, 'bad-request', 'Bad request', sent.detail, sent.extra);
-  const commandId = sent.kind === 'sent' ? sent.id : randomUUID();
+  // Time-ordered (version 7): the ids derived from it keep its time, and so the event store's index of event ids is
+  // written at one end rather than at random (see `derivedId`).
+  const commandId = sent.kind === 'sent' ? sent.id : timeOrderedUuid();
   const id = commandId.toLowerCase();
   const correlationId = callerCorrelationId(request) ?? id;
   // Answered back in X-Correlation-Id (trace-context.ts).

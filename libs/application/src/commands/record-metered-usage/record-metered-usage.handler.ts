@@ -15,7 +15,7 @@ import {
   usageOutcome,
   UsageRecord,
 } from '@app/domain';
-import { nameBasedId, type CommandEnvelope } from '../../command-events';
+import { derivedId, type CommandEnvelope } from '../../command-events';
 import { CLOCK, Clock } from '../../ports/clock.port';
 import { LEDGER_RUNNER, LedgerRunner } from '../../ports/ledger-runner.port';
 import { METERING_RUNNER, MeteringRunner } from '../../ports/metering-runner.port';
@@ -95,7 +95,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
           metadata: facts,
         },
         // A retry with the same command id asks each month the same question, and gets the first answer.
-        { ...envelope, commandId: nameBasedId(`${envelope.commandId}|${stream}`, SUB_COMMAND_NAMESPACE) },
+        { ...envelope, commandId: derivedId(envelope.commandId, `|${stream}`, SUB_COMMAND_NAMESPACE) },
         (_, events) => usageOutcome(toRecord, events),
       );
       if (outcome.kind === 'recorded') {
