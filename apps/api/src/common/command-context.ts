@@ -8,8 +8,9 @@ import { callerCorrelationId } from './trace-context';
 
 /**
  * The envelope of a command sent over HTTP: its id (the `Idempotency-Key` header or a `commandId` body field,
- * else a fresh, time-ordered one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the command id) and
- * the actor; with the key the caller sent, the request's fingerprint, which `CommandSender` checks (command-sender.ts).
+ * else a fresh, time-ordered one), the correlation id (`X-Correlation-Id`, else the `traceparent` trace id, else the
+ * command id) and the actor; with the key the caller sent, the request's fingerprint, which `CommandSender` checks
+ * (command-sender.ts).
  */
 export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCommandId?: unknown): CommandEnvelope {
   const sent = sentCommandId(request, bodyCommandId);
