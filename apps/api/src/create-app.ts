@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { useProblemJsonParser } from './common/json-body-parser';
+import { useLeanAsyncResourceBind } from './common/lean-async-resource-bind';
 import { QuietStartupLogger } from './common/quiet-startup-logger';
 import { useRequestLog } from './common/request-log';
 import { useCorrelationHeader } from './common/trace-context';
@@ -16,6 +17,7 @@ import { fastifyProblemOptions, useProblemWhileClosing } from './problem/fastify
 
 /** Builds the API application (used by main.ts and by the end-to-end tests, so both run the same wiring). */
 export async function createApp(config?: AppConfig): Promise<NestFastifyApplication> {
+  useLeanAsyncResourceBind(); // before any request: Fastify binds once per request body
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     // skipMiddie: no route runs Express-style middleware (the request log is a Fastify hook, see request-log.ts), so
