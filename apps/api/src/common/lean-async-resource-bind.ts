@@ -16,7 +16,11 @@ type Callback = (...args: unknown[]) => unknown;
 
 function leanBind(this: AsyncResource, fn: Callback, thisArg?: unknown): Callback {
   if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
-  const resource = this;
+  return bindTo(this, fn, thisArg);
+}
+
+/** Without a `thisArg`, the bound function passes on the `this` it is called with, as Node's does. */
+function bindTo(resource: AsyncResource, fn: Callback, thisArg: unknown): Callback {
   if (thisArg !== undefined) return (...args: unknown[]) => resource.runInAsyncScope(fn, thisArg, ...args);
   return function bound(this: unknown, ...args: unknown[]) {
     return resource.runInAsyncScope(fn, this, ...args);
