@@ -27,7 +27,19 @@ function bindTo(resource: AsyncResource, fn: Callback, thisArg: unknown): Callba
   };
 }
 
-/** Installs `leanBind` as `AsyncResource.prototype.bind`, once, for this process (the API's `createApp`). */
+/** Where the first install keeps Node's own `bind` (the process may build several apps: the tests do). */
+const NODE_BIND = Symbol.for('licensing.node-async-resource-bind');
+
+/** Installs `leanBind` as `AsyncResource.prototype.bind` for this process (the API's `createApp`). */
 export function useLeanAsyncResourceBind(): void {
+  if (!Object.hasOwn(AsyncResource.prototype, NODE_BIND)) {
+    Object.defineProperty(AsyncResource.prototype, NODE_BIND, { value: AsyncResource.prototype.bind });
+  }
   AsyncResource.prototype.bind = leanBind as typeof AsyncResource.prototype.bind;
+}
+
+/** Node's own `bind`, whether or not the lean one was installed (the specs compare the two). */
+export function nodeAsyncResourceBind(): typeof AsyncResource.prototype.bind {
+  const kept: unknown = Reflect.get(AsyncResource.prototype, NODE_BIND);
+  return typeof kept === 'function' ? (kept as typeof AsyncResource.prototype.bind) : AsyncResource.prototype.bind;
 }
