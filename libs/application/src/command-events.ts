@@ -63,10 +63,7 @@ export const eventIdOf = (commandId: string, index: number): string =>
 export function derivedId(parent: string, suffix: string, namespace: Uint8Array): string {
   const name = `${parent}${suffix}`;
   if (!isTimeOrdered(parent)) return nameBasedId(name, namespace);
-  const bytes = digest('sha1', nameInput(name, namespace), 'buffer');
-  bytes[6] = (bytes[6] & 0x0f) | 0x80;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex', 6, 16);
+  const hex = nameHash(name, namespace, 0x80).toString('hex', 6, 16);
   const time = `${parent.slice(0, 8)}-${parent.slice(9, 13)}`.toLowerCase();
   return `${time}-${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8)}`;
 }
@@ -84,11 +81,16 @@ function isTimeOrdered(id: string): boolean {
  * of a single usage record's profile, about a third of that left here.
  */
 export function nameBasedId(name: string, namespace: Uint8Array): string {
-  const bytes = digest('sha1', nameInput(name, namespace), 'buffer');
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex', 0, 16);
+  const hex = nameHash(name, namespace, 0x50).toString('hex', 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** SHA-1 over the namespace and the name, with the given UUID version (high nibble of byte 6) and RFC variant. */
+function nameHash(name: string, namespace: Uint8Array, version: 0x50 | 0x80): Buffer {
+  const bytes = digest('sha1', nameInput(name, namespace), 'buffer');
+  bytes[6] = (bytes[6] & 0x0f) | version;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  return bytes;
 }
 
 /** Where `nameBasedId` writes the namespace and the name: two buffers per id fewer (a command makes two or more). */
