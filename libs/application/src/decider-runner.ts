@@ -94,7 +94,7 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
         reject,
         conflicts: 0,
       });
-      drainSoon(queue, () => void this.drain(stream)); // a microtask later: the commands of one tick join one turn
+      drainSoon(queue, () => void this.drain(stream)); // in the check phase: the commands of one poll join one turn
     });
     return observed(this.options.observer, this.name, command, outcome);
   }
