@@ -68,6 +68,9 @@ describe('CommandMemory bounds', () => {
       walks.forEach((walk) => walk.mockRestore());
     }
     expect(memory.size).toBe(1_000);
+    // Forgotten commands are let go at once: the queue holds exactly the remembered ones.
+    const queue: unknown = Reflect.get(memory, 'order');
+    expect(Array.isArray(queue) && queue.filter((slot) => slot !== undefined).length).toBe(1_000);
     expect(memory.get('c3999')).toBeUndefined();
     expect(memory.get('c4000')).toEqual(command(4000));
   });
