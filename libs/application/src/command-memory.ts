@@ -70,11 +70,6 @@ export class CommandMemory<Event> {
     this.byId.set(commandId, entry);
     this.order.push(entry);
     this.total += bytes;
-    // Commands set again leave stale slots that a memory within its limits never trims: dropped once they dominate.
-    if (previous && this.order.length - this.head > 2 * this.byId.size + 64) {
-      this.order = this.order.slice(this.head).filter((kept) => kept !== undefined && this.byId.get(kept.id) === kept);
-      this.head = 0;
-    }
     this.trim();
   }
 
@@ -114,9 +109,10 @@ export class CommandMemory<Event> {
       this.byId.delete(oldest.id);
       this.total -= oldest.bytes;
     }
-    // The forgotten front is dropped once it is half the queue: each entry is copied at most once more, on average.
-    if (this.head > 64 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
+    // Every remembered command has exactly one slot in the queue; the others (passed, or left by a command set again)
+    // are dropped once they outnumber them: each slot is copied at most once more, on average.
+    if (this.order.length > 2 * this.byId.size + 64) {
+      this.order = this.order.filter((slot) => slot !== undefined && this.byId.get(slot.id) === slot);
       this.head = 0;
     }
   }
