@@ -1,9 +1,10 @@
-import { validate as isUuid, v7 as timeOrderedUuid } from 'uuid';
+import { validate as isUuid } from 'uuid';
 import type { CommandEnvelope } from '@app/application';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-principal';
 import { ProblemException } from '../problem/problem';
 import { requestFingerprint } from './command-sender';
+import { timeOrderedUuid } from './time-ordered-uuid';
 import { callerCorrelationId } from './trace-context';
 
 /**
