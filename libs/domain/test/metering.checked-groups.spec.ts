@@ -4,7 +4,14 @@ import { MeteringCommand } from '../src/metering/metering.decide';
 import { metering } from '../src/metering/metering.decider';
 import { initialMeteringState, MeteringEvent } from '../src/metering/metering.events';
 import * as usageRecords from '../src/metering/usage-record';
-import { sortUsageRecords, UsageRecord, usageRecordsCheck } from '../src/metering/usage-record';
+import {
+  keepGroupJson,
+  keptGroupJson,
+  sortUsageRecords,
+  UsageRecord,
+  usageIdFingerprints,
+  usageRecordsCheck,
+} from '../src/metering/usage-record';
 
 /**
  * A batch's records are checked once, by `sortUsageRecords`, which freezes what it checked: the decider trusts such
@@ -53,6 +60,39 @@ describe('checked groups of usage records', () => {
     expect(usageRecordsCheck(group)).toEqual({ month: '2026-09', nowMs: Date.parse(CHECKED_AT) });
     expect(usageRecordsCheck([...group])).toBeUndefined();
     expect(usageRecordsCheck(sent)).toBeUndefined();
+  });
+
+  it('keep what is known of them on the group itself, where neither JSON, a copy, Object.keys nor a clone sees it', () => {
+    const group = groupOf([usage('a'), usage('b')]);
+    // One member, keyed by a symbol, not enumerable, fixed: no weak map per group (issue 15, goal 4).
+    const [memo, ...more] = Object.getOwnPropertySymbols(group);
+    expect(more).toEqual([]);
+    expect(Object.getOwnPropertyDescriptor(group, memo)).toMatchObject({
+      enumerable: false,
+      writable: false,
+      configurable: false,
+    });
+    expect(Object.keys(group)).toEqual(['0', '1']);
+    expect(JSON.stringify(group)).toBe(JSON.stringify([...group]));
+    expect(usageRecordsCheck(structuredClone(group))).toBeUndefined();
+    expect(usageRecordsCheck(group.slice())).toBeUndefined();
+    // The fingerprints are made once and kept; an unchecked array's are made on each call.
+    expect(usageIdFingerprints(group)).toBe(usageIdFingerprints(group));
+    expect(usageIdFingerprints(group)).toEqual(usageIdFingerprints([...group]));
+    expect(usageIdFingerprints([...group])).not.toBe(usageIdFingerprints([...group]));
+  });
+
+  it("keep the first JSON text given for a group, and none for another array", () => {
+    const group = groupOf([usage('a')]);
+    expect(keptGroupJson(group)).toBeUndefined();
+    const json = { text: JSON.stringify(group), ascii: true };
+    keepGroupJson(group, json);
+    keepGroupJson(group, { text: '[]', ascii: true });
+    expect(keptGroupJson(group)).toBe(json);
+    const copy = [...group];
+    keepGroupJson(copy, json);
+    expect(keptGroupJson(copy)).toBeUndefined();
+    expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
   });
 
   it('hold exactly the four members of a record, in sorted order, whatever order or extras the request had', () => {

@@ -93,32 +93,68 @@ export interface UsageRecordsCheck {
  * the group lives. The decider then need not check each record again, and canonical JSON may keep a group's text.
  * Each record's members are in sorted order (`RECORD_KEYS`), the order RFC 8785 writes them in, so that
  * JSON.stringify of a checked group is its canonical JSON, written by V8 in one pass instead of a string per record.
+ *
+ * What is known of a checked group, and what is derived from it once, is kept on the group itself: a member keyed by
+ * a symbol of this module's, not enumerable, defined before the group is frozen (so JSON, structured clone, Object.keys
+ * and a copy of the group leave it out, and no other code can name it). Why not weak maps keyed by the group, as it
+ * was (issue 15, goal 4): a single usage record made a group, and every group entered three weak maps and the store's
+ * weak set (`vouchJsonSafe`); a fresh key that dies young costs ~0.85 µs per insert, the collector's work on the dead
+ * entry included (measured on 1M short-lived one-record groups): ~3 µs of a single record's ~45 µs on the command
+ * path in-process.
  */
-const checkedGroups = new WeakMap<readonly UsageRecord[], UsageRecordsCheck>();
+const MEMO = Symbol('checked usage records');
+
+interface GroupMemo {
+  readonly check: UsageRecordsCheck;
+  fingerprints?: Uint32Array;
+  json?: GroupJson;
+}
+
+/**
+ * A checked group's JSON text, JSON.stringify's (and so its canonical JSON, see above), kept on the group by whoever
+ * writes it first: the command hash, the chain hash and the stored event then share one text. `ascii`: every
+ * character is below 0x80, so the text's UTF-8 bytes are its Latin-1 bytes.
+ */
+export interface GroupJson {
+  text: string;
+  ascii: boolean;
+}
+
+function memoOf(records: readonly UsageRecord[]): GroupMemo | undefined {
+  return (records as readonly UsageRecord[] & { [MEMO]?: GroupMemo })[MEMO];
+}
 
 /** The members of a record of a checked group, in the order they were made in: sorted by UTF-16 code units. */
 export const RECORD_KEYS = ['occurredAt', 'quantity', 'service', 'usageId'] as const;
 
 /** The check a group of records passed, if `sortUsageRecords` made it (undefined for any other array). */
 export function usageRecordsCheck(records: readonly UsageRecord[]): UsageRecordsCheck | undefined {
-  return checkedGroups.get(records);
+  return memoOf(records)?.check;
 }
 
-const groupFingerprints = new WeakMap<readonly UsageRecord[], Uint32Array>();
+/** A checked group's JSON text if it was kept (`keepGroupJson`); undefined before, and for any other array. */
+export function keptGroupJson(records: readonly UsageRecord[]): GroupJson | undefined {
+  return memoOf(records)?.json;
+}
+
+/**
+ * Keeps a checked group's JSON text on it, for the group's later readers; the caller vouches that it is
+ * JSON.stringify(records). A group keeps the first text given; any other array keeps none.
+ */
+export function keepGroupJson(records: readonly UsageRecord[], json: GroupJson): void {
+  const memo = memoOf(records);
+  if (memo !== undefined) memo.json ??= json;
+}
 
 /**
  * The fingerprints of the records' usage ids (`fingerprintsOf`, for a month's CompactIdSet). A checked group's are
- * made once and kept beside it (it is frozen, so are its ids): the decider asks the month's set with them and the
+ * made once and kept on it (it is frozen, so are its ids): the decider asks the month's set with them and the
  * evolve that records the group adds them, where each hashed every id again. Callers only read them.
  */
 export function usageIdFingerprints(records: readonly UsageRecord[]): Uint32Array {
-  if (!checkedGroups.has(records)) return fingerprintsOf(records.length, (index) => records[index].usageId);
-  let fingerprints = groupFingerprints.get(records);
-  if (fingerprints === undefined) {
-    fingerprints = fingerprintsOf(records.length, (index) => records[index].usageId);
-    groupFingerprints.set(records, fingerprints);
-  }
-  return fingerprints;
+  const memo = memoOf(records);
+  if (memo === undefined) return fingerprintsOf(records.length, (index) => records[index].usageId);
+  return (memo.fingerprints ??= fingerprintsOf(records.length, (index) => records[index].usageId));
 }
 
 /**
@@ -163,6 +199,10 @@ export function sortUsageRecords(
       Object.freeze({ occurredAt, quantity: amount, service: SERVICE_NAMES.get(service) ?? service, usageId }),
     );
   });
-  for (const [month, ofMonth] of byMonth) checkedGroups.set(Object.freeze(ofMonth), { month, nowMs });
+  for (const [month, ofMonth] of byMonth) {
+    const memo: GroupMemo = { check: { month, nowMs } };
+    Object.defineProperty(ofMonth, MEMO, { value: memo });
+    Object.freeze(ofMonth);
+  }
   return { byMonth, problems };
 }
