@@ -82,7 +82,7 @@ describe('checked groups of usage records', () => {
     expect(usageIdFingerprints([...group])).not.toBe(usageIdFingerprints([...group]));
   });
 
-  it("keep the first JSON text given for a group, and none for another array", () => {
+  it('keep the first JSON text given for a group, and none for another array', () => {
     const group = groupOf([usage('a')]);
     expect(keptGroupJson(group)).toBeUndefined();
     const json = { text: JSON.stringify(group), ascii: true };
