@@ -30,6 +30,15 @@ export interface CommandEnvelope {
    * command of the request; every event they record carries it, and the store binds the key on the first append.
    */
   idempotency?: KeyBinding;
+  /**
+   * True when `commandId` was made for this command alone (a request that named no command id: a fresh, random
+   * UUID). No caller can send such a command again: a request without an id is a new command each time. The runner
+   * then keeps it out of the stream's command memory, which exists to answer retries (see `CommandMemory`). Why
+   * (issue 15, goal 4): every single usage record and assignment entered that memory, 10,000 per stream, so its
+   * upkeep, and the snapshots carrying it (2 MB of commands each, for a busy month), were paid for answers never
+   * asked. Not stored in the events; a command read back from a stream after a restart is remembered as before.
+   */
+  freshId?: true;
 }
 
 /** A domain event as the runner appends it. */

@@ -288,8 +288,10 @@ export class DeciderRunner<Command, Event extends DomainEvent, State, Rejection 
     cached.readMark = cached.hashConfirmed ? result.streamMark : undefined;
     // Only the commands this turn recorded get the append's position (never a walk over the stream's commands); a
     // retry of one in a later turn is answered "repeated" once this append is durable (its answer waits in the chain).
-    for (const { commandId, hash, events, summary } of batch.decisions) {
-      cached.commands.set(commandId, { hash, events, summary, position });
+    // A command whose id was made for it alone is never retried: it is not remembered (CommandEnvelope.freshId).
+    for (const { commandIndex, commandId, hash, events, summary } of batch.decisions) {
+      if (commands[commandIndex].envelope.freshId !== true)
+        cached.commands.set(commandId, { hash, events, summary, position });
       for (const event of events) cached.tailBytes += this.streams.eventBytes(event);
     }
     // A snapshot may now be saved of state not yet durable: harmless, a snapshot serves only if the stream still

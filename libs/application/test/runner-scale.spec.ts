@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { metering, MeteringEvent, MeteringState, meteringStateCodec, meteringStream } from '@app/domain';
 import { ReadStreamOptions, SqliteEventStore, FileSnapshotStore } from '@app/event-store';
-import { BudgetedCache, CommandMemory, DeciderRunner, DeciderRunnerOptions } from '../src';
+import { BudgetedCache, CommandMemory, DeciderRunner, DeciderRunnerOptions, UNBOUNDED } from '../src';
+import { restoreCommands } from '../src/snapshot-commands';
 import { ids, MeteringRunner as Runner, recordUsage, usageRecords } from './support/metering-runs';
 
 /**
@@ -97,6 +98,34 @@ describe('DeciderRunner at scale', () => {
     const plain = new DeciderRunner(store, metering, { codec: meteringStateCodec });
     expect(await counted(plain, 'T', ['a-999', 'c-2', 'c-3'])).toMatchObject({ accepted: 1, duplicates: 2 });
     expect(reads[0].options.fromRevision).toBe(0);
+  });
+
+  it('keeps a command whose id was made for it alone out of the command memory and its snapshots', async () => {
+    const runner = runnerWith();
+    const stream = meteringStream('T', '2026-05');
+    const named = randomUUID();
+    const fresh = randomUUID();
+    // Two batches of 1,000 records: enough for a snapshot, taken after the second.
+    expect(await counted(runner, 'T', ids('n', 1000), named)).toMatchObject({ accepted: 1000 });
+    const first = await recordUsage(runner, usageRecords(ids('f', 1000)), { commandId: fresh, freshId: true });
+    expect(first).toMatchObject({ kind: 'recorded', summary: { accepted: 1000 } });
+    await runner.snapshotsSaved();
+
+    // A named command is answered from memory when sent again; a fresh one (no caller can send it again) is not
+    // remembered: the same id is decided anew, and its records are duplicates now.
+    expect(await counted(runner, 'T', ids('n', 1000), named)).toEqual({
+      accepted: 1000,
+      duplicates: 0,
+      repeated: true,
+    });
+    const again = await recordUsage(runner, usageRecords(ids('f', 1000)), { commandId: fresh, freshId: true });
+    expect(again).toMatchObject({ kind: 'recorded', repeated: false, summary: { accepted: 0, duplicates: 1000 } });
+
+    const snapshot = await snapshots.load(stream);
+    if (!snapshot) throw new Error('no snapshot');
+    const memory = new CommandMemory<MeteringEvent>(UNBOUNDED, () => 0);
+    restoreCommands(snapshot.extra, memory);
+    expect([...memory.entries()].map(([id]) => id)).toEqual([named]);
   });
 
   it('answers a retry in the same process with the position its append landed at', async () => {

@@ -26,7 +26,10 @@ export function commandEnvelope(request: FastifyRequest, tenant: string, bodyCom
   // A key the caller sent binds this request's fingerprint; a fresh id can collide with nothing, so it binds none.
   const idempotency =
     sent.kind === 'sent' ? { idempotency: { key: id, fingerprint: requestFingerprint(request) } } : {};
-  return { commandId: id, correlationId, actor: actorOf(request), tenant, ...idempotency };
+  const envelope: CommandEnvelope = { commandId: id, correlationId, actor: actorOf(request), tenant, ...idempotency };
+  // Made here, so never sent again: the runner need not remember it for retries (see CommandEnvelope.freshId).
+  if (sent.kind === 'none') envelope.freshId = true;
+  return envelope;
 }
 
 /** The command id the caller sent, as is: none, a UUID, or why it is refused (see `commandEnvelope`). */

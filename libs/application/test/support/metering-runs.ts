@@ -51,13 +51,13 @@ export const testEnvelope = (commandId: string = randomUUID()): CommandEnvelope 
 export function recordUsage(
   runner: MeteringRunner,
   records: UsageRecord[],
-  options: { tenant?: string; stream?: string; commandId?: string } = {},
+  options: { tenant?: string; stream?: string; commandId?: string; freshId?: true } = {},
 ) {
   const tenant = options.tenant ?? 'T';
   return runner.run(
     options.stream ?? meteringStream(tenant, '2026-05'),
     { type: 'RecordMeteredUsage', data: { tenantId: tenant, month: '2026-05', records }, metadata: meteringFacts },
-    testEnvelope(options.commandId),
+    { ...testEnvelope(options.commandId), ...(options.freshId ? { freshId: options.freshId } : {}) },
     (_, events) => usageOutcome(records, events),
   );
 }
