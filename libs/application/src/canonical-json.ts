@@ -1,6 +1,6 @@
 import { createHash, hash as digest } from 'node:crypto';
-import { usageRecordsCheck, UsageRecord } from '@app/domain';
-import { canonicalJsonCounters, GroupText, writeRecordGroup } from './record-group-text';
+import { GroupJson, usageRecordsCheck, UsageRecord } from '@app/domain';
+import { canonicalJsonCounters, writeRecordGroup } from './record-group-text';
 
 /**
  * RFC 8785 (JCS) canonical JSON for the hashes the runner computes: a command's hash (`commandHash`) and an event's
@@ -14,7 +14,7 @@ import { canonicalJsonCounters, GroupText, writeRecordGroup } from './record-gro
  * cannot know: a batch of 1,000 usage records is hashed twice per request, in its command and in the event that
  * records it, the same frozen group of records both times (`usageRecordsCheck`: built, checked and frozen by
  * `sortUsageRecords`, and passed on as it is when nothing was a duplicate). Such a group cannot change, so its text
- * is made once and kept beside it (weakly) for the second hash.
+ * is made once and kept on it (`keepGroupJson`) for the second hash.
  */
 export function canonicalJson(value: unknown): string {
   const out = canonicalParts(value, undefined);
@@ -69,7 +69,7 @@ class Pieces {
     this.text += piece;
   }
 
-  addKept(piece: GroupText): void {
+  addKept(piece: GroupJson): void {
     this.kept.push(this.text, piece.text);
     this.ascii.push(false, piece.ascii);
     this.text = '';

@@ -3,18 +3,15 @@ import { vouchJsonSafe } from '@app/event-store';
 
 /**
  * The JSON text of a checked group of usage records (built, checked and frozen by `sortUsageRecords`), made once and
- * kept beside the group: canonical JSON hashes it in the command and in the event that records it, and the store
+ * kept on the group (`keepGroupJson`): canonical JSON hashes it in the command and in the event that records it, and the store
  * keeps it as the event's data (`stored-data-json.ts`). Text and group cannot drift apart: the group is frozen.
  */
-
-/** A checked group's text, and whether it is ASCII only (then its UTF-8 bytes are its Latin-1 bytes). */
-export type GroupText = GroupJson;
 
 /** Counts texts made for frozen record groups (not those reused): for tests that a batch is serialised once. */
 export const canonicalJsonCounters = { recordGroupsWritten: 0 };
 
 /**
- * JSON.stringify of `value` when it is a checked group of usage records, from the text kept beside it (made here if
+ * JSON.stringify of `value` when it is a checked group of usage records, from the text kept on it (made here if
  * not yet); undefined for any other value. The same text serves the hashes and the stored event (`stored-data-json`).
  */
 export function checkedGroupText(value: unknown): string | undefined {
@@ -33,7 +30,7 @@ export function checkedGroupText(value: unknown): string | undefined {
  * a usage id with a character JSON escapes (or any surrogate) is written by JSON.stringify itself. The specs hold
  * the text to JSON.stringify and to canonicalize.
  */
-export function writeRecordGroup(group: readonly UsageRecord[]): GroupText {
+export function writeRecordGroup(group: readonly UsageRecord[]): GroupJson {
   const known = keptGroupJson(group);
   if (known !== undefined) return known;
   const text = recordsText(group);

@@ -57,7 +57,7 @@ export function recordUsage(
   return runner.run(
     options.stream ?? meteringStream(tenant, '2026-05'),
     { type: 'RecordMeteredUsage', data: { tenantId: tenant, month: '2026-05', records }, metadata: meteringFacts },
-    { ...testEnvelope(options.commandId), ...(options.freshId ? { freshId: options.freshId } : {}) },
+    { ...testEnvelope(options.commandId), freshId: options.freshId },
     (_, events) => usageOutcome(records, events),
   );
 }

@@ -153,8 +153,8 @@ export function keepGroupJson(records: readonly UsageRecord[], json: GroupJson):
  */
 export function usageIdFingerprints(records: readonly UsageRecord[]): Uint32Array {
   const memo = memoOf(records);
-  if (memo === undefined) return fingerprintsOf(records.length, (index) => records[index].usageId);
-  return (memo.fingerprints ??= fingerprintsOf(records.length, (index) => records[index].usageId));
+  const made = () => fingerprintsOf(records.length, (index) => records[index].usageId);
+  return memo === undefined ? made() : (memo.fingerprints ??= made());
 }
 
 /**
