@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { version as uuidVersion } from 'uuid';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -131,12 +132,40 @@ describe('Trace context and the billing export', () => {
     expect(recorded.statusCode).toBe(202);
     const usageCommand = String(recorded.headers['x-correlation-id']);
     const usageEvent = await lastEvent();
-    // The command's part for the month (its own id, derived) and its event keep the request's time too.
-    expect([usageCommand, String(usageEvent.metadata.commandId), usageEvent.id].map((id) => uuidVersion(id))).toEqual([
-      7, 8, 8,
+    // Its records all fall in one month: the month's part is the command itself, under the request's id, and its
+    // event's id (derived) keeps the request's time too.
+    expect(usageEvent.metadata.commandId).toBe(usageCommand);
+    expect([usageCommand, usageEvent.id].map((id) => uuidVersion(id))).toEqual([7, 8]);
+    expect(new Set([usageCommand, usageEvent.id].map((id) => id.slice(0, 13))).size).toBe(1);
+
+    // Records of two months: each month's part has an id of its own, derived (version 8), the request's time kept.
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString();
+    const twoMonths = await send('POST', `${base}/metered-usage`, {
+      records: [
+        { ...usage, usageId: 'u5-2' },
+        { ...usage, usageId: 'u5-3', occurredAt: lastMonth },
+      ],
+    });
+    expect(twoMonths.statusCode).toBe(202);
+    const parts = (await store().readAll()).slice(-2).map((event) => String(event.metadata.commandId));
+    const twoMonthsCommand = String(twoMonths.headers['x-correlation-id']);
+    expect(new Set([twoMonthsCommand, ...parts]).size).toBe(3);
+    expect(parts.map((id) => [uuidVersion(id), id.slice(0, 13)])).toEqual([
+      [8, twoMonthsCommand.slice(0, 13)],
+      [8, twoMonthsCommand.slice(0, 13)],
     ]);
-    expect(
-      new Set([usageCommand, String(usageEvent.metadata.commandId), usageEvent.id].map((id) => id.slice(0, 13))).size,
-    ).toBe(1);
+
+    // A command a caller named (its Idempotency-Key) may be sent again: its one month's part is derived, as always.
+    const keyed = await send(
+      'POST',
+      `${base}/metered-usage`,
+      { ...usage, usageId: 'u5-4' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(keyed.statusCode).toBe(202);
+    const keyedPart = String((await lastEvent()).metadata.commandId);
+    expect(keyedPart).not.toBe(String(keyed.headers['x-correlation-id']));
+    expect(uuidVersion(keyedPart)).toBe(5);
   });
 });

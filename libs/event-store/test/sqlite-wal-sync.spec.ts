@@ -55,29 +55,78 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
     await reading;
   });
 
-  it('commits made while a sync is in flight wait for the next one, and share it', async () => {
+  it('starts a second sync at once for a commit made during the first; commits made while two are in flight share the next', async () => {
     const commitsBefore = store.commits;
     const first = track(store.append('a', [event(1)], 'no_stream'));
     await turnsUntil(() => syncer.inFlight === 1);
+    const second = track(store.append('b', [event(2)], 'no_stream'));
+    await turnsUntil(() => syncer.inFlight === 2); // it does not wait for the first sync to end
     const later: Array<ReturnType<typeof track>> = [];
-    for (const stream of ['b', 'c', 'd']) {
-      // Separate ticks: separate commits, all made while the first sync is in flight.
-      later.push(track(store.append(stream, [event(2)], 'no_stream')));
-      await turnsUntil(() => store.commits - commitsBefore === later.length + 1);
+    for (const stream of ['c', 'd']) {
+      // Separate ticks: separate commits, all made while two syncs are in flight.
+      later.push(track(store.append(stream, [event(3)], 'no_stream')));
+      await turnsUntil(() => store.commits - commitsBefore === later.length + 2);
     }
-    expect(syncer.started).toBe(1);
+    expect(syncer.started).toBe(2); // no third while two are in flight
 
     syncer.release();
-    await first.promise;
+    await Promise.all([first.promise, second.promise]);
     await turnsUntil(() => syncer.inFlight === 1);
-    expect(syncer.started).toBe(2); // one sync for the three commits
+    expect(syncer.started).toBe(3); // one sync for the two commits
     await someTurns();
-    expect(later.map((append) => append.settled())).toEqual([false, false, false]);
+    expect(later.map((append) => append.settled())).toEqual([false, false]);
 
     syncer.release();
     await Promise.all(later.map((append) => append.promise));
-    expect(store.walSyncs).toBe(2);
+    expect(store.walSyncs).toBe(3);
     expect(store.commits - commitsBefore).toBe(4);
+  });
+
+  it('a sync that completes before one started earlier answers the waiters of both, and the earlier one changes nothing', async () => {
+    const first = track(store.append('a', [event(1)], 'no_stream'));
+    await turnsUntil(() => syncer.inFlight === 1);
+    const second = track(store.append('b', [event(2)], 'no_stream'));
+    await turnsUntil(() => syncer.inFlight === 2);
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll();
+    const reading = (async () => {
+      for await (const recorded of subscription) seen.push(recorded);
+    })();
+
+    // The later sync began after both commits: its completion makes both durable.
+    syncer.releaseOne('last');
+    const [a, b] = await Promise.all([first.promise, second.promise]);
+    expect((await store.readAll()).map((recorded) => recorded.position)).toEqual([a.position, b.position]);
+    expect(await store.headPosition()).toBe(b.position);
+    await turnsUntil(() => seen.length === 2);
+
+    syncer.releaseOne('first');
+    await someTurns();
+    expect(store.walSyncs).toBe(2);
+    expect(seen.map((recorded) => recorded.position)).toEqual([a.position, b.position]);
+    // The gate is not failed: the next append goes through, with a sync of its own.
+    const third = store.append('c', [event(3)], 'no_stream');
+    await turnsUntil(() => syncer.inFlight === 1);
+    syncer.release();
+    await expect(third).resolves.toMatchObject({ written: true });
+    await subscription.stop();
+    await reading;
+  });
+
+  it('a failed sync fails the waiters of every sync in flight, even those of a sync started before it', async () => {
+    const first = store.append('a', [event(1)], 'no_stream');
+    await turnsUntil(() => syncer.inFlight === 1);
+    const second = store.append('b', [event(2)], 'no_stream');
+    await turnsUntil(() => syncer.inFlight === 2);
+    syncer.failLast(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    const outcomes = await Promise.allSettled([first, second]);
+    for (const outcome of outcomes) {
+      expect(outcome.status === 'rejected' && outcome.reason instanceof EventStoreUnavailableError).toBe(true);
+    }
+    syncer.releaseOne('first'); // completes after the failure: answers no one, revives nothing
+    await someTurns();
+    await expect(store.append('after', [event(3)], 'no_stream')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect(syncer.started).toBe(2);
   });
 
   it('a failed sync fails the appends waiting for it, refuses further appends, and loses nothing acknowledged', async () => {
@@ -89,8 +138,8 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
     })();
     const failing = store.append('lost', [event(2)], 'no_stream');
     await turnsUntil(() => syncer.inFlight === 1);
-    const queued = store.append('queued', [event(3)], 'no_stream');
-    await turnsUntil(() => store.commits === 3);
+    const queued = store.append('queued', [event(3)], 'no_stream'); // the second sync in flight
+    await turnsUntil(() => store.commits === 3 && syncer.inFlight === 2);
 
     const unflushed = store.append('unflushed', [event(5)], 'no_stream'); // its flush comes after the failure
     syncer.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
@@ -100,7 +149,7 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
     }
     expect(store.commits).toBe(3); // nothing more is written after a failed sync
     await expect(store.append('after', [event(4)], 'no_stream')).rejects.toBeInstanceOf(EventStoreUnavailableError);
-    expect(syncer.started).toBe(2); // never retried: a failed fsync is not retryable
+    expect(syncer.started).toBe(3); // never retried: a failed fsync is not retryable
     expect((await store.health()).status).toBe('down');
     // Readers still answer, with the durable part only.
     expect((await store.readAll()).map((recorded) => recorded.stream)).toEqual(['kept']);
@@ -134,13 +183,13 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
     const refusedTold: unknown[] = [];
     const refused = track(store.append('s', [event(2)], 'no_stream', { onCommitted: (r) => refusedTold.push(r) }));
     const next = track(store.append('s', [event(3)], 0));
-    await turnsUntil(() => store.commits === 2);
+    await turnsUntil(() => store.commits === 2 && syncer.inFlight === 2);
     await someTurns();
     expect([append.settled(), refused.settled(), next.settled(), refusedTold]).toEqual([false, false, false, []]);
 
-    syncer.release();
+    syncer.releaseOne('first');
     expect((await append.promise).position).toBe(told[0]);
-    await turnsUntil(() => syncer.inFlight === 1);
+    await someTurns();
     expect(refused.settled()).toBe(false); // a refusal is told once what it was decided on is durable
     syncer.release();
     await expect(refused.promise).rejects.toThrow(/expected/i);
@@ -161,9 +210,10 @@ describe('SqliteEventStore WAL sync (synchronous=FULL)', () => {
       false,
     ]);
 
-    syncer.release();
+    syncer.releaseOne('first');
     await append.promise;
-    await turnsUntil(() => syncer.inFlight === 1);
+    await someTurns();
+    expect([unflushed.settled(), closing.settled()]).toEqual([false, false]); // its own sync is still in flight
     syncer.release();
     await unflushed.promise;
     await closing.promise;

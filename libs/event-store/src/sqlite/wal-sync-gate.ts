@@ -7,29 +7,49 @@ interface Waiter {
   failed: (error: EventStoreUnavailableError) => void;
 }
 
+/** One sync of the log: the head it covers (read when it started), and who waits for it. */
+interface Sync {
+  head: number;
+  waiters: Waiter[];
+  /** Its waiters were answered (by it, or by a sync that started after it and completed first) or failed. */
+  settled: boolean;
+}
+
+/**
+ * How many syncs may be in flight at once. Why two (issue 15, goal 4): with one, a commit made just after a sync
+ * began waited for that sync to complete before its own could start, about one and a half sync durations. On this
+ * project's disks a sync takes 1.3–2 ms (p90 3–4 ms) under single-record load, and the log was being synced ~70 % of
+ * the time, so at 50 connections every request could be waiting for a sync while the event loop had nothing to do
+ * (11 % of the main thread idle). A second sync starts at once for them and completes about one sync duration later.
+ */
+export const SYNCS_IN_FLIGHT = 2;
+
 /**
  * Group syncs of the SQLite WAL, and the durable position readers stop at (synchronous=FULL, see WalSyncer).
  *
  * - A commit (or a reader that saw more than is durable) waits for a sync that STARTS after it: it joins the queue
- *   of the next sync. At most one sync is in flight; the commits made meanwhile all wait for the next one, which
- *   covers them all (the WAL is one file written in order). So under load there is one sync per sync duration, not
- *   one per commit, and none of it blocks the event loop.
+ *   of the next sync. Up to `maxInFlight` syncs run at once; once that many are in flight, the commits made
+ *   meanwhile all wait for the next one, which covers them all (the WAL is one file written in order). So under
+ *   load there are at most that many syncs per sync duration, not one per commit, and none of it blocks the event
+ *   loop.
  * - Before a sync starts, the gate takes the store's head as known (its own commits' last position, or a higher one
  *   a reader read: see SqliteKnownHead). When the sync completes, everything up to that head is durable: `durable`
- *   moves there and `onDurable` tells the subscriptions.
- * - A failed sync fails every waiter (theirs and the queued ones: a later sync cannot be trusted to cover frames the
- *   kernel failed to write, it may have dropped them and report success) and the gate stays failed: the store
- *   refuses appends until it is reopened. What was not acknowledged may or may not be in the file after a restart;
- *   the caller was told "unavailable", as for a timeout, and its retry (same event ids) is answered idempotently.
+ *   moves there and `onDurable` tells the subscriptions. A sync that completes covers every sync that started before
+ *   it (it flushed every write made before it began, theirs included): their waiters are answered with its own.
+ * - A failed sync fails every waiter (those of every sync in flight and the queued ones: a later sync cannot be
+ *   trusted to cover frames the kernel failed to write, it may have dropped them and report success) and the gate
+ *   stays failed: the store refuses appends until it is reopened. What was not acknowledged may or may not be in the
+ *   file after a restart; the caller was told "unavailable", as for a timeout, and its retry (same event ids) is
+ *   answered idempotently.
  */
 export class WalSyncGate {
   /** Every position up to this one is on stable storage (0: nothing known to be, until the first sync). */
   private durablePosition = 0;
   private queued: Waiter[] = [];
-  private inFlight: Promise<void> | undefined;
-  /** The head the sync in flight covers, and who waits for it. */
-  private inFlightHead = 0;
-  private inFlightWaiters: Waiter[] = [];
+  /** The syncs whose waiters are not answered yet, in the order they started. */
+  private pending: Sync[] = [];
+  /** The syncs running (a sync answered by a later one may still be running: it counts until it ends). */
+  private readonly running = new Set<Promise<void>>();
   private failure: EventStoreUnavailableError | undefined;
   private syncs = 0;
 
@@ -38,6 +58,7 @@ export class WalSyncGate {
     /** The highest position known to be in the log, at least every position given to `cover` (0 when empty). */
     private readonly readHead: () => number,
     private readonly onDurable: () => void,
+    private readonly maxInFlight = SYNCS_IN_FLIGHT,
   ) {}
 
   get durable(): number {
@@ -72,9 +93,8 @@ export class WalSyncGate {
     if (position <= this.durablePosition || this.failure) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter = { durable: resolve, failed: () => resolve() };
-      // A position already written when the sync in flight started is covered by it (a commit is not: it waits for
-      // a sync that starts after it, as its own frames may have been written after that sync began).
-      if (this.inFlight && position <= this.inFlightHead) this.inFlightWaiters.push(waiter);
+      const covering = this.pending.find((sync) => position <= sync.head);
+      if (covering) covering.waiters.push(waiter);
       else {
         this.queued.push(waiter);
         this.startSync();
@@ -89,38 +109,46 @@ export class WalSyncGate {
 
   /** Waits until no sync is in flight or queued (what was committed before is then durable, or failed), then closes. */
   async close(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+    while (this.running.size > 0) await Promise.all([...this.running]);
     await this.syncer.close();
   }
 
   private startSync(): void {
-    if (this.inFlight || this.failure || this.queued.length === 0) return;
-    this.inFlightWaiters = this.queued;
+    if (this.running.size >= this.maxInFlight || this.failure || this.queued.length === 0) return;
+    const sync: Sync = { head: this.readHead(), waiters: this.queued, settled: false };
     this.queued = [];
     this.syncs++;
-    this.inFlight = this.run().finally(() => {
-      this.inFlight = undefined;
-      this.startSync(); // the waiters queued during this sync share the next one
+    this.pending.push(sync);
+    const running = this.run(sync).finally(() => {
+      this.running.delete(running);
+      this.startSync(); // the waiters queued meanwhile share the next one
     });
+    this.running.add(running);
   }
 
-  private async run(): Promise<void> {
+  private async run(sync: Sync): Promise<void> {
     try {
-      // Read before the sync starts: everything up to it is in the log already.
-      this.inFlightHead = this.readHead();
       await this.syncer.sync();
-      if (this.inFlightHead > this.durablePosition) this.durablePosition = this.inFlightHead;
-      for (const waiter of this.inFlightWaiters) waiter.durable();
+      if (sync.settled) return; // a later sync completed first and answered its waiters
+      if (sync.head > this.durablePosition) this.durablePosition = sync.head;
+      // This sync and every one that started before it: all they cover was written before this one began.
+      const covered = this.pending.splice(0, this.pending.indexOf(sync) + 1);
+      for (const done of covered) {
+        done.settled = true;
+        for (const waiter of done.waiters) waiter.durable();
+      }
     } catch (error) {
+      if (this.failure) return; // another sync failed first: every waiter was failed then
       this.failure = new EventStoreUnavailableError(
         `the event log could not be made durable (${(error as Error).message}); appends are refused until the store is reopened`,
         error,
       );
-      const failing = [...this.inFlightWaiters, ...this.queued];
+      const failing = [...this.pending.flatMap((pendingSync) => pendingSync.waiters), ...this.queued];
+      for (const pendingSync of this.pending) pendingSync.settled = true;
+      this.pending = [];
       this.queued = [];
       for (const waiter of failing) waiter.failed(this.failure);
     }
-    this.inFlightWaiters = [];
     this.onDurable();
   }
 }

@@ -22,12 +22,28 @@ export class HeldSyncer implements WalSyncer {
     return this.held.length;
   }
 
+  /** Completes every sync in flight, in the order they started. */
   release(): void {
     this.settle((waiter) => waiter.resolve());
   }
 
+  /** Completes only the sync that started first, or only the one that started last. */
+  releaseOne(which: 'first' | 'last'): void {
+    const held = which === 'first' ? this.held.shift() : this.held.pop();
+    if (!held) throw new Error('no sync in flight');
+    held.resolve();
+  }
+
+  /** Fails every sync in flight, in the order they started. */
   fail(error: Error): void {
     this.settle((waiter) => waiter.reject(error));
+  }
+
+  /** Fails only the sync that started last. */
+  failLast(error: Error): void {
+    const held = this.held.pop();
+    if (!held) throw new Error('no sync in flight');
+    held.reject(error);
   }
 
   private settle(how: (waiter: { resolve: () => void; reject: (error: Error) => void }) => void): void {

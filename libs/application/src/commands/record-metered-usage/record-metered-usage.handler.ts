@@ -58,7 +58,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
     if (byMonth.size === 1) {
       // One month (every single record, most batches): answered without the arrays and Promise.all of many.
       const [[month, ofMonth]] = byMonth;
-      const answer = await this.recordMonth(tenantId, month, ofMonth, facts, envelope);
+      const answer = await this.recordMonth(tenantId, month, ofMonth, facts, envelope, envelope.freshId === true);
       const { accepted, duplicates, position } = answer;
       return { accepted, duplicates, rejected: problems, position: String(position) };
     }
@@ -79,6 +79,8 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
     records: UsageRecord[],
     facts: MeteringFacts,
     envelope: CommandEnvelope,
+    /** The first month asked may take the command's own id (see `partEnvelope`). */
+    soleStream = false,
   ): Promise<MonthAnswer> {
     let pending = records;
     let duplicates = 0;
@@ -94,8 +96,7 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
           data: late ? { tenantId, month, records: toRecord, late } : { tenantId, month, records: toRecord },
           metadata: facts,
         },
-        // A retry with the same command id asks each month the same question, and gets the first answer.
-        { ...envelope, commandId: derivedId(envelope.commandId, `|${stream}`, SUB_COMMAND_NAMESPACE) },
+        partEnvelope(envelope, stream, soleStream && hops === 0),
         (_, events) => usageOutcome(toRecord, events),
       );
       if (outcome.kind === 'recorded') {
@@ -112,4 +113,17 @@ export class RecordMeteredUsageHandler implements ICommandHandler<RecordMeteredU
     }
     throw new Error(`metering of ${tenantId}: no open month within ${MAX_MONTHS_CARRIED} months after ${origin}`);
   }
+}
+
+/**
+ * The envelope of a command's part for one month's stream. A retry with the same command id asks each month the same
+ * question, and gets the first answer: each part has an id of its own, derived from the command's and the stream's.
+ * A fresh command (`CommandEnvelope.freshId`: never sent again) whose records all fall in one month, asked of that
+ * month first, is one command on one stream, as an assignment is: its part keeps the command's own id, which no other
+ * stream's part can take (a month it walks on to derives one). Why (issue 15, goal 4): the derivation, a SHA-1 and
+ * an envelope copy per single usage record, was work no retry could ever use.
+ */
+function partEnvelope(envelope: CommandEnvelope, stream: string, sole: boolean): CommandEnvelope {
+  if (sole) return envelope;
+  return { ...envelope, commandId: derivedId(envelope.commandId, `|${stream}`, SUB_COMMAND_NAMESPACE) };
 }
