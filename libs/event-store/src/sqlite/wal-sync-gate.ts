@@ -102,7 +102,7 @@ export class WalSyncGate {
     });
   }
 
-  /** Starts a sync if `position` is not durable yet and none is in flight (a subscription saw more than is durable). */
+  /** Asks for a sync covering `position` if it is not durable yet (a subscription saw more than is durable). */
   request(position: number): void {
     if (position > this.durablePosition) void this.cover(position);
   }
