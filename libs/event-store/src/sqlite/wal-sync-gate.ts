@@ -93,6 +93,8 @@ export class WalSyncGate {
     if (position <= this.durablePosition || this.failure) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter = { durable: resolve, failed: () => resolve() };
+      // A position already written when a sync in flight started is covered by it (a commit is not: it waits for a
+      // sync that starts after it, as its own frames may have been written after that sync began).
       const covering = this.pending.find((sync) => position <= sync.head);
       if (covering) covering.waiters.push(waiter);
       else {
@@ -115,6 +117,7 @@ export class WalSyncGate {
 
   private startSync(): void {
     if (this.running.size >= this.maxInFlight || this.failure || this.queued.length === 0) return;
+    // The head read before the sync starts: everything up to it is in the log already.
     const sync: Sync = { head: this.readHead(), waiters: this.queued, settled: false };
     this.queued = [];
     this.syncs++;
