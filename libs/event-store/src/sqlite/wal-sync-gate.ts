@@ -11,8 +11,6 @@ interface Waiter {
 interface Sync {
   head: number;
   waiters: Waiter[];
-  /** Its waiters were answered (by it, or by a sync that started after it and completed first) or failed. */
-  settled: boolean;
 }
 
 /**
@@ -28,7 +26,7 @@ export const SYNCS_IN_FLIGHT = 2;
  * Group syncs of the SQLite WAL, and the durable position readers stop at (synchronous=FULL, see WalSyncer).
  *
  * - A commit (or a reader that saw more than is durable) waits for a sync that STARTS after it: it joins the queue
- *   of the next sync. Up to `maxInFlight` syncs run at once; once that many are in flight, the commits made
+ *   of the next sync. Up to SYNCS_IN_FLIGHT syncs run at once; once that many are in flight, the commits made
  *   meanwhile all wait for the next one, which covers them all (the WAL is one file written in order). So under
  *   load there are at most that many syncs per sync duration, not one per commit, and none of it blocks the event
  *   loop.
@@ -46,7 +44,10 @@ export class WalSyncGate {
   /** Every position up to this one is on stable storage (0: nothing known to be, until the first sync). */
   private durablePosition = 0;
   private queued: Waiter[] = [];
-  /** The syncs whose waiters are not answered yet, in the order they started. */
+  /**
+   * The syncs whose waiters are not answered yet, in the order they started. A sync no longer here was answered (by
+   * itself, or by a later sync that completed first) or failed.
+   */
   private pending: Sync[] = [];
   /** The syncs running (a sync answered by a later one may still be running: it counts until it ends). */
   private readonly running = new Set<Promise<void>>();
@@ -58,7 +59,6 @@ export class WalSyncGate {
     /** The highest position known to be in the log, at least every position given to `cover` (0 when empty). */
     private readonly readHead: () => number,
     private readonly onDurable: () => void,
-    private readonly maxInFlight = SYNCS_IN_FLIGHT,
   ) {}
 
   get durable(): number {
@@ -116,9 +116,9 @@ export class WalSyncGate {
   }
 
   private startSync(): void {
-    if (this.running.size >= this.maxInFlight || this.failure || this.queued.length === 0) return;
+    if (this.running.size >= SYNCS_IN_FLIGHT || this.failure || this.queued.length === 0) return;
     // The head read before the sync starts: everything up to it is in the log already.
-    const sync: Sync = { head: this.readHead(), waiters: this.queued, settled: false };
+    const sync: Sync = { head: this.readHead(), waiters: this.queued };
     this.queued = [];
     this.syncs++;
     this.pending.push(sync);
@@ -132,14 +132,11 @@ export class WalSyncGate {
   private async run(sync: Sync): Promise<void> {
     try {
       await this.syncer.sync();
-      if (sync.settled) return; // a later sync completed first and answered its waiters
+      const index = this.pending.indexOf(sync);
+      if (index < 0) return; // a later sync completed first and answered its waiters
       if (sync.head > this.durablePosition) this.durablePosition = sync.head;
       // This sync and every one that started before it: all they cover was written before this one began.
-      const covered = this.pending.splice(0, this.pending.indexOf(sync) + 1);
-      for (const done of covered) {
-        done.settled = true;
-        for (const waiter of done.waiters) waiter.durable();
-      }
+      for (const done of this.pending.splice(0, index + 1)) for (const waiter of done.waiters) waiter.durable();
     } catch (error) {
       if (this.failure) return; // another sync failed first: every waiter was failed then
       this.failure = new EventStoreUnavailableError(
@@ -147,7 +144,6 @@ export class WalSyncGate {
         error,
       );
       const failing = [...this.pending.flatMap((pendingSync) => pendingSync.waiters), ...this.queued];
-      for (const pendingSync of this.pending) pendingSync.settled = true;
       this.pending = [];
       this.queued = [];
       for (const waiter of failing) waiter.failed(this.failure);

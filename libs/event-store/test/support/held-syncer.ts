@@ -1,5 +1,11 @@
 import type { WalSyncer } from '../../src';
 
+/** A sync the test has not completed or failed yet. */
+interface HeldSync {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 /**
  * A WAL syncer whose syncs complete (or fail) only when a test says so: it shows what waits for what at
  * synchronous=FULL without depending on timing (the store's own setImmediate flush is waited for by counting).
@@ -7,7 +13,7 @@ import type { WalSyncer } from '../../src';
 export class HeldSyncer implements WalSyncer {
   started = 0;
   closed = false;
-  private held: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private held: HeldSync[] = [];
 
   sync(): Promise<void> {
     this.started++;
@@ -29,9 +35,7 @@ export class HeldSyncer implements WalSyncer {
 
   /** Completes only the sync that started first, or only the one that started last. */
   releaseOne(which: 'first' | 'last'): void {
-    const held = which === 'first' ? this.held.shift() : this.held.pop();
-    if (!held) throw new Error('no sync in flight');
-    held.resolve();
+    this.takeOne(which).resolve();
   }
 
   /** Fails every sync in flight, in the order they started. */
@@ -41,12 +45,16 @@ export class HeldSyncer implements WalSyncer {
 
   /** Fails only the sync that started last. */
   failLast(error: Error): void {
-    const held = this.held.pop();
-    if (!held) throw new Error('no sync in flight');
-    held.reject(error);
+    this.takeOne('last').reject(error);
   }
 
-  private settle(how: (waiter: { resolve: () => void; reject: (error: Error) => void }) => void): void {
+  private takeOne(which: 'first' | 'last'): HeldSync {
+    const held = which === 'first' ? this.held.shift() : this.held.pop();
+    if (!held) throw new Error('no sync in flight');
+    return held;
+  }
+
+  private settle(how: (waiter: HeldSync) => void): void {
     const held = this.held;
     this.held = [];
     held.forEach(how);
